@@ -1,0 +1,47 @@
+// The emulator's durable store: one SQLite database (WAL mode) in the data dir, owned by the
+// simulation thread.
+//
+// Group commit: writers call ensure_transaction() before writing; the simulation loop calls
+// commit() once per batch of requests and only then releases their replies, so an acknowledged
+// request is on disk while one fsync-free commit covers many requests.
+//
+// Durability: with synchronous=NORMAL (the default) a committed transaction survives a crash or
+// `kill -9` of the process (it is in the WAL file); with FULL it also survives power loss.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+
+namespace emu {
+
+class Storage {
+ public:
+  // Opens or creates the database at `path` (":memory:" for a throwaway in-memory store).
+  // `synchronous` is "OFF", "NORMAL" or "FULL". Throws SQLite::Exception on failure.
+  Storage(const std::string& path, const std::string& synchronous);
+  ~Storage();
+  Storage(const Storage&) = delete;
+  Storage& operator=(const Storage&) = delete;
+
+  SQLite::Database& db() { return *db_; }
+  const std::string& path() const { return path_; }
+
+  // Opens a write transaction if none is open. Every write must happen inside one.
+  void ensure_transaction();
+  // Commits the open transaction, if any. Returns true if something was committed.
+  bool commit();
+  bool in_transaction() const { return in_transaction_; }
+  std::uint64_t commits() const { return commits_; }
+
+ private:
+  std::string path_;
+  std::unique_ptr<SQLite::Database> db_;
+  bool in_transaction_ = false;
+  std::uint64_t commits_ = 0;
+};
+
+}  // namespace emu

@@ -1,0 +1,92 @@
+#include "emulator/server/http_edge.h"
+
+#include <strings.h>
+
+#include <httplib.h>
+
+#include "emulator/http/router.h"
+
+namespace emu::server {
+
+namespace {
+
+http::HttpRequest to_request(const httplib::Request& in) {
+  http::HttpRequest out;
+  out.method = in.method;
+  const std::string& target = in.target.empty() ? in.path : in.target;
+  const size_t q = target.find('?');
+  out.path = target.substr(0, q);
+  if (q != std::string::npos) {
+    out.has_query = true;
+    out.query = target.substr(q + 1);
+  }
+  for (const auto& [name, value] : in.headers) {
+    // httplib adds these bookkeeping headers itself; they were never sent by the client.
+    if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+        name == "LOCAL_PORT") {
+      continue;
+    }
+    out.headers.emplace(name, value);
+  }
+  out.body = in.body;
+  out.remote_ip = in.remote_addr;
+  out.protocol = in.version.empty() ? "HTTP/1.1" : in.version;
+  return out;
+}
+
+void write_response(http::HttpResponse&& in, httplib::Response& out) {
+  out.status = in.status;
+  std::string content_type;
+  for (auto& [name, value] : in.headers) {
+    if (strcasecmp(name.c_str(), "Content-Type") == 0) {
+      content_type = value;
+      continue;
+    }
+    out.set_header(name, value);
+  }
+  if (!in.body.empty() || !content_type.empty()) {
+    out.set_content(std::move(in.body), content_type.empty() ? "application/octet-stream"
+                                                              : content_type);
+  }
+}
+
+}  // namespace
+
+HttpEdge::HttpEdge(SimLoop& loop, http::Router& router, int threads, std::size_t max_body_bytes)
+    : server_(std::make_unique<httplib::Server>()) {
+  const size_t pool = threads > 0 ? static_cast<size_t>(threads) : 64;
+  server_->new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+  server_->set_payload_max_length(max_body_bytes);
+  server_->set_tcp_nodelay(true);
+  server_->set_keep_alive_max_count(1u << 30);
+  server_->set_keep_alive_timeout(60);
+  server_->set_read_timeout(60, 0);
+  server_->set_pre_routing_handler(
+      [&loop, &router](const httplib::Request& req, httplib::Response& res) {
+        auto request = std::make_shared<http::HttpRequest>(to_request(req));
+        auto reply = loop.call([&router, request](Micros now) {
+          return router.route(*request, now);
+        });
+        if (!reply) {
+          res.status = 503;
+          res.set_content(R"({"message":"emulator is shutting down or overloaded"})",
+                          "application/json");
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        write_response(std::move(*reply), res);
+        return httplib::Server::HandlerResponse::Handled;
+      });
+}
+
+HttpEdge::~HttpEdge() = default;
+
+int HttpEdge::bind(const std::string& host, int port) {
+  if (port == 0) return server_->bind_to_any_port(host);
+  return server_->bind_to_port(host, port) ? port : -1;
+}
+
+bool HttpEdge::listen() { return server_->listen_after_bind(); }
+
+void HttpEdge::stop() { server_->stop(); }
+
+}  // namespace emu::server

@@ -1,0 +1,128 @@
+#include "emulator/server/serve.h"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <cstdio>
+#include <system_error>
+#include <thread>
+
+#include "emulator/core/config.h"
+#include "emulator/pipeline/pipeline.h"
+#include "emulator/server/http_edge.h"
+#include "emulator/server/sim_loop.h"
+
+namespace emu::server {
+
+namespace {
+
+std::filesystem::path make_data_dir(const ServeOptions& options) {
+  if (options.data_dir) {
+    std::filesystem::create_directories(*options.data_dir);
+    return std::filesystem::absolute(*options.data_dir);
+  }
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / "covid-alert-emulator-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    throw std::system_error(errno, std::generic_category(), "cannot create a temporary data dir");
+  }
+  return pattern;
+}
+
+Config load_config(const ServeOptions& options) {
+  return options.config_file ? Config::from_file(*options.config_file) : Config::defaults();
+}
+
+// Blocks SIGINT/SIGTERM in every thread (call before starting any) so that one thread can wait
+// for them with sigwait().
+sigset_t block_shutdown_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  const Micros started = wall::monotonic_now();
+  sigset_t signals = block_shutdown_signals();
+  Config config;
+  std::filesystem::path data_dir;
+  try {
+    config = load_config(options);
+    data_dir = make_data_dir(options);
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "emulator: config error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "emulator: %s\n", e.what());
+    return 2;
+  }
+
+  SystemClock system_clock;
+  VirtualClock virtual_clock(options.virtual_start);
+  Clock& clock = options.virtual_clock ? static_cast<Clock&>(virtual_clock) : system_clock;
+  Scheduler scheduler(clock);
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<Pipeline> pipeline;
+  Env* env = nullptr;
+  std::unique_ptr<Env> env_holder;
+  try {
+    storage = std::make_unique<Storage>((data_dir / "emulator.db").string(),
+                                        config.string("/storage/synchronous"));
+    env_holder = std::make_unique<Env>(Env{config, clock, scheduler, *storage,
+                                           Random(static_cast<std::uint64_t>(
+                                               config.integer("/seed"))),
+                                           data_dir});
+    env = env_holder.get();
+    PipelineOptions pipeline_options;
+    pipeline_options.uptime_seconds = [started] {
+      return to_seconds(wall::monotonic_now() - started);
+    };
+    pipeline = std::make_unique<Pipeline>(*env, pipeline_options);
+    storage->commit();
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "emulator: config error: %s\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "emulator: cannot start: %s\n", e.what());
+    return 2;
+  }
+
+  SimLoop loop(scheduler, storage.get(),
+               static_cast<std::size_t>(config.integer("/server/inbox_capacity")));
+  HttpEdge edge(loop, pipeline->router(), static_cast<int>(config.integer("/server/threads")),
+                static_cast<std::size_t>(config.integer("/server/max_body_bytes")));
+  const int port = edge.bind(options.host, options.port);
+  if (port < 0) {
+    std::fprintf(stderr, "emulator: cannot listen on %s:%d (port in use or not allowed)\n",
+                 options.host.c_str(), options.port);
+    return 2;
+  }
+
+  std::thread sim_thread([&loop] { loop.run(); });
+  std::thread http_thread([&edge] { edge.listen(); });
+  std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s\n",
+              options.host.c_str(), port, data_dir.c_str(),
+              options.virtual_clock ? "virtual" : "real",
+              config.string("/apigateway/api_key").c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "emulator: %s received, shutting down\n",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  edge.stop();
+  http_thread.join();
+  loop.stop();
+  sim_thread.join();
+  pipeline.reset();
+  storage.reset();  // commits and closes SQLite
+  std::fprintf(stderr, "emulator: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace emu::server

@@ -1,0 +1,97 @@
+#include "emulator/server/sim_loop.h"
+
+namespace emu::server {
+
+SimLoop::SimLoop(Scheduler& scheduler, Storage* storage, std::size_t inbox_capacity)
+    : scheduler_(scheduler), storage_(storage), inbox_capacity_(inbox_capacity) {}
+
+bool SimLoop::post(std::function<void()> work) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || inbox_.size() >= inbox_capacity_) return false;
+    inbox_.push_back(std::move(work));
+  }
+  wake_.notify_one();
+  return true;
+}
+
+std::optional<http::HttpResponse> SimLoop::call(Handler handler) {
+  auto promise = std::make_shared<std::promise<std::optional<http::HttpResponse>>>();
+  auto future = promise->get_future();
+  const bool queued = post([this, promise, handler = std::move(handler)]() mutable {
+    const Micros now = scheduler_.now();
+    replies_.push_back(PendingReply{promise, handler(now), now});
+  });
+  if (!queued) return std::nullopt;
+  return future.get();
+}
+
+void SimLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+}
+
+void SimLoop::wait_for_work(std::unique_lock<std::mutex>& lock) {
+  while (inbox_.empty() && !stopping_) {
+    const auto due = scheduler_.clock().is_virtual() ? std::nullopt : scheduler_.next_due();
+    if (!due) {
+      wake_.wait(lock);
+      continue;
+    }
+    const Micros wait = *due - scheduler_.now();
+    if (wait <= 0) return;
+    wall::wait_until(wake_, lock, wall::monotonic_now() + wait);
+  }
+}
+
+void SimLoop::run() {
+  std::deque<std::function<void()>> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wait_for_work(lock);
+      if (stopping_ && inbox_.empty()) break;
+      batch.swap(inbox_);
+    }
+    run_turn(batch);
+    batch.clear();
+  }
+  run_turn(batch);  // answer anything queued before stopping
+  // Replies still waiting for their modelled delay are released now: shutting down must not
+  // leave a client hanging.
+  for (auto& [id, reply] : delayed_) reply.promise->set_value(std::move(reply.response));
+  delayed_.clear();
+}
+
+void SimLoop::run_turn(std::deque<std::function<void()>>& batch) {
+  ++turns_;
+  if (!scheduler_.clock().is_virtual()) scheduler_.run_due();
+  for (auto& work : batch) work();
+  if (storage_ != nullptr) storage_->commit();
+  std::vector<PendingReply> ready;
+  ready.swap(replies_);
+  for (auto& reply : ready) release(std::move(reply));
+}
+
+void SimLoop::release(PendingReply reply) {
+  const Micros delay = reply.response.delay;
+  if (delay <= 0 || scheduler_.clock().is_virtual()) {
+    reply.promise->set_value(std::move(reply.response));
+    return;
+  }
+  // Committed already; only the client's view of the modelled latency is deferred.
+  const std::uint64_t id = next_delayed_id_++;
+  const Micros due = reply.arrived + delay;
+  delayed_.emplace(id, std::move(reply));
+  scheduler_.at(due, [this, id]() {
+    const auto it = delayed_.find(id);
+    if (it == delayed_.end()) return;
+    it->second.promise->set_value(std::move(it->second.response));
+    delayed_.erase(it);
+  });
+}
+
+}  // namespace emu::server

@@ -1,0 +1,76 @@
+// The simulation thread. Every piece of emulator state is touched only here; HTTP threads
+// hand requests over through a bounded inbox and wait for the reply.
+//
+// Each turn of the loop: run scheduler events that are due (real-time mode), run the queued
+// work items, commit the storage transaction once for all of them (group commit), then release
+// the replies. A reply whose response carries a modelled delay is released that much later in
+// real-time mode (so clients see the modelled latency) and at once in virtual mode (where time
+// stands still until POST /_emulator/clock moves it).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/scheduler.h"
+#include "emulator/core/storage.h"
+#include "emulator/http/message.h"
+
+namespace emu::server {
+
+class SimLoop {
+ public:
+  using Handler = std::function<http::HttpResponse(Micros now)>;
+
+  // `storage` may be null (no durable state). `inbox_capacity` bounds queued work items.
+  SimLoop(Scheduler& scheduler, Storage* storage, std::size_t inbox_capacity);
+
+  // Any thread: runs `handler` on the simulation thread and returns its response once it is
+  // committed and its modelled delay has passed. nullopt if the inbox is full or the loop is
+  // stopping (the edge answers 503).
+  std::optional<http::HttpResponse> call(Handler handler);
+
+  // Any thread: queues `work` for the simulation thread. False if full or stopping.
+  bool post(std::function<void()> work);
+
+  // The simulation thread's body. Returns after stop() once queued work has been answered.
+  void run();
+  // Any thread: asks run() to finish.
+  void stop();
+
+  std::uint64_t turns() const { return turns_; }
+
+ private:
+  struct PendingReply {
+    std::shared_ptr<std::promise<std::optional<http::HttpResponse>>> promise;
+    http::HttpResponse response;
+    Micros arrived;
+  };
+
+  void run_turn(std::deque<std::function<void()>>& batch);
+  void release(PendingReply reply);
+  void wait_for_work(std::unique_lock<std::mutex>& lock);
+
+  Scheduler& scheduler_;
+  Storage* storage_;
+  const std::size_t inbox_capacity_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> inbox_;
+  bool stopping_ = false;
+
+  std::vector<PendingReply> replies_;  // simulation thread only
+  std::unordered_map<std::uint64_t, PendingReply> delayed_;  // waiting for modelled latency
+  std::uint64_t next_delayed_id_ = 1;
+  std::uint64_t turns_ = 0;
+};
+
+}  // namespace emu::server
