@@ -61,21 +61,26 @@ HttpEdge::HttpEdge(SimLoop& loop, http::Router& router, int threads, std::size_t
   server_->set_keep_alive_max_count(1u << 30);
   server_->set_keep_alive_timeout(60);
   server_->set_read_timeout(60, 0);
-  server_->set_pre_routing_handler(
-      [&loop, &router](const httplib::Request& req, httplib::Response& res) {
-        auto request = std::make_shared<http::HttpRequest>(to_request(req));
-        auto reply = loop.call([&router, request](Micros now) {
-          return router.route(*request, now);
-        });
-        if (!reply) {
-          res.status = 503;
-          res.set_content(R"({"message":"emulator is shutting down or overloaded"})",
-                          "application/json");
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        write_response(std::move(*reply), res);
-        return httplib::Server::HandlerResponse::Handled;
-      });
+  // One handler for every method and path; the router does the dispatching. (A pre-routing
+  // handler would run before httplib reads the request body.)
+  auto handler = [&loop, &router](const httplib::Request& req, httplib::Response& res) {
+    auto request = std::make_shared<http::HttpRequest>(to_request(req));
+    auto reply = loop.call([&router, request](Micros now) { return router.route(*request, now); });
+    if (!reply) {
+      res.status = 503;
+      res.set_content(R"({"message":"emulator is shutting down or overloaded"})",
+                      "application/json");
+      return;
+    }
+    write_response(std::move(*reply), res);
+  };
+  const std::string any_path = ".*";
+  server_->Get(any_path, handler);
+  server_->Post(any_path, handler);
+  server_->Put(any_path, handler);
+  server_->Patch(any_path, handler);
+  server_->Delete(any_path, handler);
+  server_->Options(any_path, handler);
 }
 
 HttpEdge::~HttpEdge() = default;
