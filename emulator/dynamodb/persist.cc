@@ -1,0 +1,289 @@
+#include "emulator/dynamodb/persist.h"
+
+#include <nlohmann/json.hpp>
+
+namespace emu::dynamodb {
+
+namespace {
+
+using nlohmann::json;
+
+json key_schema_json(const std::vector<KeySchemaElement>& keys) {
+  json out = json::array();
+  for (const auto& k : keys) out.push_back({k.attribute_name, k.key_type});
+  return out;
+}
+
+std::vector<KeySchemaElement> key_schema_from(const json& j) {
+  std::vector<KeySchemaElement> out;
+  for (const auto& k : j) out.push_back({k[0].get<std::string>(), k[1].get<std::string>()});
+  return out;
+}
+
+json schema_json(const TableSchema& s) {
+  json attrs = json::array();
+  for (const auto& d : s.attribute_definitions) {
+    attrs.push_back({d.attribute_name, static_cast<int>(d.attribute_type)});
+  }
+  json indexes = json::array();
+  for (const auto& i : s.indexes) {
+    const auto& g = i.definition;
+    json pt = nullptr;
+    if (g.provisioned_throughput) {
+      pt = {g.provisioned_throughput->read_capacity_units,
+            g.provisioned_throughput->write_capacity_units};
+    }
+    indexes.push_back({{"name", g.index_name},
+                       {"keys", key_schema_json(g.key_schema)},
+                       {"projection", static_cast<int>(g.projection_type)},
+                       {"non_key", g.non_key_attributes},
+                       {"throughput", pt}});
+  }
+  json stream = nullptr;
+  if (s.stream_specification) {
+    stream = static_cast<int>(s.stream_specification->stream_view_type.value_or(
+        StreamViewType::kNewImage));
+  }
+  return {{"arn", s.arn},
+          {"id", s.id},
+          {"created", s.created},
+          {"attributes", attrs},
+          {"keys", key_schema_json(s.key_schema)},
+          {"indexes", indexes},
+          {"billing", static_cast<int>(s.billing_mode)},
+          {"rcu", s.provisioned_throughput.read_capacity_units},
+          {"wcu", s.provisioned_throughput.write_capacity_units},
+          {"stream", stream},
+          {"ttl_enabled", s.ttl_enabled},
+          {"ttl_attribute", s.ttl_attribute},
+          {"ttl_changed", s.ttl_changed ? json(*s.ttl_changed) : json(nullptr)}};
+}
+
+KeyAttribute attribute_of(const TableSchema& s, const std::string& name) {
+  for (const auto& d : s.attribute_definitions) {
+    if (d.attribute_name == name) return {name, d.attribute_type};
+  }
+  return {name, Type::kS};
+}
+
+TableSchema schema_from(const std::string& name, const json& j) {
+  TableSchema s;
+  s.name = name;
+  s.arn = j.at("arn");
+  s.id = j.at("id");
+  s.created = j.at("created");
+  for (const auto& a : j.at("attributes")) {
+    s.attribute_definitions.push_back({a[0].get<std::string>(), static_cast<Type>(a[1].get<int>())});
+  }
+  s.key_schema = key_schema_from(j.at("keys"));
+  s.hash = attribute_of(s, s.key_schema.at(0).attribute_name);
+  if (s.key_schema.size() > 1) s.range = attribute_of(s, s.key_schema[1].attribute_name);
+  for (const auto& i : j.at("indexes")) {
+    GlobalSecondaryIndex g;
+    g.index_name = i.at("name");
+    g.key_schema = key_schema_from(i.at("keys"));
+    g.projection_type = static_cast<ProjectionType>(i.at("projection").get<int>());
+    g.non_key_attributes = i.at("non_key").get<std::vector<std::string>>();
+    if (!i.at("throughput").is_null()) {
+      g.provisioned_throughput = ProvisionedThroughput{i["throughput"][0], i["throughput"][1]};
+    }
+    IndexSchema is{g, attribute_of(s, g.key_schema.at(0).attribute_name), {}};
+    if (g.key_schema.size() > 1) is.range = attribute_of(s, g.key_schema[1].attribute_name);
+    s.indexes.push_back(std::move(is));
+  }
+  s.billing_mode = static_cast<BillingMode>(j.at("billing").get<int>());
+  s.provisioned_throughput = {j.at("rcu"), j.at("wcu")};
+  if (!j.at("stream").is_null()) {
+    s.stream_specification =
+        StreamSpecification{true, static_cast<StreamViewType>(j["stream"].get<int>())};
+  }
+  s.ttl_enabled = j.at("ttl_enabled");
+  s.ttl_attribute = j.at("ttl_attribute");
+  if (!j.at("ttl_changed").is_null()) s.ttl_changed = j["ttl_changed"].get<Micros>();
+  return s;
+}
+
+void bind_blob(SQLite::Statement& st, int index, const std::string& data) {
+  st.bind(index, data.data(), static_cast<int>(data.size()));
+}
+
+std::string image_blob(const ItemPtr& item) {
+  std::string out;
+  if (item) encode_item(*item, out);
+  return out;
+}
+
+ItemPtr image_from(const SQLite::Column& column) {
+  if (column.isNull()) return nullptr;
+  Item item;
+  if (!decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
+                                    static_cast<std::size_t>(column.getBytes())),
+                   item)) {
+    return nullptr;
+  }
+  return std::make_shared<const Item>(std::move(item));
+}
+
+}  // namespace
+
+Persistence::Persistence(Storage& storage) : storage_(storage) {
+  auto& db = storage_.db();
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS ddb_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS ddb_items (tbl TEXT NOT NULL, hash BLOB NOT NULL, "
+      "  range BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY (tbl, hash, range)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS ddb_streams (arn TEXT PRIMARY KEY, meta TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS ddb_stream_records (arn TEXT NOT NULL, seq INTEGER NOT NULL, "
+      "  event INTEGER NOT NULL, created INTEGER NOT NULL, ttl INTEGER NOT NULL, "
+      "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB, "
+      "  PRIMARY KEY (arn, seq)) WITHOUT ROWID;");
+  put_item_ = std::make_unique<SQLite::Statement>(
+      db, "INSERT OR REPLACE INTO ddb_items (tbl, hash, range, item) VALUES (?, ?, ?, ?)");
+  delete_item_ = std::make_unique<SQLite::Statement>(
+      db, "DELETE FROM ddb_items WHERE tbl = ? AND hash = ? AND range = ?");
+  append_record_ = std::make_unique<SQLite::Statement>(
+      db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+}
+
+Persistence::~Persistence() = default;
+
+void Persistence::save_schema(const TableSchema& schema) {
+  if (!schema.persist) return;
+  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?)");
+  st.bind(1, schema.name);
+  st.bind(2, schema_json(schema).dump());
+  st.exec();
+}
+
+void Persistence::delete_table(const std::string& name) {
+  SQLite::Statement a(storage_.db(), "DELETE FROM ddb_tables WHERE name = ?");
+  a.bind(1, name);
+  a.exec();
+  SQLite::Statement b(storage_.db(), "DELETE FROM ddb_items WHERE tbl = ?");
+  b.bind(1, name);
+  b.exec();
+}
+
+void Persistence::put_item(const std::string& table, const KeyEnc& key, const Item& item) {
+  buffer_.clear();
+  encode_item(item, buffer_);
+  auto& st = *put_item_;
+  st.bindNoCopy(1, table);
+  bind_blob(st, 2, key.hash);
+  bind_blob(st, 3, key.range);
+  st.bindNoCopy(4, buffer_.data(), static_cast<int>(buffer_.size()));
+  st.exec();
+  st.reset();
+}
+
+void Persistence::delete_item(const std::string& table, const KeyEnc& key) {
+  auto& st = *delete_item_;
+  st.bindNoCopy(1, table);
+  bind_blob(st, 2, key.hash);
+  bind_blob(st, 3, key.range);
+  st.exec();
+  st.reset();
+}
+
+void Persistence::save_stream(const StreamMeta& m) {
+  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_streams VALUES (?, ?)");
+  st.bind(1, m.arn);
+  st.bind(2, json{{"table", m.table_name},
+                  {"label", m.label},
+                  {"view", static_cast<int>(m.view_type)},
+                  {"created", m.created},
+                  {"enabled", m.enabled},
+                  {"disabled_at", m.disabled_at},
+                  {"next", m.next_sequence}}
+                 .dump());
+  st.exec();
+}
+
+void Persistence::delete_stream(const std::string& arn) {
+  SQLite::Statement a(storage_.db(), "DELETE FROM ddb_streams WHERE arn = ?");
+  a.bind(1, arn);
+  a.exec();
+  SQLite::Statement b(storage_.db(), "DELETE FROM ddb_stream_records WHERE arn = ?");
+  b.bind(1, arn);
+  b.exec();
+}
+
+void Persistence::append_record(const std::string& arn, const StreamRecord& r) {
+  auto& st = *append_record_;
+  st.bindNoCopy(1, arn);
+  st.bind(2, static_cast<std::int64_t>(r.sequence));
+  st.bind(3, static_cast<int>(r.event));
+  st.bind(4, static_cast<std::int64_t>(r.created));
+  st.bind(5, r.ttl_delete ? 1 : 0);
+  st.bind(6, static_cast<std::int64_t>(r.size_bytes));
+  bind_blob(st, 7, image_blob(r.keys));
+  if (r.new_image) bind_blob(st, 8, image_blob(r.new_image)); else st.bind(8);
+  if (r.old_image) bind_blob(st, 9, image_blob(r.old_image)); else st.bind(9);
+  st.exec();
+  st.reset();
+}
+
+void Persistence::trim_records(const std::string& arn, std::uint64_t up_to_sequence) {
+  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_stream_records WHERE arn = ? AND seq <= ?");
+  st.bind(1, arn);
+  st.bind(2, static_cast<std::int64_t>(up_to_sequence));
+  st.exec();
+}
+
+std::vector<TableSchema> Persistence::load_schemas() {
+  std::vector<TableSchema> out;
+  SQLite::Statement st(storage_.db(), "SELECT name, schema FROM ddb_tables ORDER BY name");
+  while (st.executeStep()) {
+    out.push_back(schema_from(st.getColumn(0).getString(), json::parse(st.getColumn(1).getString())));
+  }
+  return out;
+}
+
+void Persistence::load_items(const std::string& table, const std::function<void(Item)>& visit) {
+  SQLite::Statement st(storage_.db(), "SELECT item FROM ddb_items WHERE tbl = ?");
+  st.bind(1, table);
+  while (st.executeStep()) {
+    const auto column = st.getColumn(0);
+    Item item;
+    if (decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
+                                     static_cast<std::size_t>(column.getBytes())),
+                    item)) {
+      visit(std::move(item));
+    }
+  }
+}
+
+std::vector<StreamMeta> Persistence::load_streams() {
+  std::vector<StreamMeta> out;
+  SQLite::Statement st(storage_.db(), "SELECT arn, meta FROM ddb_streams ORDER BY arn");
+  while (st.executeStep()) {
+    const json m = json::parse(st.getColumn(1).getString());
+    out.push_back(StreamMeta{st.getColumn(0).getString(), m.at("table"), m.at("label"),
+                             static_cast<StreamViewType>(m.at("view").get<int>()), m.at("created"),
+                             m.at("enabled"), m.at("disabled_at"), m.at("next")});
+  }
+  return out;
+}
+
+void Persistence::load_records(const std::string& arn,
+                               const std::function<void(StreamRecord)>& visit) {
+  SQLite::Statement st(storage_.db(),
+                       "SELECT seq, event, created, ttl, size, keys, new_image, old_image FROM "
+                       "ddb_stream_records WHERE arn = ? ORDER BY seq");
+  st.bind(1, arn);
+  while (st.executeStep()) {
+    StreamRecord r;
+    r.sequence = static_cast<std::uint64_t>(st.getColumn(0).getInt64());
+    r.event = static_cast<EventName>(st.getColumn(1).getInt());
+    r.created = st.getColumn(2).getInt64();
+    r.ttl_delete = st.getColumn(3).getInt() != 0;
+    r.size_bytes = static_cast<std::uint32_t>(st.getColumn(4).getInt64());
+    r.keys = image_from(st.getColumn(5));
+    r.new_image = image_from(st.getColumn(6));
+    r.old_image = image_from(st.getColumn(7));
+    if (!r.keys) r.keys = std::make_shared<const Item>();
+    visit(std::move(r));
+  }
+}
+
+}  // namespace emu::dynamodb
