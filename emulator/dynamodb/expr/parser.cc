@@ -357,6 +357,16 @@ class Parser {
       out.kind = Condition::Kind::kIn;
       return parse_args(out.operands, false, depth);
     }
+    if (out.operands[0].kind == Operand::Kind::kSize) {
+      // A function standing alone as a condition: an unknown name was already reported; size()
+      // is not a condition.
+      if (unknown_function_.empty() && misused_function_.empty()) {
+        misused_function_ =
+            "The function is not allowed to be used this way in an expression; function: size";
+      }
+      out.kind = Condition::Kind::kAttributeExists;  // never evaluated: the parse fails
+      return true;
+    }
     return fail_syntax();
   }
 
