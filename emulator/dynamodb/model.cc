@@ -60,19 +60,21 @@ void Database::load() {
   for (auto& schema : persistence_.load_schemas()) {
     auto table = std::make_unique<Table>(std::move(schema));
     Table& t = *table;
-    persistence_.load_items(t.schema().name, [&](Item item) {
+    persistence_.load_items(t.schema().name, [&](std::int64_t rowid, Item item) {
       const std::size_t size = item_size(item);
       const KeyEnc key = t.key_of(item);
-      t.write(key, std::make_shared<const Item>(std::move(item)), static_cast<std::uint32_t>(size));
+      t.write(key, std::make_shared<const Item>(std::move(item)), static_cast<std::uint32_t>(size),
+              rowid);
     });
     tables_.emplace(t.schema().name, std::move(table));
   }
   for (auto& [arn, meta] : streams) {
     auto stream = std::make_shared<Stream>(meta.table_name, meta.arn, meta.label, meta.view_type,
-                                           meta.created, meta.next_sequence);
+                                           meta.created, meta.next_sequence, meta.number);
+    next_stream_number_ = std::max(next_stream_number_, meta.number + 1);
     stream->set_drop_consumed(options_.drop_consumed_stream_records);
     if (!meta.enabled) stream->disable(meta.disabled_at);
-    persistence_.load_records(arn, [&](StreamRecord r) { stream->restore(std::move(r)); });
+    persistence_.load_records(meta.number, [&](StreamRecord r) { stream->restore(std::move(r)); });
     auto it = tables_.find(meta.table_name);
     if (meta.enabled && it != tables_.end()) {
       it->second->set_stream(stream);
@@ -88,12 +90,13 @@ std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros 
   if (!label.empty() && label.back() == 'Z') label.pop_back();
   const std::string arn = schema.arn + "/stream/" + label;
   auto stream = std::make_shared<Stream>(schema.name, arn, label,
-                                         *schema.stream_specification->stream_view_type, now);
+                                         *schema.stream_specification->stream_view_type, now, 1,
+                                         next_stream_number_++);
   stream->set_drop_consumed(options_.drop_consumed_stream_records);
   if (schema.persist) {
     storage_.ensure_transaction();
     persistence_.save_stream(StreamMeta{arn, schema.name, label, stream->view_type(), now, true, 0,
-                                        stream->next_sequence()});
+                                        stream->next_sequence(), stream->number()});
   }
   return stream;
 }
@@ -108,7 +111,7 @@ void Database::retire_stream(Table& table, Micros now) {
     storage_.ensure_transaction();
     persistence_.save_stream(StreamMeta{stream->arn(), stream->table_name(), stream->label(),
                                         stream->view_type(), stream->created(), false, now,
-                                        stream->next_sequence()});
+                                        stream->next_sequence(), stream->number()});
   }
 }
 

@@ -142,6 +142,21 @@ class Database {
   std::optional<Item> condition_failure_item_;
   Micros last_fault_latency_ = 0;
   std::optional<EventId> sweep_event_;
+  std::int64_t next_stream_number_ = 1;
+
+  // The last request's expressions and binding signature that passed validation: a request
+  // with the same parsed expressions, the same names and the same value keys and types (and,
+  // when a condition is present, the same values) needs no re-validation. This is what makes
+  // the aggregator's identical UpdateItem cheap.
+  struct PrepareMemo {
+    bool valid = false;
+    const void* expressions[4] = {nullptr, nullptr, nullptr, nullptr};
+    std::optional<expr::Names> names;
+    std::vector<std::pair<std::string, Type>> value_types;
+    bool has_values = false;
+    std::optional<Item> values;
+  };
+  PrepareMemo prepare_memo_;
 };
 
 }  // namespace emu::dynamodb

@@ -103,10 +103,6 @@ TableSchema schema_from(const std::string& name, const json& j) {
   return s;
 }
 
-void bind_blob(SQLite::Statement& st, int index, const std::string& data) {
-  st.bind(index, data.data(), static_cast<int>(data.size()));
-}
-
 std::string image_blob(const ItemPtr& item) {
   std::string out;
   if (item) encode_item(*item, out);
@@ -130,19 +126,19 @@ Persistence::Persistence(Storage& storage) : storage_(storage) {
   auto& db = storage_.db();
   db.exec(
       "CREATE TABLE IF NOT EXISTS ddb_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS ddb_items (tbl TEXT NOT NULL, hash BLOB NOT NULL, "
-      "  range BLOB NOT NULL, item BLOB NOT NULL, PRIMARY KEY (tbl, hash, range)) WITHOUT ROWID;"
+      "CREATE TABLE IF NOT EXISTS ddb_items (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
+      "  item BLOB NOT NULL);"
       "CREATE TABLE IF NOT EXISTS ddb_streams (arn TEXT PRIMARY KEY, meta TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS ddb_stream_records (arn TEXT NOT NULL, seq INTEGER NOT NULL, "
+      "CREATE TABLE IF NOT EXISTS ddb_stream_records (id INTEGER PRIMARY KEY, "
       "  event INTEGER NOT NULL, created INTEGER NOT NULL, ttl INTEGER NOT NULL, "
-      "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB, "
-      "  PRIMARY KEY (arn, seq)) WITHOUT ROWID;");
+      "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB);");
   put_item_ = std::make_unique<SQLite::Statement>(
-      db, "INSERT OR REPLACE INTO ddb_items (tbl, hash, range, item) VALUES (?, ?, ?, ?)");
-  delete_item_ = std::make_unique<SQLite::Statement>(
-      db, "DELETE FROM ddb_items WHERE tbl = ? AND hash = ? AND range = ?");
+      db, "INSERT OR REPLACE INTO ddb_items (id, tbl, item) VALUES (?, ?, ?)");
+  delete_item_ = std::make_unique<SQLite::Statement>(db, "DELETE FROM ddb_items WHERE id = ?");
   append_record_ = std::make_unique<SQLite::Statement>(
-      db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement max_id(db, "SELECT COALESCE(MAX(id), 0) FROM ddb_items");
+  if (max_id.executeStep()) next_item_rowid_ = max_id.getColumn(0).getInt64() + 1;
 }
 
 Persistence::~Persistence() = default;
@@ -155,6 +151,12 @@ void Persistence::save_schema(const TableSchema& schema) {
   st.exec();
 }
 
+constexpr int kSequenceBits = 40;
+
+std::int64_t record_id(std::int64_t stream_number, std::uint64_t sequence) {
+  return (stream_number << kSequenceBits) | static_cast<std::int64_t>(sequence);
+}
+
 void Persistence::delete_table(const std::string& name) {
   SQLite::Statement a(storage_.db(), "DELETE FROM ddb_tables WHERE name = ?");
   a.bind(1, name);
@@ -164,23 +166,21 @@ void Persistence::delete_table(const std::string& name) {
   b.exec();
 }
 
-void Persistence::put_item(const std::string& table, const KeyEnc& key, const Item& item) {
+void Persistence::put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item) {
   buffer_.clear();
-  encode_item(item, buffer_);
+  encode_item(*item, buffer_);
+  buffer_item_ = item.get();
   auto& st = *put_item_;
-  st.bindNoCopy(1, table);
-  bind_blob(st, 2, key.hash);
-  bind_blob(st, 3, key.range);
-  st.bindNoCopy(4, buffer_.data(), static_cast<int>(buffer_.size()));
+  st.bind(1, rowid);
+  st.bindNoCopy(2, table);
+  st.bindNoCopy(3, buffer_.data(), static_cast<int>(buffer_.size()));
   st.exec();
   st.reset();
 }
 
-void Persistence::delete_item(const std::string& table, const KeyEnc& key) {
+void Persistence::delete_item(std::int64_t rowid) {
   auto& st = *delete_item_;
-  st.bindNoCopy(1, table);
-  bind_blob(st, 2, key.hash);
-  bind_blob(st, 3, key.range);
+  st.bind(1, rowid);
   st.exec();
   st.reset();
 }
@@ -194,39 +194,52 @@ void Persistence::save_stream(const StreamMeta& m) {
                   {"created", m.created},
                   {"enabled", m.enabled},
                   {"disabled_at", m.disabled_at},
-                  {"next", m.next_sequence}}
+                  {"next", m.next_sequence},
+                  {"no", m.number}}
                  .dump());
   st.exec();
 }
 
-void Persistence::delete_stream(const std::string& arn) {
-  SQLite::Statement a(storage_.db(), "DELETE FROM ddb_streams WHERE arn = ?");
-  a.bind(1, arn);
-  a.exec();
-  SQLite::Statement b(storage_.db(), "DELETE FROM ddb_stream_records WHERE arn = ?");
-  b.bind(1, arn);
-  b.exec();
+void Persistence::delete_stream(std::int64_t number) {
+  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_stream_records WHERE id BETWEEN ? AND ?");
+  st.bind(1, record_id(number, 0));
+  st.bind(2, record_id(number + 1, 0) - 1);
+  st.exec();
 }
 
-void Persistence::append_record(const std::string& arn, const StreamRecord& r) {
+void Persistence::append_record(std::int64_t stream_number, const StreamRecord& r) {
   auto& st = *append_record_;
-  st.bindNoCopy(1, arn);
-  st.bind(2, static_cast<std::int64_t>(r.sequence));
-  st.bind(3, static_cast<int>(r.event));
-  st.bind(4, static_cast<std::int64_t>(r.created));
-  st.bind(5, r.ttl_delete ? 1 : 0);
-  st.bind(6, static_cast<std::int64_t>(r.size_bytes));
-  bind_blob(st, 7, image_blob(r.keys));
-  if (r.new_image) bind_blob(st, 8, image_blob(r.new_image)); else st.bind(8);
-  if (r.old_image) bind_blob(st, 9, image_blob(r.old_image)); else st.bind(9);
+  st.bind(1, record_id(stream_number, r.sequence));
+  st.bind(2, static_cast<int>(r.event));
+  st.bind(3, static_cast<std::int64_t>(r.created));
+  st.bind(4, r.ttl_delete ? 1 : 0);
+  st.bind(5, static_cast<std::int64_t>(r.size_bytes));
+  record_buffer_.clear();
+  encode_item(*r.keys, record_buffer_);
+  st.bindNoCopy(6, record_buffer_.data(), static_cast<int>(record_buffer_.size()));
+  std::string new_image, old_image;
+  if (r.new_image && r.new_image.get() == buffer_item_) {
+    st.bindNoCopy(7, buffer_.data(), static_cast<int>(buffer_.size()));
+  } else if (r.new_image) {
+    new_image = image_blob(r.new_image);
+    st.bindNoCopy(7, new_image.data(), static_cast<int>(new_image.size()));
+  } else {
+    st.bind(7);
+  }
+  if (r.old_image) {
+    old_image = image_blob(r.old_image);
+    st.bindNoCopy(8, old_image.data(), static_cast<int>(old_image.size()));
+  } else {
+    st.bind(8);
+  }
   st.exec();
   st.reset();
 }
 
-void Persistence::trim_records(const std::string& arn, std::uint64_t up_to_sequence) {
-  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_stream_records WHERE arn = ? AND seq <= ?");
-  st.bind(1, arn);
-  st.bind(2, static_cast<std::int64_t>(up_to_sequence));
+void Persistence::trim_records(std::int64_t stream_number, std::uint64_t up_to_sequence) {
+  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_stream_records WHERE id BETWEEN ? AND ?");
+  st.bind(1, record_id(stream_number, 0));
+  st.bind(2, record_id(stream_number, up_to_sequence));
   st.exec();
 }
 
@@ -239,16 +252,17 @@ std::vector<TableSchema> Persistence::load_schemas() {
   return out;
 }
 
-void Persistence::load_items(const std::string& table, const std::function<void(Item)>& visit) {
-  SQLite::Statement st(storage_.db(), "SELECT item FROM ddb_items WHERE tbl = ?");
+void Persistence::load_items(const std::string& table,
+                             const std::function<void(std::int64_t, Item)>& visit) {
+  SQLite::Statement st(storage_.db(), "SELECT id, item FROM ddb_items WHERE tbl = ? ORDER BY id");
   st.bind(1, table);
   while (st.executeStep()) {
-    const auto column = st.getColumn(0);
+    const auto column = st.getColumn(1);
     Item item;
     if (decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
                                      static_cast<std::size_t>(column.getBytes())),
                     item)) {
-      visit(std::move(item));
+      visit(st.getColumn(0).getInt64(), std::move(item));
     }
   }
 }
@@ -260,20 +274,22 @@ std::vector<StreamMeta> Persistence::load_streams() {
     const json m = json::parse(st.getColumn(1).getString());
     out.push_back(StreamMeta{st.getColumn(0).getString(), m.at("table"), m.at("label"),
                              static_cast<StreamViewType>(m.at("view").get<int>()), m.at("created"),
-                             m.at("enabled"), m.at("disabled_at"), m.at("next")});
+                             m.at("enabled"), m.at("disabled_at"), m.at("next"), m.at("no")});
   }
   return out;
 }
 
-void Persistence::load_records(const std::string& arn,
+void Persistence::load_records(std::int64_t stream_number,
                                const std::function<void(StreamRecord)>& visit) {
   SQLite::Statement st(storage_.db(),
-                       "SELECT seq, event, created, ttl, size, keys, new_image, old_image FROM "
-                       "ddb_stream_records WHERE arn = ? ORDER BY seq");
-  st.bind(1, arn);
+                       "SELECT id, event, created, ttl, size, keys, new_image, old_image FROM "
+                       "ddb_stream_records WHERE id BETWEEN ? AND ? ORDER BY id");
+  st.bind(1, record_id(stream_number, 0));
+  st.bind(2, record_id(stream_number + 1, 0) - 1);
   while (st.executeStep()) {
     StreamRecord r;
-    r.sequence = static_cast<std::uint64_t>(st.getColumn(0).getInt64());
+    r.sequence = static_cast<std::uint64_t>(st.getColumn(0).getInt64() -
+                                            record_id(stream_number, 0));
     r.event = static_cast<EventName>(st.getColumn(1).getInt());
     r.created = st.getColumn(2).getInt64();
     r.ttl_delete = st.getColumn(3).getInt() != 0;

@@ -4,6 +4,11 @@
 // the simulation loop commits in groups. On start the model reloads schemas, items, TTL
 // settings, streams and their retained records. Tables created with persist = false are never
 // written here. Statements are prepared once. Simulation thread only.
+//
+// Layout: everything is loaded into memory at start, so SQLite needs no key index. Items are
+// rows addressed by an integer rowid the model remembers (appends and in-place replaces, not
+// random B-tree inserts keyed by UUID); stream records use rowid = stream number << 40 |
+// sequence, so appends go to the end and trimming is a rowid range delete.
 #pragma once
 
 #include <functional>
@@ -26,6 +31,7 @@ struct StreamMeta {
   bool enabled = true;
   Micros disabled_at = 0;
   std::uint64_t next_sequence = 1;
+  std::int64_t number = 0;  // stream number: its records' rowid range
 };
 
 class Persistence {
@@ -36,23 +42,31 @@ class Persistence {
   void save_schema(const TableSchema& schema);
   // Removes the table's schema and items (its stream stays, disabled, until it expires).
   void delete_table(const std::string& name);
-  void put_item(const std::string& table, const KeyEnc& key, const Item& item);
-  void delete_item(const std::string& table, const KeyEnc& key);
+  // A fresh rowid for a new item.
+  std::int64_t next_item_rowid() { return next_item_rowid_++; }
+  void put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item);
+  void delete_item(std::int64_t rowid);
 
   void save_stream(const StreamMeta& meta);
-  void delete_stream(const std::string& arn);
-  void append_record(const std::string& arn, const StreamRecord& record);
-  void trim_records(const std::string& arn, std::uint64_t up_to_sequence);
+  void delete_stream(std::int64_t number);
+  void append_record(std::int64_t stream_number, const StreamRecord& record);
+  void trim_records(std::int64_t stream_number, std::uint64_t up_to_sequence);
 
   std::vector<TableSchema> load_schemas();
-  void load_items(const std::string& table, const std::function<void(Item)>& visit);
+  // Calls visit(rowid, item) for each stored item of `table`.
+  void load_items(const std::string& table,
+                  const std::function<void(std::int64_t, Item)>& visit);
   std::vector<StreamMeta> load_streams();
-  void load_records(const std::string& arn, const std::function<void(StreamRecord)>& visit);
+  void load_records(std::int64_t stream_number, const std::function<void(StreamRecord)>& visit);
 
  private:
   Storage& storage_;
   std::unique_ptr<SQLite::Statement> put_item_, delete_item_, append_record_;
+  std::int64_t next_item_rowid_ = 1;
+  // The encoding of the item last written, reused when a stream record carries that image.
   std::string buffer_;
+  const Item* buffer_item_ = nullptr;
+  std::string record_buffer_;
 };
 
 }  // namespace emu::dynamodb

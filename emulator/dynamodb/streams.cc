@@ -49,12 +49,14 @@ std::optional<std::uint64_t> parse_sequence_number(std::string_view text) {
 }
 
 Stream::Stream(std::string table_name, std::string arn, std::string label,
-               StreamViewType view_type, Micros created, std::uint64_t next_sequence)
+               StreamViewType view_type, Micros created, std::uint64_t next_sequence,
+               std::int64_t number)
     : table_name_(std::move(table_name)),
       arn_(std::move(arn)),
       label_(std::move(label)),
       view_type_(view_type),
       created_(created),
+      number_(number),
       next_sequence_(next_sequence) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "shardId-%020lld-%08llx",

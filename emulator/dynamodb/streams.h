@@ -55,14 +55,16 @@ class Stream {
  public:
   using ConsumerId = int;
 
+  // `number` identifies the stream in the store (see persist.h).
   Stream(std::string table_name, std::string arn, std::string label, StreamViewType view_type,
-         Micros created, std::uint64_t next_sequence = 1);
+         Micros created, std::uint64_t next_sequence = 1, std::int64_t number = 0);
 
   const std::string& table_name() const { return table_name_; }
   const std::string& arn() const { return arn_; }
   const std::string& label() const { return label_; }
   const std::string& shard_id() const { return shard_id_; }
   StreamViewType view_type() const { return view_type_; }
+  std::int64_t number() const { return number_; }
   Micros created() const { return created_; }
   bool enabled() const { return enabled_; }
   Micros disabled_at() const { return disabled_at_; }
@@ -101,6 +103,7 @@ class Stream {
   std::string table_name_, arn_, label_, shard_id_;
   StreamViewType view_type_;
   Micros created_;
+  std::int64_t number_;
   bool enabled_ = true;
   Micros disabled_at_ = 0;
   std::uint64_t next_sequence_;

@@ -67,24 +67,27 @@ std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
 void Table::index_remove(const KeyEnc& key, const Item& item) {
   for (auto& index : indexes_) {
     if (auto k = index_key(index.schema, item, key)) {
-      if (index.entries.erase(*k)) index.size_bytes -= static_cast<std::int64_t>(item_size(item));
+      auto it = index.entries.find(*k);
+      if (it != index.entries.end()) {
+        index.size_bytes -= it->second.size;
+        index.entries.erase(it);
+      }
     }
   }
   if (auto ttl = ttl_of(item)) ttl_index_.erase({*ttl, key});
 }
 
-void Table::index_add(const KeyEnc& key, const ItemPtr& item) {
+void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size) {
   for (auto& index : indexes_) {
     if (auto k = index_key(index.schema, *item, key)) {
-      const auto size = static_cast<std::uint32_t>(item_size(*item));
-      index.entries.insert_or_assign(std::move(*k), Row{item, size});
+      index.entries.insert_or_assign(std::move(*k), Row{item, size, 0});
       index.size_bytes += size;
     }
   }
   if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
 }
 
-void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size) {
+void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid) {
   auto it = rows_.find(key);
   const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
   if (it != rows_.end()) {
@@ -94,13 +97,13 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size) {
       rows_.erase(it);
       return;
     }
-    it->second = Row{item, size};
+    it->second = Row{item, size, rowid};
   } else {
     if (!item) return;
-    rows_.emplace(key, Row{item, size});
+    rows_.emplace(key, Row{item, size, rowid});
   }
   size_bytes_ += size;
-  if (has_secondary) index_add(key, item);
+  if (has_secondary) index_add(key, item, size);
 }
 
 void Table::rebuild_ttl_index() {

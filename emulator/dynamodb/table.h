@@ -65,6 +65,7 @@ struct IndexKeyEnc {
 struct Row {
   ItemPtr item;
   std::uint32_t size = 0;
+  std::int64_t rowid = 0;  // the item's row in SQLite (0 when the table is not persisted)
 };
 
 struct Index {
@@ -91,8 +92,8 @@ class Table {
 
   const Row* find(const KeyEnc& key) const;
   // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL
-  // index. `size` is item_size(*item).
-  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size);
+  // index. `size` is item_size(*item); `rowid` the item's SQLite row.
+  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0);
 
   const std::map<KeyEnc, Row>& rows() const { return rows_; }
   const std::vector<Index>& indexes() const { return indexes_; }
@@ -112,7 +113,7 @@ class Table {
 
  private:
   void index_remove(const KeyEnc& key, const Item& item);
-  void index_add(const KeyEnc& key, const ItemPtr& item);
+  void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size);
 
   TableSchema schema_;
   std::map<KeyEnc, Row> rows_;

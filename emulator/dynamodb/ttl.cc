@@ -57,14 +57,17 @@ std::size_t Database::sweep(Micros now) {
                              tables_.find(s->table_name())->second->schema().persist;
       if (persisted) {
         storage_.ensure_transaction();
-        persistence_.trim_records(s->arn(), last);
+        persistence_.trim_records(s->number(), last);
       }
     }
   }
   for (auto it = retired_streams_.begin(); it != retired_streams_.end();) {
     if (it->second->disabled_at() < cutoff && it->second->size() == 0) {
       storage_.ensure_transaction();
-      persistence_.delete_stream(it->first);
+      persistence_.delete_stream(it->second->number());
+      SQLite::Statement meta(storage_.db(), "DELETE FROM ddb_streams WHERE arn = ?");
+      meta.bind(1, it->first);
+      meta.exec();
       it = retired_streams_.erase(it);
     } else {
       ++it;

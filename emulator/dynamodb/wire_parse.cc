@@ -343,12 +343,16 @@ Result<CreateTableRequest> parse_create_table(const json& body) {
       a.attribute_name = df.string("AttributeName").value_or("");
       const auto type = df.string("AttributeType");
       if (auto e = df.error()) return *e;
-      const auto t = type ? type_from_name(*type) : std::nullopt;
-      f.constraint(t == Type::kS || t == Type::kN || t == Type::kB, df.raw("AttributeType"),
+      Type parsed = Type::kNull;
+      if (type) {
+        if (auto t = type_from_name(*type)) parsed = *t;
+      }
+      f.constraint(parsed == Type::kS || parsed == Type::kN || parsed == Type::kB,
+                   df.raw("AttributeType"),
                    "attributeDefinitions." + std::to_string(r.attribute_definitions.size() + 1) +
                        ".member.attributeType",
                    "Member must satisfy enum value set: [B, N, S]");
-      a.attribute_type = t.value_or(Type::kS);
+      a.attribute_type = parsed == Type::kNull ? Type::kS : parsed;
       r.attribute_definitions.push_back(std::move(a));
     }
   }

@@ -5,6 +5,8 @@
 // expressions cost a re-parse, never unbounded memory). Not thread-safe (simulation thread).
 #pragma once
 
+#include <array>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,21 +26,33 @@ class ExpressionCache {
   std::shared_ptr<const Result<ParsedUpdate>> update(std::string_view text);
   std::shared_ptr<const Result<ParsedProjection>> projection(std::string_view text);
 
-  std::size_t size() const { return conditions_.size() + updates_.size() + projections_.size(); }
+  std::size_t size() const {
+    return conditions_[0].size() + conditions_[1].size() + conditions_[2].size() +
+           updates_.size() + projections_.size();
+  }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
 
  private:
+  // Lookup by string_view without building a key string.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class T>
+  using Map = std::unordered_map<std::string, std::shared_ptr<const T>, Hash, std::equal_to<>>;
+
   template <class T, class Parse>
-  std::shared_ptr<const T> get(std::unordered_map<std::string, std::shared_ptr<const T>>& map,
-                               std::string key, Parse parse);
+  std::shared_ptr<const T> get(Map<T>& map, std::string_view key, Parse parse);
+  void clear();
 
   std::size_t capacity_;
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
-  std::unordered_map<std::string, std::shared_ptr<const Result<ParsedCondition>>> conditions_;
-  std::unordered_map<std::string, std::shared_ptr<const Result<ParsedUpdate>>> updates_;
-  std::unordered_map<std::string, std::shared_ptr<const Result<ParsedProjection>>> projections_;
+  // Condition, Filter and KeyCondition expressions are cached apart (their messages differ).
+  std::array<Map<Result<ParsedCondition>>, 3> conditions_;
+  Map<Result<ParsedUpdate>> updates_;
+  Map<Result<ParsedProjection>> projections_;
 };
 
 }  // namespace emu::dynamodb::expr

@@ -125,9 +125,76 @@ Status Ops::validate_item(const Table& table, const Item& item, std::size_t size
   return ok_status();
 }
 
+bool Ops::memo_matches(const Database& db, const void* const* expressions,
+                       const ExpressionAttributes& attributes, bool compare_values) {
+  const auto& memo = db.prepare_memo_;
+  if (!memo.valid) return false;
+  for (int i = 0; i < 4; ++i) {
+    if (memo.expressions[i] != expressions[i]) return false;
+  }
+  if (memo.names.has_value() != attributes.names.has_value()) return false;
+  if (memo.names && *memo.names != *attributes.names) return false;
+  if (memo.has_values != attributes.values.has_value()) return false;
+  if (!attributes.values) return true;
+  if (compare_values) return memo.values && *memo.values == *attributes.values;
+  if (memo.value_types.size() != attributes.values->size()) return false;
+  auto it = memo.value_types.begin();
+  for (const auto& [key, value] : *attributes.values) {
+    if (it->first != key || it->second != value.type()) return false;
+    ++it;
+  }
+  return true;
+}
+
 Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& texts,
                                          const ExpressionAttributes& attributes) {
-  PreparedExpressions p;
+  auto parsed = [](const std::optional<std::string>* text) {
+    return text != nullptr && text->has_value();
+  };
+  PreparedExpressions fast;
+  if (parsed(texts.update)) fast.update = db.cache_.update(**texts.update);
+  if (parsed(texts.condition)) {
+    fast.condition = db.cache_.condition(**texts.condition, texts.condition_kind);
+  }
+  if (parsed(texts.key_condition)) {
+    fast.key_condition = db.cache_.condition(**texts.key_condition, "KeyConditionExpression");
+  }
+  if (parsed(texts.projection)) fast.projection = db.cache_.projection(**texts.projection);
+  const void* expressions[4] = {fast.update.get(), fast.condition.get(),
+                                fast.key_condition.get(), fast.projection.get()};
+  const bool compare_values = fast.condition || fast.key_condition;
+  auto& memo = db.prepare_memo_;
+  if (memo_matches(db, expressions, attributes, compare_values)) {
+    fast.bindings.names = attributes.names ? &*attributes.names : nullptr;
+    fast.bindings.values = attributes.values ? &*attributes.values : nullptr;
+    if (fast.projection) {
+      for (const auto& path : fast.projection->value().expression.paths) {
+        fast.projection_paths.push_back(expr::resolve(path, fast.bindings));
+      }
+    }
+    return fast;
+  }
+  auto result = validate_expressions(texts, attributes, std::move(fast));
+  if (!result) {
+    memo.valid = false;
+    return result;
+  }
+  memo.valid = true;
+  std::copy(std::begin(expressions), std::end(expressions), memo.expressions);
+  memo.names = attributes.names;
+  memo.has_values = attributes.values.has_value();
+  memo.value_types.clear();
+  memo.values.reset();
+  if (attributes.values) {
+    for (const auto& [key, value] : *attributes.values) memo.value_types.emplace_back(key, value.type());
+    if (compare_values) memo.values = attributes.values;
+  }
+  return result;
+}
+
+Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& texts,
+                                                      const ExpressionAttributes& attributes,
+                                                      PreparedExpressions p) {
   const bool any = (texts.condition && *texts.condition) ||
                    (texts.key_condition && *texts.key_condition) ||
                    (texts.update && *texts.update) || (texts.projection && *texts.projection);
@@ -180,7 +247,6 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   p.bindings.values = attributes.values ? &*attributes.values : nullptr;
   expr::Usage usage;
   if (texts.update && *texts.update) {
-    p.update = db.cache_.update(**texts.update);
     if (!*p.update) return p.update->error();
     const auto& u = p.update->value();
     if (auto s = expr::check_placeholders(u.placeholders, p.bindings, "UpdateExpression", usage);
@@ -193,7 +259,8 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
       {texts.condition, texts.condition_kind}, {texts.key_condition, "KeyConditionExpression"}};
   for (const auto& [text, kind] : conditions) {
     if (!text || !*text) continue;
-    auto parsed = db.cache_.condition(**text, kind);
+    const bool is_key = kind == "KeyConditionExpression";
+    const auto parsed = is_key ? p.key_condition : p.condition;
     if (!*parsed) return parsed->error();
     if (auto s = expr::check_placeholders(parsed->value().placeholders, p.bindings, kind, usage);
         !s) {
@@ -202,10 +269,8 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
     if (auto s = expr::check_condition_types(parsed->value().root, p.bindings, kind); !s) {
       return s.error();
     }
-    (kind == "KeyConditionExpression" ? p.key_condition : p.condition) = parsed;
   }
   if (texts.projection && *texts.projection) {
-    p.projection = db.cache_.projection(**texts.projection);
     if (!*p.projection) return p.projection->error();
     const auto& pr = p.projection->value();
     if (auto s = expr::check_placeholders(pr.placeholders, p.bindings, "ProjectionExpression",
@@ -282,19 +347,21 @@ std::optional<AwsError> Ops::charge_read(Database& db, const Table& table,
 void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& old_item,
                  ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete) {
   const auto& schema = table.schema();
+  const Row* existing = table.find(key);
+  std::int64_t rowid = existing ? existing->rowid : 0;
   if (schema.persist) {
     db.storage_.ensure_transaction();
     if (new_item) {
-      db.persistence_.put_item(schema.name, key, *new_item);
-    } else {
-      db.persistence_.delete_item(schema.name, key);
+      if (rowid == 0) rowid = db.persistence_.next_item_rowid();
+      db.persistence_.put_item(rowid, schema.name, new_item);
+    } else if (rowid != 0) {
+      db.persistence_.delete_item(rowid);
     }
   }
+  table.write(key, new_item, static_cast<std::uint32_t>(new_size), rowid);
   Stream* stream = table.stream();
-  const bool changed = !(old_item && new_item && *old_item == *new_item) &&
-                       (old_item || new_item);
-  table.write(key, new_item, static_cast<std::uint32_t>(new_size));
-  if (stream == nullptr || !stream->enabled() || !changed) return;
+  if (stream == nullptr || !stream->enabled() || (!old_item && !new_item)) return;
+  if (old_item && new_item && *old_item == *new_item) return;  // no-op writes emit nothing
   StreamRecord record;
   record.event = !old_item ? EventName::kInsert : !new_item ? EventName::kRemove
                                                              : EventName::kModify;
@@ -317,7 +384,7 @@ void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& o
   record.ttl_delete = ttl_delete;
   record.size_bytes = static_cast<std::uint32_t>(size);
   const StreamRecord& stored = stream->append(std::move(record));
-  if (schema.persist) db.persistence_.append_record(stream->arn(), stored);
+  if (schema.persist) db.persistence_.append_record(stream->number(), stored);
 }
 
 std::optional<ConsumedCapacity> Ops::report(const ConsumedCapacity& consumed,

@@ -43,6 +43,12 @@ class Ops {
                               std::size_t max_bytes, bool is_update);
   static Result<PreparedExpressions> prepare(Database& db, const ExpressionTexts& texts,
                                              const ExpressionAttributes& attributes);
+  static bool memo_matches(const Database& db, const void* const* expressions,
+                           const ExpressionAttributes& attributes, bool compare_values);
+  // Full validation; `p` holds the parsed (cached) expressions already.
+  static Result<PreparedExpressions> validate_expressions(const ExpressionTexts& texts,
+                                                          const ExpressionAttributes& attributes,
+                                                          PreparedExpressions p);
   static std::optional<AwsError> begin(Database& db, std::string_view operation,
                                        std::string_view table, Micros now);
   // Asks the governor for a write of `old_item` -> `new_item`; fills `consumed`.
