@@ -55,33 +55,65 @@ Database::~Database() {
 }
 
 void Database::load() {
-  std::map<std::string, StreamMeta> streams;
-  for (auto& meta : persistence_.load_streams()) streams.emplace(meta.arn, std::move(meta));
+  struct Implicit {
+    Table* table;
+    ItemPtr item;
+    std::uint32_t size;
+    ImplicitRecord record;
+  };
+  std::map<std::int64_t, std::vector<Implicit>> implicit;  // by stream number
   for (auto& schema : persistence_.load_schemas()) {
     auto table = std::make_unique<Table>(std::move(schema));
     Table& t = *table;
-    persistence_.load_items(t.schema().name, [&](std::int64_t rowid, Item item) {
-      const std::size_t size = item_size(item);
+    persistence_.load_items(t.schema().name, [&](std::int64_t rowid, Item item,
+                                                 ImplicitRecord record) {
+      const auto size = static_cast<std::uint32_t>(item_size(item));
       const KeyEnc key = t.key_of(item);
-      t.write(key, std::make_shared<const Item>(std::move(item)), static_cast<std::uint32_t>(size),
-              rowid);
+      auto ptr = std::make_shared<const Item>(std::move(item));
+      t.write(key, ptr, size, rowid, record.stream != 0 ? record.sequence : 0);
+      if (record.stream != 0) implicit[record.stream].push_back({&t, ptr, size, record});
     });
     tables_.emplace(t.schema().name, std::move(table));
   }
-  for (auto& [arn, meta] : streams) {
+  for (auto& meta : persistence_.load_streams()) {
     auto stream = std::make_shared<Stream>(meta.table_name, meta.arn, meta.label, meta.view_type,
                                            meta.created, meta.next_sequence, meta.number);
     next_stream_number_ = std::max(next_stream_number_, meta.number + 1);
     stream->set_drop_consumed(options_.drop_consumed_stream_records);
     if (!meta.enabled) stream->disable(meta.disabled_at);
-    persistence_.load_records(meta.number, [&](StreamRecord r) { stream->restore(std::move(r)); });
+    std::map<std::uint64_t, StreamRecord> records;
+    for (const auto& i : implicit[meta.number]) {
+      if (i.record.sequence < meta.first_sequence) continue;
+      StreamRecord r;
+      r.sequence = i.record.sequence;
+      r.event = EventName::kInsert;
+      r.created = i.record.created;
+      r.keys = std::make_shared<const Item>(i.table->key_item(*i.item));
+      const auto view = stream->view_type();
+      const bool with_image = view == StreamViewType::kNewImage ||
+                              view == StreamViewType::kNewAndOldImages;
+      if (with_image) r.new_image = i.item;
+      r.size_bytes = static_cast<std::uint32_t>(item_size(*r.keys) + (with_image ? i.size : 0));
+      records.emplace(r.sequence, std::move(r));
+    }
+    persistence_.load_records(meta.number, [&](StreamRecord r) {
+      if (r.sequence >= meta.first_sequence) records.insert_or_assign(r.sequence, std::move(r));
+    });
+    for (auto& [_, r] : records) stream->restore(std::move(r));
     auto it = tables_.find(meta.table_name);
     if (meta.enabled && it != tables_.end()) {
       it->second->set_stream(stream);
     } else {
-      retired_streams_.emplace(arn, stream);
+      retired_streams_.emplace(meta.arn, stream);
     }
   }
+}
+
+void Database::save_stream_meta(const Stream& s) {
+  storage_.ensure_transaction();
+  persistence_.save_stream(StreamMeta{s.arn(), s.table_name(), s.label(), s.view_type(),
+                                      s.created(), s.enabled(), s.disabled_at(),
+                                      s.next_sequence(), s.number(), s.first_sequence()});
 }
 
 std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros now) {
@@ -93,26 +125,29 @@ std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros 
                                          *schema.stream_specification->stream_view_type, now, 1,
                                          next_stream_number_++);
   stream->set_drop_consumed(options_.drop_consumed_stream_records);
-  if (schema.persist) {
-    storage_.ensure_transaction();
-    persistence_.save_stream(StreamMeta{arn, schema.name, label, stream->view_type(), now, true, 0,
-                                        stream->next_sequence(), stream->number()});
-  }
+  if (schema.persist) save_stream_meta(*stream);
   return stream;
 }
 
 void Database::retire_stream(Table& table, Micros now) {
   auto stream = table.stream_ptr();
   if (!stream) return;
+  if (table.schema().persist) {
+    // Records kept only implicitly in item rows are written out: the rows may change later.
+    storage_.ensure_transaction();
+    for (const auto& [_, row] : table.rows()) {
+      if (row.insert_seq == 0 || row.insert_seq < stream->first_sequence()) continue;
+      auto records = stream->read(row.insert_seq - 1, 1);
+      if (!records.empty() && records[0]->sequence == row.insert_seq) {
+        persistence_.append_record(stream->number(), *records[0]);
+      }
+    }
+  }
+  table.clear_insert_seqs();
   stream->disable(now);
   table.set_stream(nullptr);
   retired_streams_.insert_or_assign(stream->arn(), stream);
-  if (table.schema().persist) {
-    storage_.ensure_transaction();
-    persistence_.save_stream(StreamMeta{stream->arn(), stream->table_name(), stream->label(),
-                                        stream->view_type(), stream->created(), false, now,
-                                        stream->next_sequence(), stream->number()});
-  }
+  if (table.schema().persist) save_stream_meta(*stream);
 }
 
 std::optional<AwsError> Database::check_fault(std::string_view operation, std::string_view table,

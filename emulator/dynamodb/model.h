@@ -125,6 +125,7 @@ class Database {
   void schedule_sweep(Micros now);
   std::shared_ptr<Stream> make_stream(const TableSchema& schema, Micros now);
   void retire_stream(Table& table, Micros now);
+  void save_stream_meta(const Stream& stream);
   std::optional<AwsError> check_fault(std::string_view operation, std::string_view table,
                                       Micros now);
 

@@ -127,13 +127,17 @@ Persistence::Persistence(Storage& storage) : storage_(storage) {
   db.exec(
       "CREATE TABLE IF NOT EXISTS ddb_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS ddb_items (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-      "  item BLOB NOT NULL);"
+      "  item BLOB NOT NULL, rec_stream INTEGER NOT NULL, rec_seq INTEGER NOT NULL, "
+      "  rec_created INTEGER NOT NULL);"
       "CREATE TABLE IF NOT EXISTS ddb_streams (arn TEXT PRIMARY KEY, meta TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS ddb_stream_records (id INTEGER PRIMARY KEY, "
       "  event INTEGER NOT NULL, created INTEGER NOT NULL, ttl INTEGER NOT NULL, "
       "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB);");
   put_item_ = std::make_unique<SQLite::Statement>(
-      db, "INSERT OR REPLACE INTO ddb_items (id, tbl, item) VALUES (?, ?, ?)");
+      db, "INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)");
+  update_item_ = std::make_unique<SQLite::Statement>(
+      db, "UPDATE ddb_items SET item = ?3, rec_stream = ?4, rec_seq = ?5, rec_created = ?6 "
+          "WHERE id = ?1 AND tbl = ?2");
   delete_item_ = std::make_unique<SQLite::Statement>(db, "DELETE FROM ddb_items WHERE id = ?");
   append_record_ = std::make_unique<SQLite::Statement>(
       db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -166,14 +170,18 @@ void Persistence::delete_table(const std::string& name) {
   b.exec();
 }
 
-void Persistence::put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item) {
+void Persistence::put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item,
+                           const ImplicitRecord& record, bool replace) {
   buffer_.clear();
   encode_item(*item, buffer_);
-  buffer_item_ = item.get();
-  auto& st = *put_item_;
+  buffer_item_ = item;
+  auto& st = replace ? *update_item_ : *put_item_;
   st.bind(1, rowid);
   st.bindNoCopy(2, table);
   st.bindNoCopy(3, buffer_.data(), static_cast<int>(buffer_.size()));
+  st.bind(4, record.stream);
+  st.bind(5, static_cast<std::int64_t>(record.sequence));
+  st.bind(6, static_cast<std::int64_t>(record.created));
   st.exec();
   st.reset();
 }
@@ -195,7 +203,8 @@ void Persistence::save_stream(const StreamMeta& m) {
                   {"enabled", m.enabled},
                   {"disabled_at", m.disabled_at},
                   {"next", m.next_sequence},
-                  {"no", m.number}}
+                  {"no", m.number},
+                  {"first", m.first_sequence}}
                  .dump());
   st.exec();
 }
@@ -218,7 +227,7 @@ void Persistence::append_record(std::int64_t stream_number, const StreamRecord& 
   encode_item(*r.keys, record_buffer_);
   st.bindNoCopy(6, record_buffer_.data(), static_cast<int>(record_buffer_.size()));
   std::string new_image, old_image;
-  if (r.new_image && r.new_image.get() == buffer_item_) {
+  if (r.new_image && r.new_image == buffer_item_) {
     st.bindNoCopy(7, buffer_.data(), static_cast<int>(buffer_.size()));
   } else if (r.new_image) {
     new_image = image_blob(r.new_image);
@@ -252,9 +261,12 @@ std::vector<TableSchema> Persistence::load_schemas() {
   return out;
 }
 
-void Persistence::load_items(const std::string& table,
-                             const std::function<void(std::int64_t, Item)>& visit) {
-  SQLite::Statement st(storage_.db(), "SELECT id, item FROM ddb_items WHERE tbl = ? ORDER BY id");
+void Persistence::load_items(
+    const std::string& table,
+    const std::function<void(std::int64_t, Item, ImplicitRecord)>& visit) {
+  SQLite::Statement st(storage_.db(),
+                       "SELECT id, item, rec_stream, rec_seq, rec_created FROM ddb_items "
+                       "WHERE tbl = ? ORDER BY id");
   st.bind(1, table);
   while (st.executeStep()) {
     const auto column = st.getColumn(1);
@@ -262,7 +274,10 @@ void Persistence::load_items(const std::string& table,
     if (decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
                                      static_cast<std::size_t>(column.getBytes())),
                     item)) {
-      visit(st.getColumn(0).getInt64(), std::move(item));
+      const ImplicitRecord record{st.getColumn(2).getInt64(),
+                                  static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
+                                  st.getColumn(4).getInt64()};
+      visit(st.getColumn(0).getInt64(), std::move(item), record);
     }
   }
 }
@@ -274,7 +289,8 @@ std::vector<StreamMeta> Persistence::load_streams() {
     const json m = json::parse(st.getColumn(1).getString());
     out.push_back(StreamMeta{st.getColumn(0).getString(), m.at("table"), m.at("label"),
                              static_cast<StreamViewType>(m.at("view").get<int>()), m.at("created"),
-                             m.at("enabled"), m.at("disabled_at"), m.at("next"), m.at("no")});
+                             m.at("enabled"), m.at("disabled_at"), m.at("next"), m.at("no"),
+                             m.at("first")});
   }
   return out;
 }

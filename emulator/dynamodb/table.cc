@@ -80,27 +80,66 @@ void Table::index_remove(const KeyEnc& key, const Item& item) {
 void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size) {
   for (auto& index : indexes_) {
     if (auto k = index_key(index.schema, *item, key)) {
-      index.entries.insert_or_assign(std::move(*k), Row{item, size, 0});
+      index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0});
       index.size_bytes += size;
     }
   }
   if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
 }
 
-void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid) {
+void Table::clear_insert_seqs() {
+  for (auto& [_, row] : rows_) row.insert_seq = 0;
+}
+
+void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
+                          std::uint32_t size) {
+  for (auto& index : indexes_) {
+    auto old_key = index_key(index.schema, old_item, key);
+    auto new_key = index_key(index.schema, *item, key);
+    if (old_key && new_key && *old_key == *new_key) {
+      auto it = index.entries.find(*old_key);
+      if (it != index.entries.end()) {
+        index.size_bytes += static_cast<std::int64_t>(size) - it->second.size;
+        it->second = Row{item, size, 0, 0};
+        continue;
+      }
+    }
+    if (old_key) {
+      auto it = index.entries.find(*old_key);
+      if (it != index.entries.end()) {
+        index.size_bytes -= it->second.size;
+        index.entries.erase(it);
+      }
+    }
+    if (new_key) {
+      index.entries.insert_or_assign(std::move(*new_key), Row{item, size, 0, 0});
+      index.size_bytes += size;
+    }
+  }
+  if (schema_.ttl_enabled) {
+    if (auto ttl = ttl_of(old_item)) ttl_index_.erase({*ttl, key});
+    if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
+  }
+}
+
+void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
+                  std::uint64_t insert_seq) {
   auto it = rows_.find(key);
   const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
   if (it != rows_.end()) {
-    if (has_secondary) index_remove(key, *it->second.item);
     size_bytes_ -= it->second.size;
     if (!item) {
+      if (has_secondary) index_remove(key, *it->second.item);
       rows_.erase(it);
       return;
     }
-    it->second = Row{item, size, rowid};
+    if (has_secondary) index_replace(key, *it->second.item, item, size);
+    size_bytes_ += size;
+    it->second = Row{std::move(item), size, rowid, insert_seq};
+    return;
   } else {
     if (!item) return;
-    rows_.emplace(key, Row{item, size, rowid});
+    rows_.emplace(key, Row{item, size, rowid, insert_seq});
   }
   size_bytes_ += size;
   if (has_secondary) index_add(key, item, size);

@@ -66,6 +66,9 @@ struct Row {
   ItemPtr item;
   std::uint32_t size = 0;
   std::int64_t rowid = 0;  // the item's row in SQLite (0 when the table is not persisted)
+  // Sequence of the stream INSERT record whose image is this row's content and which is stored
+  // only implicitly, as this row (see persist.h); 0 if none.
+  std::uint64_t insert_seq = 0;
 };
 
 struct Index {
@@ -93,7 +96,10 @@ class Table {
   const Row* find(const KeyEnc& key) const;
   // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL
   // index. `size` is item_size(*item); `rowid` the item's SQLite row.
-  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0);
+  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0,
+             std::uint64_t insert_seq = 0);
+  // Forgets every implicit INSERT record (after they were written out explicitly).
+  void clear_insert_seqs();
 
   const std::map<KeyEnc, Row>& rows() const { return rows_; }
   const std::vector<Index>& indexes() const { return indexes_; }
@@ -113,6 +119,9 @@ class Table {
 
  private:
   void index_remove(const KeyEnc& key, const Item& item);
+  // Replaces old_item by item in every index, in place where the index key is unchanged.
+  void index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
+                     std::uint32_t size);
   void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size);
 
   TableSchema schema_;

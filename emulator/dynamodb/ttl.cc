@@ -58,6 +58,7 @@ std::size_t Database::sweep(Micros now) {
       if (persisted) {
         storage_.ensure_transaction();
         persistence_.trim_records(s->number(), last);
+        save_stream_meta(*s);
       }
     }
   }

@@ -344,30 +344,20 @@ std::optional<AwsError> Ops::charge_read(Database& db, const Table& table,
   return std::nullopt;
 }
 
-void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& old_item,
-                 ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete) {
-  const auto& schema = table.schema();
-  const Row* existing = table.find(key);
-  std::int64_t rowid = existing ? existing->rowid : 0;
-  if (schema.persist) {
-    db.storage_.ensure_transaction();
-    if (new_item) {
-      if (rowid == 0) rowid = db.persistence_.next_item_rowid();
-      db.persistence_.put_item(rowid, schema.name, new_item);
-    } else if (rowid != 0) {
-      db.persistence_.delete_item(rowid);
-    }
-  }
-  table.write(key, new_item, static_cast<std::uint32_t>(new_size), rowid);
-  Stream* stream = table.stream();
-  if (stream == nullptr || !stream->enabled() || (!old_item && !new_item)) return;
-  if (old_item && new_item && *old_item == *new_item) return;  // no-op writes emit nothing
+namespace {
+
+// The stream record for old -> new, or nullopt for a no-op write.
+std::optional<StreamRecord> make_record(const Table& table, const Stream& stream,
+                                        const ItemPtr& old_item, const ItemPtr& new_item,
+                                        std::size_t new_size, Micros now, bool ttl_delete) {
+  if (!old_item && !new_item) return std::nullopt;
+  if (old_item && new_item && *old_item == *new_item) return std::nullopt;
   StreamRecord record;
   record.event = !old_item ? EventName::kInsert : !new_item ? EventName::kRemove
                                                              : EventName::kModify;
   record.created = now;
   record.keys = std::make_shared<const Item>(table.key_item(new_item ? *new_item : *old_item));
-  const auto view = stream->view_type();
+  const auto view = stream.view_type();
   const bool want_new = view == StreamViewType::kNewImage ||
                         view == StreamViewType::kNewAndOldImages;
   const bool want_old = view == StreamViewType::kOldImage ||
@@ -383,8 +373,46 @@ void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& o
   }
   record.ttl_delete = ttl_delete;
   record.size_bytes = static_cast<std::uint32_t>(size);
-  const StreamRecord& stored = stream->append(std::move(record));
-  if (schema.persist) db.persistence_.append_record(stream->number(), stored);
+  return record;
+}
+
+}  // namespace
+
+void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& old_item,
+                 ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete) {
+  const auto& schema = table.schema();
+  const Row* existing = table.find(key);
+  std::int64_t rowid = existing ? existing->rowid : 0;
+  const std::uint64_t old_insert_seq = existing ? existing->insert_seq : 0;
+  Stream* stream = table.stream();
+  const StreamRecord* stored = nullptr;
+  if (stream != nullptr && stream->enabled()) {
+    auto record = make_record(table, *stream, old_item, new_item, new_size, now, ttl_delete);
+    if (record) stored = &stream->append(std::move(*record));
+  }
+  // A new item's INSERT record is kept implicitly in the item's row (see persist.h).
+  const bool implicit = stored != nullptr && stored->event == EventName::kInsert && schema.persist;
+  if (schema.persist) {
+    db.storage_.ensure_transaction();
+    if (old_insert_seq != 0 && stream != nullptr && old_insert_seq >= stream->first_sequence()) {
+      auto records = stream->read(old_insert_seq - 1, 1);
+      if (!records.empty() && records[0]->sequence == old_insert_seq) {
+        db.persistence_.append_record(stream->number(), *records[0]);
+      }
+    }
+    if (new_item) {
+      const bool replace = rowid != 0;
+      if (!replace) rowid = db.persistence_.next_item_rowid();
+      ImplicitRecord record;
+      if (implicit) record = ImplicitRecord{stream->number(), stored->sequence, stored->created};
+      db.persistence_.put_item(rowid, schema.name, new_item, record, replace);
+    } else if (rowid != 0) {
+      db.persistence_.delete_item(rowid);
+    }
+    if (stored != nullptr && !implicit) db.persistence_.append_record(stream->number(), *stored);
+  }
+  table.write(key, std::move(new_item), static_cast<std::uint32_t>(new_size), rowid,
+              implicit ? stored->sequence : 0);
 }
 
 std::optional<ConsumedCapacity> Ops::report(const ConsumedCapacity& consumed,

@@ -102,12 +102,11 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   const KeyEnc key = t.key_of(request.key);
   const Row* row = t.find(key);
   const ItemPtr old_item = row ? row->item : nullptr;
-  static const Item kEmpty;
-  Item next = old_item ? *old_item : request.key;
+  // Operands read the item as it was; a missing item reads as its key alone.
+  const Item& base = old_item ? *old_item : request.key;
+  Item next = base;
   if (update) {
-    if (auto s = expr::apply_update(*update, old_item ? *old_item : kEmpty, next,
-                                    prepared->bindings);
-        !s) {
+    if (auto s = expr::apply_update(*update, base, next, prepared->bindings); !s) {
       return s.error();
     }
   }
