@@ -67,15 +67,16 @@ std::string body_for(bool update, std::uint64_t n) {
          R"("ExpressionAttributeNames":{"#region":"region","#count":"count","#state":"state",)"
          R"("#status":"status","#date":"date","#duration":"duration"},)"
          R"("ExpressionAttributeValues":{":metricCount":{"N":"1"},":start":{"N":"0"},)"
-         R"(":version":{"N":"6"},":appversion":)" + s("1.2.3") + R"(,":appos":)" + s("android") +
-         R"(,":region":)" + s("ON") + R"(,":identifier":)" + s("active_user") +
-         R"(,":osversion":)" + s("30") + R"(,":manufacturer":)" + s("Google") +
-         R"(,":model":)" + s("Pixel") + R"(,":androidreleaseversion":)" + s("11") +
-         R"(,":count":)" + s("1-6") + R"(,":pushnotification":)" + s("true") +
-         R"(,":frameworkenabled":)" + s("true") + R"(,":state":)" + s("on") +
-         R"(,":status":)" + s("") + R"(,":hoursSinceExposureDetectedAt":)" + s("") +
-         R"(,":date":)" + s("2021-06-27") + R"(,":duration":)" + s("") + R"(,":withDate":)" +
-         s("") + R"(,":isUserExposed":)" + s("") + "}}";
+         R"(":version":{"N":"6"},":appversion":)" +
+         s("1.2.3") + R"(,":appos":)" + s("android") + R"(,":region":)" + s("ON") +
+         R"(,":identifier":)" + s("active_user") + R"(,":osversion":)" + s("30") +
+         R"(,":manufacturer":)" + s("Google") + R"(,":model":)" + s("Pixel") +
+         R"(,":androidreleaseversion":)" + s("11") + R"(,":count":)" + s("1-6") +
+         R"(,":pushnotification":)" + s("true") + R"(,":frameworkenabled":)" + s("true") +
+         R"(,":state":)" + s("on") + R"(,":status":)" + s("") +
+         R"(,":hoursSinceExposureDetectedAt":)" + s("") + R"(,":date":)" + s("2021-06-27") +
+         R"(,":duration":)" + s("") + R"(,":withDate":)" + s("") + R"(,":isUserExposed":)" + s("") +
+         "}}";
 }
 
 struct Stats {
@@ -106,6 +107,7 @@ Stats closed_loop(const Options& o, bool update) {
     threads.emplace_back([&, t] {
       httplib::Client client(o.url);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
       auto& lat = per_thread[static_cast<std::size_t>(t)];
       std::uint64_t n = static_cast<std::uint64_t>(t) << 40;
       // Bounded: stops at the deadline or after 10 million requests per thread.
@@ -127,12 +129,14 @@ Stats closed_loop(const Options& o, bool update) {
 Stats fixed_rate(const Options& o, bool update) {
   httplib::Client client(o.url);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   const auto count = static_cast<std::uint64_t>(o.rate * o.seconds);
   std::vector<Micros> lat;
   lat.reserve(count);
   std::uint64_t errors = 0;
   const Micros start = emu::wall::monotonic_now();
-  for (std::uint64_t i = 0; i < count; ++i) {
+  const Micros deadline = start + emu::seconds(2 * o.seconds);  // bounded even if it falls behind
+  for (std::uint64_t i = 0; i < count && emu::wall::monotonic_now() < deadline; ++i) {
     const Micros intended = start + static_cast<Micros>(static_cast<double>(i) * 1e6 / o.rate);
     const Micros now = emu::wall::monotonic_now();
     if (intended > now) emu::wall::sleep_for(intended - now);

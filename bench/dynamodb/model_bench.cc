@@ -6,6 +6,7 @@
 // a bare SQLite INSERT of the same encoded item (the floor persistence costs).
 //
 // Usage: bench_dynamodb_model [--ops N] [--batch N] [--dir PATH] [--only CASE]
+//   CASE: put-mem, put-disk, update-mem, update-disk, wire-put, wire-update
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,8 @@
 #include "emulator/dynamodb/document.h"
 #include "emulator/dynamodb/model.h"
 #include "emulator/dynamodb/seed_tables.h"
+#include "emulator/dynamodb/value_json.h"
+#include "emulator/dynamodb/wire.h"
 
 using namespace emu;
 using namespace emu::dynamodb;
@@ -55,15 +58,27 @@ PutItemRequest put_request(int i) {
 }
 
 UpdateItemRequest update_request(int i) {
-  nlohmann::json values = {{":metricCount", 1}, {":appversion", "1.2.3"},
-                           {":identifier", "active_user"}, {":appos", "android"},
-                           {":region", "ON"}, {":version", 6}, {":start", 0},
-                           {":osversion", "30"}, {":count", "1-6"}, {":pushnotification", "true"},
-                           {":frameworkenabled", "true"}, {":state", "on"}, {":status", ""},
-                           {":hoursSinceExposureDetectedAt", ""}, {":date", "2021-06-27"},
-                           {":manufacturer", "Google"}, {":model", "Pixel 4a"},
-                           {":duration", ""}, {":androidreleaseversion", "11"},
-                           {":withDate", ""}, {":isUserExposed", ""}};
+  nlohmann::json values = {{":metricCount", 1},
+                           {":appversion", "1.2.3"},
+                           {":identifier", "active_user"},
+                           {":appos", "android"},
+                           {":region", "ON"},
+                           {":version", 6},
+                           {":start", 0},
+                           {":osversion", "30"},
+                           {":count", "1-6"},
+                           {":pushnotification", "true"},
+                           {":frameworkenabled", "true"},
+                           {":state", "on"},
+                           {":status", ""},
+                           {":hoursSinceExposureDetectedAt", ""},
+                           {":date", "2021-06-27"},
+                           {":manufacturer", "Google"},
+                           {":model", "Pixel 4a"},
+                           {":duration", ""},
+                           {":androidreleaseversion", "11"},
+                           {":withDate", ""},
+                           {":isUserExposed", ""}};
   nlohmann::json params = {
       {"TableName", "aggregate_metrics"},
       {"Key", {{"pk", "ON"}, {"sk", "ON#active_user#2021-06-27#" + std::to_string(i % 5000)}}},
@@ -78,8 +93,12 @@ UpdateItemRequest update_request(int i) {
        "metricCount = if_not_exists(metricCount, :start) + :metricCount"},
       {"ExpressionAttributeValues", values},
       {"ExpressionAttributeNames",
-       {{"#region", "region"}, {"#count", "count"}, {"#state", "state"}, {"#status", "status"},
-        {"#date", "date"}, {"#duration", "duration"}}}};
+       {{"#region", "region"},
+        {"#count", "count"},
+        {"#state", "state"},
+        {"#status", "status"},
+        {"#date", "date"},
+        {"#duration", "duration"}}}};
   auto r = update_request_from_document(params);
   if (!r) {
     std::fprintf(stderr, "bad params: %s\n", r.error().message.c_str());
@@ -120,8 +139,9 @@ double bench_db(const Options& o, bool persist, bool update) {
   Database db(storage, scheduler, config);
   create_seed_tables(db, config, kStart);
   storage.commit();
-  const std::string label = std::string(update ? "UpdateItem (seed aggregate)" : "PutItem (raw_metrics ~500 B)") +
-                            (persist ? ", SQLite" : ", memory only");
+  const std::string label =
+      std::string(update ? "UpdateItem (seed aggregate)" : "PutItem (raw_metrics ~500 B)") +
+      (persist ? ", SQLite" : ", memory only");
   if (update) {
     std::vector<UpdateItemRequest> requests;
     for (int i = 0; i < 5000; ++i) requests.push_back(update_request(i));
@@ -134,6 +154,51 @@ double bench_db(const Options& o, bool persist, bool update) {
   for (int i = 0; i < o.ops; ++i) requests.push_back(put_request(i));
   return run(label.c_str(), storage, o, [&](int i) {
     return db.put_item(requests[static_cast<std::size_t>(i)], kStart).ok();
+  });
+}
+
+// The JSON wire layer in process (no sockets): parse, validate, run, render, CRC32.
+double bench_wire(const Options& o, bool update) {
+  std::filesystem::remove_all(o.dir);
+  std::filesystem::create_directories(o.dir);
+  Storage storage((o.dir / "bench.db").string(), "NORMAL");
+  VirtualClock clock(kStart);
+  Scheduler scheduler(clock);
+  const Config config = Config::defaults();
+  Database db(storage, scheduler, config);
+  create_seed_tables(db, config, kStart);
+  DynamoDbService service(db, Random(1));
+  auto make = [&](int i) {
+    http::HttpRequest r;
+    r.method = "POST";
+    r.path = "/";
+    r.headers.emplace("X-Amz-Target",
+                      update ? "DynamoDB_20120810.UpdateItem" : "DynamoDB_20120810.PutItem");
+    r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
+    r.headers.emplace("Authorization",
+                      "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/"
+                      "dynamodb/aws4_request, Signature=0");
+    nlohmann::json body;
+    if (update) {
+      const auto u = update_request(i);
+      body = {{"TableName", u.table_name},
+              {"Key", item_to_json(u.key)},
+              {"UpdateExpression", *u.update_expression},
+              {"ExpressionAttributeNames", *u.attributes.names},
+              {"ExpressionAttributeValues", item_to_json(*u.attributes.values)}};
+    } else {
+      const auto p = put_request(i);
+      body = {{"TableName", p.table_name}, {"Item", item_to_json(p.item)}};
+    }
+    r.body = body.dump();
+    return r;
+  };
+  std::vector<http::HttpRequest> requests;
+  const int distinct = update ? 5000 : o.ops;
+  for (int i = 0; i < distinct; ++i) requests.push_back(make(i));
+  const std::string label = std::string("wire in-process: ") + (update ? "UpdateItem" : "PutItem");
+  return run(label.c_str(), storage, o, [&](int i) {
+    return service.handle(requests[static_cast<std::size_t>(i % distinct)], kStart).status == 200;
   });
 }
 
@@ -166,6 +231,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--dir")) o.dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--only")) o.only = argv[i + 1];
   }
+  if (o.only.rfind("wire", 0) == 0) {
+    bench_wire(o, o.only == "wire-update");
+    return 0;
+  }
   if (!o.only.empty()) {
     const bool update = o.only.rfind("update", 0) == 0;
     bench_db(o, o.only.find("disk") != std::string::npos, update);
@@ -176,9 +245,12 @@ int main(int argc, char** argv) {
   const double put_disk = bench_db(o, true, false);
   const double upd_mem = bench_db(o, false, true);
   const double upd_disk = bench_db(o, true, true);
-  std::printf("\nratios: PutItem SQLite/memory %.2f, PutItem SQLite/bare INSERT %.2f, "
-              "UpdateItem SQLite/memory %.2f\n",
-              put_disk / put_mem, put_disk / sqlite, upd_disk / upd_mem);
+  bench_wire(o, false);
+  bench_wire(o, true);
+  std::printf(
+      "\nratios: PutItem SQLite/memory %.2f, PutItem SQLite/bare INSERT %.2f, "
+      "UpdateItem SQLite/memory %.2f\n",
+      put_disk / put_mem, put_disk / sqlite, upd_disk / upd_mem);
   std::printf("targets: PutItem >= 200000/s: %s; UpdateItem >= 100000/s: %s\n",
               put_disk >= 200000 ? "met" : "NOT met", upd_disk >= 100000 ? "met" : "NOT met");
   std::filesystem::remove_all(o.dir);

@@ -106,7 +106,9 @@ json document_from_value(const AttributeValue& v) {
       return document_from_item(v.map_value());
     default: {
       json values = json::array();
-      const char* type = v.type() == Type::kSS ? "String" : v.type() == Type::kNS ? "Number" : "Binary";
+      const char* type = v.type() == Type::kSS   ? "String"
+                         : v.type() == Type::kNS ? "Number"
+                                                 : "Binary";
       for (const auto& e : v.set_value()) {
         if (v.type() == Type::kNS) {
           values.push_back(json::parse(e, nullptr, false));

@@ -47,8 +47,8 @@ Database::Database(Storage& storage, Scheduler& scheduler, const DatabaseOptions
 
 Database::Database(Storage& storage, Scheduler& scheduler, const Config& config,
                    ThroughputGovernor* governor, FaultInjector* faults, Random random)
-    : Database(storage, scheduler, DatabaseOptions::from_config(config), governor, faults,
-               random) {}
+    : Database(storage, scheduler, DatabaseOptions::from_config(config), governor, faults, random) {
+}
 
 Database::~Database() {
   if (sweep_event_) scheduler_.cancel(*sweep_event_);
@@ -65,14 +65,14 @@ void Database::load() {
   for (auto& schema : persistence_.load_schemas()) {
     auto table = std::make_unique<Table>(std::move(schema));
     Table& t = *table;
-    persistence_.load_items(t.schema().name, [&](std::int64_t rowid, Item item,
-                                                 ImplicitRecord record) {
-      const auto size = static_cast<std::uint32_t>(item_size(item));
-      const KeyEnc key = t.key_of(item);
-      auto ptr = std::make_shared<const Item>(std::move(item));
-      t.write(key, ptr, size, rowid, record.stream != 0 ? record.sequence : 0);
-      if (record.stream != 0) implicit[record.stream].push_back({&t, ptr, size, record});
-    });
+    persistence_.load_items(
+        t.schema().name, [&](std::int64_t rowid, Item item, ImplicitRecord record) {
+          const auto size = static_cast<std::uint32_t>(item_size(item));
+          const KeyEnc key = t.key_of(item);
+          auto ptr = std::make_shared<const Item>(std::move(item));
+          t.write(key, ptr, size, rowid, record.stream != 0 ? record.sequence : 0);
+          if (record.stream != 0) implicit[record.stream].push_back({&t, ptr, size, record});
+        });
     tables_.emplace(t.schema().name, std::move(table));
   }
   for (auto& meta : persistence_.load_streams()) {
@@ -90,8 +90,8 @@ void Database::load() {
       r.created = i.record.created;
       r.keys = std::make_shared<const Item>(i.table->key_item(*i.item));
       const auto view = stream->view_type();
-      const bool with_image = view == StreamViewType::kNewImage ||
-                              view == StreamViewType::kNewAndOldImages;
+      const bool with_image =
+          view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages;
       if (with_image) r.new_image = i.item;
       r.size_bytes = static_cast<std::uint32_t>(item_size(*r.keys) + (with_image ? i.size : 0));
       records.emplace(r.sequence, std::move(r));
@@ -112,8 +112,8 @@ void Database::load() {
 void Database::save_stream_meta(const Stream& s) {
   storage_.ensure_transaction();
   persistence_.save_stream(StreamMeta{s.arn(), s.table_name(), s.label(), s.view_type(),
-                                      s.created(), s.enabled(), s.disabled_at(),
-                                      s.next_sequence(), s.number(), s.first_sequence()});
+                                      s.created(), s.enabled(), s.disabled_at(), s.next_sequence(),
+                                      s.number(), s.first_sequence()});
 }
 
 std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros now) {
@@ -191,8 +191,8 @@ nlohmann::json Database::state() const {
     nlohmann::json entry = {
         {"item_count", t->rows().size()},
         {"size_bytes", t->size_bytes()},
-        {"billing_mode", t->schema().billing_mode == BillingMode::kPayPerRequest
-                             ? "PAY_PER_REQUEST" : "PROVISIONED"},
+        {"billing_mode", t->schema().billing_mode == BillingMode::kPayPerRequest ? "PAY_PER_REQUEST"
+                                                                                 : "PROVISIONED"},
         {"persisted", t->schema().persist},
         {"ttl_pending", t->ttl_index().size()}};
     if (auto c = counters_.find(name); c != counters_.end()) {

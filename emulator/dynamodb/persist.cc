@@ -41,8 +41,8 @@ json schema_json(const TableSchema& s) {
   }
   json stream = nullptr;
   if (s.stream_specification) {
-    stream = static_cast<int>(s.stream_specification->stream_view_type.value_or(
-        StreamViewType::kNewImage));
+    stream = static_cast<int>(
+        s.stream_specification->stream_view_type.value_or(StreamViewType::kNewImage));
   }
   return {{"arn", s.arn},
           {"id", s.id},
@@ -73,7 +73,8 @@ TableSchema schema_from(const std::string& name, const json& j) {
   s.id = j.at("id");
   s.created = j.at("created");
   for (const auto& a : j.at("attributes")) {
-    s.attribute_definitions.push_back({a[0].get<std::string>(), static_cast<Type>(a[1].get<int>())});
+    s.attribute_definitions.push_back(
+        {a[0].get<std::string>(), static_cast<Type>(a[1].get<int>())});
   }
   s.key_schema = key_schema_from(j.at("keys"));
   s.hash = attribute_of(s, s.key_schema.at(0).attribute_name);
@@ -136,8 +137,9 @@ Persistence::Persistence(Storage& storage) : storage_(storage) {
   put_item_ = std::make_unique<SQLite::Statement>(
       db, "INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)");
   update_item_ = std::make_unique<SQLite::Statement>(
-      db, "UPDATE ddb_items SET item = ?3, rec_stream = ?4, rec_seq = ?5, rec_created = ?6 "
-          "WHERE id = ?1 AND tbl = ?2");
+      db,
+      "UPDATE ddb_items SET item = ?3, rec_stream = ?4, rec_seq = ?5, rec_created = ?6 "
+      "WHERE id = ?1 AND tbl = ?2");
   delete_item_ = std::make_unique<SQLite::Statement>(db, "DELETE FROM ddb_items WHERE id = ?");
   append_record_ = std::make_unique<SQLite::Statement>(
       db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -256,14 +258,14 @@ std::vector<TableSchema> Persistence::load_schemas() {
   std::vector<TableSchema> out;
   SQLite::Statement st(storage_.db(), "SELECT name, schema FROM ddb_tables ORDER BY name");
   while (st.executeStep()) {
-    out.push_back(schema_from(st.getColumn(0).getString(), json::parse(st.getColumn(1).getString())));
+    out.push_back(
+        schema_from(st.getColumn(0).getString(), json::parse(st.getColumn(1).getString())));
   }
   return out;
 }
 
-void Persistence::load_items(
-    const std::string& table,
-    const std::function<void(std::int64_t, Item, ImplicitRecord)>& visit) {
+void Persistence::load_items(const std::string& table,
+                             const std::function<void(std::int64_t, Item, ImplicitRecord)>& visit) {
   SQLite::Statement st(storage_.db(),
                        "SELECT id, item, rec_stream, rec_seq, rec_created FROM ddb_items "
                        "WHERE tbl = ? ORDER BY id");
@@ -304,8 +306,8 @@ void Persistence::load_records(std::int64_t stream_number,
   st.bind(2, record_id(stream_number + 1, 0) - 1);
   while (st.executeStep()) {
     StreamRecord r;
-    r.sequence = static_cast<std::uint64_t>(st.getColumn(0).getInt64() -
-                                            record_id(stream_number, 0));
+    r.sequence =
+        static_cast<std::uint64_t>(st.getColumn(0).getInt64() - record_id(stream_number, 0));
     r.event = static_cast<EventName>(st.getColumn(1).getInt());
     r.created = st.getColumn(2).getInt64();
     r.ttl_delete = st.getColumn(3).getInt() != 0;

@@ -37,7 +37,7 @@ struct StreamMeta {
   bool enabled = true;
   Micros disabled_at = 0;
   std::uint64_t next_sequence = 1;
-  std::int64_t number = 0;  // stream number: its records' rowid range
+  std::int64_t number = 0;           // stream number: its records' rowid range
   std::uint64_t first_sequence = 1;  // records before this one were trimmed
 };
 

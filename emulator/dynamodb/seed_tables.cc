@@ -15,8 +15,10 @@ void apply_capacity(CreateTableRequest& r, const Config& config, const std::stri
     r.billing_mode = BillingMode::kProvisioned;
     const auto rcu = config.integer(base + "/read_capacity_units");
     const auto wcu = config.integer(base + "/write_capacity_units");
-    if (rcu < 1) throw ConfigError(base + "/read_capacity_units", "an integer >= 1 when PROVISIONED");
-    if (wcu < 1) throw ConfigError(base + "/write_capacity_units", "an integer >= 1 when PROVISIONED");
+    if (rcu < 1)
+      throw ConfigError(base + "/read_capacity_units", "an integer >= 1 when PROVISIONED");
+    if (wcu < 1)
+      throw ConfigError(base + "/write_capacity_units", "an integer >= 1 when PROVISIONED");
     r.provisioned_throughput = ProvisionedThroughput{rcu, wcu};
   } else {
     throw ConfigError(base + "/billing_mode", "\"PAY_PER_REQUEST\" or \"PROVISIONED\"");

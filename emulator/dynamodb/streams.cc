@@ -48,9 +48,8 @@ std::optional<std::uint64_t> parse_sequence_number(std::string_view text) {
   return v;
 }
 
-Stream::Stream(std::string table_name, std::string arn, std::string label,
-               StreamViewType view_type, Micros created, std::uint64_t next_sequence,
-               std::int64_t number)
+Stream::Stream(std::string table_name, std::string arn, std::string label, StreamViewType view_type,
+               Micros created, std::uint64_t next_sequence, std::int64_t number)
     : table_name_(std::move(table_name)),
       arn_(std::move(arn)),
       label_(std::move(label)),
@@ -92,7 +91,8 @@ std::vector<const StreamRecord*> Stream::read(std::uint64_t after_sequence,
   std::vector<const StreamRecord*> out;
   if (records_.empty()) return out;
   const std::uint64_t first = records_.front().sequence;
-  std::size_t index = after_sequence < first ? 0 : static_cast<std::size_t>(after_sequence - first + 1);
+  std::size_t index =
+      after_sequence < first ? 0 : static_cast<std::size_t>(after_sequence - first + 1);
   for (; index < records_.size() && out.size() < max_records; ++index) {
     out.push_back(&records_[index]);
   }

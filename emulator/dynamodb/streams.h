@@ -39,9 +39,9 @@ struct StreamRecord {
   std::uint64_t sequence = 0;
   EventName event = EventName::kInsert;
   Micros created = 0;
-  ItemPtr keys;       // key attributes of the item
-  ItemPtr new_image;  // set when the view type includes it and the item exists after
-  ItemPtr old_image;  // set when the view type includes it and the item existed before
+  ItemPtr keys;             // key attributes of the item
+  ItemPtr new_image;        // set when the view type includes it and the item exists after
+  ItemPtr old_image;        // set when the view type includes it and the item existed before
   bool ttl_delete = false;  // a TTL expiry: userIdentity Service/dynamodb.amazonaws.com
   std::uint32_t size_bytes = 0;
 };

@@ -151,9 +151,10 @@ Result<json> DynamoDbStreamsService::get_records(const json& body, Micros now) {
   if (auto l = body.find("Limit"); l != body.end() && l->is_number_integer()) {
     const auto v = l->get<std::int64_t>();
     if (v < 1 || v > 1000) {
-      return validation_error("1 validation error detected: Value '" + std::to_string(v) +
-                              "' at 'limit' failed to satisfy constraint: Member must have value " +
-                              (v < 1 ? "greater than or equal to 1" : "less than or equal to 1000"));
+      return validation_error(
+          "1 validation error detected: Value '" + std::to_string(v) +
+          "' at 'limit' failed to satisfy constraint: Member must have value " +
+          (v < 1 ? "greater than or equal to 1" : "less than or equal to 1000"));
     }
     limit = static_cast<std::size_t>(v);
   }
@@ -163,7 +164,8 @@ Result<json> DynamoDbStreamsService::get_records(const json& body, Micros now) {
     return AwsError::client("ExpiredIteratorException",
                             "Iterator expired. The iterator was created at time " +
                                 format_http_date(it->issued) + " while right now it is " +
-                                format_http_date(now) + " which is further in the future than the "
+                                format_http_date(now) +
+                                " which is further in the future than the "
                                 "tolerated delay of 900000 milliseconds.");
   }
   Stream* s = db_.stream_by_arn(it->arn);

@@ -27,8 +27,8 @@ void Database::schedule_sweep(Micros now) {
 
 std::size_t Database::sweep(Micros now) {
   std::size_t deleted = 0;
-  const std::int64_t now_s = floor_to(now - options_.ttl_deletion_delay, kMicrosPerSecond) /
-                             kMicrosPerSecond;
+  const std::int64_t now_s =
+      floor_to(now - options_.ttl_deletion_delay, kMicrosPerSecond) / kMicrosPerSecond;
   for (auto& [name, table] : tables_) {
     Table& t = *table;
     while (!t.ttl_index().empty()) {

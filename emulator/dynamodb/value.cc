@@ -7,8 +7,8 @@ namespace emu::dynamodb {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kTypeNames = {"S", "N",  "B", "BOOL", "NULL",
-                                                         "L", "M", "SS", "NS",  "BS"};
+constexpr std::array<std::string_view, 10> kTypeNames = {"S", "N", "B",  "BOOL", "NULL",
+                                                         "L", "M", "SS", "NS",   "BS"};
 constexpr int kMaxDigits = 38;
 constexpr int kMaxExponent = 125;
 constexpr int kMinExponent = -130;
@@ -171,8 +171,8 @@ Result<std::string> add_signed(std::string_view a, std::string_view b, bool nega
   auto low_of = [](const Decimal& d) {
     return d.digits.empty() ? 0 : d.exponent - static_cast<int>(d.digits.size()) + 1;
   };
-  const int low = std::min(x.digits.empty() ? low_of(y) : low_of(x),
-                           y.digits.empty() ? low_of(x) : low_of(y));
+  const int low =
+      std::min(x.digits.empty() ? low_of(y) : low_of(x), y.digits.empty() ? low_of(x) : low_of(y));
   const std::string xi = x.digits.empty() ? "0" : scaled_integer(x, low);
   const std::string yi = y.digits.empty() ? "0" : scaled_integer(y, low);
   Decimal r;

@@ -43,8 +43,9 @@ Result<std::string> json_blob(const json& j) {
   }
   const auto& text = j.get_ref<const std::string&>();
   if (text.size() % 4 != 0) {
-    return serialization_error("Base64 encoded length is expected a multiple of 4 bytes but found: " +
-                               std::to_string(text.size()));
+    return serialization_error(
+        "Base64 encoded length is expected a multiple of 4 bytes but found: " +
+        std::to_string(text.size()));
   }
   auto decoded = http::base64_decode(text);
   if (!decoded) return serialization_error("Invalid last non-pad Base64 character dectected");
@@ -108,10 +109,11 @@ Result<AttributeValue> parse_value(const json& j, int depth);
 
 Result<Item> parse_members(const json& j, int depth) {
   if (!j.is_object()) {
-    return serialization_error(j.is_array() ? "Unrecognized collection type java.util.Map<java.lang."
-                                              "String, com.amazonaws.dynamodb.v20120810."
-                                              "AttributeValue>"
-                                            : "Unexpected field type");
+    return serialization_error(j.is_array()
+                                   ? "Unrecognized collection type java.util.Map<java.lang."
+                                     "String, com.amazonaws.dynamodb.v20120810."
+                                     "AttributeValue>"
+                                   : "Unexpected field type");
   }
   Item item;
   for (const auto& [name, value] : j.items()) {

@@ -4,9 +4,8 @@
 // as dynalite recorded them from AWS). Used by the wire layers and document.h only.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "emulator/core/result.h"
 #include "emulator/dynamodb/value.h"

@@ -41,8 +41,8 @@ std::string_view error_type_prefix(std::string_view code) {
 
 http::HttpResponse json_response(int status, std::string body, std::string_view content_type,
                                  const std::string& request_id) {
-  http::HttpResponse r = http::HttpResponse::with_body(status, std::string(content_type),
-                                                       std::move(body));
+  http::HttpResponse r =
+      http::HttpResponse::with_body(status, std::string(content_type), std::move(body));
   r.set_header("x-amzn-RequestId", request_id);
   r.set_header("x-amz-crc32", std::to_string(http::crc32(r.body)));
   return r;
@@ -137,95 +137,97 @@ http::HttpResponse DynamoDbService::handle(const http::HttpRequest& request, Mic
 
 Result<json> DynamoDbService::dispatch(std::string_view op, const json& body, Micros now) {
   Database& db = db_;
-  auto plain = [](const auto& r) { return json(r); };
-  (void)plain;
   if (op == "PutItem") {
-    return run<PutItemRequest>(body, parse_put_item,
-                               [&](const auto& r) { return db.put_item(r, now); },
-                               render_write_result);
+    return run<PutItemRequest>(
+        body, parse_put_item, [&](const auto& r) { return db.put_item(r, now); },
+        render_write_result);
   }
   if (op == "UpdateItem") {
-    return run<UpdateItemRequest>(body, parse_update_item,
-                                  [&](const auto& r) { return db.update_item(r, now); },
-                                  render_write_result);
+    return run<UpdateItemRequest>(
+        body, parse_update_item, [&](const auto& r) { return db.update_item(r, now); },
+        render_write_result);
   }
   if (op == "GetItem") {
-    return run<GetItemRequest>(body, parse_get_item,
-                               [&](const auto& r) { return db.get_item(r, now); },
-                               [](const GetItemResult& r) {
-                                 json out = json::object();
-                                 if (r.item) out["Item"] = item_to_json(*r.item);
-                                 if (r.consumed_capacity) {
-                                   out["ConsumedCapacity"] = render_consumed(*r.consumed_capacity);
-                                 }
-                                 return out;
-                               });
+    return run<GetItemRequest>(
+        body, parse_get_item, [&](const auto& r) { return db.get_item(r, now); },
+        [](const GetItemResult& r) {
+          json out = json::object();
+          if (r.item) out["Item"] = item_to_json(*r.item);
+          if (r.consumed_capacity) {
+            out["ConsumedCapacity"] = render_consumed(*r.consumed_capacity);
+          }
+          return out;
+        });
   }
   if (op == "DeleteItem") {
-    return run<DeleteItemRequest>(body, parse_delete_item,
-                                  [&](const auto& r) { return db.delete_item(r, now); },
-                                  render_write_result);
+    return run<DeleteItemRequest>(
+        body, parse_delete_item, [&](const auto& r) { return db.delete_item(r, now); },
+        render_write_result);
   }
   if (op == "Query") {
-    return run<QueryRequest>(body, parse_query, [&](const auto& r) { return db.query(r, now); },
-                             render_query_result);
+    return run<QueryRequest>(
+        body, parse_query, [&](const auto& r) { return db.query(r, now); }, render_query_result);
   }
   if (op == "Scan") {
-    return run<ScanRequest>(body, parse_scan, [&](const auto& r) { return db.scan(r, now); },
-                            render_query_result);
+    return run<ScanRequest>(
+        body, parse_scan, [&](const auto& r) { return db.scan(r, now); }, render_query_result);
   }
   if (op == "BatchWriteItem") {
-    return run<BatchWriteItemRequest>(body, parse_batch_write_item,
-                                      [&](const auto& r) { return db.batch_write_item(r, now); },
-                                      render_batch_write);
+    return run<BatchWriteItemRequest>(
+        body, parse_batch_write_item, [&](const auto& r) { return db.batch_write_item(r, now); },
+        render_batch_write);
   }
   if (op == "BatchGetItem") {
-    return run<BatchGetItemRequest>(body, parse_batch_get_item,
-                                    [&](const auto& r) { return db.batch_get_item(r, now); },
-                                    render_batch_get);
+    return run<BatchGetItemRequest>(
+        body, parse_batch_get_item, [&](const auto& r) { return db.batch_get_item(r, now); },
+        render_batch_get);
   }
+  return dispatch_control(op, body, now);
+}
+
+Result<json> DynamoDbService::dispatch_control(std::string_view op, const json& body, Micros now) {
+  Database& db = db_;
   if (op == "CreateTable") {
-    return run<CreateTableRequest>(body, parse_create_table,
-                                   [&](const auto& r) { return db.create_table(r, now); },
-                                   [](const auto& d) { return describe_wrapper("TableDescription", d); });
+    return run<CreateTableRequest>(
+        body, parse_create_table, [&](const auto& r) { return db.create_table(r, now); },
+        [](const auto& d) { return describe_wrapper("TableDescription", d); });
   }
   if (op == "UpdateTable") {
-    return run<UpdateTableRequest>(body, parse_update_table,
-                                   [&](const auto& r) { return db.update_table(r, now); },
-                                   [](const auto& d) { return describe_wrapper("TableDescription", d); });
+    return run<UpdateTableRequest>(
+        body, parse_update_table, [&](const auto& r) { return db.update_table(r, now); },
+        [](const auto& d) { return describe_wrapper("TableDescription", d); });
   }
   if (op == "DescribeTable" || op == "DeleteTable") {
     const bool describe = op == "DescribeTable";
-    return run<std::string>(body, parse_table_name,
-                            [&](const std::string& name) {
-                              return describe ? db.describe_table(name, now)
-                                              : db.delete_table(name, now);
-                            },
-                            [&](const auto& d) {
-                              return describe_wrapper(describe ? "Table" : "TableDescription", d);
-                            });
+    return run<std::string>(
+        body, parse_table_name,
+        [&](const std::string& name) {
+          return describe ? db.describe_table(name, now) : db.delete_table(name, now);
+        },
+        [&](const auto& d) {
+          return describe_wrapper(describe ? "Table" : "TableDescription", d);
+        });
   }
   if (op == "ListTables") {
-    return run<ListTablesRequest>(body, parse_list_tables,
-                                  [&](const auto& r) { return db.list_tables(r, now); },
-                                  [](const ListTablesResult& r) {
-                                    json out = {{"TableNames", r.table_names}};
-                                    if (r.last_evaluated_table_name) {
-                                      out["LastEvaluatedTableName"] = *r.last_evaluated_table_name;
-                                    }
-                                    return out;
-                                  });
+    return run<ListTablesRequest>(
+        body, parse_list_tables, [&](const auto& r) { return db.list_tables(r, now); },
+        [](const ListTablesResult& r) {
+          json out = {{"TableNames", r.table_names}};
+          if (r.last_evaluated_table_name) {
+            out["LastEvaluatedTableName"] = *r.last_evaluated_table_name;
+          }
+          return out;
+        });
   }
   if (op == "DescribeTimeToLive") {
-    return run<std::string>(body, parse_table_name,
-                            [&](const std::string& name) {
-                              return db.describe_time_to_live(name, now);
-                            },
-                            [](const TimeToLiveDescription& d) {
-                              json t = {{"TimeToLiveStatus", d.time_to_live_status}};
-                              if (d.attribute_name) t["AttributeName"] = *d.attribute_name;
-                              return json{{"TimeToLiveDescription", t}};
-                            });
+    return run<std::string>(
+        body, parse_table_name,
+        [&](const std::string& name) { return db.describe_time_to_live(name, now); },
+        [](const TimeToLiveDescription& d) {
+          json t = {{"TimeToLiveStatus", d.time_to_live_status}};
+          if (d.attribute_name) t["AttributeName"] = *d.attribute_name;
+          return json{{"TimeToLiveDescription", t}};
+        });
   }
   if (op == "UpdateTimeToLive") {
     return run<UpdateTimeToLiveRequest>(

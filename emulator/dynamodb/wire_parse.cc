@@ -36,7 +36,8 @@ std::string value_text(const json& v) {
 // Typed access to one JSON object's members plus constraint checks, collecting errors.
 class Fields {
  public:
-  explicit Fields(const json& body, std::string prefix = "") : body_(body), prefix_(std::move(prefix)) {}
+  explicit Fields(const json& body, std::string prefix = "")
+      : body_(body), prefix_(std::move(prefix)) {}
 
   const json* raw(std::string_view key) const {
     if (!body_.is_object()) return nullptr;
@@ -95,8 +96,7 @@ class Fields {
   void constraint(bool ok, const json* value, std::string_view member, std::string message) {
     if (ok || errors_.size() >= kMaxConstraintErrors) return;
     errors_.push_back("Value " + (value ? value_text(*value) : std::string("null")) + " at '" +
-                      prefix_ + std::string(member) +
-                      "' failed to satisfy constraint: " + message);
+                      prefix_ + std::string(member) + "' failed to satisfy constraint: " + message);
   }
   void not_null(std::string_view key, std::string_view member) {
     constraint(raw(key) != nullptr, nullptr, member, "Member must not be null");
@@ -108,8 +108,8 @@ class Fields {
     const std::string& s = v->get_ref<const std::string&>();
     bool pattern = !s.empty();
     for (char c : s) {
-      pattern = pattern && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-                            c == '-');
+      pattern = pattern &&
+                (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
     }
     constraint(pattern, v, member,
                "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
@@ -193,9 +193,10 @@ std::optional<AwsError> legacy_params(const Fields& f, std::initializer_list<con
   }
   if (used.empty()) return std::nullopt;
   if (!exprs.empty()) {
-    return validation_error("Can not use both expression and non-expression parameters in the "
-                            "same request: Non-expression parameters: {" + used +
-                            "} Expression parameters: {" + exprs + "}");
+    return validation_error(
+        "Can not use both expression and non-expression parameters in the "
+        "same request: Non-expression parameters: {" +
+        used + "} Expression parameters: {" + exprs + "}");
   }
   // DEVIATION: legacy parameters are not implemented (see wire.h).
   return validation_error("The emulator supports only expression parameters; not supported: " +
@@ -529,10 +530,9 @@ Result<QueryRequest> parse_query(const json& body) {
   f.one_of("ReturnConsumedCapacity", "returnConsumedCapacity", kReturnConsumed);
   f.object("ExclusiveStartKey");
   if (auto e = f.error()) return *e;
-  if (auto e = legacy_params(f, {"AttributesToGet", "QueryFilter", "ConditionalOperator",
-                                 "KeyConditions"},
-                             {"ProjectionExpression", "FilterExpression",
-                              "KeyConditionExpression"})) {
+  if (auto e = legacy_params(
+          f, {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"},
+          {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"})) {
     return *e;
   }
   if (f.raw("ExclusiveStartKey")) {
@@ -610,14 +610,17 @@ Result<BatchWriteItemRequest> parse_batch_write_item(const json& body) {
         const json* del = wf.object("DeleteRequest");
         if (auto e = wf.error()) return *e;
         if ((put == nullptr) == (del == nullptr)) {
-          return validation_error("Supplied AttributeValue has more than one datatypes set, must "
-                                  "contain exactly one of the supported datatypes");
+          return validation_error(
+              "Supplied AttributeValue has more than one datatypes set, must "
+              "contain exactly one of the supported datatypes");
         }
         const json* inner = put ? put->contains("Item") ? &(*put)["Item"] : nullptr
-                                : del->contains("Key") ? &(*del)["Key"] : nullptr;
+                            : del->contains("Key") ? &(*del)["Key"]
+                                                   : nullptr;
         if (inner == nullptr || inner->is_null()) {
           return validation_error(std::string("1 validation error detected: Value null at "
-                                              "'requestItems.") + table + ".member." +
+                                              "'requestItems.") +
+                                  table + ".member." +
                                   (put ? "putRequest.item" : "deleteRequest.key") +
                                   "' failed to satisfy constraint: Member must not be null");
         }
@@ -652,15 +655,16 @@ Result<BatchGetItemRequest> parse_batch_get_item(const json& body) {
       auto attrs = expression_attributes(kf);
       if (!attrs) return attrs.error();
       if (attrs->values) {
-        return validation_error("ExpressionAttributeValues can only be specified when using "
-                                "expressions: ProjectionExpression is null");
+        return validation_error(
+            "ExpressionAttributeValues can only be specified when using "
+            "expressions: ProjectionExpression is null");
       }
       ka.names = std::move(attrs->names);
       if (auto e = legacy_params(kf, {"AttributesToGet"}, {"ProjectionExpression"})) return *e;
-      f.constraint(keys && !keys->empty() && keys->size() <= 100, keys,
-                   "requestItems." + table + ".member.keys",
-                   keys ? "Member must have length greater than or equal to 1"
-                        : "Member must not be null");
+      f.constraint(
+          keys && !keys->empty() && keys->size() <= 100, keys,
+          "requestItems." + table + ".member.keys",
+          keys ? "Member must have length greater than or equal to 1" : "Member must not be null");
       if (keys) {
         for (const auto& k : *keys) {
           auto key = item_from_json(k);

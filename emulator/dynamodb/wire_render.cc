@@ -15,7 +15,8 @@ double epoch_seconds(Micros t) { return static_cast<double>(t) / kMicrosPerSecon
 
 json key_schema_json(const std::vector<KeySchemaElement>& keys) {
   json out = json::array();
-  for (const auto& k : keys) out.push_back({{"AttributeName", k.attribute_name}, {"KeyType", k.key_type}});
+  for (const auto& k : keys)
+    out.push_back({{"AttributeName", k.attribute_name}, {"KeyType", k.key_type}});
   return out;
 }
 
@@ -69,11 +70,11 @@ json render_table_description(const TableDescription& d) {
             {"TableId", d.table_id},
             {"DeletionProtectionEnabled", false}};
   if (ppr) {
-    t["BillingModeSummary"] = {{"BillingMode", "PAY_PER_REQUEST"},
-                               {"LastUpdateToPayPerRequestDateTime",
-                                epoch_seconds(d.creation_date_time)}};
-    t["WarmThroughput"] = {{"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000},
-                           {"Status", "ACTIVE"}};
+    t["BillingModeSummary"] = {
+        {"BillingMode", "PAY_PER_REQUEST"},
+        {"LastUpdateToPayPerRequestDateTime", epoch_seconds(d.creation_date_time)}};
+    t["WarmThroughput"] = {
+        {"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}};
   }
   if (!d.global_secondary_indexes.empty()) {
     json gsis = json::array();
@@ -82,25 +83,25 @@ json render_table_description(const TableDescription& d) {
       if (!i.definition.non_key_attributes.empty()) {
         p["NonKeyAttributes"] = i.definition.non_key_attributes;
       }
-      gsis.push_back({{"IndexName", i.definition.index_name},
-                      {"KeySchema", key_schema_json(i.definition.key_schema)},
-                      {"Projection", p},
-                      {"IndexStatus", "ACTIVE"},
-                      {"ProvisionedThroughput",
-                       throughput_json(i.definition.provisioned_throughput.value_or(
-                           ProvisionedThroughput{}))},
-                      {"IndexSizeBytes", i.index_size_bytes},
-                      {"ItemCount", i.item_count},
-                      {"IndexArn", i.index_arn}});
+      gsis.push_back(
+          {{"IndexName", i.definition.index_name},
+           {"KeySchema", key_schema_json(i.definition.key_schema)},
+           {"Projection", p},
+           {"IndexStatus", "ACTIVE"},
+           {"ProvisionedThroughput",
+            throughput_json(i.definition.provisioned_throughput.value_or(ProvisionedThroughput{}))},
+           {"IndexSizeBytes", i.index_size_bytes},
+           {"ItemCount", i.item_count},
+           {"IndexArn", i.index_arn}});
     }
     t["GlobalSecondaryIndexes"] = std::move(gsis);
   }
   if (d.stream_specification) {
     t["StreamSpecification"] = {
         {"StreamEnabled", d.stream_specification->stream_enabled},
-        {"StreamViewType", std::string(stream_view_type_text(
-                               d.stream_specification->stream_view_type.value_or(
-                                   StreamViewType::kNewImage)))}};
+        {"StreamViewType",
+         std::string(stream_view_type_text(
+             d.stream_specification->stream_view_type.value_or(StreamViewType::kNewImage)))}};
   }
   if (!d.latest_stream_arn.empty()) {
     t["LatestStreamArn"] = d.latest_stream_arn;
@@ -193,12 +194,9 @@ json render_stream_record(const StreamRecord& record, const Stream& stream,
   dynamodb["SequenceNumber"] = seq;
   dynamodb["SizeBytes"] = record.size_bytes;
   dynamodb["StreamViewType"] = std::string(stream_view_type_text(stream.view_type()));
-  json out = {{"eventID", id},
-              {"eventName", std::string(event_name_text(record.event))},
-              {"eventVersion", "1.1"},
-              {"eventSource", "aws:dynamodb"},
-              {"awsRegion", region},
-              {"dynamodb", std::move(dynamodb)}};
+  json out = {{"eventID", id},         {"eventName", std::string(event_name_text(record.event))},
+              {"eventVersion", "1.1"}, {"eventSource", "aws:dynamodb"},
+              {"awsRegion", region},   {"dynamodb", std::move(dynamodb)}};
   if (record.ttl_delete) {
     out["userIdentity"] = {{"type", "Service"}, {"principalId", "dynamodb.amazonaws.com"}};
   }

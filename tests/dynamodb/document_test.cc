@@ -1,7 +1,8 @@
+#include "emulator/dynamodb/document.h"
+
 #include <doctest/doctest.h>
 
 #include "emulator/core/config.h"
-#include "emulator/dynamodb/document.h"
 #include "emulator/dynamodb/seed_tables.h"
 #include "tests/dynamodb/fixture.h"
 
@@ -17,7 +18,8 @@ namespace {
 json seed_params(int metric_count) {
   return {
       {"TableName", "aggregate_metrics"},
-      {"Key", {{"pk", "ON"}, {"sk", "ON#exposed#2021-03-08#android#11#1.2.3#*#*#*#*#*#*#*#*#*#*#*"}}},
+      {"Key",
+       {{"pk", "ON"}, {"sk", "ON#exposed#2021-03-08#android#11#1.2.3#*#*#*#*#*#*#*#*#*#*#*"}}},
       {"UpdateExpression",
        "\n        SET appversion = :appversion,\n            appos = :appos,\n"
        "            #region = :region,\n            identifier = :identifier,\n"
@@ -32,16 +34,34 @@ json seed_params(int metric_count) {
        "            withDate = :withDate,\n            isUserExposed = :isUserExposed,\n"
        "            metricCount = if_not_exists(metricCount, :start) + :metricCount"},
       {"ExpressionAttributeValues",
-       {{":metricCount", metric_count}, {":appversion", "1.2.3"}, {":identifier", "exposed"},
-        {":appos", "android"}, {":region", "ON"}, {":version", 6}, {":start", 0},
-        {":osversion", "11"}, {":count", ""}, {":pushnotification", ""},
-        {":frameworkenabled", ""}, {":state", ""}, {":status", "background-process"},
-        {":hoursSinceExposureDetectedAt", ""}, {":date", "2021-03-08"}, {":manufacturer", ""},
-        {":model", ""}, {":duration", ""}, {":androidreleaseversion", ""}, {":withDate", ""},
+       {{":metricCount", metric_count},
+        {":appversion", "1.2.3"},
+        {":identifier", "exposed"},
+        {":appos", "android"},
+        {":region", "ON"},
+        {":version", 6},
+        {":start", 0},
+        {":osversion", "11"},
+        {":count", ""},
+        {":pushnotification", ""},
+        {":frameworkenabled", ""},
+        {":state", ""},
+        {":status", "background-process"},
+        {":hoursSinceExposureDetectedAt", ""},
+        {":date", "2021-03-08"},
+        {":manufacturer", ""},
+        {":model", ""},
+        {":duration", ""},
+        {":androidreleaseversion", ""},
+        {":withDate", ""},
         {":isUserExposed", ""}}},
       {"ExpressionAttributeNames",
-       {{"#region", "region"}, {"#count", "count"}, {"#state", "state"}, {"#status", "status"},
-        {"#date", "date"}, {"#duration", "duration"}}}};
+       {{"#region", "region"},
+        {"#count", "count"},
+        {"#state", "state"},
+        {"#status", "status"},
+        {"#date", "date"},
+        {"#duration", "duration"}}}};
 }
 
 }  // namespace

@@ -109,8 +109,8 @@ TEST_CASE("condition semantic errors use DynamoDB's messages") {
   CHECK(condition_error("a BETWEEN :hi AND :lo", values(R"({":lo":{"N":"1"},":hi":{"N":"5"}})"))
             .find("requires upper bound to be greater than or equal to lower bound") !=
         std::string::npos);
-  CHECK(condition_error("size(a) > :v AND begins_with(b, :v)",
-                        values(R"({":v":{"S":"x"}})")) == "");
+  CHECK(condition_error("size(a) > :v AND begins_with(b, :v)", values(R"({":v":{"S":"x"}})")) ==
+        "");
   CHECK(condition_error("a = begins_with(b, :v)", values(R"({":v":{"S":"x"}})")) ==
         "Invalid ConditionExpression: The function is not allowed to be used this way in an "
         "expression; function: begins_with");
@@ -184,8 +184,8 @@ TEST_CASE("update actions apply to a copy, reading the old item") {
   const Env env = values(
       R"({":one":{"N":"1"},":zero":{"N":"0"},":l":{"L":[{"N":"9"}]},":ss":{"SS":["b","c"]},
           ":del":{"SS":["a","b"]},":v":{"S":"v"}})");
-  auto r = apply_text("SET n = n + :one, c = if_not_exists(c, :zero) + :one, l = list_append(l, :l)",
-                 item, env);
+  auto r = apply_text(
+      "SET n = n + :one, c = if_not_exists(c, :zero) + :one, l = list_append(l, :l)", item, env);
   REQUIRE(r.ok());
   CHECK(r->at("n").scalar() == "6");
   CHECK(r->at("c").scalar() == "1");

@@ -40,7 +40,8 @@ struct Fixture {
       r.key_schema.push_back({"sk", "RANGE"});
     }
     r.billing_mode = BillingMode::kPayPerRequest;
-    if (stream) r.stream_specification = StreamSpecification{true, StreamViewType::kNewAndOldImages};
+    if (stream)
+      r.stream_specification = StreamSpecification{true, StreamViewType::kNewAndOldImages};
     EMU_ASSERT(db->create_table(r, now()).ok());
   }
 

@@ -150,10 +150,11 @@ TEST_CASE("item and key validation errors") {
         "One or more parameter values were invalid: Size of hashkey has exceeded the maximum "
         "size limit of2048 bytes");
   const std::string big(409600, 'x');
-  CHECK(f.put("t", ("{\"id\":{\"S\":\"a\"},\"sk\":{\"S\":\"b\"},\"big\":{\"S\":\"" + big + "\"}}")
-                       .c_str())
-            .error()
-            .message == "Item size has exceeded the maximum allowed size");
+  CHECK(
+      f.put("t",
+            ("{\"id\":{\"S\":\"a\"},\"sk\":{\"S\":\"b\"},\"big\":{\"S\":\"" + big + "\"}}").c_str())
+          .error()
+          .message == "Item size has exceeded the maximum allowed size");
   GetItemRequest get;
   get.table_name = "t";
   get.key = item_of(R"({"id":{"S":"a"}})");
@@ -190,11 +191,11 @@ TEST_CASE("UpdateItem: the seed's aggregate update creates then accumulates") {
   UpdateItemRequest u;
   u.table_name = "agg";
   u.key = item_of(R"({"id":{"S":"ON"},"sk":{"S":"k1"}})");
-  u.update_expression = "SET #region = :region, version = :version, "
-                        "metricCount = if_not_exists(metricCount, :start) + :metricCount";
+  u.update_expression =
+      "SET #region = :region, version = :version, "
+      "metricCount = if_not_exists(metricCount, :start) + :metricCount";
   u.attributes.names = expr::Names{{"#region", "region"}};
-  u.attributes.values =
-      item_of(R"({":region":{"S":"ON"},":version":{"N":"6"},":start":{"N":"0"},
+  u.attributes.values = item_of(R"({":region":{"S":"ON"},":version":{"N":"6"},":start":{"N":"0"},
                   ":metricCount":{"N":"3"}})");
   u.return_values = ReturnValues::kUpdatedNew;
   auto r = f.db->update_item(u, f.now());
@@ -259,7 +260,8 @@ TEST_CASE("write capacity: 1 WCU per started KB of the larger image, GSIs too") 
   put.return_consumed_capacity = ReturnConsumedCapacity::kIndexes;
   // 2 + 1 + 2 + 2 + 1500 bytes: just under 1.5 KB -> 2 WCU; in the index too.
   put.item = item_of(("{\"id\":{\"S\":\"a\"},\"ix\":{\"S\":\"i\"},\"pl\":{\"S\":\"" +
-                      std::string(1500, 'x') + "\"}}").c_str());
+                      std::string(1500, 'x') + "\"}}")
+                         .c_str());
   auto result = f.db->put_item(put, f.now());
   REQUIRE(result.ok());
   CHECK(result->consumed_capacity->table_capacity_units == 2);

@@ -182,10 +182,11 @@ TEST_CASE("seed tables: aggregate_metrics GSI IdentifierIndex answers queries") 
   for (int i = 0; i < 6; ++i) {
     UpdateItemRequest u;
     u.table_name = "aggregate_metrics";
-    u.key = item_of(("{\"pk\":{\"S\":\"ON\"},\"sk\":{\"S\":\"k" + std::to_string(i) + "\"}}").c_str());
+    u.key =
+        item_of(("{\"pk\":{\"S\":\"ON\"},\"sk\":{\"S\":\"k" + std::to_string(i) + "\"}}").c_str());
     u.update_expression = "SET identifier = :id";
-    u.attributes.values = item_of(i % 2 ? R"({":id":{"S":"active_user"}})"
-                                        : R"({":id":{"S":"exposed"}})");
+    u.attributes.values =
+        item_of(i % 2 ? R"({":id":{"S":"active_user"}})" : R"({":id":{"S":"exposed"}})");
     REQUIRE(f.db->update_item(u, f.now()).ok());
   }
   QueryRequest q;

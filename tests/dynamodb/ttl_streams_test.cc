@@ -176,7 +176,8 @@ TEST_CASE("persistence: tables, items, TTL settings and streams survive a restar
   CHECK_FALSE(g.db->has_table("scratch"));
   create_seed_tables(*g.db, Config::defaults(), g.now());  // no-op: tables exist
   CHECK(g.get("raw_metrics", R"({"uuid":{"S":"a"}})"));
-  CHECK(g.get("aggregate_metrics", R"({"pk":{"S":"ON"},"sk":{"S":"x"}})")->at("metricCount")
+  CHECK(g.get("aggregate_metrics", R"({"pk":{"S":"ON"},"sk":{"S":"x"}})")
+            ->at("metricCount")
             .scalar() == "12345678901234567890");
   CHECK(g.db->table("aggregate_metrics")->index("IdentifierIndex")->entries.size() == 1);
   CHECK(g.db->table("raw_metrics")->schema().ttl_enabled);
@@ -185,7 +186,7 @@ TEST_CASE("persistence: tables, items, TTL settings and streams survive a restar
   CHECK(s->latest_sequence() == latest);
   CHECK(s->read(0, 10).size() == 2);
   REQUIRE(g.put("raw_metrics", raw_item("c", 1).c_str()).ok());
-  CHECK(s->latest_sequence() == latest + 1);  // numbering continues
+  CHECK(s->latest_sequence() == latest + 1);    // numbering continues
   g.scheduler.run_until(kStart + seconds(60));  // the reloaded TTL index expires "a"
   CHECK_FALSE(g.get("raw_metrics", R"({"uuid":{"S":"a"}})"));
   g.storage->commit();

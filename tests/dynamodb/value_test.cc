@@ -1,6 +1,7 @@
+#include "emulator/dynamodb/value.h"
+
 #include <doctest/doctest.h>
 
-#include "emulator/dynamodb/value.h"
 #include "emulator/dynamodb/value_json.h"
 #include "tests/dynamodb/fixture.h"
 
@@ -45,8 +46,8 @@ TEST_CASE("number arithmetic is exact decimal, up to 38 digits") {
 }
 
 TEST_CASE("number comparison and sort keys agree") {
-  const std::vector<std::string> ordered = {"-100", "-2.5", "-2", "-0.001", "0",
-                                            "0.001", "0.5", "2", "10", "100.5", "1e20"};
+  const std::vector<std::string> ordered = {"-100", "-2.5", "-2", "-0.001", "0",   "0.001",
+                                            "0.5",  "2",    "10", "100.5",  "1e20"};
   for (std::size_t i = 0; i + 1 < ordered.size(); ++i) {
     const auto a = AttributeValue::number(*canonical_number(ordered[i]));
     const auto b = AttributeValue::number(*canonical_number(ordered[i + 1]));
@@ -58,8 +59,9 @@ TEST_CASE("number comparison and sort keys agree") {
 
 TEST_CASE("attribute value JSON round trip and validation") {
   const json value = json::parse(
-      R"({"M":{"s":{"S":"x"},"n":{"N":"01.50"},"b":{"B":"AAEC"},"l":{"L":[{"BOOL":true},{"NULL":true}]},
-          "ss":{"SS":["a","b"]},"ns":{"NS":["1","2.0"]},"bs":{"BS":["AA=="]}}})");
+      R"({"M":{"s":{"S":"x"},"n":{"N":"01.50"},"b":{"B":"AAEC"},
+          "l":{"L":[{"BOOL":true},{"NULL":true}]},"ss":{"SS":["a","b"]},
+          "ns":{"NS":["1","2.0"]},"bs":{"BS":["AA=="]}}})");
   auto v = value_from_json(value);
   REQUIRE(v.ok());
   CHECK(v->map_value().at("n").scalar() == "1.5");

@@ -1,8 +1,9 @@
+#include "emulator/dynamodb/wire.h"
+
 #include <doctest/doctest.h>
 
 #include "emulator/core/config.h"
 #include "emulator/dynamodb/seed_tables.h"
-#include "emulator/dynamodb/wire.h"
 #include "emulator/http/aws_wire.h"
 #include "tests/dynamodb/fixture.h"
 
@@ -82,8 +83,9 @@ TEST_CASE("wire: framework errors in dynalite's order") {
   auto unsigned_request = request("DynamoDB_20120810.ListTables", "{}");
   unsigned_request.headers.erase("Authorization");
   r = f.service.handle(unsigned_request, f.now());
-  CHECK(body_of(r) == json{{"__type", "com.amazon.coral.service#MissingAuthenticationTokenException"},
-                           {"message", "Request is missing Authentication Token"}});
+  CHECK(body_of(r) ==
+        json{{"__type", "com.amazon.coral.service#MissingAuthenticationTokenException"},
+             {"message", "Request is missing Authentication Token"}});
 }
 
 TEST_CASE("wire: validation and service errors carry AWS's __type and message") {
@@ -103,9 +105,8 @@ TEST_CASE("wire: validation and service errors carry AWS's __type and message") 
   CHECK(body_of(r) == json{{"__type", "com.amazon.coral.service#SerializationException"},
                            {"message", "NUMBER_VALUE cannot be converted to String"}});
   r = f.call("GetItem", {{"TableName", "missing"}, {"Key", {{"a", {{"S", "b"}}}}}});
-  CHECK(body_of(r) ==
-        json{{"__type", "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"},
-             {"message", "Requested resource not found"}});
+  CHECK(body_of(r) == json{{"__type", "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"},
+                           {"message", "Requested resource not found"}});
   check_crc(r);
   r = f.call("PutItem", {{"TableName", "raw_metrics"},
                          {"Item", {{"uuid", {{"S", "u"}}}}},
@@ -185,8 +186,9 @@ TEST_CASE("streams wire: list, describe, iterate, expire") {
   CHECK(desc["StreamStatus"] == "ENABLED");
   CHECK(desc["StreamViewType"] == "NEW_IMAGE");
   const std::string shard = desc["Shards"][0]["ShardId"];
-  r = f.stream_call("GetShardIterator",
-                    {{"StreamArn", arn}, {"ShardId", shard}, {"ShardIteratorType", "TRIM_HORIZON"}});
+  r = f.stream_call(
+      "GetShardIterator",
+      {{"StreamArn", arn}, {"ShardId", shard}, {"ShardIteratorType", "TRIM_HORIZON"}});
   std::string iterator = body_of(r)["ShardIterator"];
   r = f.stream_call("GetRecords", {{"ShardIterator", iterator}, {"Limit", 2}});
   json records = body_of(r)["Records"];
@@ -213,8 +215,9 @@ TEST_CASE("streams wire: list, describe, iterate, expire") {
   r = f.stream_call("GetRecords", {{"ShardIterator", "garbage"}});
   CHECK(body_of(r)["message"] == "Invalid ShardIterator");
   // After 24 h the records are trimmed; an old position is refused.
-  r = f.stream_call("GetShardIterator",
-                    {{"StreamArn", arn}, {"ShardId", shard}, {"ShardIteratorType", "TRIM_HORIZON"}});
+  r = f.stream_call(
+      "GetShardIterator",
+      {{"StreamArn", arn}, {"ShardId", shard}, {"ShardIteratorType", "TRIM_HORIZON"}});
   iterator = body_of(r)["ShardIterator"];
   f.scheduler.run_until(f.now() + 25 * kMicrosPerHour);
   REQUIRE(f.call("PutItem", {{"TableName", "raw_metrics"}, {"Item", {{"uuid", {{"S", "z"}}}}}})

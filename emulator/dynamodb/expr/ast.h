@@ -49,8 +49,8 @@ struct Condition {
   };
   Kind kind = Kind::kCompare;
   Comparator comparator = Comparator::kEq;
-  std::vector<Operand> operands;     // comparisons, BETWEEN, IN and functions
-  std::vector<Condition> children;   // AND, OR, NOT
+  std::vector<Operand> operands;    // comparisons, BETWEEN, IN and functions
+  std::vector<Condition> children;  // AND, OR, NOT
 };
 
 struct UpdateAction {

@@ -34,8 +34,7 @@ std::shared_ptr<const Result<ParsedUpdate>> ExpressionCache::update(std::string_
   return get(updates_, text, [&] { return parse_update(text); });
 }
 
-std::shared_ptr<const Result<ParsedProjection>> ExpressionCache::projection(
-    std::string_view text) {
+std::shared_ptr<const Result<ParsedProjection>> ExpressionCache::projection(std::string_view text) {
   return get(projections_, text, [&] { return parse_projection(text); });
 }
 

@@ -27,8 +27,8 @@ class ExpressionCache {
   std::shared_ptr<const Result<ParsedProjection>> projection(std::string_view text);
 
   std::size_t size() const {
-    return conditions_[0].size() + conditions_[1].size() + conditions_[2].size() +
-           updates_.size() + projections_.size();
+    return conditions_[0].size() + conditions_[1].size() + conditions_[2].size() + updates_.size() +
+           projections_.size();
   }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }

@@ -187,7 +187,8 @@ AttributeValue* parent_of(Item& item, const Path& path, const Bindings& b) {
   for (std::size_t i = 1; i + 1 < path.elements.size(); ++i) {
     const auto& e = path.elements[i];
     if (e.is_index()) {
-      if (cur->type() != Type::kL || static_cast<std::size_t>(e.index) >= cur->list_value().size()) {
+      if (cur->type() != Type::kL ||
+          static_cast<std::size_t>(e.index) >= cur->list_value().size()) {
         return nullptr;
       }
       cur = &cur->list_value()[e.index];

@@ -33,8 +33,8 @@ struct Usage {
 
 // "An expression attribute name used in the document path is not defined; ..." and the value
 // variant; records what was used in `usage`. `kind` is e.g. "ConditionExpression".
-Status check_placeholders(const Placeholders& used, const Bindings& bindings,
-                          std::string_view kind, Usage& usage);
+Status check_placeholders(const Placeholders& used, const Bindings& bindings, std::string_view kind,
+                          Usage& usage);
 // "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a}".
 Status check_unused(const Bindings& bindings, const Usage& usage);
 

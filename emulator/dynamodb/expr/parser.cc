@@ -140,7 +140,8 @@ class Parser {
       path.elements.push_back(PathElement{std::string(t.text), true, -1});
     } else if (t.kind == Token::Kind::kIdentifier && !is_condition_keyword(t)) {
       if (reserved_.empty() && is_reserved_word(t.text)) {
-        reserved_ = "Attribute name is a reserved keyword; reserved keyword: " + std::string(t.text);
+        reserved_ =
+            "Attribute name is a reserved keyword; reserved keyword: " + std::string(t.text);
       }
       path.elements.push_back(PathElement{std::string(t.text), false, -1});
     } else {
@@ -308,8 +309,8 @@ class Parser {
     check_distinct(name, out.operands);
     const bool needs_path = out.kind == Condition::Kind::kAttributeExists ||
                             out.kind == Condition::Kind::kAttributeNotExists;
-    if (needs_path && !out.operands.empty() &&
-        out.operands[0].kind != Operand::Kind::kPath && operand_.empty()) {
+    if (needs_path && !out.operands.empty() && out.operands[0].kind != Operand::Kind::kPath &&
+        operand_.empty()) {
       operand_ = "Operator or function requires a document path; operator or function: " + name;
     }
     return true;
@@ -446,8 +447,8 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   Placeholders placeholders_;
-  std::string syntax_, parens_, unknown_function_, misused_function_, reserved_, section_,
-      operand_, distinct_;
+  std::string syntax_, parens_, unknown_function_, misused_function_, reserved_, section_, operand_,
+      distinct_;
 };
 
 AwsError invalid(std::string_view kind, const std::string& message) {

@@ -75,7 +75,8 @@ std::optional<std::string> check_function(const Condition& c, const Bindings& b)
     if (v == nullptr || v->type() != Type::kS) {
       return "Incorrect operand type for operator or function; operator or function: "
              "attribute_type, operand type: " +
-             (v ? std::string(type_name(v->type())) : std::string("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
+             (v ? std::string(type_name(v->type()))
+                : std::string("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
     }
     if (!type_from_name(v->scalar())) {
       return "Invalid attribute type name found; type: " + v->scalar() +
@@ -195,8 +196,8 @@ Path resolve(const Path& path, const Bindings& bindings) {
   return out;
 }
 
-Status check_placeholders(const Placeholders& used, const Bindings& bindings,
-                          std::string_view kind, Usage& usage) {
+Status check_placeholders(const Placeholders& used, const Bindings& bindings, std::string_view kind,
+                          Usage& usage) {
   for (const auto& name : used.names) {
     if (bindings.names == nullptr || bindings.names->find(name) == bindings.names->end()) {
       return invalid(kind,
@@ -226,9 +227,10 @@ Status check_unused(const Bindings& bindings, const Usage& usage) {
     }
   }
   if (!unused.empty()) {
-    return validation_error("Value provided in ExpressionAttributeNames unused in expressions: "
-                            "keys: " +
-                            brace_keys(unused));
+    return validation_error(
+        "Value provided in ExpressionAttributeNames unused in expressions: "
+        "keys: " +
+        brace_keys(unused));
   }
   if (bindings.values) {
     for (const auto& [key, _] : *bindings.values) {
@@ -236,9 +238,10 @@ Status check_unused(const Bindings& bindings, const Usage& usage) {
     }
   }
   if (!unused.empty()) {
-    return validation_error("Value provided in ExpressionAttributeValues unused in expressions: "
-                            "keys: " +
-                            brace_keys(unused));
+    return validation_error(
+        "Value provided in ExpressionAttributeValues unused in expressions: "
+        "keys: " +
+        brace_keys(unused));
   }
   return ok_status();
 }

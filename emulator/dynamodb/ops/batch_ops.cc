@@ -42,8 +42,8 @@ Result<BatchWriteItemResult> Database::batch_write_item(const BatchWriteItemRequ
     for (const auto& w : writes) {
       const Table& t = **table;
       if (w.is_put) {
-        if (auto s = Ops::validate_item(t, w.item, item_size(w.item), options_.max_item_bytes,
-                                        false);
+        if (auto s =
+                Ops::validate_item(t, w.item, item_size(w.item), options_.max_item_bytes, false);
             !s) {
           return s.error();
         }
@@ -71,7 +71,8 @@ Result<BatchWriteItemResult> Database::batch_write_item(const BatchWriteItemRequ
         ++refused;
         last_error = err;
         auto& bucket = result.unprocessed_items;
-        if (bucket.empty() || bucket.back().first != name) bucket.emplace_back(name, std::vector<WriteRequest>{});
+        if (bucket.empty() || bucket.back().first != name)
+          bucket.emplace_back(name, std::vector<WriteRequest>{});
         bucket.back().second.push_back(w);
         continue;
       }

@@ -59,9 +59,8 @@ AwsError resource_not_found() {
 }
 
 AwsError table_not_found(std::string_view table_name) {
-  return AwsError::client("ResourceNotFoundException",
-                          "Requested resource not found: Table: " + std::string(table_name) +
-                              " not found");
+  return AwsError::client("ResourceNotFoundException", "Requested resource not found: Table: " +
+                                                           std::string(table_name) + " not found");
 }
 
 AwsError conditional_check_failed() {
@@ -100,8 +99,8 @@ Status Ops::validate_item(const Table& table, const Item& item, std::size_t size
       return validation_error(kInvalid + "Missing the key " + attr.name + " in the item");
     }
     if (it->second.type() != attr.type) {
-      return validation_error(kInvalid + "Type mismatch for key " + attr.name + " expected: " +
-                              std::string(type_name(attr.type)) +
+      return validation_error(kInvalid + "Type mismatch for key " + attr.name +
+                              " expected: " + std::string(type_name(attr.type)) +
                               " actual: " + std::string(type_name(it->second.type())));
     }
     if (auto st = check_key_piece(it->second, attr, i == 0); !st) return st;
@@ -160,8 +159,8 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
     fast.key_condition = db.cache_.condition(**texts.key_condition, "KeyConditionExpression");
   }
   if (parsed(texts.projection)) fast.projection = db.cache_.projection(**texts.projection);
-  const void* expressions[4] = {fast.update.get(), fast.condition.get(),
-                                fast.key_condition.get(), fast.projection.get()};
+  const void* expressions[4] = {fast.update.get(), fast.condition.get(), fast.key_condition.get(),
+                                fast.projection.get()};
   const bool compare_values = fast.condition || fast.key_condition;
   auto& memo = db.prepare_memo_;
   if (memo_matches(db, expressions, attributes, compare_values)) {
@@ -186,32 +185,45 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   memo.value_types.clear();
   memo.values.reset();
   if (attributes.values) {
-    for (const auto& [key, value] : *attributes.values) memo.value_types.emplace_back(key, value.type());
+    for (const auto& [key, value] : *attributes.values)
+      memo.value_types.emplace_back(key, value.type());
     if (compare_values) memo.values = attributes.values;
   }
   return result;
 }
 
-Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& texts,
-                                                      const ExpressionAttributes& attributes,
-                                                      PreparedExpressions p) {
-  const bool any = (texts.condition && *texts.condition) ||
-                   (texts.key_condition && *texts.key_condition) ||
-                   (texts.update && *texts.update) || (texts.projection && *texts.projection);
-  const bool any_value_expr = (texts.condition && *texts.condition) ||
-                              (texts.key_condition && *texts.key_condition) ||
-                              (texts.update && *texts.update);
-  if (attributes.names && !any) {
-    return validation_error("ExpressionAttributeNames can only be specified when using expressions");
+namespace {
+
+bool valid_placeholder(const std::string& key, char prefix) {
+  bool ok = key.size() > 1 && key[0] == prefix;
+  for (std::size_t i = 1; ok && i < key.size(); ++i) {
+    ok = std::isalnum(static_cast<unsigned char>(key[i])) || key[i] == '_';
+  }
+  return ok;
+}
+
+// The checks on ExpressionAttributeNames/Values themselves, before any expression is read.
+Status check_attribute_maps(const ExpressionTexts& texts, const ExpressionAttributes& attributes) {
+  auto given = [](const std::optional<std::string>* t) { return t && t->has_value(); };
+  const bool any_value_expr =
+      given(texts.condition) || given(texts.key_condition) || given(texts.update);
+  if (attributes.names && !any_value_expr && !given(texts.projection)) {
+    return validation_error(
+        "ExpressionAttributeNames can only be specified when using expressions");
   }
   if (attributes.values && !any_value_expr) {
-    std::string which;
-    if (texts.update) which = "UpdateExpression and ConditionExpression are null";
-    else if (texts.key_condition) which = "KeyConditionExpression and FilterExpression are null";
-    else if (texts.condition_kind == "FilterExpression") which = "FilterExpression is null";
-    else which = "ConditionExpression is null";
-    return validation_error("ExpressionAttributeValues can only be specified when using "
-                            "expressions: " + which);
+    std::string which = "ConditionExpression is null";
+    if (texts.update) {
+      which = "UpdateExpression and ConditionExpression are null";
+    } else if (texts.key_condition) {
+      which = "KeyConditionExpression and FilterExpression are null";
+    } else if (texts.condition_kind == "FilterExpression") {
+      which = "FilterExpression is null";
+    }
+    return validation_error(
+        "ExpressionAttributeValues can only be specified when using "
+        "expressions: " +
+        which);
   }
   if (attributes.names && attributes.names->empty()) {
     return validation_error("ExpressionAttributeNames must not be empty");
@@ -219,30 +231,29 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
   if (attributes.values && attributes.values->empty()) {
     return validation_error("ExpressionAttributeValues must not be empty");
   }
-  if (attributes.names) {
-    for (const auto& [k, _] : *attributes.names) {
-      bool ok = k.size() > 1 && k[0] == '#';
-      for (std::size_t i = 1; ok && i < k.size(); ++i) {
-        ok = std::isalnum(static_cast<unsigned char>(k[i])) || k[i] == '_';
-      }
-      if (!ok) {
-        return validation_error(
-            "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
-      }
+  for (const auto& [k, _] : attributes.names ? *attributes.names : expr::Names{}) {
+    if (!valid_placeholder(k, '#')) {
+      return validation_error(
+          "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
     }
   }
   if (attributes.values) {
     for (const auto& [k, _] : *attributes.values) {
-      bool ok = k.size() > 1 && k[0] == ':';
-      for (std::size_t i = 1; ok && i < k.size(); ++i) {
-        ok = std::isalnum(static_cast<unsigned char>(k[i])) || k[i] == '_';
-      }
-      if (!ok) {
+      if (!valid_placeholder(k, ':')) {
         return validation_error(
             "ExpressionAttributeValues contains invalid key: Syntax error; key: \"" + k + "\"");
       }
     }
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& texts,
+                                                      const ExpressionAttributes& attributes,
+                                                      PreparedExpressions p) {
+  if (auto s = check_attribute_maps(texts, attributes); !s) return s.error();
   p.bindings.names = attributes.names ? &*attributes.names : nullptr;
   p.bindings.values = attributes.values ? &*attributes.values : nullptr;
   expr::Usage usage;
@@ -273,8 +284,8 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
   if (texts.projection && *texts.projection) {
     if (!*p.projection) return p.projection->error();
     const auto& pr = p.projection->value();
-    if (auto s = expr::check_placeholders(pr.placeholders, p.bindings, "ProjectionExpression",
-                                          usage);
+    if (auto s =
+            expr::check_placeholders(pr.placeholders, p.bindings, "ProjectionExpression", usage);
         !s) {
       return s.error();
     }
@@ -287,8 +298,8 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
   return p;
 }
 
-std::optional<AwsError> Ops::begin(Database& db, std::string_view operation,
-                                   std::string_view table, Micros now) {
+std::optional<AwsError> Ops::begin(Database& db, std::string_view operation, std::string_view table,
+                                   Micros now) {
   db.condition_failure_item_.reset();
   db.last_fault_latency_ = 0;
   return db.check_fault(operation, table, now);
@@ -323,9 +334,8 @@ std::optional<AwsError> Ops::charge_write(Database& db, const Table& table, cons
   return std::nullopt;
 }
 
-std::optional<AwsError> Ops::charge_read(Database& db, const Table& table,
-                                         std::string_view index, double units,
-                                         ConsumedCapacity& consumed, Micros now) {
+std::optional<AwsError> Ops::charge_read(Database& db, const Table& table, std::string_view index,
+                                         double units, ConsumedCapacity& consumed, Micros now) {
   const auto& name = table.schema().name;
   consumed.table_name = name;
   consumed.capacity_units = consumed.read_capacity_units = units;
@@ -353,15 +363,16 @@ std::optional<StreamRecord> make_record(const Table& table, const Stream& stream
   if (!old_item && !new_item) return std::nullopt;
   if (old_item && new_item && *old_item == *new_item) return std::nullopt;
   StreamRecord record;
-  record.event = !old_item ? EventName::kInsert : !new_item ? EventName::kRemove
-                                                             : EventName::kModify;
+  record.event = !old_item   ? EventName::kInsert
+                 : !new_item ? EventName::kRemove
+                             : EventName::kModify;
   record.created = now;
   record.keys = std::make_shared<const Item>(table.key_item(new_item ? *new_item : *old_item));
   const auto view = stream.view_type();
-  const bool want_new = view == StreamViewType::kNewImage ||
-                        view == StreamViewType::kNewAndOldImages;
-  const bool want_old = view == StreamViewType::kOldImage ||
-                        view == StreamViewType::kNewAndOldImages;
+  const bool want_new =
+      view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages;
+  const bool want_old =
+      view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages;
   std::size_t size = item_size(*record.keys);
   if (want_new && new_item) {
     record.new_image = new_item;
@@ -432,7 +443,8 @@ Status Ops::check_return_values(ReturnValues rv, bool update_allowed) {
 
 Database::Counters& Ops::counters(Database& db, std::string_view table) {
   auto it = db.counters_.find(table);
-  if (it == db.counters_.end()) it = db.counters_.emplace(std::string(table), Database::Counters{}).first;
+  if (it == db.counters_.end())
+    it = db.counters_.emplace(std::string(table), Database::Counters{}).first;
   return it->second;
 }
 

@@ -52,11 +52,10 @@ class Ops {
   static std::optional<AwsError> begin(Database& db, std::string_view operation,
                                        std::string_view table, Micros now);
   // Asks the governor for a write of `old_item` -> `new_item`; fills `consumed`.
-  static std::optional<AwsError> charge_write(Database& db, const Table& table,
-                                              const KeyEnc& key, const Item* old_item,
-                                              std::size_t old_size, const Item* new_item,
-                                              std::size_t new_size, ConsumedCapacity& consumed,
-                                              Micros now);
+  static std::optional<AwsError> charge_write(Database& db, const Table& table, const KeyEnc& key,
+                                              const Item* old_item, std::size_t old_size,
+                                              const Item* new_item, std::size_t new_size,
+                                              ConsumedCapacity& consumed, Micros now);
   static std::optional<AwsError> charge_read(Database& db, const Table& table,
                                              std::string_view index, double units,
                                              ConsumedCapacity& consumed, Micros now);
@@ -67,8 +66,8 @@ class Ops {
                                                 ReturnConsumedCapacity mode);
   static Status check_return_values(ReturnValues rv, bool update_allowed);
   static Database::Counters& counters(Database& db, std::string_view table);
-  static void set_condition_failure(Database& db, std::string_view table,
-                                    const ItemPtr& old_item, bool wanted);
+  static void set_condition_failure(Database& db, std::string_view table, const ItemPtr& old_item,
+                                    bool wanted);
 };
 
 }  // namespace emu::dynamodb

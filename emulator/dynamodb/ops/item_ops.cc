@@ -17,6 +17,26 @@ std::optional<Item> non_empty(Item item) {
   return item;
 }
 
+// UpdateItem's ReturnValues: UPDATED_* project the updated paths of the old or new item.
+std::optional<Item> update_return_values(ReturnValues rv, const ItemPtr& old_item,
+                                         const Item& new_item, const expr::UpdateExpression* update,
+                                         const expr::Bindings& bindings) {
+  switch (rv) {
+    case ReturnValues::kAllOld:
+      return old_item ? std::optional<Item>(*old_item) : std::nullopt;
+    case ReturnValues::kAllNew:
+      return new_item;
+    case ReturnValues::kUpdatedOld:
+      if (!old_item || !update) return std::nullopt;
+      return non_empty(expr::project(*old_item, updated_paths(*update, bindings)));
+    case ReturnValues::kUpdatedNew:
+      if (!update) return std::nullopt;
+      return non_empty(expr::project(new_item, updated_paths(*update, bindings)));
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros now) {
@@ -70,8 +90,8 @@ Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros n
   if (auto err = Ops::charge_read(*this, t, "", units, consumed, now)) return *err;
   GetItemResult result;
   if (row) {
-    result.item = prepared->projection ? expr::project(*row->item, prepared->projection_paths)
-                                       : *row->item;
+    result.item =
+        prepared->projection ? expr::project(*row->item, prepared->projection_paths) : *row->item;
   }
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
   return result;
@@ -94,8 +114,10 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
     for (const auto& a : update->actions) {
       const std::string& name = expr::resolve_name(a.path.elements[0], prepared->bindings);
       if (name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name)) {
-        return validation_error("One or more parameter values were invalid: Cannot update "
-                                "attribute " + name + ". This attribute is part of the key");
+        return validation_error(
+            "One or more parameter values were invalid: Cannot update "
+            "attribute " +
+            name + ". This attribute is part of the key");
       }
     }
   }
@@ -115,8 +137,8 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
     return s.error();
   }
   ConsumedCapacity consumed;
-  if (auto err = Ops::charge_write(*this, t, key, old_item.get(), row ? row->size : 0, &next,
-                                   size, consumed, now)) {
+  if (auto err = Ops::charge_write(*this, t, key, old_item.get(), row ? row->size : 0, &next, size,
+                                   consumed, now)) {
     return *err;
   }
   if (prepared->condition &&
@@ -128,28 +150,8 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   auto stored = std::make_shared<const Item>(std::move(next));
   Ops::commit(*this, t, key, old_item, stored, size, now);
   UpdateItemResult result;
-  switch (request.return_values) {
-    case ReturnValues::kAllOld:
-      if (old_item) result.attributes = *old_item;
-      break;
-    case ReturnValues::kAllNew:
-      result.attributes = *stored;
-      break;
-    case ReturnValues::kUpdatedOld:
-      if (old_item && update) {
-        result.attributes =
-            non_empty(expr::project(*old_item, updated_paths(*update, prepared->bindings)));
-      }
-      break;
-    case ReturnValues::kUpdatedNew:
-      if (update) {
-        result.attributes =
-            non_empty(expr::project(*stored, updated_paths(*update, prepared->bindings)));
-      }
-      break;
-    default:
-      break;
-  }
+  result.attributes =
+      update_return_values(request.return_values, old_item, *stored, update, prepared->bindings);
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
   return result;
 }

@@ -44,10 +44,13 @@ const char* kInvalidCondition = "Invalid condition in KeyConditionExpression: ";
 
 Result<Leaf> leaf_of(const expr::Condition& c, const expr::Bindings& b) {
   using K = expr::Condition::Kind;
-  static const std::map<K, const char*> kBadOps = {
-      {K::kOr, "OR"}, {K::kNot, "NOT"}, {K::kIn, "IN"},
-      {K::kAttributeExists, "attribute_exists"}, {K::kAttributeNotExists, "attribute_not_exists"},
-      {K::kAttributeType, "attribute_type"}, {K::kContains, "contains"}};
+  static const std::map<K, const char*> kBadOps = {{K::kOr, "OR"},
+                                                   {K::kNot, "NOT"},
+                                                   {K::kIn, "IN"},
+                                                   {K::kAttributeExists, "attribute_exists"},
+                                                   {K::kAttributeNotExists, "attribute_not_exists"},
+                                                   {K::kAttributeType, "attribute_type"},
+                                                   {K::kContains, "contains"}};
   if (auto it = kBadOps.find(c.kind); it != kBadOps.end()) {
     return validation_error(std::string("Invalid operator used in KeyConditionExpression: ") +
                             it->second);
@@ -67,7 +70,8 @@ Result<Leaf> leaf_of(const expr::Condition& c, const expr::Bindings& b) {
                               "Multiple attribute names used in one condition");
     }
     if (op.path.elements.size() > 1) {
-      return validation_error("KeyConditionExpressions cannot have conditions on nested attributes");
+      return validation_error(
+          "KeyConditionExpressions cannot have conditions on nested attributes");
     }
     path_index = static_cast<int>(i);
   }
@@ -126,8 +130,9 @@ Result<KeyCondition> key_condition(const expr::Condition& root, const expr::Bind
     if (!is_hash && !is_range) continue;
     const Type want = is_hash ? hash.type : range->type;
     if (leaf.a->type() != want || (leaf.b && leaf.b->type() != want)) {
-      return validation_error("One or more parameter values were invalid: Condition parameter "
-                              "type does not match schema type");
+      return validation_error(
+          "One or more parameter values were invalid: Condition parameter "
+          "type does not match schema type");
     }
     if (is_hash) {
       if (leaf.op != RangeOp::kEq) return validation_error("Query key condition not supported");
@@ -147,11 +152,13 @@ Result<KeyCondition> key_condition(const expr::Condition& root, const expr::Bind
     return validation_error("Query condition missed key schema element: " + range->name);
   }
   if (kc.op == RangeOp::kBetween && compare_scalars(*kc.a, *kc.b) > 0) {
-    return validation_error("Invalid KeyConditionExpression: The BETWEEN operator requires upper "
-                            "bound to be greater than or equal to lower bound; lower bound "
-                            "operand: AttributeValue: {" + std::string(type_name(kc.a->type())) +
-                            ":" + kc.a->scalar() + "}, upper bound operand: AttributeValue: {" +
-                            std::string(type_name(kc.b->type())) + ":" + kc.b->scalar() + "}");
+    return validation_error(
+        "Invalid KeyConditionExpression: The BETWEEN operator requires upper "
+        "bound to be greater than or equal to lower bound; lower bound "
+        "operand: AttributeValue: {" +
+        std::string(type_name(kc.a->type())) + ":" + kc.a->scalar() +
+        "}, upper bound operand: AttributeValue: {" + std::string(type_name(kc.b->type())) + ":" +
+        kc.b->scalar() + "}");
   }
   return kc;
 }
@@ -270,17 +277,20 @@ void run_page(const PageInput& in, Next next, QueryResult& out, std::size_t& sca
 
 Status check_select(const std::optional<Select>& select, bool has_projection, bool has_index) {
   if (select == Select::kSpecificAttributes && !has_projection) {
-    return validation_error("One or more parameter values were invalid: Select type "
-                            "SPECIFIC_ATTRIBUTES requires AttributesToGet or "
-                            "ProjectionExpression");
+    return validation_error(
+        "One or more parameter values were invalid: Select type "
+        "SPECIFIC_ATTRIBUTES requires AttributesToGet or "
+        "ProjectionExpression");
   }
   if (select && select != Select::kSpecificAttributes && has_projection) {
-    return validation_error("One or more parameter values were invalid: Can not use both "
-                            "expression and non-expression parameters in the same request");
+    return validation_error(
+        "One or more parameter values were invalid: Can not use both "
+        "expression and non-expression parameters in the same request");
   }
   if (select == Select::kAllProjectedAttributes && !has_index) {
-    return validation_error("One or more parameter values were invalid: Select type "
-                            "ALL_PROJECTED_ATTRIBUTES is not valid for table");
+    return validation_error(
+        "One or more parameter values were invalid: Select type "
+        "ALL_PROJECTED_ATTRIBUTES is not valid for table");
   }
   return ok_status();
 }
@@ -310,6 +320,35 @@ Result<std::optional<IndexKeyEnc>> start_key(const Table& t, const IndexSchema* 
   return std::optional<IndexKeyEnc>(*ik);
 }
 
+// Runs one Query page over `map` (table rows or index entries) within the key condition,
+// starting after `position` (the ExclusiveStartKey) in the requested direction.
+template <class Map, class Position>
+void query_range(const Map& map, const Position& position, const KeyCondition& kc, bool forward,
+                 const PageInput& in, QueryResult& result, std::size_t& bytes) {
+  auto [first, last] = key_range(map, kc);
+  auto before = [&](auto x, auto y) {  // x precedes y in key order; end() is last
+    if (x == map.end()) return false;
+    return y == map.end() || map.key_comp()(x->first, y->first);
+  };
+  if (position && forward) {
+    auto u = map.upper_bound(*position);
+    if (before(first, u)) first = u;
+  } else if (position) {
+    auto l = map.lower_bound(*position);
+    if (before(l, last)) last = l;
+  }
+  if (before(last, first)) last = first;
+  if (forward) {
+    auto it = first;
+    run_page(
+        in, [&]() -> const Row* { return it == last ? nullptr : &(it++)->second; }, result, bytes);
+  } else {
+    auto it = last;
+    run_page(
+        in, [&]() -> const Row* { return it == first ? nullptr : &(--it)->second; }, result, bytes);
+  }
+}
+
 }  // namespace
 
 Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
@@ -318,8 +357,9 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   if (!table) return table.error();
   const Table& t = **table;
   if (!request.key_condition_expression) {
-    return validation_error("Either the KeyConditions or KeyConditionExpression parameter must "
-                            "be specified in the request.");
+    return validation_error(
+        "Either the KeyConditions or KeyConditionExpression parameter must "
+        "be specified in the request.");
   }
   ExpressionTexts texts;
   texts.key_condition = &request.key_condition_expression;
@@ -342,29 +382,8 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   QueryResult result;
   std::size_t bytes = 0;
   const PageInput in{&t, *index, &*prepared, request.limit, request.select};
-  auto scan_range = [&](const auto& map, auto position) {
-    auto [first, last] = key_range(map, *kc);
-    auto before = [&](auto x, auto y) {  // x precedes y in key order; end() is last
-      if (x == map.end()) return false;
-      return y == map.end() || map.key_comp()(x->first, y->first);
-    };
-    if (position && request.scan_index_forward) {
-      auto u = map.upper_bound(*position);
-      if (before(first, u)) first = u;
-    } else if (position) {
-      auto l = map.lower_bound(*position);
-      if (before(l, last)) last = l;
-    }
-    if (before(last, first)) last = first;
-    if (request.scan_index_forward) {
-      auto it = first;
-      run_page(in, [&]() -> const Row* { return it == last ? nullptr : &(it++)->second; }, result,
-               bytes);
-    } else {
-      auto it = last;
-      run_page(in, [&]() -> const Row* { return it == first ? nullptr : &(--it)->second; },
-               result, bytes);
-    }
+  auto scan_range = [&](const auto& map, const auto& position) {
+    query_range(map, position, *kc, request.scan_index_forward, in, result, bytes);
   };
   if (*index) {
     scan_range(t.index((*index)->definition.index_name)->entries, *esk);
@@ -396,10 +415,11 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
                                   "request when parameter TotalSegments is present");
   }
   if (request.segment && *request.segment >= *request.total_segments) {
-    return validation_error("The Segment parameter is zero-based and must be less than "
-                            "parameter TotalSegments: Segment: " +
-                            std::to_string(*request.segment) + " is not less than TotalSegments: " +
-                            std::to_string(*request.total_segments));
+    return validation_error(
+        "The Segment parameter is zero-based and must be less than "
+        "parameter TotalSegments: Segment: " +
+        std::to_string(*request.segment) +
+        " is not less than TotalSegments: " + std::to_string(*request.total_segments));
   }
   ExpressionTexts texts;
   texts.condition = &request.filter_expression;
@@ -425,10 +445,13 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   };
   auto scan_all = [&](const auto& map, auto position, auto hash_of) {
     auto it = position ? map.upper_bound(*position) : map.begin();
-    run_page(in, [&]() -> const Row* {
-      while (it != map.end() && !in_segment(hash_of(it->first))) ++it;
-      return it == map.end() ? nullptr : &(it++)->second;
-    }, result, bytes);
+    run_page(
+        in,
+        [&]() -> const Row* {
+          while (it != map.end() && !in_segment(hash_of(it->first))) ++it;
+          return it == map.end() ? nullptr : &(it++)->second;
+        },
+        result, bytes);
   };
   if (*index) {
     scan_all(t.index((*index)->definition.index_name)->entries, *esk,

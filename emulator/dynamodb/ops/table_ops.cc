@@ -24,7 +24,8 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
   for (const auto& k : keys) names.push_back(k.attribute_name);
   for (const auto& n : names) {
     if (std::find(defined.begin(), defined.end(), n) == defined.end()) {
-      return kInvalid + "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
+      return kInvalid +
+             "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
              join(names) + "], AttributeDefinitions: [" + join(defined) + "]";
     }
   }
@@ -43,15 +44,17 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
 std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pay_per_request) {
   if (pay_per_request) {
     if (r.provisioned_throughput) {
-      return kInvalid + "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
-                        "BillingMode is PAY_PER_REQUEST";
+      return kInvalid +
+             "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+             "BillingMode is PAY_PER_REQUEST";
     }
     return std::nullopt;
   }
   const auto& pt = r.provisioned_throughput;
   if (!pt || pt->read_capacity_units <= 0 || pt->write_capacity_units <= 0) {
-    return kInvalid + "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
-                      "BillingMode is PROVISIONED";
+    return kInvalid +
+           "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
+           "BillingMode is PROVISIONED";
   }
   if (pt->read_capacity_units > kMaxCapacityUnits) {
     return "Given value " + std::to_string(pt->read_capacity_units) +
@@ -75,8 +78,9 @@ std::optional<std::string> create_error(const CreateTableRequest& r) {
   }
   if (auto e = key_schema_error(r.key_schema, defined)) return e;
   if (!r.has_global_secondary_indexes && r.key_schema.size() != defined.size()) {
-    return kInvalid + "Number of attributes in KeySchema does not exactly match number of "
-                      "attributes defined in AttributeDefinitions";
+    return kInvalid +
+           "Number of attributes in KeySchema does not exactly match number of "
+           "attributes defined in AttributeDefinitions";
   }
   if (r.has_global_secondary_indexes && r.global_secondary_indexes.empty()) {
     return kInvalid + "List of GlobalSecondaryIndexes is empty";
@@ -91,8 +95,8 @@ std::optional<std::string> create_error(const CreateTableRequest& r) {
              ", but NonKeyAttributes is specified";
     }
     if (ppr && g.provisioned_throughput) {
-      return kInvalid + "ProvisionedThroughput should not be specified for index: " +
-             g.index_name + " when BillingMode is PAY_PER_REQUEST";
+      return kInvalid + "ProvisionedThroughput should not be specified for index: " + g.index_name +
+             " when BillingMode is PAY_PER_REQUEST";
     }
     if (!index_names.insert(g.index_name).second) {
       return kInvalid + "Duplicate index name: " + g.index_name;
@@ -153,7 +157,8 @@ Result<TableDescription> Database::create_table(const CreateTableRequest& reques
   if (auto err = Ops::begin(*this, "CreateTable", request.table_name, now)) return *err;
   if (auto e = create_error(request)) return validation_error(*e);
   if (tables_.count(request.table_name)) {
-    return AwsError::client("ResourceInUseException", "Table already exists: " + request.table_name);
+    return AwsError::client("ResourceInUseException",
+                            "Table already exists: " + request.table_name);
   }
   TableSchema s;
   s.name = request.table_name;
@@ -215,8 +220,9 @@ Result<ListTablesResult> Database::list_tables(const ListTablesRequest& request,
   if (auto err = Ops::begin(*this, "ListTables", "", now)) return *err;
   const std::int64_t limit = request.limit.value_or(100);
   ListTablesResult result;
-  auto it = request.exclusive_start_table_name ? tables_.upper_bound(*request.exclusive_start_table_name)
-                                               : tables_.begin();
+  auto it = request.exclusive_start_table_name
+                ? tables_.upper_bound(*request.exclusive_start_table_name)
+                : tables_.begin();
   for (; it != tables_.end(); ++it) {
     if (static_cast<std::int64_t>(result.table_names.size()) >= limit) {
       result.last_evaluated_table_name = result.table_names.back();
@@ -234,19 +240,22 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   Table& t = **table;
   auto& s = t.schema();
   if (!request.billing_mode && !request.provisioned_throughput && !request.stream_specification) {
-    return validation_error("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
-                            "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
-                            "required");
+    return validation_error(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
+        "required");
   }
   const BillingMode mode = request.billing_mode.value_or(s.billing_mode);
   if (mode == BillingMode::kPayPerRequest && request.provisioned_throughput) {
-    return validation_error(kInvalid + "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
-                                       "specified when BillingMode is PAY_PER_REQUEST");
+    return validation_error(kInvalid +
+                            "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
+                            "specified when BillingMode is PAY_PER_REQUEST");
   }
   if (mode == BillingMode::kProvisioned && s.billing_mode == BillingMode::kPayPerRequest &&
       !request.provisioned_throughput) {
-    return validation_error(kInvalid + "ProvisionedThroughput must be specified when BillingMode "
-                                       "is PROVISIONED");
+    return validation_error(kInvalid +
+                            "ProvisionedThroughput must be specified when BillingMode "
+                            "is PROVISIONED");
   }
   if (const auto& spec = request.stream_specification) {
     const bool on = t.stream() && t.stream()->enabled();
@@ -257,8 +266,9 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
       return validation_error("Stream is already disabled for table: " + s.name);
     }
     if (spec->stream_enabled && !spec->stream_view_type) {
-      return validation_error("One or more parameter values were invalid: StreamViewType must be "
-                              "specified when StreamEnabled is true");
+      return validation_error(
+          "One or more parameter values were invalid: StreamViewType must be "
+          "specified when StreamEnabled is true");
     }
   }
   s.billing_mode = mode;
@@ -302,11 +312,14 @@ Result<UpdateTimeToLiveRequest> Database::update_time_to_live(
   if (request.enabled && s.ttl_enabled) return validation_error("TimeToLive is already enabled");
   if (!request.enabled && !s.ttl_enabled) return validation_error("TimeToLive is already disabled");
   if (s.ttl_changed && now - *s.ttl_changed < kMicrosPerHour) {
-    return validation_error("Time to live has been modified multiple times within a fixed interval");
+    return validation_error(
+        "Time to live has been modified multiple times within a fixed interval");
   }
   if (!request.enabled && request.attribute_name != s.ttl_attribute) {
-    return validation_error("TimeToLive is active on a different AttributeName: current "
-                            "AttributeName is " + s.ttl_attribute);
+    return validation_error(
+        "TimeToLive is active on a different AttributeName: current "
+        "AttributeName is " +
+        s.ttl_attribute);
   }
   s.ttl_enabled = request.enabled;
   s.ttl_attribute = request.enabled ? request.attribute_name : "";
