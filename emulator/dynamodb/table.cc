@@ -26,6 +26,19 @@ Item Table::key_item(const Item& item) const {
   return out;
 }
 
+std::optional<KeyEnc> Table::index_key_parts(const IndexSchema& index, const Item& item) const {
+  auto h = item.find(index.hash.name);
+  if (h == item.end() || h->second.type() != index.hash.type) return std::nullopt;
+  KeyEnc parts;
+  parts.hash = sort_key(h->second);
+  if (index.range) {
+    auto r = item.find(index.range->name);
+    if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
+    parts.range = sort_key(r->second);
+  }
+  return parts;
+}
+
 std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item& item,
                                             const KeyEnc& table_key) const {
   auto h = item.find(index.hash.name);
@@ -94,25 +107,32 @@ void Table::clear_insert_seqs() {
 void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
                           std::uint32_t size) {
   for (auto& index : indexes_) {
-    auto old_key = index_key(index.schema, old_item, key);
-    auto new_key = index_key(index.schema, *item, key);
-    if (old_key && new_key && *old_key == *new_key) {
-      auto it = index.entries.find(*old_key);
+    auto old_parts = index_key_parts(index.schema, old_item);
+    auto new_parts = index_key_parts(index.schema, *item);
+    auto full = [&](KeyEnc& parts) {
+      return IndexKeyEnc{std::move(parts.hash), std::move(parts.range), key};
+    };
+    if (old_parts && new_parts && *old_parts == *new_parts) {
+      auto k = full(*new_parts);
+      auto it = index.entries.find(k);
       if (it != index.entries.end()) {
         index.size_bytes += static_cast<std::int64_t>(size) - it->second.size;
         it->second = Row{item, size, 0, 0};
-        continue;
+      } else {
+        index.entries.emplace(std::move(k), Row{item, size, 0, 0});
+        index.size_bytes += size;
       }
+      continue;
     }
-    if (old_key) {
-      auto it = index.entries.find(*old_key);
+    if (old_parts) {
+      auto it = index.entries.find(full(*old_parts));
       if (it != index.entries.end()) {
         index.size_bytes -= it->second.size;
         index.entries.erase(it);
       }
     }
-    if (new_key) {
-      index.entries.insert_or_assign(std::move(*new_key), Row{item, size, 0, 0});
+    if (new_parts) {
+      index.entries.insert_or_assign(full(*new_parts), Row{item, size, 0, 0});
       index.size_bytes += size;
     }
   }

@@ -92,6 +92,9 @@ class Table {
   // key attribute or wrong type: such items are simply not indexed, as in AWS).
   std::optional<IndexKeyEnc> index_key(const IndexSchema& index, const Item& item,
                                        const KeyEnc& table_key) const;
+  // The index's own key attributes of `item` (hash, range), without the table key: enough to
+  // tell whether a write moves an item within an index, and cheaper.
+  std::optional<KeyEnc> index_key_parts(const IndexSchema& index, const Item& item) const;
 
   const Row* find(const KeyEnc& key) const;
   // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL

@@ -43,8 +43,7 @@ std::size_t Database::sweep(Micros now) {
         t.drop_ttl_entry(entry);
         continue;
       }
-      const ItemPtr old_item = row->item;
-      Ops::commit(*this, t, entry.second, old_item, nullptr, 0, now, /*ttl_delete=*/true);
+      Ops::commit(*this, t, entry.second, row, nullptr, 0, now, /*ttl_delete=*/true);
       ++Ops::counters(*this, name).ttl_deleted;
       ++deleted;
     }

@@ -29,11 +29,10 @@ Status check_key_piece(const AttributeValue& v, const KeyAttribute& attr, bool i
   return ok_status();
 }
 
-double index_write_units(const Table& table, const IndexSchema& index, const KeyEnc& key,
-                         const Item* old_item, std::size_t old_size, const Item* new_item,
-                         std::size_t new_size) {
-  const auto old_key = old_item ? table.index_key(index, *old_item, key) : std::nullopt;
-  const auto new_key = new_item ? table.index_key(index, *new_item, key) : std::nullopt;
+double index_write_units(const Table& table, const IndexSchema& index, const Item* old_item,
+                         std::size_t old_size, const Item* new_item, std::size_t new_size) {
+  const auto old_key = old_item ? table.index_key_parts(index, *old_item) : std::nullopt;
+  const auto new_key = new_item ? table.index_key_parts(index, *new_item) : std::nullopt;
   if (!old_key && !new_key) return 0;
   if (!old_key) return write_units(new_size);
   if (!new_key) return write_units(old_size);
@@ -314,7 +313,7 @@ std::optional<AwsError> Ops::charge_write(Database& db, const Table& table, cons
   consumed.table_capacity_units = write_units(std::max(old_size, new_size));
   double total = consumed.table_capacity_units;
   for (const auto& index : table.schema().indexes) {
-    const double u = index_write_units(table, index, key, old_item, old_size, new_item, new_size);
+    const double u = index_write_units(table, index, old_item, old_size, new_item, new_size);
     if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
     total += u;
   }
@@ -389,12 +388,12 @@ std::optional<StreamRecord> make_record(const Table& table, const Stream& stream
 
 }  // namespace
 
-void Ops::commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& old_item,
-                 ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete) {
+void Ops::commit(Database& db, Table& table, const KeyEnc& key, const Row* row, ItemPtr new_item,
+                 std::size_t new_size, Micros now, bool ttl_delete) {
   const auto& schema = table.schema();
-  const Row* existing = table.find(key);
-  std::int64_t rowid = existing ? existing->rowid : 0;
-  const std::uint64_t old_insert_seq = existing ? existing->insert_seq : 0;
+  const ItemPtr old_item = row ? row->item : nullptr;
+  std::int64_t rowid = row ? row->rowid : 0;
+  const std::uint64_t old_insert_seq = row ? row->insert_seq : 0;
   Stream* stream = table.stream();
   const StreamRecord* stored = nullptr;
   if (stream != nullptr && stream->enabled()) {

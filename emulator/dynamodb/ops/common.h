@@ -60,7 +60,8 @@ class Ops {
                                              std::string_view index, double units,
                                              ConsumedCapacity& consumed, Micros now);
   // Stores the new state of one item (null = deleted), persists it and emits the stream record.
-  static void commit(Database& db, Table& table, const KeyEnc& key, const ItemPtr& old_item,
+  // `row` is the item's current row (nullptr if none), as found by the caller.
+  static void commit(Database& db, Table& table, const KeyEnc& key, const Row* row,
                      ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete = false);
   static std::optional<ConsumedCapacity> report(const ConsumedCapacity& consumed,
                                                 ReturnConsumedCapacity mode);

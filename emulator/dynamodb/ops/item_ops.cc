@@ -67,7 +67,7 @@ Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros n
                                request.return_old_on_condition_failure);
     return conditional_check_failed();
   }
-  Ops::commit(*this, t, key, old_item, std::make_shared<const Item>(request.item), size, now);
+  Ops::commit(*this, t, key, row, std::make_shared<const Item>(request.item), size, now);
   PutItemResult result;
   if (request.return_values == ReturnValues::kAllOld && old_item) result.attributes = *old_item;
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
@@ -148,7 +148,7 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
     return conditional_check_failed();
   }
   auto stored = std::make_shared<const Item>(std::move(next));
-  Ops::commit(*this, t, key, old_item, stored, size, now);
+  Ops::commit(*this, t, key, row, stored, size, now);
   UpdateItemResult result;
   result.attributes =
       update_return_values(request.return_values, old_item, *stored, update, prepared->bindings);
@@ -181,7 +181,7 @@ Result<DeleteItemResult> Database::delete_item(const DeleteItemRequest& request,
                                request.return_old_on_condition_failure);
     return conditional_check_failed();
   }
-  if (old_item) Ops::commit(*this, t, key, old_item, nullptr, 0, now);
+  if (old_item) Ops::commit(*this, t, key, row, nullptr, 0, now);
   DeleteItemResult result;
   if (request.return_values == ReturnValues::kAllOld && old_item) result.attributes = *old_item;
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
