@@ -107,11 +107,18 @@ static http::HttpResponse finish(Result<json> result, const std::string& content
                                  const std::string& request_id, const std::optional<Item>& item) {
   if (result) return json_response(200, dump_compact(*result), content_type, request_id);
   const AwsError& e = result.error();
+  const bool with_item = e.code == "ConditionalCheckFailedException" && item;
+  if (!e.message.empty() && !with_item) {
+    http::HttpResponse r = http::json_error(e, error_type_prefix(e.code), request_id, content_type);
+    r.set_header("x-amz-crc32", std::to_string(http::crc32(r.body)));
+    return r;
+  }
+  // Shapes json_error does not produce: no message at all (framework errors, as AWS sends
+  // them), or the old item of a failed condition (ReturnValuesOnConditionCheckFailure).
   json err = {{"__type", std::string(error_type_prefix(e.code)) + e.code}};
   if (!e.message.empty()) err["message"] = e.message;
-  if (e.code == "ConditionalCheckFailedException" && item) err["Item"] = item_to_json(*item);
-  const int status = e.http_status == 0 ? 400 : e.http_status;
-  return json_response(status, dump_compact(err), content_type, request_id);
+  if (with_item) err["Item"] = item_to_json(*item);
+  return json_response(e.http_status, dump_compact(err), content_type, request_id);
 }
 
 bool DynamoDbService::accepts(const http::HttpRequest& request) const {
