@@ -151,6 +151,9 @@ class Database {
   struct PrepareMemo {
     bool valid = false;
     const void* expressions[4] = {nullptr, nullptr, nullptr, nullptr};
+    // Holds those entries alive, so their addresses cannot be reused by other expressions
+    // while the memo compares against them.
+    std::shared_ptr<const void> holders[4];
     std::optional<expr::Names> names;
     std::vector<std::pair<std::string, Type>> value_types;
     bool has_values = false;

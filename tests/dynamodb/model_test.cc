@@ -364,3 +364,29 @@ TEST_CASE("the fault injector is asked first, with service, operation and table"
   f.db->set_fault_injector(nullptr);
   CHECK_FALSE(f.get("t", R"({"id":{"S":"a"}})"));
 }
+
+TEST_CASE("a repeated expression is re-validated when its names or value types change") {
+  Fixture f;
+  f.make_table("t");
+  UpdateItemRequest u;
+  u.table_name = "t";
+  u.key = item_of(R"({"id":{"S":"a"}})");
+  u.update_expression = "SET #a = if_not_exists(#a, :zero) + :n";
+  u.attributes.names = expr::Names{{"#a", "n"}};
+  u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"2"}})");
+  REQUIRE(f.db->update_item(u, f.now()).ok());
+  REQUIRE(f.db->update_item(u, f.now()).ok());  // the cached validation is reused
+  CHECK(f.get("t", R"({"id":{"S":"a"}})")->at("n").scalar() == "4");
+  u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"S":"x"}})");
+  CHECK(f.db->update_item(u, f.now()).error().message ==
+        "Invalid UpdateExpression: Incorrect operand type for operator or function; operator or "
+        "function: +, operand type: S");
+  u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"1"},":extra":{"N":"1"}})");
+  CHECK(f.db->update_item(u, f.now()).error().message ==
+        "Value provided in ExpressionAttributeValues unused in expressions: keys: {:extra}");
+  u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"1"}})");
+  u.attributes.names = expr::Names{{"#b", "n"}};
+  CHECK(f.db->update_item(u, f.now()).error().message ==
+        "Invalid UpdateExpression: An expression attribute name used in the document path is "
+        "not defined; attribute name: #a");
+}

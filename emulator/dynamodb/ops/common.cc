@@ -160,6 +160,8 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   if (parsed(texts.projection)) fast.projection = db.cache_.projection(**texts.projection);
   const void* expressions[4] = {fast.update.get(), fast.condition.get(), fast.key_condition.get(),
                                 fast.projection.get()};
+  std::shared_ptr<const void> holders[4] = {fast.update, fast.condition, fast.key_condition,
+                                            fast.projection};
   const bool compare_values = fast.condition || fast.key_condition;
   auto& memo = db.prepare_memo_;
   if (memo_matches(db, expressions, attributes, compare_values)) {
@@ -179,6 +181,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   }
   memo.valid = true;
   std::copy(std::begin(expressions), std::end(expressions), memo.expressions);
+  std::move(std::begin(holders), std::end(holders), memo.holders);
   memo.names = attributes.names;
   memo.has_values = attributes.values.has_value();
   memo.value_types.clear();
