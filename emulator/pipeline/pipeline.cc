@@ -1,12 +1,24 @@
 #include "emulator/pipeline/pipeline.h"
 
 #include "emulator/core/json_util.h"
+#include "emulator/dynamodb/seed_tables.h"
 
 namespace emu {
 
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
   add_control_endpoints();
   router_.add(control_);
+  // DynamoDB (model + JSON wire) and DynamoDB Streams; the seed's two tables exist at start.
+  dynamodb_ = std::make_unique<dynamodb::Database>(env_.storage, env_.scheduler, env_.config,
+                                                   nullptr, nullptr,
+                                                   env_.random.derive("dynamodb"));
+  dynamodb::create_seed_tables(*dynamodb_, env_.config, env_.clock.now());
+  dynamodb_streams_wire_ = std::make_unique<dynamodb::DynamoDbStreamsService>(
+      *dynamodb_, env_.random.derive("dynamodb.streams.wire"), env_.config.string("/region"));
+  dynamodb_wire_ = std::make_unique<dynamodb::DynamoDbService>(
+      *dynamodb_, env_.random.derive("dynamodb.wire"));
+  router_.add(*dynamodb_streams_wire_);
+  router_.add(*dynamodb_wire_);
 }
 
 Pipeline::~Pipeline() = default;

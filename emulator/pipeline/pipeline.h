@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 
+#include "emulator/dynamodb/model.h"
+#include "emulator/dynamodb/wire.h"
 #include "emulator/http/router.h"
 #include "emulator/pipeline/control.h"
 #include "emulator/pipeline/env.h"
@@ -30,6 +32,7 @@ class Pipeline {
   http::Router& router() { return router_; }
   ControlService& control() { return control_; }
   Env& env() { return env_; }
+  dynamodb::Database& dynamodb() { return *dynamodb_; }
 
   // Routes one request at the current emulated time.
   http::HttpResponse handle(const http::HttpRequest& request) {
@@ -43,6 +46,9 @@ class Pipeline {
   PipelineOptions options_;
   ControlService control_;
   http::Router router_;
+  std::unique_ptr<dynamodb::Database> dynamodb_;
+  std::unique_ptr<dynamodb::DynamoDbService> dynamodb_wire_;
+  std::unique_ptr<dynamodb::DynamoDbStreamsService> dynamodb_streams_wire_;
 };
 
 }  // namespace emu

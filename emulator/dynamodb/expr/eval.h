@@ -1,0 +1,67 @@
+// Validation against a request's ExpressionAttributeNames/Values, and evaluation of parsed
+// expressions over items.
+//
+// Order of checks a caller follows (as DynamoDB reports them): parse (parser.h) -> every
+// placeholder defined (check_placeholders) -> value-dependent checks (check_condition_types,
+// check_update, check_projection) -> no unused names/values across all of the request's
+// expressions (check_unused). Evaluation assumes those checks passed.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "emulator/core/result.h"
+#include "emulator/dynamodb/expr/ast.h"
+#include "emulator/dynamodb/value.h"
+
+namespace emu::dynamodb::expr {
+
+using Names = std::map<std::string, std::string, std::less<>>;
+
+// A request's placeholders. Either pointer may be null (none given).
+struct Bindings {
+  const Names* names = nullptr;
+  const Item* values = nullptr;
+};
+
+// Placeholders used by all of a request's expressions so far.
+struct Usage {
+  std::set<std::string, std::less<>> names;
+  std::set<std::string, std::less<>> values;
+};
+
+// "An expression attribute name used in the document path is not defined; ..." and the value
+// variant; records what was used in `usage`. `kind` is e.g. "ConditionExpression".
+Status check_placeholders(const Placeholders& used, const Bindings& bindings, std::string_view kind,
+                          Usage& usage);
+// "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a}".
+Status check_unused(const Bindings& bindings, const Usage& usage);
+
+Status check_condition_types(const Condition& condition, const Bindings& bindings,
+                             std::string_view kind);
+// Operand types (ADD/DELETE/+/-/list_append) and overlapping or conflicting paths.
+Status check_update(const UpdateExpression& update, const Bindings& bindings);
+Status check_projection(const ProjectionExpression& projection, const Bindings& bindings);
+
+// The path with #placeholders replaced by the names they stand for.
+Path resolve(const Path& path, const Bindings& bindings);
+// The attribute name a top-level path element stands for.
+const std::string& resolve_name(const PathElement& element, const Bindings& bindings);
+
+// The value at `path` in `item`, or nullptr.
+const AttributeValue* lookup(const Item& item, const Path& path, const Bindings& bindings);
+
+// True if `item` (nullptr = no item) satisfies `condition`.
+bool evaluate(const Condition& condition, const Item* item, const Bindings& bindings);
+
+// Applies `update` to `item` in place; every operand is read from `old_item` (the item before
+// the update, as DynamoDB does). Errors are DynamoDB's runtime ValidationExceptions.
+Status apply_update(const UpdateExpression& update, const Item& old_item, Item& item,
+                    const Bindings& bindings);
+
+// The parts of `item` named by `paths` (already resolved), nested as in the item; list elements
+// keep their order and are compacted.
+Item project(const Item& item, const std::vector<Path>& paths);
+
+}  // namespace emu::dynamodb::expr

@@ -1,0 +1,191 @@
+// PutItem, GetItem, UpdateItem, DeleteItem.
+#include "emulator/dynamodb/ops/common.h"
+
+namespace emu::dynamodb {
+
+namespace {
+
+std::vector<expr::Path> updated_paths(const expr::UpdateExpression& update,
+                                      const expr::Bindings& bindings) {
+  std::vector<expr::Path> paths;
+  for (const auto& a : update.actions) paths.push_back(expr::resolve(a.path, bindings));
+  return paths;
+}
+
+std::optional<Item> non_empty(Item item) {
+  if (item.empty()) return std::nullopt;
+  return item;
+}
+
+// UpdateItem's ReturnValues: UPDATED_* project the updated paths of the old or new item.
+std::optional<Item> update_return_values(ReturnValues rv, const ItemPtr& old_item,
+                                         const Item& new_item, const expr::UpdateExpression* update,
+                                         const expr::Bindings& bindings) {
+  switch (rv) {
+    case ReturnValues::kAllOld:
+      return old_item ? std::optional<Item>(*old_item) : std::nullopt;
+    case ReturnValues::kAllNew:
+      return new_item;
+    case ReturnValues::kUpdatedOld:
+      if (!old_item || !update) return std::nullopt;
+      return non_empty(expr::project(*old_item, updated_paths(*update, bindings)));
+    case ReturnValues::kUpdatedNew:
+      if (!update) return std::nullopt;
+      return non_empty(expr::project(new_item, updated_paths(*update, bindings)));
+    default:
+      return std::nullopt;
+  }
+}
+
+}  // namespace
+
+Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros now) {
+  if (auto err = Ops::begin(*this, "PutItem", request.table_name, now)) return *err;
+  if (auto s = Ops::check_return_values(request.return_values, false); !s) return s.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  const std::size_t size = item_size(request.item);
+  if (auto s = Ops::validate_item(t, request.item, size, options_.max_item_bytes, false); !s) {
+    return s.error();
+  }
+  ExpressionTexts texts;
+  texts.condition = &request.condition_expression;
+  auto prepared = Ops::prepare(*this, texts, request.attributes);
+  if (!prepared) return prepared.error();
+  const KeyEnc key = t.key_of(request.item);
+  const Row* row = t.find(key);
+  const ItemPtr old_item = row ? row->item : nullptr;
+  ConsumedCapacity consumed;
+  if (auto err = Ops::charge_write(*this, t, key, old_item.get(), row ? row->size : 0,
+                                   &request.item, size, consumed, now)) {
+    return *err;
+  }
+  if (prepared->condition &&
+      !expr::evaluate(prepared->condition->value().root, old_item.get(), prepared->bindings)) {
+    Ops::set_condition_failure(*this, request.table_name, old_item,
+                               request.return_old_on_condition_failure);
+    return conditional_check_failed();
+  }
+  Ops::commit(*this, t, key, row, std::make_shared<const Item>(request.item), size, now);
+  PutItemResult result;
+  if (request.return_values == ReturnValues::kAllOld && old_item) result.attributes = *old_item;
+  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
+  return result;
+}
+
+Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros now) {
+  if (auto err = Ops::begin(*this, "GetItem", request.table_name, now)) return *err;
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
+  ExpressionTexts texts;
+  texts.projection = &request.projection_expression;
+  auto prepared = Ops::prepare(*this, texts, request.attributes);
+  if (!prepared) return prepared.error();
+  const Row* row = t.find(t.key_of(request.key));
+  ConsumedCapacity consumed;
+  const double units = read_units(row ? row->size : 0, request.consistent_read);
+  if (auto err = Ops::charge_read(*this, t, "", units, consumed, now)) return *err;
+  GetItemResult result;
+  if (row) {
+    result.item =
+        prepared->projection ? expr::project(*row->item, prepared->projection_paths) : *row->item;
+  }
+  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
+  return result;
+}
+
+Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request, Micros now) {
+  if (auto err = Ops::begin(*this, "UpdateItem", request.table_name, now)) return *err;
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
+  ExpressionTexts texts;
+  texts.condition = &request.condition_expression;
+  texts.update = &request.update_expression;
+  auto prepared = Ops::prepare(*this, texts, request.attributes);
+  if (!prepared) return prepared.error();
+  const expr::UpdateExpression* update =
+      prepared->update ? &prepared->update->value().expression : nullptr;
+  if (update) {
+    for (const auto& a : update->actions) {
+      const std::string& name = expr::resolve_name(a.path.elements[0], prepared->bindings);
+      if (name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name)) {
+        return validation_error(
+            "One or more parameter values were invalid: Cannot update "
+            "attribute " +
+            name + ". This attribute is part of the key");
+      }
+    }
+  }
+  const KeyEnc key = t.key_of(request.key);
+  const Row* row = t.find(key);
+  const ItemPtr old_item = row ? row->item : nullptr;
+  // Operands read the item as it was; a missing item reads as its key alone.
+  const Item& base = old_item ? *old_item : request.key;
+  Item next = base;
+  if (update) {
+    if (auto s = expr::apply_update(*update, base, next, prepared->bindings); !s) {
+      return s.error();
+    }
+  }
+  const std::size_t size = item_size(next);
+  if (auto s = Ops::validate_item(t, next, size, options_.max_item_bytes, true); !s) {
+    return s.error();
+  }
+  ConsumedCapacity consumed;
+  if (auto err = Ops::charge_write(*this, t, key, old_item.get(), row ? row->size : 0, &next, size,
+                                   consumed, now)) {
+    return *err;
+  }
+  if (prepared->condition &&
+      !expr::evaluate(prepared->condition->value().root, old_item.get(), prepared->bindings)) {
+    Ops::set_condition_failure(*this, request.table_name, old_item,
+                               request.return_old_on_condition_failure);
+    return conditional_check_failed();
+  }
+  auto stored = std::make_shared<const Item>(std::move(next));
+  Ops::commit(*this, t, key, row, stored, size, now);
+  UpdateItemResult result;
+  result.attributes =
+      update_return_values(request.return_values, old_item, *stored, update, prepared->bindings);
+  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
+  return result;
+}
+
+Result<DeleteItemResult> Database::delete_item(const DeleteItemRequest& request, Micros now) {
+  if (auto err = Ops::begin(*this, "DeleteItem", request.table_name, now)) return *err;
+  if (auto s = Ops::check_return_values(request.return_values, false); !s) return s.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
+  ExpressionTexts texts;
+  texts.condition = &request.condition_expression;
+  auto prepared = Ops::prepare(*this, texts, request.attributes);
+  if (!prepared) return prepared.error();
+  const KeyEnc key = t.key_of(request.key);
+  const Row* row = t.find(key);
+  const ItemPtr old_item = row ? row->item : nullptr;
+  ConsumedCapacity consumed;
+  if (auto err = Ops::charge_write(*this, t, key, old_item.get(), row ? row->size : 0, nullptr, 0,
+                                   consumed, now)) {
+    return *err;
+  }
+  if (prepared->condition &&
+      !expr::evaluate(prepared->condition->value().root, old_item.get(), prepared->bindings)) {
+    Ops::set_condition_failure(*this, request.table_name, old_item,
+                               request.return_old_on_condition_failure);
+    return conditional_check_failed();
+  }
+  if (old_item) Ops::commit(*this, t, key, row, nullptr, 0, now);
+  DeleteItemResult result;
+  if (request.return_values == ReturnValues::kAllOld && old_item) result.attributes = *old_item;
+  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
+  return result;
+}
+
+}  // namespace emu::dynamodb

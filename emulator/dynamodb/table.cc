@@ -1,0 +1,176 @@
+#include "emulator/dynamodb/table.h"
+
+#include <cmath>
+
+namespace emu::dynamodb {
+
+Table::Table(TableSchema schema) : schema_(std::move(schema)) {
+  for (const auto& s : schema_.indexes) indexes_.push_back(Index{s, {}, 0});
+}
+
+KeyEnc Table::key_of(const Item& item) const {
+  KeyEnc key;
+  key.hash = sort_key(item.find(schema_.hash.name)->second);
+  if (schema_.range) key.range = sort_key(item.find(schema_.range->name)->second);
+  return key;
+}
+
+Item Table::key_item(const Item& item) const {
+  Item out;
+  if (auto it = item.find(schema_.hash.name); it != item.end()) out.emplace(it->first, it->second);
+  if (schema_.range) {
+    if (auto it = item.find(schema_.range->name); it != item.end()) {
+      out.emplace(it->first, it->second);
+    }
+  }
+  return out;
+}
+
+std::optional<KeyEnc> Table::index_key_parts(const IndexSchema& index, const Item& item) const {
+  auto h = item.find(index.hash.name);
+  if (h == item.end() || h->second.type() != index.hash.type) return std::nullopt;
+  KeyEnc parts;
+  parts.hash = sort_key(h->second);
+  if (index.range) {
+    auto r = item.find(index.range->name);
+    if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
+    parts.range = sort_key(r->second);
+  }
+  return parts;
+}
+
+std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item& item,
+                                            const KeyEnc& table_key) const {
+  auto h = item.find(index.hash.name);
+  if (h == item.end() || h->second.type() != index.hash.type) return std::nullopt;
+  IndexKeyEnc key;
+  key.hash = sort_key(h->second);
+  if (index.range) {
+    auto r = item.find(index.range->name);
+    if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
+    key.range = sort_key(r->second);
+  }
+  key.table = table_key;
+  return key;
+}
+
+const Row* Table::find(const KeyEnc& key) const {
+  auto it = rows_.find(key);
+  return it == rows_.end() ? nullptr : &it->second;
+}
+
+const Index* Table::index(std::string_view name) const {
+  for (const auto& i : indexes_) {
+    if (i.schema.definition.index_name == name) return &i;
+  }
+  return nullptr;
+}
+
+std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
+  if (!schema_.ttl_enabled) return std::nullopt;
+  auto it = item.find(schema_.ttl_attribute);
+  if (it == item.end() || it->second.type() != Type::kN) return std::nullopt;
+  const std::string& text = it->second.scalar();
+  const auto point = text.find('.');
+  const std::string whole = text.substr(0, point);
+  if (whole.size() > 15) return std::nullopt;  // beyond any plausible epoch second
+  return std::stoll(whole.empty() || whole == "-" ? "0" : whole);
+}
+
+void Table::index_remove(const KeyEnc& key, const Item& item) {
+  for (auto& index : indexes_) {
+    if (auto k = index_key(index.schema, item, key)) {
+      auto it = index.entries.find(*k);
+      if (it != index.entries.end()) {
+        index.size_bytes -= it->second.size;
+        index.entries.erase(it);
+      }
+    }
+  }
+  if (auto ttl = ttl_of(item)) ttl_index_.erase({*ttl, key});
+}
+
+void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size) {
+  for (auto& index : indexes_) {
+    if (auto k = index_key(index.schema, *item, key)) {
+      index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0});
+      index.size_bytes += size;
+    }
+  }
+  if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
+}
+
+void Table::clear_insert_seqs() {
+  for (auto& [_, row] : rows_) row.insert_seq = 0;
+}
+
+void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
+                          std::uint32_t size) {
+  for (auto& index : indexes_) {
+    auto old_parts = index_key_parts(index.schema, old_item);
+    auto new_parts = index_key_parts(index.schema, *item);
+    auto full = [&](KeyEnc& parts) {
+      return IndexKeyEnc{std::move(parts.hash), std::move(parts.range), key};
+    };
+    if (old_parts && new_parts && *old_parts == *new_parts) {
+      auto k = full(*new_parts);
+      auto it = index.entries.find(k);
+      if (it != index.entries.end()) {
+        index.size_bytes += static_cast<std::int64_t>(size) - it->second.size;
+        it->second = Row{item, size, 0, 0};
+      } else {
+        index.entries.emplace(std::move(k), Row{item, size, 0, 0});
+        index.size_bytes += size;
+      }
+      continue;
+    }
+    if (old_parts) {
+      auto it = index.entries.find(full(*old_parts));
+      if (it != index.entries.end()) {
+        index.size_bytes -= it->second.size;
+        index.entries.erase(it);
+      }
+    }
+    if (new_parts) {
+      index.entries.insert_or_assign(full(*new_parts), Row{item, size, 0, 0});
+      index.size_bytes += size;
+    }
+  }
+  if (schema_.ttl_enabled) {
+    if (auto ttl = ttl_of(old_item)) ttl_index_.erase({*ttl, key});
+    if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
+  }
+}
+
+void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
+                  std::uint64_t insert_seq) {
+  auto it = rows_.find(key);
+  const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
+  if (it != rows_.end()) {
+    size_bytes_ -= it->second.size;
+    if (!item) {
+      if (has_secondary) index_remove(key, *it->second.item);
+      rows_.erase(it);
+      return;
+    }
+    if (has_secondary) index_replace(key, *it->second.item, item, size);
+    size_bytes_ += size;
+    it->second = Row{std::move(item), size, rowid, insert_seq};
+    return;
+  } else {
+    if (!item) return;
+    rows_.emplace(key, Row{item, size, rowid, insert_seq});
+  }
+  size_bytes_ += size;
+  if (has_secondary) index_add(key, item, size);
+}
+
+void Table::rebuild_ttl_index() {
+  ttl_index_.clear();
+  if (!schema_.ttl_enabled) return;
+  for (const auto& [key, row] : rows_) {
+    if (auto ttl = ttl_of(*row.item)) ttl_index_.insert({*ttl, key});
+  }
+}
+
+}  // namespace emu::dynamodb

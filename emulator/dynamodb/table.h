@@ -1,0 +1,138 @@
+// One table's schema and contents: items ordered by primary key, each global secondary index
+// maintained incrementally, a TTL index (expiry second -> key) and the table's stream.
+//
+// Keys are encoded with sort_key() so that std::map order equals DynamoDB's range-key order
+// within a partition. ASSUMPTION: Scan returns partitions in the order of their encoded hash
+// key (AWS uses the order of the key's internal hash); callers must not rely on either.
+#pragma once
+
+#include <compare>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "emulator/dynamodb/streams.h"
+#include "emulator/dynamodb/types.h"
+#include "emulator/dynamodb/value.h"
+
+namespace emu::dynamodb {
+
+struct KeyAttribute {
+  std::string name;
+  Type type = Type::kS;
+};
+
+struct IndexSchema {
+  GlobalSecondaryIndex definition;
+  KeyAttribute hash;
+  std::optional<KeyAttribute> range;
+};
+
+struct TableSchema {
+  std::string name;
+  std::string arn;
+  std::string id;
+  Micros created = 0;
+  std::vector<AttributeDefinition> attribute_definitions;
+  std::vector<KeySchemaElement> key_schema;
+  KeyAttribute hash;
+  std::optional<KeyAttribute> range;
+  std::vector<IndexSchema> indexes;
+  BillingMode billing_mode = BillingMode::kPayPerRequest;
+  ProvisionedThroughput provisioned_throughput;
+  std::optional<StreamSpecification> stream_specification;
+  bool ttl_enabled = false;
+  std::string ttl_attribute;
+  std::optional<Micros> ttl_changed;
+  bool persist = true;
+};
+
+struct KeyEnc {
+  std::string hash;
+  std::string range;
+  auto operator<=>(const KeyEnc&) const = default;
+};
+
+struct IndexKeyEnc {
+  std::string hash;
+  std::string range;
+  KeyEnc table;
+  auto operator<=>(const IndexKeyEnc&) const = default;
+};
+
+struct Row {
+  ItemPtr item;
+  std::uint32_t size = 0;
+  std::int64_t rowid = 0;  // the item's row in SQLite (0 when the table is not persisted)
+  // Sequence of the stream INSERT record whose image is this row's content and which is stored
+  // only implicitly, as this row (see persist.h); 0 if none.
+  std::uint64_t insert_seq = 0;
+};
+
+struct Index {
+  IndexSchema schema;
+  std::map<IndexKeyEnc, Row> entries;
+  std::int64_t size_bytes = 0;
+};
+
+class Table {
+ public:
+  explicit Table(TableSchema schema);
+
+  TableSchema& schema() { return schema_; }
+  const TableSchema& schema() const { return schema_; }
+
+  // Encodes the primary key of `item` (which must hold the key attributes with the right types).
+  KeyEnc key_of(const Item& item) const;
+  // The key attributes of `item` only.
+  Item key_item(const Item& item) const;
+  // The index key of `item` in `index`, or nullopt if the item is not in that index (missing
+  // key attribute or wrong type: such items are simply not indexed, as in AWS).
+  std::optional<IndexKeyEnc> index_key(const IndexSchema& index, const Item& item,
+                                       const KeyEnc& table_key) const;
+  // The index's own key attributes of `item` (hash, range), without the table key: enough to
+  // tell whether a write moves an item within an index, and cheaper.
+  std::optional<KeyEnc> index_key_parts(const IndexSchema& index, const Item& item) const;
+
+  const Row* find(const KeyEnc& key) const;
+  // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL
+  // index. `size` is item_size(*item); `rowid` the item's SQLite row.
+  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0,
+             std::uint64_t insert_seq = 0);
+  // Forgets every implicit INSERT record (after they were written out explicitly).
+  void clear_insert_seqs();
+
+  const std::map<KeyEnc, Row>& rows() const { return rows_; }
+  const std::vector<Index>& indexes() const { return indexes_; }
+  const Index* index(std::string_view name) const;
+  std::int64_t size_bytes() const { return size_bytes_; }
+
+  // TTL: expiry epoch-seconds of `item`, if it has a Number TTL attribute and TTL is on.
+  std::optional<std::int64_t> ttl_of(const Item& item) const;
+  void rebuild_ttl_index();
+  const std::set<std::pair<std::int64_t, KeyEnc>>& ttl_index() const { return ttl_index_; }
+  void drop_ttl_entry(const std::pair<std::int64_t, KeyEnc>& entry) { ttl_index_.erase(entry); }
+
+  Stream* stream() { return stream_.get(); }
+  const Stream* stream() const { return stream_.get(); }
+  void set_stream(std::shared_ptr<Stream> stream) { stream_ = std::move(stream); }
+  std::shared_ptr<Stream> stream_ptr() const { return stream_; }
+
+ private:
+  void index_remove(const KeyEnc& key, const Item& item);
+  // Replaces old_item by item in every index, in place where the index key is unchanged.
+  void index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
+                     std::uint32_t size);
+  void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size);
+
+  TableSchema schema_;
+  std::map<KeyEnc, Row> rows_;
+  std::vector<Index> indexes_;
+  std::int64_t size_bytes_ = 0;
+  std::set<std::pair<std::int64_t, KeyEnc>> ttl_index_;
+  std::shared_ptr<Stream> stream_;
+};
+
+}  // namespace emu::dynamodb

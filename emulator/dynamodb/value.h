@@ -1,0 +1,120 @@
+// DynamoDB attribute values and items, independent of any wire format.
+//
+// An AttributeValue is one of S, N, B, BOOL, NULL, L, M, SS, NS, BS. Numbers are kept as their
+// canonical decimal text (the form DynamoDB returns: no exponent, no leading or trailing zeros,
+// "-0" -> "0"), so equality is text equality and arithmetic is exact decimal arithmetic.
+// Binary values hold raw bytes (base64 exists only on the wire). Sets keep insertion order.
+//
+// Items are ordered maps from attribute name to value. Stored items are immutable and shared
+// (std::shared_ptr<const Item>) between the table, its indexes and stream records, so a stream
+// record never copies the image.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emulator/core/result.h"
+
+namespace emu::dynamodb {
+
+enum class Type : std::uint8_t { kS, kN, kB, kBool, kNull, kL, kM, kSS, kNS, kBS };
+
+// "S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "BS".
+std::string_view type_name(Type type);
+std::optional<Type> type_from_name(std::string_view name);
+bool is_set_type(Type type);
+// The element type of a set type (SS -> S), or the type itself.
+Type set_element_type(Type type);
+
+class AttributeValue;
+using Item = std::map<std::string, AttributeValue, std::less<>>;
+using ItemPtr = std::shared_ptr<const Item>;
+
+class AttributeValue {
+ public:
+  AttributeValue() = default;  // NULL
+  AttributeValue(const AttributeValue& other);
+  AttributeValue(AttributeValue&& other) noexcept = default;
+  AttributeValue& operator=(const AttributeValue& other);
+  AttributeValue& operator=(AttributeValue&& other) noexcept = default;
+  ~AttributeValue();
+
+  static AttributeValue string(std::string s);
+  // `canonical` must already be canonical (see canonical_number()).
+  static AttributeValue number(std::string canonical);
+  static AttributeValue number(std::int64_t n);
+  static AttributeValue binary(std::string bytes);
+  static AttributeValue boolean(bool b);
+  static AttributeValue null();
+  static AttributeValue list(std::vector<AttributeValue> elements);
+  static AttributeValue map(Item members);
+  // `type` is kSS, kNS or kBS; elements of NS must be canonical numbers.
+  static AttributeValue set(Type type, std::vector<std::string> elements);
+
+  Type type() const { return type_; }
+  // S text, N canonical text or B bytes.
+  const std::string& scalar() const { return str_; }
+  bool bool_value() const { return bool_; }
+  const std::vector<AttributeValue>& list_value() const { return list_; }
+  std::vector<AttributeValue>& list_value() { return list_; }
+  const Item& map_value() const;
+  Item& map_value();
+  const std::vector<std::string>& set_value() const { return set_; }
+  std::vector<std::string>& set_value() { return set_; }
+
+  // Deep equality; sets compare as sets (order-insensitive).
+  bool operator==(const AttributeValue& other) const;
+
+ private:
+  Type type_ = Type::kNull;
+  bool bool_ = true;  // NULL's value is always true; BOOL's value otherwise
+  std::string str_;
+  std::vector<AttributeValue> list_;
+  std::unique_ptr<Item> map_;
+  std::vector<std::string> set_;
+};
+
+// ---- Numbers (exact decimal) ----
+
+// Validates and canonicalises DynamoDB number text. Errors are ValidationException with
+// DynamoDB's messages ("The parameter cannot be converted to a numeric value: x", "Attempting
+// to store more than 38 significant digits in a Number", overflow/underflow).
+Result<std::string> canonical_number(std::string_view text);
+// Compares two canonical numbers numerically: <0, 0, >0.
+int compare_numbers(std::string_view a, std::string_view b);
+// a + b and a - b, exact; errors if the result needs more than 38 significant digits or is
+// out of DynamoDB's range.
+Result<std::string> add_numbers(std::string_view a, std::string_view b);
+Result<std::string> subtract_numbers(std::string_view a, std::string_view b);
+
+// ---- Ordering ----
+
+// Order of two values of the same scalar type as DynamoDB compares them (S and B by unsigned
+// bytes, N numerically). Different types compare by type.
+int compare_scalars(const AttributeValue& a, const AttributeValue& b);
+// A byte string whose lexicographic order equals compare_scalars() order for S, N or B values
+// (used as the key of ordered maps).
+std::string sort_key(const AttributeValue& value);
+
+// ---- Sizes (aws-fidelity 3.3; dynalite's itemSize) ----
+
+std::size_t value_size(const AttributeValue& value);
+// Sum over attributes of UTF-8 name length + value size.
+std::size_t item_size(const Item& item);
+
+// ---- Storage encoding (compact binary, for SQLite) ----
+
+void encode_item(const Item& item, std::string& out);
+// False if `data` is not a valid encoding.
+bool decode_item(std::string_view data, Item& out);
+
+// A ValidationException with `message`.
+AwsError validation_error(std::string message);
+
+}  // namespace emu::dynamodb

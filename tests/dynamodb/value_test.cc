@@ -1,0 +1,125 @@
+#include "emulator/dynamodb/value.h"
+
+#include <doctest/doctest.h>
+
+#include "emulator/dynamodb/value_json.h"
+#include "tests/dynamodb/fixture.h"
+
+using namespace emu::dynamodb;
+using nlohmann::json;
+
+TEST_CASE("numbers are stored in DynamoDB's canonical form") {
+  CHECK(*canonical_number("1.0") == "1");
+  CHECK(*canonical_number("007") == "7");
+  CHECK(*canonical_number("-0") == "0");
+  CHECK(*canonical_number("1e3") == "1000");
+  CHECK(*canonical_number("1.5E-3") == "0.0015");
+  CHECK(*canonical_number("-12.3400") == "-12.34");
+  CHECK(*canonical_number(".5") == "0.5");
+}
+
+TEST_CASE("invalid numbers give DynamoDB's messages") {
+  CHECK(canonical_number("").error().message ==
+        "The parameter cannot be converted to a numeric value");
+  CHECK(canonical_number("abc").error().message ==
+        "The parameter cannot be converted to a numeric value: abc");
+  CHECK(canonical_number("+1").error().message ==
+        "The parameter cannot be converted to a numeric value: +1");
+  CHECK(canonical_number("123456789012345678901234567890123456789").error().message ==
+        "Attempting to store more than 38 significant digits in a Number");
+  CHECK(canonical_number("1e126").error().message.find("Number overflow") == 0);
+  CHECK(canonical_number("1e-131").error().message.find("Number underflow") == 0);
+  CHECK(canonical_number("12345678901234567890123456789012345678").ok());  // exactly 38
+  CHECK(canonical_number("1e125").ok());
+}
+
+TEST_CASE("number arithmetic is exact decimal, up to 38 digits") {
+  CHECK(*add_numbers("0.1", "0.2") == "0.3");
+  CHECK(*add_numbers("99999999999999999999999999999999999999", "-1") ==
+        "99999999999999999999999999999999999998");
+  CHECK(*subtract_numbers("5", "7.25") == "-2.25");
+  CHECK(*add_numbers("-3", "3") == "0");
+  CHECK(*add_numbers("12345678901234567890", "98765432109876543210") == "111111111011111111100");
+  CHECK(add_numbers("99999999999999999999999999999999999999", "1").ok());  // 1e38: 1 digit
+  CHECK(add_numbers("99999999999999999999999999999999999999", "0.1").error().message ==
+        "Attempting to store more than 38 significant digits in a Number");
+}
+
+TEST_CASE("number comparison and sort keys agree") {
+  const std::vector<std::string> ordered = {"-100", "-2.5", "-2", "-0.001", "0",   "0.001",
+                                            "0.5",  "2",    "10", "100.5",  "1e20"};
+  for (std::size_t i = 0; i + 1 < ordered.size(); ++i) {
+    const auto a = AttributeValue::number(*canonical_number(ordered[i]));
+    const auto b = AttributeValue::number(*canonical_number(ordered[i + 1]));
+    CHECK(compare_numbers(a.scalar(), b.scalar()) < 0);
+    CHECK(sort_key(a) < sort_key(b));
+  }
+  CHECK(compare_numbers("10", "10") == 0);
+}
+
+TEST_CASE("attribute value JSON round trip and validation") {
+  const json value = json::parse(
+      R"({"M":{"s":{"S":"x"},"n":{"N":"01.50"},"b":{"B":"AAEC"},
+          "l":{"L":[{"BOOL":true},{"NULL":true}]},"ss":{"SS":["a","b"]},
+          "ns":{"NS":["1","2.0"]},"bs":{"BS":["AA=="]}}})");
+  auto v = value_from_json(value);
+  REQUIRE(v.ok());
+  CHECK(v->map_value().at("n").scalar() == "1.5");
+  CHECK(v->map_value().at("b").scalar() == std::string("\x00\x01\x02", 3));
+  CHECK(v->map_value().at("ns").set_value() == std::vector<std::string>{"1", "2"});
+  const json back = value_to_json(*v);
+  CHECK(back["M"]["n"]["N"] == "1.5");
+  CHECK(back["M"]["b"]["B"] == "AAEC");
+  CHECK(back["M"]["l"]["L"][1]["NULL"] == true);
+
+  auto err = [](const char* text) { return value_from_json(json::parse(text)).error(); };
+  CHECK(err(R"({})").message ==
+        "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes");
+  CHECK(err(R"({"S":"a","N":"1"})").message ==
+        "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+        "supported datatypes");
+  CHECK(err(R"({"SS":[]})").message ==
+        "One or more parameter values were invalid: An string set  may not be empty");
+  CHECK(err(R"({"NS":[]})").message ==
+        "One or more parameter values were invalid: An number set  may not be empty");
+  CHECK(err(R"({"BS":[]})").message ==
+        "One or more parameter values were invalid: Binary sets should not be empty");
+  CHECK(err(R"({"SS":["a","a"]})").message ==
+        "One or more parameter values were invalid: Input collection [a, a] contains duplicates.");
+  CHECK(err(R"({"NULL":false})").message ==
+        "One or more parameter values were invalid: Null attribute value types must have the "
+        "value of true");
+  const auto ser = err(R"({"S":5})");
+  CHECK(ser.code == "SerializationException");
+  CHECK(ser.message == "NUMBER_VALUE cannot be converted to String");
+  CHECK(err(R"({"B":"abc"})").code == "SerializationException");
+}
+
+TEST_CASE("item size follows DynamoDB's rules") {
+  using emu::dynamodb::test::item_of;
+  // name bytes + string bytes
+  CHECK(item_size(item_of(R"({"ab":{"S":"hello"}})")) == 2 + 5);
+  // numbers: 1 + ceil(digits/2) (+1 for even digits and even exponent) (+1 negative)
+  CHECK(item_size(item_of(R"({"n":{"N":"0"}})")) == 1 + 1);
+  CHECK(item_size(item_of(R"({"n":{"N":"12345"}})")) == 1 + 1 + 3);
+  CHECK(item_size(item_of(R"({"n":{"N":"-1"}})")) == 1 + 3);
+  // bool/null 1; list/map 3 + 1 per element
+  CHECK(item_size(item_of(R"({"l":{"L":[{"BOOL":true},{"NULL":true}]}})")) == 1 + 3 + 2 + 2);
+  CHECK(item_size(item_of(R"({"m":{"M":{"a":{"S":"xy"}}}})")) == 1 + 3 + 1 + 1 + 2);
+  // UTF-8 bytes, not characters
+  CHECK(item_size(item_of(R"({"s":{"S":"é"}})")) == 1 + 2);
+}
+
+TEST_CASE("storage encoding round-trips every type") {
+  using emu::dynamodb::test::item_of;
+  const Item item = item_of(
+      R"({"s":{"S":"x"},"n":{"N":"-1.5"},"b":{"B":"AAEC"},"t":{"BOOL":false},"z":{"NULL":true},
+          "l":{"L":[{"M":{"k":{"SS":["a"]}}}]},"ns":{"NS":["3"]},"bs":{"BS":["AA=="]}})");
+  std::string data;
+  encode_item(item, data);
+  Item back;
+  REQUIRE(decode_item(data, back));
+  CHECK(back == item);
+  Item bad;
+  CHECK_FALSE(decode_item(data.substr(0, data.size() - 1), bad));
+}
