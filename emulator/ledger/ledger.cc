@@ -27,6 +27,7 @@ void Ledger::records_delivered(std::int64_t items, std::int64_t entries, bool re
 }
 
 void Ledger::entries_skipped(const std::string& reason, std::int64_t entries) {
+  if (entries == 0) return;
   totals_.entries_skipped += entries;
   skipped_by_reason_[reason] += entries;
 }
@@ -38,6 +39,7 @@ void Ledger::update_applied(std::int64_t entries) { totals_.entries_applied_dire
 void Ledger::update_sent_to_dlq(std::int64_t entries) { totals_.entries_sent_to_dlq += entries; }
 
 void Ledger::entries_lost(const std::string& reason, std::int64_t entries) {
+  if (entries == 0) return;
   totals_.entries_lost += entries;
   lost_by_reason_[reason] += entries;
 }

@@ -2,62 +2,190 @@
 
 #include "emulator/core/json_util.h"
 #include "emulator/dynamodb/seed_tables.h"
+#include "emulator/ledger/entry_counter.h"
 
 namespace emu {
 
+namespace {
+
+// Until the SQS model is wired, DLQ sends fail visibly (and the ledger names the loss).
+class UnwiredQueue final : public functions::QueuePort {
+ public:
+  Status send_message(const functions::OutgoingMessage&, Micros) override {
+    return AwsError::server("ServiceUnavailable", "the dead-letter queue is not available", 503);
+  }
+};
+
+}  // namespace
+
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
+  metrics_ = std::make_unique<MetricTotals>();
+  faults_ = std::make_unique<faults::ConfigFaultInjector>(
+      env_.config.at("/faults"), env_.clock.now(), env_.random.derive("faults"));
+  objects_ = std::make_unique<FileObjects>(env_.data_dir / "s3");
+  build_capacity();
+  build_front_door();
+  build_back_half();
+  build_etl();
   add_control_endpoints();
+  // Routing order: the control API, the AWS services (matched by target, path and SigV4
+  // scope), then the phones' endpoint, which answers everything else as the WAF does.
   router_.add(control_);
-  // DynamoDB (model + JSON wire) and DynamoDB Streams; the seed's two tables exist at start.
-  dynamodb_ = std::make_unique<dynamodb::Database>(env_.storage, env_.scheduler, env_.config,
-                                                   nullptr, nullptr,
-                                                   env_.random.derive("dynamodb"));
-  dynamodb::create_seed_tables(*dynamodb_, env_.config, env_.clock.now());
-  dynamodb_streams_wire_ = std::make_unique<dynamodb::DynamoDbStreamsService>(
-      *dynamodb_, env_.random.derive("dynamodb.streams.wire"), env_.config.string("/region"));
-  dynamodb_wire_ = std::make_unique<dynamodb::DynamoDbService>(
-      *dynamodb_, env_.random.derive("dynamodb.wire"));
   router_.add(*dynamodb_streams_wire_);
   router_.add(*dynamodb_wire_);
+  router_.add(*lambda_wire_);
+  router_.add(*front_door_);
 }
 
 Pipeline::~Pipeline() = default;
 
-void Pipeline::add_control_endpoints() {
-  control_.add("GET", "/_emulator/health", [this](const http::HttpRequest&, Micros now) {
-    return ControlService::json_response(
-        200, {{"status", "ok"},
-              {"version", EMU_VERSION},
-              {"clock_mode", env_.clock.is_virtual() ? "virtual" : "real"},
-              {"now", format_iso8601(now)},
-              {"uptime_seconds", options_.uptime_seconds()},
-              {"data_dir", env_.data_dir.string()}});
-  });
-  control_.add("GET", "/_emulator/config", [this](const http::HttpRequest&, Micros) {
-    return ControlService::json_response(200, env_.config.json());
-  });
-  control_.add("POST", "/_emulator/clock", [this](const http::HttpRequest& request, Micros now) {
-    if (!env_.clock.is_virtual()) {
-      return ControlService::error(409, "the clock is real; start with --clock virtual to move it");
+void Pipeline::build_capacity() {
+  const Config& c = env_.config;
+  dynamodb_capacity_ = std::make_unique<capacity::DynamoCapacityModel>(
+      capacity::DynamoCapacityModel::from_config(c, metrics_.get()));
+  dynamodb_ = std::make_unique<dynamodb::Database>(env_.storage, env_.scheduler, c,
+                                                   dynamodb_capacity_.get(), faults_.get(),
+                                                   env_.random.derive("dynamodb"));
+  dynamodb::create_seed_tables(*dynamodb_, c, env_.clock.now());
+  // The capacity model keys tables by name; the config keys them by role.
+  for (const auto& [role, name_key] : {std::pair{"raw_metrics", "/create_metrics/table_name"},
+                                       std::pair{"aggregate_metrics", "/aggregate_metrics/table_name"}}) {
+    const std::string name = c.string(name_key);
+    if (name == role) continue;
+    const std::string base = std::string("/dynamodb/tables/") + role;
+    capacity::TableCapacity capacity;
+    capacity.on_demand = c.string(base + "/billing_mode") == "PAY_PER_REQUEST";
+    capacity.read_units = c.number(base + "/read_capacity_units");
+    capacity.write_units = c.number(base + "/write_capacity_units");
+    dynamodb_capacity_->configure(name, "", capacity, env_.clock.now());
+  }
+  dynamodb_streams_wire_ = std::make_unique<dynamodb::DynamoDbStreamsService>(
+      *dynamodb_, env_.random.derive("dynamodb.streams.wire"), c.string("/region"));
+  dynamodb_wire_ =
+      std::make_unique<dynamodb::DynamoDbService>(*dynamodb_, env_.random.derive("dynamodb.wire"));
+  lambda_ = std::make_unique<lambda::LambdaService>(lambda::LambdaSettings::from_config(c),
+                                                    env_.scheduler, env_.random.derive("lambda"),
+                                                    metrics_.get(), faults_.get());
+  lambda_wire_ = std::make_unique<lambda::LambdaWire>(*lambda_, env_.random.derive("lambda.wire"));
+}
+
+void Pipeline::build_front_door() {
+  const Config& c = env_.config;
+  waf_ = std::make_unique<waf::WebAcl>(waf::WafSettings::from_config(c));
+  request_model_ = std::make_unique<apigateway::RequestModel>(
+      apigateway::RequestModel::seed_metrics_model());
+  throttle_ = std::make_unique<capacity::ApiGatewayThrottle>(
+      capacity::ThrottleSettings::from_config(c));
+  api_metrics_ = std::make_unique<capacity::ApiGatewayMetrics>(
+      *metrics_, c.string("/apigateway/api_name"), c.string("/apigateway/stage"),
+      c.string("/apigateway/method"), c.string("/apigateway/resource_path"));
+  if (options_.access_log) {
+    access_log_ = std::make_unique<apigateway::AccessLog>(env_.data_dir / "logs" /
+                                                          "api-gateway-access.log");
+  }
+  raw_table_ = std::make_unique<DynamoRawTable>(*dynamodb_);
+  create_metrics_ = std::make_unique<functions::CreateMetrics>(
+      functions::CreateMetricsSettings::from_config(c), *raw_table_, *objects_,
+      env_.random.derive("create_metrics"));
+  invoker_ = std::make_unique<CreateMetricsInvoker>(*lambda_, *create_metrics_, ledger_);
+  observer_ = std::make_unique<IngestObserver>(*api_metrics_, ledger_, *invoker_);
+  throttle_port_ = std::make_unique<ThrottleAdapter>(*throttle_);
+  front_door_ = std::make_unique<FrontDoor>(FrontDoorSettings::from_config(c), *waf_,
+                                            *request_model_, *throttle_port_, *invoker_,
+                                            env_.random.derive("apigateway"), access_log_.get(),
+                                            observer_.get());
+}
+
+void Pipeline::build_back_half() {
+  const Config& c = env_.config;
+  documents_ = std::make_unique<DynamoDocuments>(*dynamodb_);
+  error_metrics_ =
+      std::make_unique<ErrorMetrics>(*metrics_, c.string("/aggregate_metrics/metric_namespace"));
+  dlq_ = std::make_unique<UnwiredQueue>();
+  const std::string dlq_url = "http://127.0.0.1:4566/" + c.string("/account_id") + "/" +
+                              c.string("/sqs/dead_letter_queue/name");
+  aggregate_metrics_ = std::make_unique<functions::AggregateMetrics>(
+      functions::AggregateSettings::from_config(c, dlq_url), *documents_, *dlq_, *error_metrics_);
+  dynamodb::Stream* stream = dynamodb_->stream_for_table(c.string("/create_metrics/table_name"));
+  if (stream == nullptr) throw ConfigError("/create_metrics/table_name", "a table with a stream");
+  stream_mapping_ = std::make_unique<StreamMapping>(
+      StreamMappingSettings::from_config(c, "raw_metrics_stream"), *stream, *lambda_,
+      env_.scheduler,
+      [this](const auto& records, Micros now, bool redelivery) {
+        return aggregate_batch(records, now, redelivery);
+      },
+      metrics_.get());
+}
+
+lambda::HandlerOutcome Pipeline::aggregate_batch(
+    const std::vector<const dynamodb::StreamRecord*>& records, Micros now, bool redelivery) {
+  std::vector<functions::StreamRecordView> views;
+  views.reserve(records.size());
+  std::int64_t items = 0, entries = 0;
+  for (const auto* record : records) {
+    functions::StreamRecordView view;
+    view.event_name = std::string(dynamodb::event_name_text(record->event));
+    const dynamodb::Item* image = record->new_image ? record->new_image.get() : nullptr;
+    if (image != nullptr) {
+      const auto raw = image->find("raw");
+      if (raw != image->end() && raw->second.type() == dynamodb::Type::kS) {
+        view.raw = &raw->second.scalar();
+      }
+      const auto uuid = image->find("uuid");
+      if (uuid != image->end()) view.uuid = uuid->second.scalar();
     }
-    const auto body = parse_json(request.body);
-    Micros target = now;
-    if (body && body->is_object() && body->contains("advance_seconds") &&
-        body->at("advance_seconds").is_number() && body->at("advance_seconds").get<double>() >= 0) {
-      target = now + seconds(body->at("advance_seconds").get<double>());
-    } else if (body && body->is_object() && body->contains("set") && body->at("set").is_string()) {
-      const auto parsed = parse_iso8601(body->at("set").get<std::string>());
-      if (!parsed) return ControlService::error(400, "\"set\" must be an ISO-8601 UTC time");
-      if (*parsed < now) return ControlService::error(400, "time cannot move backwards");
-      target = *parsed;
+    if (record->event == dynamodb::EventName::kInsert) {
+      ++items;
+      entries += view.raw != nullptr ? ledger::count_payload_entries(*view.raw) : 0;
+    }
+    views.push_back(std::move(view));
+  }
+  ledger_.records_delivered(items, entries, redelivery);
+  const functions::AggregateReport report = aggregate_metrics_->handle(views, now);
+  ledger_.entries_skipped("ExposureNotificationCheck", report.entries_skipped_debug);
+  const std::int64_t unprocessed = entries - report.entries_aggregated - report.entries_skipped_debug;
+  if (unprocessed != 0) ledger_.entries_skipped("record processing error", unprocessed);
+  ledger_.entries_aggregated(report.entries_aggregated);
+  for (const auto& update : report.updates) {
+    if (update.applied) {
+      ledger_.update_applied(update.metric_count);
+    } else if (update.sent_to_dlq) {
+      ledger_.update_sent_to_dlq(update.metric_count);
     } else {
-      return ControlService::error(
-          400, R"(expected {"advance_seconds": N >= 0} or {"set": "<ISO-8601 UTC>"})");
+      ledger_.entries_lost("dlq send failed", update.metric_count);
     }
-    const auto ran = env_.scheduler.run_until(target);
-    return ControlService::json_response(
-        200, {{"now", format_iso8601(env_.clock.now())}, {"events_run", ran}});
-  });
+  }
+  return lambda::HandlerOutcome{};
+}
+
+void Pipeline::build_etl() {
+  aggregate_rows_ = std::make_unique<AggregateTableRows>(
+      *dynamodb_, env_.config.string("/aggregate_metrics/table_name"));
+  etl_ = std::make_unique<etl::Etl>(etl::EtlSettings::from_config(env_.config), *aggregate_rows_,
+                                    *objects_, metrics_.get());
+  etl_->schedule(env_.scheduler);
+}
+
+nlohmann::json Pipeline::ledger_report() const {
+  return ledger_.report(
+      aggregate_metric_count_sum(*dynamodb_, env_.config.string("/aggregate_metrics/table_name")));
+}
+
+nlohmann::json Pipeline::state() {
+  const Micros now = env_.clock.now();
+  return {{"now", format_iso8601(now)},
+          {"waf", waf_->state(now)},
+          {"apigateway", throttle_->state(now)},
+          {"lambda", lambda_->state(now)},
+          {"dynamodb", dynamodb_->state()},
+          {"dynamodb_capacity", dynamodb_capacity_->state(now)},
+          {"event_source_mappings", {{"raw_metrics_stream", stream_mapping_->state()}}},
+          {"faults", faults_->state()},
+          {"metrics", metrics_->to_json()}};
+}
+
+void Pipeline::flush() {
+  if (access_log_) access_log_->flush();
 }
 
 }  // namespace emu

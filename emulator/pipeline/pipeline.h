@@ -9,17 +9,37 @@
 #include <functional>
 #include <memory>
 
+#include "emulator/apigateway/access_log.h"
+#include "emulator/apigateway/request_model.h"
+#include "emulator/capacity/api_metrics.h"
+#include "emulator/capacity/apigateway_throttle.h"
+#include "emulator/capacity/dynamodb_capacity.h"
 #include "emulator/dynamodb/model.h"
 #include "emulator/dynamodb/wire.h"
+#include "emulator/etl/etl.h"
+#include "emulator/faults/fault_injector.h"
+#include "emulator/functions/aggregate_metrics.h"
+#include "emulator/functions/create_metrics.h"
 #include "emulator/http/router.h"
+#include "emulator/lambda/lambda_service.h"
+#include "emulator/lambda/wire.h"
+#include "emulator/ledger/ledger.h"
+#include "emulator/pipeline/adapters.h"
 #include "emulator/pipeline/control.h"
 #include "emulator/pipeline/env.h"
+#include "emulator/pipeline/front_door.h"
+#include "emulator/pipeline/ingest.h"
+#include "emulator/pipeline/metric_totals.h"
+#include "emulator/pipeline/stream_mapping.h"
+#include "emulator/waf/web_acl.h"
 
 namespace emu {
 
 struct PipelineOptions {
   // Seconds since the process started, for /_emulator/health (real-time edge only).
   std::function<double()> uptime_seconds = [] { return 0.0; };
+  // Write the API Gateway access log to <data_dir>/logs (off for big in-process runs).
+  bool access_log = true;
 };
 
 class Pipeline {
@@ -33,22 +53,72 @@ class Pipeline {
   ControlService& control() { return control_; }
   Env& env() { return env_; }
   dynamodb::Database& dynamodb() { return *dynamodb_; }
+  lambda::LambdaService& lambda() { return *lambda_; }
+  ledger::Ledger& ledger() { return ledger_; }
+  MetricTotals& metrics() { return *metrics_; }
+  etl::Etl& etl() { return *etl_; }
+  StreamMapping& stream_mapping() { return *stream_mapping_; }
+  FrontDoor& front_door() { return *front_door_; }
 
   // Routes one request at the current emulated time.
   http::HttpResponse handle(const http::HttpRequest& request) {
     return router_.route(request, env_.clock.now());
   }
 
+  // The ledger report with the aggregate table's own metricCount sum.
+  nlohmann::json ledger_report() const;
+  nlohmann::json state();
+  // Flushes buffered logs (the server calls it once per turn).
+  void flush();
+
  private:
+  void build_capacity();
+  void build_front_door();
+  void build_back_half();
+  void build_etl();
   void add_control_endpoints();
+  lambda::HandlerOutcome aggregate_batch(const std::vector<const dynamodb::StreamRecord*>& records,
+                                         Micros now, bool redelivery);
 
   Env& env_;
   PipelineOptions options_;
   ControlService control_;
   http::Router router_;
+  ledger::Ledger ledger_;
+
+  std::unique_ptr<MetricTotals> metrics_;
+  std::unique_ptr<faults::ConfigFaultInjector> faults_;
+  std::unique_ptr<capacity::DynamoCapacityModel> dynamodb_capacity_;
   std::unique_ptr<dynamodb::Database> dynamodb_;
   std::unique_ptr<dynamodb::DynamoDbService> dynamodb_wire_;
   std::unique_ptr<dynamodb::DynamoDbStreamsService> dynamodb_streams_wire_;
+  std::unique_ptr<lambda::LambdaService> lambda_;
+  std::unique_ptr<lambda::LambdaWire> lambda_wire_;
+  std::unique_ptr<FileObjects> objects_;
+
+  // Front door.
+  std::unique_ptr<waf::WebAcl> waf_;
+  std::unique_ptr<apigateway::RequestModel> request_model_;
+  std::unique_ptr<capacity::ApiGatewayThrottle> throttle_;
+  std::unique_ptr<capacity::ApiGatewayMetrics> api_metrics_;
+  std::unique_ptr<apigateway::AccessLog> access_log_;
+  std::unique_ptr<DynamoRawTable> raw_table_;
+  std::unique_ptr<functions::CreateMetrics> create_metrics_;
+  std::unique_ptr<CreateMetricsInvoker> invoker_;
+  std::unique_ptr<IngestObserver> observer_;
+  std::unique_ptr<ThrottleAdapter> throttle_port_;
+  std::unique_ptr<FrontDoor> front_door_;
+
+  // Back half.
+  std::unique_ptr<DynamoDocuments> documents_;
+  std::unique_ptr<ErrorMetrics> error_metrics_;
+  std::unique_ptr<functions::QueuePort> dlq_;
+  std::unique_ptr<functions::AggregateMetrics> aggregate_metrics_;
+  std::unique_ptr<StreamMapping> stream_mapping_;
+
+  // ETL.
+  std::unique_ptr<AggregateTableRows> aggregate_rows_;
+  std::unique_ptr<etl::Etl> etl_;
 };
 
 }  // namespace emu

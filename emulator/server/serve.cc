@@ -94,6 +94,7 @@ int serve(const ServeOptions& options) {
 
   SimLoop loop(scheduler, storage.get(),
                static_cast<std::size_t>(config.integer("/server/inbox_capacity")));
+  loop.set_turn_end([&pipeline] { pipeline->flush(); });
   HttpEdge edge(loop, pipeline->router(), static_cast<int>(config.integer("/server/threads")),
                 static_cast<std::size_t>(config.integer("/server/max_body_bytes")));
   const int port = edge.bind(options.host, options.port);

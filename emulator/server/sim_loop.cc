@@ -71,6 +71,7 @@ void SimLoop::run_turn(std::deque<std::function<void()>>& batch) {
   if (!scheduler_.clock().is_virtual()) scheduler_.run_due();
   for (auto& work : batch) work();
   if (storage_ != nullptr) storage_->commit();
+  if (turn_end_) turn_end_();
   std::vector<PendingReply> ready;
   ready.swap(replies_);
   for (auto& reply : ready) release(std::move(reply));

@@ -46,6 +46,8 @@ class SimLoop {
   void stop();
 
   std::uint64_t turns() const { return turns_; }
+  // Called on the simulation thread at the end of every turn, after the commit (flush logs).
+  void set_turn_end(std::function<void()> hook) { turn_end_ = std::move(hook); }
 
  private:
   struct PendingReply {
@@ -71,6 +73,7 @@ class SimLoop {
   std::unordered_map<std::uint64_t, PendingReply> delayed_;  // waiting for modelled latency
   std::uint64_t next_delayed_id_ = 1;
   std::uint64_t turns_ = 0;
+  std::function<void()> turn_end_;
 };
 
 }  // namespace emu::server

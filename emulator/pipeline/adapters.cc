@@ -1,0 +1,211 @@
+#include "emulator/pipeline/adapters.h"
+
+#include "emulator/dynamodb/document.h"
+
+namespace emu {
+
+using dynamodb::AttributeValue;
+using dynamodb::Item;
+
+Status DynamoRawTable::put_item(const std::string& table, const std::string& uuid,
+                                const std::string& expdate, const std::string& raw, Micros now) {
+  dynamodb::PutItemRequest request;
+  request.table_name = table;
+  auto canonical = dynamodb::canonical_number(expdate);
+  if (!canonical) return canonical.error();
+  request.item = {{"uuid", AttributeValue::string(uuid)},
+                  {"expdate", AttributeValue::number(std::move(*canonical))},
+                  {"raw", AttributeValue::string(raw)}};
+  auto result = db_.put_item(request, now);
+  if (!result.ok()) return result.error();
+  return ok_status();
+}
+
+namespace {
+
+// A scalar as DocumentClient marshals it, or nullopt when it needs the general conversion.
+std::optional<AttributeValue> scalar_value(const nlohmann::ordered_json& v) {
+  if (v.is_string()) return AttributeValue::string(v.get<std::string>());
+  if (v.is_boolean()) return AttributeValue::boolean(v.get<bool>());
+  if (v.is_null()) return AttributeValue::null();
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    return AttributeValue::number(static_cast<std::int64_t>(v.get<std::uint64_t>()));
+  }
+  if (v.is_number_integer()) return AttributeValue::number(v.get<std::int64_t>());
+  return std::nullopt;
+}
+
+std::optional<Item> scalar_item(const nlohmann::ordered_json& object) {
+  if (!object.is_object()) return std::nullopt;
+  Item out;
+  for (const auto& [k, v] : object.items()) {
+    auto value = scalar_value(v);
+    if (!value) return std::nullopt;
+    out.emplace(k, std::move(*value));
+  }
+  return out;
+}
+
+bool only_keys(const nlohmann::ordered_json& params) {
+  for (const auto& [k, v] : params.items()) {
+    if (k != "TableName" && k != "Key" && k != "UpdateExpression" &&
+        k != "ExpressionAttributeNames" && k != "ExpressionAttributeValues") {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<dynamodb::UpdateItemRequest> update_request_from_params(
+    const nlohmann::ordered_json& params) {
+  const bool simple = params.is_object() && only_keys(params) &&
+                      params.contains("TableName") && params["TableName"].is_string() &&
+                      params.contains("UpdateExpression") && params["UpdateExpression"].is_string();
+  if (simple) {
+    dynamodb::UpdateItemRequest request;
+    auto key = params.contains("Key") ? scalar_item(params["Key"]) : std::optional<Item>{};
+    auto values = params.contains("ExpressionAttributeValues")
+                      ? scalar_item(params["ExpressionAttributeValues"])
+                      : std::optional<Item>{};
+    bool names_ok = true;
+    dynamodb::expr::Names names;
+    if (params.contains("ExpressionAttributeNames")) {
+      const auto& n = params["ExpressionAttributeNames"];
+      names_ok = n.is_object();
+      for (const auto& [k, v] : n.items()) {
+        names_ok = names_ok && v.is_string();
+        if (names_ok) names.emplace(k, v.get<std::string>());
+      }
+    }
+    if (key && values && names_ok) {
+      request.table_name = params["TableName"].get<std::string>();
+      request.key = std::move(*key);
+      request.update_expression = params["UpdateExpression"].get<std::string>();
+      request.attributes.values = std::move(*values);
+      if (params.contains("ExpressionAttributeNames")) request.attributes.names = std::move(names);
+      return request;
+    }
+  }
+  // The general DocumentClient conversion (sets, maps, fractions, other parameters).
+  return dynamodb::update_request_from_document(nlohmann::json::parse(params.dump()));
+}
+
+Status DynamoDocuments::update(const nlohmann::ordered_json& params, Micros now) {
+  auto request = update_request_from_params(params);
+  if (!request.ok()) return request.error();
+  auto result = db_.update_item(*request, now);
+  if (!result.ok()) return result.error();
+  return ok_status();
+}
+
+void ErrorMetrics::put_error_metric(const std::string& identifier, Micros now) {
+  sink_.put(MetricKey{namespace_, "Errors", {{"Identifier", identifier}}, "Count"}, 1, now);
+}
+
+namespace {
+
+std::string_view text_of(const Item& item, const char* name) {
+  const auto it = item.find(name);
+  if (it == item.end()) return {};
+  const AttributeValue& v = it->second;
+  if (v.type() == dynamodb::Type::kS || v.type() == dynamodb::Type::kN) return v.scalar();
+  if (v.type() == dynamodb::Type::kBool) return v.bool_value() ? "true" : "false";
+  return {};
+}
+
+std::int64_t count_of(const Item& item) {
+  const auto it = item.find("metricCount");
+  if (it == item.end() || it->second.type() != dynamodb::Type::kN) return 0;
+  try {
+    return std::stoll(it->second.scalar());
+  } catch (...) {
+    return 0;  // not an integer: not a count the ETL can add
+  }
+}
+
+}  // namespace
+
+Status AggregateTableRows::scan(const std::function<void(const etl::AggregateRow&)>& visit) {
+  return scan_segment(0, 1, visit);
+}
+
+// ASSUMPTION: reading the table's items directly stands in for the ECS task's paginated Scan;
+// the read capacity it would consume (on-demand) is not charged.
+Status AggregateTableRows::scan_segment(int segment, int total,
+                                        const std::function<void(const etl::AggregateRow&)>& visit) {
+  const dynamodb::Table* table = db_.table(table_);
+  if (table == nullptr) {
+    return AwsError::client("ResourceNotFoundException",
+                            "Requested resource not found: Table: " + table_ + " not found");
+  }
+  std::size_t i = 0;
+  for (const auto& [key, row] : table->rows()) {
+    if (static_cast<int>(i++ % static_cast<std::size_t>(total)) != segment) continue;
+    const Item& item = *row.item;
+    visit(etl::AggregateRow{text_of(item, "identifier"), text_of(item, "pk"),
+                            text_of(item, "date"), text_of(item, "appos"),
+                            text_of(item, "appversion"), text_of(item, "count"),
+                            text_of(item, "pushnotification"), text_of(item, "frameworkenabled"),
+                            text_of(item, "withDate"), text_of(item, "isUserExposed"),
+                            count_of(item)});
+  }
+  return ok_status();
+}
+
+std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std::string& name) {
+  const dynamodb::Table* table = db.table(name);
+  if (table == nullptr) return 0;
+  std::int64_t sum = 0;
+  for (const auto& [key, row] : table->rows()) sum += count_of(*row.item);
+  return sum;
+}
+
+}  // namespace emu
+
+namespace emu {
+
+namespace {
+bool safe_segment_path(const std::string& text) {
+  if (text.empty() || text.front() == '/' || text.find('\0') != std::string::npos ||
+      text.find('\\') != std::string::npos) {
+    return false;
+  }
+  for (const auto& part : std::filesystem::path(text)) {
+    if (part == ".." || part == ".") return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::filesystem::path FileObjects::path_of(const std::string& bucket, const std::string& key) const {
+  return root_ / bucket / key;
+}
+
+Status FileObjects::put_object(const std::string& bucket, const std::string& key,
+                               const std::string& body, Micros now) {
+  return put_object(bucket, key, body, "application/octet-stream", now);
+}
+
+Status FileObjects::put_object(const std::string& bucket, const std::string& key,
+                               const std::string& body, const std::string&, Micros) {
+  if (!safe_segment_path(bucket) || bucket.find('/') != std::string::npos ||
+      !safe_segment_path(key)) {
+    return AwsError::client("AccessDenied", "Access Denied", 403);
+  }
+  const auto path = path_of(bucket, key);
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return AwsError::server("InternalError", "We encountered an internal error.");
+  const bool written = std::fwrite(body.data(), 1, body.size(), f) == body.size();
+  const bool closed = std::fclose(f) == 0;
+  if (!written || !closed) {
+    return AwsError::server("InternalError", "We encountered an internal error.");
+  }
+  return ok_status();
+}
+
+}  // namespace emu

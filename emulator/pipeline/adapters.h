@@ -1,0 +1,92 @@
+// Adapters from the seed functions' and the ETL's ports to the emulator's models: the same
+// calls the Node code makes through aws-sdk, landing on the same state the AWS wire layers
+// serve ("one state, two doors").
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "emulator/core/metrics.h"
+#include "emulator/dynamodb/model.h"
+#include "emulator/etl/ports.h"
+#include "emulator/functions/ports.h"
+
+namespace emu {
+
+// dynamodb.putItem for create_metrics.
+class DynamoRawTable final : public functions::RawTablePort {
+ public:
+  explicit DynamoRawTable(dynamodb::Database& db) : db_(db) {}
+  Status put_item(const std::string& table, const std::string& uuid, const std::string& expdate,
+                  const std::string& raw, Micros now) override;
+
+ private:
+  dynamodb::Database& db_;
+};
+
+// documentClient.update for aggregate_metrics and backoff_retry. The aggregator's params
+// (scalar values only) are converted straight to a typed request; anything else goes through
+// the full DocumentClient conversion. Both give the same request.
+class DynamoDocuments final : public functions::DocumentUpdatePort {
+ public:
+  explicit DynamoDocuments(dynamodb::Database& db) : db_(db) {}
+  Status update(const nlohmann::ordered_json& params, Micros now) override;
+
+ private:
+  dynamodb::Database& db_;
+};
+
+Result<dynamodb::UpdateItemRequest> update_request_from_params(
+    const nlohmann::ordered_json& params);
+
+// CovidAlertApp/Errors{Identifier} for aggregate_metrics.
+class ErrorMetrics final : public functions::ErrorMetricPort {
+ public:
+  ErrorMetrics(MetricSink& sink, std::string name_space)
+      : sink_(sink), namespace_(std::move(name_space)) {}
+  void put_error_metric(const std::string& identifier, Micros now) override;
+
+ private:
+  MetricSink& sink_;
+  std::string namespace_;
+};
+
+// The ETL's Scan of aggregate_metrics, read straight from the table (a parallel Scan in two
+// segments by partition key). Values are viewed, not copied.
+class AggregateTableRows final : public etl::RowSource {
+ public:
+  AggregateTableRows(dynamodb::Database& db, std::string table) : db_(db), table_(std::move(table)) {}
+  Status scan(const std::function<void(const etl::AggregateRow&)>& visit) override;
+  int max_segments() const override { return 2; }
+  Status scan_segment(int segment, int total,
+                      const std::function<void(const etl::AggregateRow&)>& visit) override;
+
+ private:
+  dynamodb::Database& db_;
+  std::string table_;
+};
+
+// The sum of metricCount over the aggregate table (for the ledger's check of the table itself).
+std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std::string& table);
+
+}  // namespace emu
+
+namespace emu {
+
+// PutObject into <data_dir>/s3/<bucket>/<key>, for the error samples and the ETL's CSVs.
+// DEVIATION (until the S3 service lands): objects are plain files, not yet visible through the
+// S3 API. Keys that would leave the bucket directory are refused.
+class FileObjects final : public functions::ObjectPort, public etl::ObjectSink {
+ public:
+  explicit FileObjects(std::filesystem::path root) : root_(std::move(root)) {}
+  Status put_object(const std::string& bucket, const std::string& key, const std::string& body,
+                    Micros now) override;
+  Status put_object(const std::string& bucket, const std::string& key, const std::string& body,
+                    const std::string& content_type, Micros now) override;
+  std::filesystem::path path_of(const std::string& bucket, const std::string& key) const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace emu
