@@ -3,7 +3,9 @@
 // (loadgen), which builds HttpRequest values directly.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +44,10 @@ struct HttpResponse {
   // Modelled service time: the real-time edge holds the reply this long (measured from the
   // request's arrival); the in-process driver adds it to the simulated response time.
   Micros delay = 0;
+  // Long polling (SQS ReceiveMessage): while the reply is held for `delay`, the real-time edge
+  // calls `recheck(now)` on the simulation thread every few milliseconds; a response it returns
+  // is sent at once instead. Under the virtual clock the held reply is sent immediately.
+  std::function<std::optional<HttpResponse>(Micros now)> recheck;
 
   // A response with a body and Content-Type.
   static HttpResponse with_body(int status, std::string content_type, std::string body);

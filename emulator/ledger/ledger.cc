@@ -48,6 +48,10 @@ void Ledger::retry_applied(std::int64_t entries) { totals_.entries_applied_by_re
 
 void Ledger::retry_requeued(std::int64_t entries) { totals_.entries_requeued += entries; }
 
+void Ledger::retry_applied_again(std::int64_t entries) {
+  totals_.entries_applied_again_by_retry += entries;
+}
+
 void Ledger::raw_item_expired_undelivered(std::int64_t entries) {
   totals_.entries_expired_undelivered += entries;
 }
@@ -70,7 +74,7 @@ bool Ledger::nothing_lost(std::int64_t aggregate_metric_count_sum) const {
   const auto& t = totals_;
   return t.entries_lost == 0 && t.entries_expired_undelivered == 0 &&
          entries_awaiting_delivery() == 0 && entries_in_dlq() == 0 &&
-         t.entries_redelivered == 0 &&
+         t.entries_redelivered == 0 && t.entries_applied_again_by_retry == 0 &&
          t.entries_delivered == t.entries_aggregated + t.entries_skipped &&
          t.entries_aggregated == entries_applied() &&
          aggregate_metric_count_sum == entries_applied();
@@ -87,7 +91,7 @@ nlohmann::json Ledger::report(std::int64_t table_sum) const {
       t.entries_delivered + t.entries_redelivered == t.entries_aggregated + t.entries_skipped;
   const bool aggregation_balances =
       t.entries_aggregated == entries_applied() + in_dlq + lost_after_aggregation;
-  const bool table_balances = table_sum == entries_applied();
+  const bool table_balances = table_sum == entries_applied() + t.entries_applied_again_by_retry;
   const bool stored_balances =
       t.entries_stored == t.entries_delivered + awaiting + t.entries_expired_undelivered;
   const bool holds = delivery_balances && aggregation_balances && table_balances && stored_balances;
@@ -96,8 +100,8 @@ nlohmann::json Ledger::report(std::int64_t table_sum) const {
     verdict = "VIOLATED: entries are missing or counted twice without a named reason";
   } else if (t.entries_lost + t.entries_expired_undelivered > 0) {
     verdict = "holds, with named losses";
-  } else if (t.entries_redelivered > 0) {
-    verdict = "holds, with entries counted twice by at-least-once stream redelivery";
+  } else if (t.entries_redelivered + t.entries_applied_again_by_retry > 0) {
+    verdict = "holds, with entries counted twice by at-least-once redelivery (stream or DLQ)";
   } else if (awaiting + in_dlq > 0) {
     verdict = "holds, with entries still in flight";
   } else {
@@ -123,6 +127,7 @@ nlohmann::json Ledger::report(std::int64_t table_sum) const {
         {"sent_to_dlq", t.entries_sent_to_dlq},
         {"applied_by_retry", t.entries_applied_by_retry},
         {"requeued", t.entries_requeued},
+        {"applied_again_by_retry_duplicates", t.entries_applied_again_by_retry},
         {"in_dlq", in_dlq},
         {"lost", t.entries_lost},
         {"lost_by_reason", lost_by_reason_},
@@ -132,7 +137,7 @@ nlohmann::json Ledger::report(std::int64_t table_sum) const {
        {{"stored = delivered + awaiting + expired", stored_balances},
         {"delivered + redelivered = aggregated + skipped", delivery_balances},
         {"aggregated = applied + in_dlq + lost", aggregation_balances},
-        {"table metricCount sum = applied", table_balances}}},
+        {"table metricCount sum = applied + retry duplicates", table_balances}}},
       {"invariant_holds", holds},
       {"nothing_lost", nothing_lost(table_sum)},
       {"verdict", verdict},

@@ -52,6 +52,9 @@ class Ledger {
   // --- DLQ -> backoff_retry ---
   void retry_applied(std::int64_t entries);
   void retry_requeued(std::int64_t entries);
+  // A DLQ message applied again after its batch failed (SQS redelivers the whole batch, so an
+  // update already applied in it is applied twice: at-least-once, as on AWS).
+  void retry_applied_again(std::int64_t entries);
 
   // --- TTL: a raw item expired before the stream delivered it ---
   void raw_item_expired_undelivered(std::int64_t entries);
@@ -70,6 +73,7 @@ class Ledger {
     std::int64_t entries_sent_to_dlq = 0;
     std::int64_t entries_applied_by_retry = 0;
     std::int64_t entries_requeued = 0;
+    std::int64_t entries_applied_again_by_retry = 0;
     std::int64_t entries_lost = 0;
     std::int64_t entries_expired_undelivered = 0;
   };

@@ -6,17 +6,6 @@
 
 namespace emu {
 
-namespace {
-
-// Until the SQS model is wired, DLQ sends fail visibly (and the ledger names the loss).
-class UnwiredQueue final : public functions::QueuePort {
- public:
-  Status send_message(const functions::OutgoingMessage&, Micros) override {
-    return AwsError::server("ServiceUnavailable", "the dead-letter queue is not available", 503);
-  }
-};
-
-}  // namespace
 
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
   metrics_ = std::make_unique<MetricTotals>();
@@ -34,6 +23,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   router_.add(*dynamodb_streams_wire_);
   router_.add(*dynamodb_wire_);
   router_.add(*lambda_wire_);
+  router_.add(*sqs_wire_);
   router_.add(*front_door_);
 }
 
@@ -101,9 +91,8 @@ void Pipeline::build_back_half() {
   documents_ = std::make_unique<DynamoDocuments>(*dynamodb_);
   error_metrics_ =
       std::make_unique<ErrorMetrics>(*metrics_, c.string("/aggregate_metrics/metric_namespace"));
-  dlq_ = std::make_unique<UnwiredQueue>();
-  const std::string dlq_url = "http://127.0.0.1:4566/" + c.string("/account_id") + "/" +
-                              c.string("/sqs/dead_letter_queue/name");
+  build_dead_letter_queue();
+  const std::string dlq_url = sqs_->url_of(**sqs_->queue(c.string("/sqs/dead_letter_queue/name")));
   aggregate_metrics_ = std::make_unique<functions::AggregateMetrics>(
       functions::AggregateSettings::from_config(c, dlq_url), *documents_, *dlq_, *error_metrics_);
   dynamodb::Stream* stream = dynamodb_->stream_for_table(c.string("/create_metrics/table_name"));
@@ -115,6 +104,45 @@ void Pipeline::build_back_half() {
         return aggregate_batch(records, now, redelivery);
       },
       metrics_.get());
+  build_retry();
+}
+
+void Pipeline::build_dead_letter_queue() {
+  const Config& c = env_.config;
+  sqs::SqsLimits limits;
+  limits.max_in_flight_per_queue = c.integer("/sqs/max_in_flight_per_queue");
+  limits.max_messages_per_queue = c.integer("/sqs/max_messages_per_queue");
+  sqs_ = std::make_unique<sqs::SqsModel>(&env_.storage, c.string("/account_id"),
+                                         c.string("/region"), "http://127.0.0.1:4566", limits,
+                                         env_.random.derive("sqs"));
+  const std::string name = c.string("/sqs/dead_letter_queue/name");
+  const auto created = sqs_->create_queue(
+      name,
+      {{"VisibilityTimeout", std::to_string(c.integer("/sqs/dead_letter_queue/visibility_timeout_seconds"))},
+       {"MessageRetentionPeriod",
+        std::to_string(c.integer("/sqs/dead_letter_queue/message_retention_seconds"))}},
+      env_.clock.now());
+  if (!created) {
+    // Already there from an earlier run with other settings, or invalid values.
+    auto existing = sqs_->queue(name);
+    if (!existing) throw ConfigError("/sqs/dead_letter_queue", created.error().message);
+  }
+  sqs_wire_ = std::make_unique<sqs::SqsWire>(*sqs_, env_.random.derive("sqs.wire"));
+  dlq_ = std::make_unique<SqsQueuePort>(*sqs_, [this](const std::string& queue, Micros visible_at) {
+    if (queue_mapping_ && queue == dlq_name_) queue_mapping_->on_send(visible_at);
+  });
+  dlq_name_ = name;
+}
+
+void Pipeline::build_retry() {
+  const Config& c = env_.config;
+  const std::string dlq_url = sqs_->url_of(**sqs_->queue(dlq_name_));
+  backoff_retry_ = std::make_unique<functions::BackoffRetry>(
+      functions::BackoffSettings::from_config(c, dlq_url), *documents_, *dlq_);
+  retry_handler_ = std::make_unique<RetryHandler>(*backoff_retry_, ledger_);
+  queue_mapping_ = std::make_unique<QueueMapping>(
+      QueueMappingSettings::from_config(c, "dead_letter_queue"), *sqs_, dlq_name_, *lambda_,
+      env_.scheduler, [this](const auto& batch, Micros now) { return (*retry_handler_)(batch, now); });
 }
 
 lambda::HandlerOutcome Pipeline::aggregate_batch(
@@ -179,7 +207,9 @@ nlohmann::json Pipeline::state() {
           {"lambda", lambda_->state(now)},
           {"dynamodb", dynamodb_->state()},
           {"dynamodb_capacity", dynamodb_capacity_->state(now)},
-          {"event_source_mappings", {{"raw_metrics_stream", stream_mapping_->state()}}},
+          {"event_source_mappings", {{"raw_metrics_stream", stream_mapping_->state()},
+                                     {"dead_letter_queue", queue_mapping_->state()}}},
+          {"sqs", sqs_->state(now)},
           {"faults", faults_->state()},
           {"metrics", metrics_->to_json()}};
 }

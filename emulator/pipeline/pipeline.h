@@ -26,11 +26,14 @@
 #include "emulator/ledger/ledger.h"
 #include "emulator/pipeline/adapters.h"
 #include "emulator/pipeline/control.h"
+#include "emulator/pipeline/dead_letter.h"
 #include "emulator/pipeline/env.h"
 #include "emulator/pipeline/front_door.h"
 #include "emulator/pipeline/ingest.h"
 #include "emulator/pipeline/metric_totals.h"
+#include "emulator/pipeline/queue_mapping.h"
 #include "emulator/pipeline/stream_mapping.h"
+#include "emulator/sqs/wire.h"
 #include "emulator/waf/web_acl.h"
 
 namespace emu {
@@ -58,6 +61,7 @@ class Pipeline {
   MetricTotals& metrics() { return *metrics_; }
   etl::Etl& etl() { return *etl_; }
   StreamMapping& stream_mapping() { return *stream_mapping_; }
+  sqs::SqsModel& sqs() { return *sqs_; }
   FrontDoor& front_door() { return *front_door_; }
 
   // Routes one request at the current emulated time.
@@ -75,6 +79,8 @@ class Pipeline {
   void build_capacity();
   void build_front_door();
   void build_back_half();
+  void build_dead_letter_queue();
+  void build_retry();
   void build_etl();
   void add_control_endpoints();
   lambda::HandlerOutcome aggregate_batch(const std::vector<const dynamodb::StreamRecord*>& records,
@@ -112,7 +118,13 @@ class Pipeline {
   // Back half.
   std::unique_ptr<DynamoDocuments> documents_;
   std::unique_ptr<ErrorMetrics> error_metrics_;
+  std::unique_ptr<sqs::SqsModel> sqs_;
+  std::unique_ptr<sqs::SqsWire> sqs_wire_;
+  std::string dlq_name_;
   std::unique_ptr<functions::QueuePort> dlq_;
+  std::unique_ptr<functions::BackoffRetry> backoff_retry_;
+  std::unique_ptr<RetryHandler> retry_handler_;
+  std::unique_ptr<QueueMapping> queue_mapping_;
   std::unique_ptr<functions::AggregateMetrics> aggregate_metrics_;
   std::unique_ptr<StreamMapping> stream_mapping_;
 

@@ -86,12 +86,32 @@ void SimLoop::release(PendingReply reply) {
   // Committed already; only the client's view of the modelled latency is deferred.
   const std::uint64_t id = next_delayed_id_++;
   const Micros due = reply.arrived + delay;
+  const bool rechecks = static_cast<bool>(reply.response.recheck);
   delayed_.emplace(id, std::move(reply));
-  scheduler_.at(due, [this, id]() {
+  scheduler_.at(due, [this, id]() { send_delayed(id, std::nullopt); });
+  if (rechecks) schedule_recheck(id, due);
+}
+
+void SimLoop::send_delayed(std::uint64_t id, std::optional<http::HttpResponse> response) {
+  const auto it = delayed_.find(id);
+  if (it == delayed_.end()) return;
+  it->second.promise->set_value(response ? std::move(*response) : std::move(it->second.response));
+  delayed_.erase(it);
+}
+
+void SimLoop::schedule_recheck(std::uint64_t id, Micros due) {
+  constexpr Micros kRecheckInterval = 20 * kMicrosPerMilli;
+  const Micros at = scheduler_.clock().now() + kRecheckInterval;
+  if (at >= due) return;
+  scheduler_.at(at, [this, id, due]() {
     const auto it = delayed_.find(id);
     if (it == delayed_.end()) return;
-    it->second.promise->set_value(std::move(it->second.response));
-    delayed_.erase(it);
+    auto early = it->second.response.recheck(scheduler_.clock().now());
+    if (early) {
+      send_delayed(id, std::move(early));
+    } else {
+      schedule_recheck(id, due);
+    }
   });
 }
 

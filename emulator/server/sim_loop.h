@@ -70,6 +70,8 @@ class SimLoop {
   bool stopping_ = false;
 
   std::vector<PendingReply> replies_;  // simulation thread only
+  void send_delayed(std::uint64_t id, std::optional<http::HttpResponse> response);
+  void schedule_recheck(std::uint64_t id, Micros due);
   std::unordered_map<std::uint64_t, PendingReply> delayed_;  // waiting for modelled latency
   std::uint64_t next_delayed_id_ = 1;
   std::uint64_t turns_ = 0;

@@ -55,7 +55,7 @@ TEST_CASE("a table that disagrees with the accounting violates the invariant") {
   l.update_applied(3);
   const auto report = l.report(6);
   CHECK(report["invariant_holds"] == true);
-  CHECK(report["verdict"] == "holds, with entries counted twice by at-least-once stream redelivery");
+  CHECK(report["verdict"] == "holds, with entries counted twice by at-least-once redelivery (stream or DLQ)");
   CHECK_FALSE(l.nothing_lost(6));
 }
 
@@ -64,4 +64,20 @@ TEST_CASE("entries stored but not yet streamed are in flight") {
   l.raw_item_stored(7);
   CHECK(l.entries_awaiting_delivery() == 7);
   CHECK(l.report(0)["verdict"] == "holds, with entries still in flight");
+}
+
+TEST_CASE("a DLQ update applied twice by a failed retry batch is a named duplicate") {
+  Ledger l;
+  l.raw_item_stored(3);
+  l.records_delivered(1, 3, false);
+  l.entries_aggregated(3);
+  l.update_sent_to_dlq(3);
+  l.retry_applied(3);        // applied, then the invocation failed later in the batch
+  l.retry_applied_again(3);  // the redelivered batch applies it again
+  auto report = l.report(6);
+  CHECK(report["invariant_holds"] == true);
+  CHECK(report["nothing_lost"] == false);
+  CHECK(report["entries"]["applied_again_by_retry_duplicates"] == 3);
+  CHECK(report["verdict"] == "holds, with entries counted twice by at-least-once redelivery (stream or DLQ)");
+  CHECK(l.report(3)["invariant_holds"] == false);  // a table without the duplicate disagrees
 }

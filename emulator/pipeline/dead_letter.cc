@@ -1,0 +1,82 @@
+#include "emulator/pipeline/dead_letter.h"
+
+#include <cmath>
+
+#include "emulator/core/json_util.h"
+
+namespace emu {
+
+Status SqsQueuePort::send_message(const functions::OutgoingMessage& message, Micros now) {
+  const double d = message.delay_seconds;
+  if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > 900) {
+    const std::string shown = std::isnan(d) ? "NaN" : std::to_string(d);
+    return AwsError::client("InvalidParameterValue",
+                            "Value " + shown + " for parameter DelaySeconds is invalid. Reason: "
+                            "DelaySeconds must be >= 0 and <= 900.");
+  }
+  auto queue = sqs_.queue(message.queue_url);
+  if (!queue) return queue.error();
+  sqs::MessageAttributes attributes;
+  for (const auto& [name, a] : message.attributes) {
+    attributes[name] = sqs::MessageAttributeValue{a.data_type, a.string_value, ""};
+  }
+  auto sent = sqs_.send(**queue, message.body, static_cast<std::int64_t>(d), attributes, now);
+  if (!sent) return sent.error();
+  if (on_send_) on_send_((*queue)->name(), now + static_cast<Micros>(d) * kMicrosPerSecond);
+  return ok_status();
+}
+
+std::int64_t RetryHandler::entries_in(const std::string& body) {
+  const auto params = parse_json(body);
+  if (!params || !params->is_object()) return 0;
+  const auto values = params->find("ExpressionAttributeValues");
+  if (values == params->end() || !values->is_object()) return 0;
+  const auto count = values->find(":metricCount");
+  return count != values->end() && count->is_number_integer() ? count->get<std::int64_t>() : 0;
+}
+
+lambda::HandlerOutcome RetryHandler::operator()(const std::vector<sqs::ReceivedMessage>& batch,
+                                                Micros now) {
+  std::vector<functions::SqsRecordView> records;
+  records.reserve(batch.size());
+  for (const auto& r : batch) {
+    functions::SqsRecordView view;
+    view.message_id = r.message->id;
+    view.body = r.message->body;
+    const auto delay = r.message->attributes.find("DelaySeconds");
+    if (delay != r.message->attributes.end()) view.delay_seconds_attribute = delay->second.string_value;
+    records.push_back(std::move(view));
+  }
+  const functions::BackoffReport report = function_.handle(records, now);
+  using Kind = functions::BackoffReport::Outcome::Kind;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const auto& outcome = report.outcomes[i];
+    const std::string& id = batch[i].message->id;
+    const std::int64_t entries = entries_in(batch[i].message->body);
+    switch (outcome.kind) {
+      case Kind::kApplied:
+        if (applied_before_.count(id) > 0) {
+          ledger_.retry_applied_again(entries);
+        } else {
+          ledger_.retry_applied(entries);
+          if (report.function_error) applied_before_.insert(id);
+        }
+        break;
+      case Kind::kRequeued:
+        if (!report.function_error) applied_before_.erase(id);
+        ledger_.retry_requeued(entries);
+        break;
+      case Kind::kLost:
+        ledger_.entries_lost("dlq: " + outcome.reason, entries);
+        break;
+      case Kind::kNotProcessed:
+        break;
+    }
+  }
+  if (!report.function_error) {
+    for (const auto& r : batch) applied_before_.erase(r.message->id);
+  }
+  return lambda::HandlerOutcome{report.function_error, 0};
+}
+
+}  // namespace emu

@@ -1,0 +1,417 @@
+#include "emulator/sqs/wire.h"
+
+#include <set>
+
+#include "emulator/core/json_util.h"
+#include "emulator/http/aws_wire.h"
+
+namespace emu::sqs {
+
+namespace {
+
+using nlohmann::json;
+constexpr std::string_view kTargetPrefix = "AmazonSQS.";
+constexpr std::string_view kXmlns = "http://queue.amazonaws.com/doc/2012-11-05/";
+
+AwsError missing(const std::string& name) {
+  return AwsError::client("MissingRequiredParameterException",
+                          "The request must contain the parameter " + name + ".");
+}
+
+Result<std::string> required_string(const json& in, const std::string& name) {
+  if (!in.contains(name) || !in[name].is_string()) return missing(name);
+  return in[name].get<std::string>();
+}
+
+// Integers arrive as JSON numbers, or as strings from the query protocol.
+Result<std::int64_t> optional_int(const json& in, const std::string& name,
+                                  std::int64_t fallback) {
+  if (!in.contains(name) || in[name].is_null()) return fallback;
+  const json& v = in[name];
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_string()) {
+    try {
+      std::size_t used = 0;
+      const auto n = std::stoll(v.get<std::string>(), &used);
+      if (used == v.get<std::string>().size()) return static_cast<std::int64_t>(n);
+    } catch (...) {
+    }
+  }
+  return AwsError::client("InvalidParameterValueException", "Value " + v.dump() + " for parameter " +
+                                                       name + " is invalid. Reason: must be an "
+                                                       "integer.");
+}
+
+std::map<std::string, std::string> string_map(const json& in, const std::string& name) {
+  std::map<std::string, std::string> out;
+  if (in.contains(name) && in[name].is_object()) {
+    for (const auto& [k, v] : in[name].items()) {
+      if (v.is_string()) out[k] = v.get<std::string>();
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> string_list(const json& in, const std::string& name) {
+  std::vector<std::string> out;
+  if (in.contains(name) && in[name].is_array()) {
+    for (const auto& v : in[name]) {
+      if (v.is_string()) out.push_back(v.get<std::string>());
+    }
+  }
+  return out;
+}
+
+Result<MessageAttributes> message_attributes(const json& in) {
+  MessageAttributes out;
+  if (!in.contains("MessageAttributes") || !in["MessageAttributes"].is_object()) return out;
+  for (const auto& [name, v] : in["MessageAttributes"].items()) {
+    MessageAttributeValue value;
+    value.data_type = v.value("DataType", "");
+    value.string_value = v.value("StringValue", "");
+    if (v.contains("BinaryValue") && v["BinaryValue"].is_string()) {
+      const auto decoded = http::base64_decode(v["BinaryValue"].get<std::string>());
+      if (!decoded) {
+        return AwsError::client("InvalidParameterValueException",
+                                "The message attribute '" + name + "' has an invalid binary value.");
+      }
+      value.binary_value = *decoded;
+    }
+    if (value.data_type.empty()) {
+      return AwsError::client("InvalidParameterValueException",
+                              "The message attribute '" + name +
+                                  "' must contain non-empty message attribute type.");
+    }
+    out[name] = std::move(value);
+  }
+  if (out.size() > 10) {
+    return AwsError::client("InvalidParameterValueException",
+                            "Number of message attributes [" + std::to_string(out.size()) +
+                                "] exceeds the allowed maximum [10].");
+  }
+  return out;
+}
+
+bool wants(const std::vector<std::string>& names, const std::string& name) {
+  for (const auto& n : names) {
+    if (n == "All" || n == name || (n.ends_with(".*") && name.rfind(n.substr(0, n.size() - 1), 0) == 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+json render_message(const ReceivedMessage& r, const std::vector<std::string>& system_names,
+                    const std::vector<std::string>& attribute_names) {
+  const Message& m = *r.message;
+  json out = {{"MessageId", m.id},
+              {"ReceiptHandle", r.receipt_handle},
+              {"MD5OfBody", http::md5_hex(m.body)},
+              {"Body", m.body}};
+  const std::map<std::string, std::string> system = {
+      {"SentTimestamp", std::to_string(m.sent_at / 1000)},
+      {"ApproximateReceiveCount", std::to_string(m.receive_count)},
+      {"ApproximateFirstReceiveTimestamp", std::to_string(m.first_received_at / 1000)},
+      {"SenderId", "AIDAEMULATOR000000000"}};
+  json attributes = json::object();
+  for (const auto& [k, v] : system) {
+    if (wants(system_names, k)) attributes[k] = v;
+  }
+  if (!attributes.empty()) out["Attributes"] = attributes;
+  MessageAttributes selected;
+  for (const auto& [k, v] : m.attributes) {
+    if (wants(attribute_names, k)) selected[k] = v;
+  }
+  if (!selected.empty()) {
+    json ma = json::object();
+    for (const auto& [k, v] : selected) {
+      json value = {{"DataType", v.data_type}};
+      if (v.data_type.rfind("Binary", 0) == 0) {
+        value["BinaryValue"] = http::base64_encode(v.binary_value);
+      } else {
+        value["StringValue"] = v.string_value;
+      }
+      ma[k] = value;
+    }
+    out["MD5OfMessageAttributes"] = md5_of_attributes(selected);
+    out["MessageAttributes"] = ma;
+  }
+  return out;
+}
+
+// Batch entries: validates ids, then runs `one` per entry; failures go to "Failed".
+template <class F>
+Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
+  if (!in.contains("Entries") || !in["Entries"].is_array() || in["Entries"].empty()) {
+    return AwsError::client("EmptyBatchRequest",
+                            "There should be at least one " + entries_name + " in the request.");
+  }
+  if (in["Entries"].size() > 10) {
+    return AwsError::client("TooManyEntriesInBatchRequest",
+                            "Maximum number of entries per request are 10. You have sent " +
+                                std::to_string(in["Entries"].size()) + ".");
+  }
+  std::set<std::string> ids;
+  for (const auto& e : in["Entries"]) {
+    const std::string id = e.value("Id", "");
+    if (id.empty() || id.size() > 80 ||
+        id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+            std::string::npos) {
+      return AwsError::client("InvalidBatchEntryId",
+                              "A batch entry id can only contain alphanumeric characters, "
+                              "hyphens and underscores. It can be at most 80 letters long.");
+    }
+    if (!ids.insert(id).second) {
+      return AwsError::client("BatchEntryIdsNotDistinct", "Id " + id + " repeated.");
+    }
+  }
+  json ok = json::array(), failed = json::array();
+  for (const auto& e : in["Entries"]) {
+    Result<json> r = one(e);
+    if (r) {
+      json entry = *r;
+      entry["Id"] = e["Id"];
+      ok.push_back(entry);
+    } else {
+      failed.push_back({{"Id", e["Id"]},
+                        {"SenderFault", r.error().sender_fault},
+                        {"Code", r.error().code},
+                        {"Message", r.error().message}});
+    }
+  }
+  json out = json::object();
+  if (!ok.empty()) out["Successful"] = ok;
+  if (!failed.empty()) out["Failed"] = failed;
+  return out;
+}
+
+}  // namespace
+
+bool SqsWire::accepts(const http::HttpRequest& request) const {
+  if (request.header("X-Amz-Target").substr(0, kTargetPrefix.size()) == kTargetPrefix) return true;
+  return request.method == "POST" && http::sigv4_service(request) == "sqs";
+}
+
+http::HttpResponse SqsWire::handle(const http::HttpRequest& request, Micros now) {
+  const std::string request_id = http::new_request_id(random_);
+  Call call;
+  const std::string_view host = request.header("Host");
+  call.endpoint = host.empty() ? model_.endpoint() : "http://" + std::string(host);
+  const std::string_view target = request.header("X-Amz-Target");
+  if (target.substr(0, kTargetPrefix.size()) == kTargetPrefix) {
+    call.operation = std::string(target.substr(kTargetPrefix.size()));
+    const auto body = parse_json(request.body.empty() ? "{}" : request.body);
+    if (!body || !body->is_object()) {
+      return render(call, AwsError::client("SerializationException", "Unable to parse the request body."), request_id);
+    }
+    call.input = *body;
+  } else {
+    call.query = true;
+    const http::QueryParams params(request.body.empty() ? request.query : request.body);
+    call.operation = params.get_or("Action", "");
+    call.input = query_to_json(call.operation, params);
+    // Older clients POST to the queue URL itself.
+    if (!call.input.contains("QueueUrl") && request.path.size() > 1) {
+      call.input["QueueUrl"] = request.path;
+    }
+  }
+  if (call.operation == "ReceiveMessage") {
+    auto queue = model_.queue(call.input.value("QueueUrl", ""));
+    if (!queue) return render(call, queue.error(), request_id);
+    auto wait = optional_int(call.input, "WaitTimeSeconds",
+                             (*queue)->attributes().receive_message_wait_time_seconds);
+    if (!wait) return render(call, wait.error(), request_id);
+    if (*wait < 0 || *wait > 20) {
+      return render(call, AwsError::client("InvalidParameterValueException",
+                                           "Value " + std::to_string(*wait) +
+                                               " for parameter WaitTimeSeconds is invalid. "
+                                               "Reason: Must be >= 0 and <= 20, if provided."),
+                    request_id);
+    }
+    return long_poll(call, **queue, *wait, request_id, now);
+  }
+  return render(call, dispatch(call, now), request_id);
+}
+
+http::HttpResponse SqsWire::long_poll(const Call& call, Queue& queue, std::int64_t wait_seconds,
+                                      const std::string& request_id, Micros now) {
+  auto first = receive(call, queue, now);
+  const bool empty = first && !first->contains("Messages");
+  http::HttpResponse response = render(call, std::move(first), request_id);
+  if (!empty || wait_seconds <= 0) return response;
+  // Nothing yet: hold the empty answer for the wait; the edge re-checks while it waits and
+  // answers with the first messages that arrive.
+  response.delay = seconds(static_cast<double>(wait_seconds));
+  const std::string name = queue.name();
+  response.recheck = [this, call, name, request_id](Micros at) -> std::optional<http::HttpResponse> {
+    auto q = model_.queue(name);
+    if (!q) return render(call, q.error(), request_id);
+    auto r = receive(call, **q, at);
+    if (r && !r->contains("Messages")) return std::nullopt;
+    return render(call, std::move(r), request_id);
+  };
+  return response;
+}
+
+Result<json> SqsWire::receive(const Call& call, Queue& queue, Micros now) {
+  const json& in = call.input;
+  auto max = optional_int(in, "MaxNumberOfMessages", 1);
+  if (!max) return max.error();
+  auto visibility = optional_int(in, "VisibilityTimeout", -1);
+  if (!visibility) return visibility.error();
+  auto received = model_.receive(queue, *max, *visibility, now);
+  if (!received) return received.error();
+  std::vector<std::string> system = string_list(in, "MessageSystemAttributeNames");
+  for (auto& n : string_list(in, "AttributeNames")) system.push_back(n);
+  const auto names = string_list(in, "MessageAttributeNames");
+  json out = json::object();
+  for (const auto& r : *received) out["Messages"].push_back(render_message(r, system, names));
+  return out;
+}
+
+std::string SqsWire::url_for(const Call& call, const Queue& queue) const {
+  return call.endpoint + model_.url_of(queue).substr(model_.endpoint().size());
+}
+
+Result<json> SqsWire::dispatch(const Call& call, Micros now) {
+  const json& in = call.input;
+  const std::string& op = call.operation;
+  if (op == "CreateQueue") {
+    auto name = required_string(in, "QueueName");
+    if (!name) return name.error();
+    auto q = model_.create_queue(*name, string_map(in, "Attributes"), now);
+    if (!q) return q.error();
+    return json{{"QueueUrl", url_for(call, **q)}};
+  }
+  if (op == "ListQueues") {
+    json urls = json::array();
+    for (const Queue* q : model_.list_queues(in.value("QueueNamePrefix", ""))) {
+      urls.push_back(url_for(call, *q));
+    }
+    json out = json::object();
+    if (!urls.empty()) out["QueueUrls"] = urls;
+    return out;
+  }
+  if (op == "GetQueueUrl") {
+    auto name = required_string(in, "QueueName");
+    if (!name) return name.error();
+    auto q = model_.queue(*name);
+    if (!q) return q.error();
+    return json{{"QueueUrl", url_for(call, **q)}};
+  }
+  if (op.empty()) return AwsError::client("MissingAction", "MissingAction");
+  static const std::set<std::string> kQueueOps = {
+      "DeleteQueue", "GetQueueAttributes", "SetQueueAttributes", "PurgeQueue", "SendMessage",
+      "SendMessageBatch", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
+      "ChangeMessageVisibilityBatch", "ReceiveMessage"};
+  if (!kQueueOps.count(op)) {
+    return AwsError::client(call.query ? "InvalidAction" : "UnknownOperationException",
+                            call.query ? "The action " + op + " is not valid for this endpoint."
+                                       : "Unknown operation " + op + ".");
+  }
+  auto url = required_string(in, "QueueUrl");
+  if (!url) return url.error();
+  auto queue = model_.queue(*url);
+  if (!queue) return queue.error();
+  Queue& q = **queue;
+  if (op == "DeleteQueue") {
+    auto s = model_.delete_queue(*url);
+    if (!s) return s.error();
+    return json::object();
+  }
+  if (op == "GetQueueAttributes") {
+    auto names = string_list(in, "AttributeNames");
+    if (names.empty()) return json::object();
+    auto attrs = model_.get_attributes(q, names, now);
+    if (!attrs) return attrs.error();
+    return json{{"Attributes", *attrs}};
+  }
+  if (op == "SetQueueAttributes") {
+    auto s = model_.set_attributes(q, string_map(in, "Attributes"), now);
+    if (!s) return s.error();
+    return json::object();
+  }
+  if (op == "PurgeQueue") {
+    model_.purge(q);
+    return json::object();
+  }
+  const auto send_one = [&](const json& e) -> Result<json> {
+    auto body = required_string(e, "MessageBody");
+    if (!body) return body.error();
+    auto delay = optional_int(e, "DelaySeconds", -1);
+    if (!delay) return delay.error();
+    if (e.contains("DelaySeconds") && *delay < 0) {
+      return AwsError::client("InvalidParameterValueException",
+                              "Value " + std::to_string(*delay) +
+                                  " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
+                                  "must be >= 0 and <= 900.");
+    }
+    auto attributes = message_attributes(e);
+    if (!attributes) return attributes.error();
+    auto sent = model_.send(q, *body, *delay, *attributes, now);
+    if (!sent) return sent.error();
+    json out = {{"MD5OfMessageBody", sent->md5_of_body}, {"MessageId", sent->message_id}};
+    if (!sent->md5_of_attributes.empty()) out["MD5OfMessageAttributes"] = sent->md5_of_attributes;
+    return out;
+  };
+  if (op == "SendMessage") return send_one(in);
+  if (op == "SendMessageBatch") return batch(in, "SendMessageBatchRequestEntry", send_one);
+  const auto delete_one = [&](const json& e) -> Result<json> {
+    auto handle = required_string(e, "ReceiptHandle");
+    if (!handle) return handle.error();
+    auto s = model_.delete_message(q, *handle);
+    if (!s) return s.error();
+    return json::object();
+  };
+  if (op == "DeleteMessage") {
+    auto r = delete_one(in);
+    if (!r) return r.error();
+    return json::object();
+  }
+  if (op == "DeleteMessageBatch") return batch(in, "DeleteMessageBatchRequestEntry", delete_one);
+  const auto visibility_one = [&](const json& e) -> Result<json> {
+    auto handle = required_string(e, "ReceiptHandle");
+    if (!handle) return handle.error();
+    if (!e.contains("VisibilityTimeout")) return missing("VisibilityTimeout");
+    auto timeout = optional_int(e, "VisibilityTimeout", 0);
+    if (!timeout) return timeout.error();
+    auto s = model_.change_visibility(q, *handle, *timeout, now);
+    if (!s) return s.error();
+    return json::object();
+  };
+  if (op == "ChangeMessageVisibility") {
+    auto r = visibility_one(in);
+    if (!r) return r.error();
+    return json::object();
+  }
+  if (op == "ChangeMessageVisibilityBatch") {
+    return batch(in, "ChangeMessageVisibilityBatchRequestEntry", visibility_one);
+  }
+  return receive(call, q, now);  // ReceiveMessage without long polling (in-process callers)
+}
+
+http::HttpResponse SqsWire::render(const Call& call, Result<json> result,
+                                   const std::string& request_id) const {
+  if (call.query) {
+    if (!result) {
+      AwsError e = result.error();
+      e.code = query_code(e.code);
+      return http::query_error(e, request_id, kXmlns);
+    }
+    auto r = http::HttpResponse::with_body(200, "text/xml",
+                                           json_to_query_xml(call.operation, *result, request_id));
+    r.set_header("x-amzn-RequestId", request_id);
+    return r;
+  }
+  if (!result) {
+    const AwsError& e = result.error();
+    const std::string header = query_code(e.code) + (e.sender_fault ? ";Sender" : ";Receiver");
+    return http::json_error(e, "com.amazonaws.sqs#", request_id, "application/x-amz-json-1.0",
+                            header);
+  }
+  auto r = http::HttpResponse::with_body(200, "application/x-amz-json-1.0", result->dump());
+  r.set_header("x-amzn-RequestId", request_id);
+  return r;
+}
+
+}  // namespace emu::sqs

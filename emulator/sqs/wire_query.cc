@@ -1,0 +1,153 @@
+// The SQS query protocol: form parameters in, XML out, mapped onto the JSON shapes wire.cc uses.
+#include <map>
+
+#include "emulator/http/aws_wire.h"
+#include "emulator/sqs/wire.h"
+
+namespace emu::sqs {
+
+namespace {
+
+using nlohmann::json;
+using Params = std::map<std::string, std::string>;
+
+const char* const kScalars[] = {"QueueName", "QueueUrl", "QueueNamePrefix", "MessageBody",
+                                "DelaySeconds", "MaxNumberOfMessages", "VisibilityTimeout",
+                                "WaitTimeSeconds", "ReceiptHandle", "Id", "MaxResults",
+                                "NextToken"};
+
+// "<prefix>N.<rest>" entries grouped by N, in order.
+std::map<int, Params> indexed(const Params& all, const std::string& prefix) {
+  std::map<int, Params> out;
+  for (auto it = all.lower_bound(prefix); it != all.end() && it->first.rfind(prefix, 0) == 0;
+       ++it) {
+    const std::string tail = it->first.substr(prefix.size());
+    const auto dot = tail.find('.');
+    try {
+      const int n = std::stoi(tail.substr(0, dot));
+      out[n][dot == std::string::npos ? "" : tail.substr(dot + 1)] = it->second;
+    } catch (...) {
+    }
+  }
+  return out;
+}
+
+json object_from(const Params& p) {
+  json out = json::object();
+  for (const char* name : kScalars) {
+    if (const auto it = p.find(name); it != p.end()) out[name] = it->second;
+  }
+  for (const auto& [n, a] : indexed(p, "Attribute.")) {
+    if (a.count("Name")) out["Attributes"][a.at("Name")] = a.count("Value") ? a.at("Value") : "";
+  }
+  for (const auto& [list, prefix] :
+       {std::pair{"AttributeNames", "AttributeName."},
+        std::pair{"MessageAttributeNames", "MessageAttributeName."},
+        std::pair{"MessageSystemAttributeNames", "MessageSystemAttributeName."}}) {
+    for (const auto& [n, a] : indexed(p, prefix)) {
+      if (a.count("")) out[list].push_back(a.at(""));
+    }
+  }
+  for (const auto& [n, a] : indexed(p, "MessageAttribute.")) {
+    if (!a.count("Name")) continue;
+    json value = json::object();
+    for (const auto& [k, field] : {std::pair{"Value.DataType", "DataType"},
+                                   std::pair{"Value.StringValue", "StringValue"},
+                                   std::pair{"Value.BinaryValue", "BinaryValue"}}) {
+      if (a.count(k)) value[field] = a.at(k);
+    }
+    out["MessageAttributes"][a.at("Name")] = value;
+  }
+  return out;
+}
+
+void write_value(http::XmlWriter& xml, const std::string& name, const json& v);
+
+void write_fields(http::XmlWriter& xml, const json& object, const std::string& operation) {
+  for (const auto& [key, v] : object.items()) {
+    if (key == "QueueUrls") {
+      for (const auto& url : v) xml.element("QueueUrl", url.get<std::string>());
+    } else if (key == "Attributes") {
+      for (const auto& [name, value] : v.items()) {
+        xml.open("Attribute").element("Name", name).element("Value", value.get<std::string>()).close();
+      }
+    } else if (key == "MessageAttributes") {
+      for (const auto& [name, value] : v.items()) {
+        xml.open("MessageAttribute").element("Name", name).open("Value");
+        for (const char* f : {"StringValue", "BinaryValue", "DataType"}) {
+          if (value.contains(f)) xml.element(f, value[f].get<std::string>());
+        }
+        xml.close().close();
+      }
+    } else if (key == "Messages") {
+      for (const auto& m : v) {
+        xml.open("Message");
+        write_fields(xml, m, operation);
+        xml.close();
+      }
+    } else if (key == "Successful" || key == "Failed") {
+      const std::string entry = key == "Failed" ? "BatchResultErrorEntry" : operation + "ResultEntry";
+      for (const auto& e : v) {
+        xml.open(entry);
+        write_fields(xml, e, operation);
+        xml.close();
+      }
+    } else {
+      write_value(xml, key, v);
+    }
+  }
+}
+
+void write_value(http::XmlWriter& xml, const std::string& name, const json& v) {
+  if (v.is_string()) xml.element(name, v.get<std::string>());
+  else if (v.is_boolean()) xml.element(name, v.get<bool>() ? "true" : "false");
+  else xml.element(name, v.dump());
+}
+
+}  // namespace
+
+nlohmann::json query_to_json(const std::string& operation, const http::QueryParams& params) {
+  const Params& all = params.all();
+  json out = object_from(all);
+  for (const char* prefix : {"SendMessageBatchRequestEntry.", "DeleteMessageBatchRequestEntry.",
+                             "ChangeMessageVisibilityBatchRequestEntry."}) {
+    if (operation.size() > 0 && std::string(prefix).rfind(operation, 0) != 0) continue;
+    for (const auto& [n, entry] : indexed(all, prefix)) out["Entries"].push_back(object_from(entry));
+  }
+  return out;
+}
+
+std::string json_to_query_xml(const std::string& operation, const nlohmann::json& result,
+                              const std::string& request_id) {
+  http::XmlWriter xml;
+  xml.open(operation + "Response", "http://queue.amazonaws.com/doc/2012-11-05/");
+  if (!result.empty() || operation == "ReceiveMessage" || operation == "ListQueues" ||
+      operation == "GetQueueAttributes") {
+    xml.open(operation + "Result");
+    write_fields(xml, result, operation);
+    xml.close();
+  }
+  xml.open("ResponseMetadata").element("RequestId", request_id).close();
+  xml.close();
+  return xml.str();
+}
+
+std::string query_code(const std::string& json_code) {
+  static const std::map<std::string, std::string> kCodes = {
+      {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"},
+      {"QueueNameExists", "QueueAlreadyExists"},
+      {"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight"},
+      {"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress"},
+      {"BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
+      {"EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest"},
+      {"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"},
+      {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId"},
+      {"UnknownOperationException", "InvalidAction"},
+      {"InvalidParameterValueException", "InvalidParameterValue"},
+      {"MissingRequiredParameterException", "MissingParameter"},
+  };
+  const auto it = kCodes.find(json_code);
+  return it == kCodes.end() ? json_code : it->second;
+}
+
+}  // namespace emu::sqs
