@@ -175,7 +175,7 @@ Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
     } else {
       failed.push_back({{"Id", e["Id"]},
                         {"SenderFault", r.error().sender_fault},
-                        {"Code", r.error().code},
+                        {"Code", query_code(r.error().code)},
                         {"Message", r.error().message}});
     }
   }
