@@ -106,9 +106,10 @@ def stored(emu):
     for r in rows[:3]:
         print(f"    {r['pk']['S']:<12} {r['sk']['S'][:60]:<60} metricCount={r['metricCount']['N']}")
     ddb.close()
-    samples = os.path.join(emu.data_dir, "s3", "error-samples-tdvfd-production")
-    count = sum(len(f) for _, _, f in os.walk(samples)) if os.path.isdir(samples) else 0
-    print(f"  error-samples objects (bodies whose payload had one entry): {count}")
+    s3 = client("s3", emu.url)
+    count = s3.list_objects_v2(Bucket="error-samples-tdvfd-production")["KeyCount"]
+    s3.close()
+    print(f"  error-samples objects (over-threshold bodies with a single entry): {count}")
 
 
 def ledger(emu):
@@ -122,15 +123,18 @@ def published(emu):
     _, runs = control(emu.url, "/_emulator/etl")
     for run in runs.get("runs", [])[:4]:
         print("  " + json.dumps(run)[:160])
-    bucket = os.path.join(emu.data_dir, "s3", "masked-metrics-tdvfd-production")
-    files = sorted(os.path.relpath(os.path.join(d, f), bucket)
-                   for d, _, fs in os.walk(bucket) for f in fs) if os.path.isdir(bucket) else []
-    print(f"  {len(files)} CSV files, for example:")
-    for f in [f for f in files if "qr_code_successfully_scanned" in f][:2]:
-        print(f"    {f}")
-        with open(os.path.join(bucket, f)) as fh:
-            for line in fh.read().splitlines()[:4]:
-                print(f"      {line}")
+    s3 = client("s3", emu.url)
+    bucket = "masked-metrics-tdvfd-production"
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="csv/")
+    files = [o["Key"] for p in pages for o in p.get("Contents", [])]
+    print(f"  {len(files)} CSV files in s3://{bucket}/ (read with boto3), for example:")
+    for key in [f for f in files if "qr_code_successfully_scanned" in f][:2]:
+        print(f"    {key}")
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode()
+        for line in body.splitlines()[:4]:
+            print(f"      {line}")
+    s3.close()
+    print(f"  the same objects are plain files under {os.path.join(emu.data_dir, 's3')}")
 
 
 def main():

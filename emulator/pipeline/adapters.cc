@@ -167,44 +167,17 @@ std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std:
 
 namespace emu {
 
-namespace {
-bool safe_segment_path(const std::string& text) {
-  if (text.empty() || text.front() == '/' || text.find('\0') != std::string::npos ||
-      text.find('\\') != std::string::npos) {
-    return false;
-  }
-  for (const auto& part : std::filesystem::path(text)) {
-    if (part == ".." || part == ".") return false;
-  }
-  return true;
-}
-}  // namespace
-
-std::filesystem::path FileObjects::path_of(const std::string& bucket, const std::string& key) const {
-  return root_ / bucket / key;
+Status S3Objects::put_object(const std::string& bucket, const std::string& key,
+                             const std::string& body, Micros now) {
+  // The Node SDK sends no Content-Type for a string Body: S3 stores its default.
+  return put_object(bucket, key, body, "", now);
 }
 
-Status FileObjects::put_object(const std::string& bucket, const std::string& key,
-                               const std::string& body, Micros now) {
-  return put_object(bucket, key, body, "application/octet-stream", now);
-}
-
-Status FileObjects::put_object(const std::string& bucket, const std::string& key,
-                               const std::string& body, const std::string&, Micros) {
-  if (!safe_segment_path(bucket) || bucket.find('/') != std::string::npos ||
-      !safe_segment_path(key)) {
-    return AwsError::client("AccessDenied", "Access Denied", 403);
-  }
-  const auto path = path_of(bucket, key);
-  std::error_code ec;
-  std::filesystem::create_directories(path.parent_path(), ec);
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) return AwsError::server("InternalError", "We encountered an internal error.");
-  const bool written = std::fwrite(body.data(), 1, body.size(), f) == body.size();
-  const bool closed = std::fclose(f) == 0;
-  if (!written || !closed) {
-    return AwsError::server("InternalError", "We encountered an internal error.");
-  }
+Status S3Objects::put_object(const std::string& bucket, const std::string& key,
+                             const std::string& body, const std::string& content_type,
+                             Micros now) {
+  auto put = s3_.put_object(bucket, key, body, content_type, {}, now);
+  if (!put) return put.error();
   return ok_status();
 }
 

@@ -10,6 +10,7 @@
 #include "emulator/dynamodb/model.h"
 #include "emulator/etl/ports.h"
 #include "emulator/functions/ports.h"
+#include "emulator/s3/model.h"
 
 namespace emu {
 
@@ -73,20 +74,18 @@ std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std:
 
 namespace emu {
 
-// PutObject into <data_dir>/s3/<bucket>/<key>, for the error samples and the ETL's CSVs.
-// DEVIATION (until the S3 service lands): objects are plain files, not yet visible through the
-// S3 API. Keys that would leave the bucket directory are refused.
-class FileObjects final : public functions::ObjectPort, public etl::ObjectSink {
+// s3.putObject for the error samples and the ETL's CSVs, into the S3 model (so the objects
+// are visible through the S3 API and as files under <data_dir>/s3/<bucket>/<key>).
+class S3Objects final : public functions::ObjectPort, public etl::ObjectSink {
  public:
-  explicit FileObjects(std::filesystem::path root) : root_(std::move(root)) {}
+  explicit S3Objects(s3::S3Model& s3) : s3_(s3) {}
   Status put_object(const std::string& bucket, const std::string& key, const std::string& body,
                     Micros now) override;
   Status put_object(const std::string& bucket, const std::string& key, const std::string& body,
                     const std::string& content_type, Micros now) override;
-  std::filesystem::path path_of(const std::string& bucket, const std::string& key) const;
 
  private:
-  std::filesystem::path root_;
+  s3::S3Model& s3_;
 };
 
 }  // namespace emu

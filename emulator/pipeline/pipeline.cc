@@ -11,7 +11,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   metrics_ = std::make_unique<MetricTotals>();
   faults_ = std::make_unique<faults::ConfigFaultInjector>(
       env_.config.at("/faults"), env_.clock.now(), env_.random.derive("faults"));
-  objects_ = std::make_unique<FileObjects>(env_.data_dir / "s3");
+  build_s3();
   build_capacity();
   build_front_door();
   build_back_half();
@@ -24,10 +24,38 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   router_.add(*dynamodb_wire_);
   router_.add(*lambda_wire_);
   router_.add(*sqs_wire_);
+  router_.add(*s3_wire_);
   router_.add(*front_door_);
 }
 
 Pipeline::~Pipeline() = default;
+
+void Pipeline::build_s3() {
+  const Config& c = env_.config;
+  s3_ = std::make_unique<s3::S3Model>(&env_.storage, env_.data_dir / "s3", c.string("/region"));
+  for (const char* role : {"/s3/masked_bucket", "/s3/unmasked_bucket", "/s3/error_samples_bucket"}) {
+    const std::string name = c.string(role);
+    if (s3_->bucket(name).ok()) continue;  // kept from an earlier run on this data dir
+    const auto created = s3_->create_bucket(name, env_.clock.now());
+    if (!created) throw ConfigError(role, "a valid S3 bucket name (" + created.error().message + ")");
+  }
+  // The error-samples bucket's lifecycle rule (spec: objects expire after 1 day).
+  const std::int64_t days = c.integer("/s3/error_samples_expiration_days");
+  if (days < 0) throw ConfigError("/s3/error_samples_expiration_days", "0 (never) or more days");
+  (void)s3_->set_expiration_days(c.string("/s3/error_samples_bucket"), days);
+  schedule_s3_lifecycle();
+  s3_wire_ = std::make_unique<s3::S3Wire>(*s3_, env_.random.derive("s3.wire"));
+  objects_ = std::make_unique<S3Objects>(*s3_);
+}
+
+void Pipeline::schedule_s3_lifecycle() {
+  // S3 applies lifecycle rules once a day, after midnight UTC.
+  const Micros next = floor_to(env_.clock.now(), kMicrosPerDay) + kMicrosPerDay;
+  env_.scheduler.at(next, [this] {
+    s3_->expire(env_.clock.now());
+    schedule_s3_lifecycle();
+  });
+}
 
 void Pipeline::build_capacity() {
   const Config& c = env_.config;

@@ -33,6 +33,7 @@
 #include "emulator/pipeline/metric_totals.h"
 #include "emulator/pipeline/queue_mapping.h"
 #include "emulator/pipeline/stream_mapping.h"
+#include "emulator/s3/wire.h"
 #include "emulator/sqs/wire.h"
 #include "emulator/waf/web_acl.h"
 
@@ -62,6 +63,7 @@ class Pipeline {
   etl::Etl& etl() { return *etl_; }
   StreamMapping& stream_mapping() { return *stream_mapping_; }
   sqs::SqsModel& sqs() { return *sqs_; }
+  s3::S3Model& s3() { return *s3_; }
   FrontDoor& front_door() { return *front_door_; }
 
   // Routes one request at the current emulated time.
@@ -76,6 +78,8 @@ class Pipeline {
   void flush();
 
  private:
+  void build_s3();
+  void schedule_s3_lifecycle();
   void build_capacity();
   void build_front_door();
   void build_back_half();
@@ -100,7 +104,9 @@ class Pipeline {
   std::unique_ptr<dynamodb::DynamoDbStreamsService> dynamodb_streams_wire_;
   std::unique_ptr<lambda::LambdaService> lambda_;
   std::unique_ptr<lambda::LambdaWire> lambda_wire_;
-  std::unique_ptr<FileObjects> objects_;
+  std::unique_ptr<s3::S3Model> s3_;
+  std::unique_ptr<s3::S3Wire> s3_wire_;
+  std::unique_ptr<S3Objects> objects_;
 
   // Front door.
   std::unique_ptr<waf::WebAcl> waf_;

@@ -74,6 +74,9 @@ HttpEdge::HttpEdge(SimLoop& loop, http::Router& router, int threads, std::size_t
                       "application/json");
       return;
     }
+    // httplib would apply a Range header to our body a second time (S3 GetObject slices it
+    // itself and answers 206 or 416 with its own error document): the wire layer owns ranges.
+    const_cast<httplib::Request&>(req).ranges.clear();
     write_response(std::move(*reply), res);
   };
   const std::string any_path = ".*";

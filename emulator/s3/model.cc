@@ -1,0 +1,299 @@
+#include "emulator/s3/model.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
+#include "emulator/http/aws_wire.h"
+
+namespace emu::s3 {
+
+namespace {
+
+AwsError no_bucket(const std::string& name) {
+  (void)name;
+  return AwsError::client("NoSuchBucket", "The specified bucket does not exist", 404);
+}
+
+AwsError no_key() { return AwsError::client("NoSuchKey", "The specified key does not exist.", 404); }
+
+AwsError unstorable(const std::string& key, const std::string& why) {
+  return AwsError::client("InvalidArgument",
+                          "The key \"" + key + "\" cannot be stored by this emulator: " + why);
+}
+
+AwsError internal() {
+  return AwsError::server("InternalError",
+                          "We encountered an internal error. Please try again.");
+}
+
+}  // namespace
+
+bool valid_bucket_name(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63) return false;
+  for (char c : name) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+          c == '-' || c == '.')) {
+      return false;
+    }
+  }
+  return std::isalnum(static_cast<unsigned char>(name.front())) &&
+         std::isalnum(static_cast<unsigned char>(name.back())) && name.find("..") == std::string::npos;
+}
+
+class S3Model::Persistence {
+ public:
+  explicit Persistence(Storage& storage) : storage_(storage) {
+    storage_.db().exec(
+        "CREATE TABLE IF NOT EXISTS s3_buckets (name TEXT PRIMARY KEY, created INTEGER NOT NULL,"
+        " expiration_days INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE IF NOT EXISTS s3_objects (bucket TEXT NOT NULL, key TEXT NOT NULL, "
+        "size INTEGER NOT NULL, etag TEXT NOT NULL, modified INTEGER NOT NULL, "
+        "content_type TEXT NOT NULL, metadata TEXT NOT NULL, PRIMARY KEY (bucket, key));");
+  }
+  void load(std::map<std::string, std::unique_ptr<Bucket>>& buckets) {
+    SQLite::Statement b(storage_.db(), "SELECT name, created, expiration_days FROM s3_buckets");
+    while (b.executeStep()) {
+      auto bucket = std::make_unique<Bucket>();
+      bucket->name = b.getColumn(0).getString();
+      bucket->created = b.getColumn(1).getInt64();
+      bucket->expiration_days = b.getColumn(2).getInt64();
+      buckets[bucket->name] = std::move(bucket);
+    }
+    SQLite::Statement o(storage_.db(),
+                        "SELECT bucket, key, size, etag, modified, content_type, metadata "
+                        "FROM s3_objects");
+    while (o.executeStep()) {
+      const auto it = buckets.find(o.getColumn(0).getString());
+      if (it == buckets.end()) continue;
+      ObjectMeta m;
+      m.size = o.getColumn(2).getInt64();
+      m.etag = o.getColumn(3).getString();
+      m.last_modified = o.getColumn(4).getInt64();
+      m.content_type = o.getColumn(5).getString();
+      const auto meta = nlohmann::json::parse(o.getColumn(6).getString(), nullptr, false);
+      if (meta.is_object()) m.user_metadata = meta.get<std::map<std::string, std::string>>();
+      it->second->objects[o.getColumn(1).getString()] = std::move(m);
+    }
+  }
+  void save_bucket(const Bucket& b) {
+    storage_.ensure_transaction();
+    SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO s3_buckets VALUES (?, ?, ?)");
+    st.bind(1, b.name);
+    st.bind(2, static_cast<std::int64_t>(b.created));
+    st.bind(3, b.expiration_days);
+    st.exec();
+  }
+  void delete_bucket(const std::string& name) {
+    storage_.ensure_transaction();
+    SQLite::Statement st(storage_.db(), "DELETE FROM s3_buckets WHERE name = ?");
+    st.bind(1, name);
+    st.exec();
+  }
+  void save_object(const std::string& bucket, const std::string& key, const ObjectMeta& m) {
+    storage_.ensure_transaction();
+    SQLite::Statement st(storage_.db(),
+                         "INSERT OR REPLACE INTO s3_objects VALUES (?, ?, ?, ?, ?, ?, ?)");
+    st.bind(1, bucket);
+    st.bind(2, key);
+    st.bind(3, m.size);
+    st.bind(4, m.etag);
+    st.bind(5, static_cast<std::int64_t>(m.last_modified));
+    st.bind(6, m.content_type);
+    st.bind(7, nlohmann::json(m.user_metadata).dump());
+    st.exec();
+  }
+  void delete_object(const std::string& bucket, const std::string& key) {
+    storage_.ensure_transaction();
+    SQLite::Statement st(storage_.db(), "DELETE FROM s3_objects WHERE bucket = ? AND key = ?");
+    st.bind(1, bucket);
+    st.bind(2, key);
+    st.exec();
+  }
+
+ private:
+  Storage& storage_;
+};
+
+S3Model::S3Model(Storage* storage, std::filesystem::path root, std::string region)
+    : root_(std::move(root)), region_(std::move(region)) {
+  if (storage != nullptr) {
+    persistence_ = std::make_unique<Persistence>(*storage);
+    persistence_->load(buckets_);
+  }
+}
+
+S3Model::~S3Model() = default;
+
+Result<Bucket*> S3Model::create_bucket(const std::string& name, Micros now) {
+  if (!valid_bucket_name(name)) {
+    return AwsError::client("InvalidBucketName", "The specified bucket is not valid.");
+  }
+  if (const auto it = buckets_.find(name); it != buckets_.end()) {
+    return AwsError::client("BucketAlreadyOwnedByYou",
+                            "Your previous request to create the named bucket succeeded and you "
+                            "already own it.", 409);
+  }
+  auto bucket = std::make_unique<Bucket>();
+  bucket->name = name;
+  bucket->created = now;
+  Bucket* raw = bucket.get();
+  buckets_[name] = std::move(bucket);
+  std::error_code ec;
+  std::filesystem::create_directories(root_ / name, ec);
+  if (persistence_) persistence_->save_bucket(*raw);
+  return raw;
+}
+
+Status S3Model::delete_bucket(const std::string& name) {
+  auto b = bucket(name);
+  if (!b) return b.error();
+  if (!(*b)->objects.empty()) {
+    return AwsError::client("BucketNotEmpty", "The bucket you tried to delete is not empty", 409);
+  }
+  if (persistence_) persistence_->delete_bucket(name);
+  std::error_code ec;
+  std::filesystem::remove_all(root_ / name, ec);
+  buckets_.erase(name);
+  return ok_status();
+}
+
+Result<Bucket*> S3Model::bucket(const std::string& name) {
+  const auto it = buckets_.find(name);
+  if (it == buckets_.end()) return no_bucket(name);
+  return it->second.get();
+}
+
+Status S3Model::check_key(const Bucket& bucket, const std::string& key) const {
+  if (key.empty()) return AwsError::client("InvalidArgument", "The key must not be empty.");
+  if (key.size() > 1024) return AwsError::client("KeyTooLongError", "Your key is too long", 400);
+  if (key.front() == '/') return unstorable(key, "it starts with \"/\"");
+  if (key.find('\0') != std::string::npos || key.find('\\') != std::string::npos) {
+    return unstorable(key, "it contains NUL or a backslash");
+  }
+  std::size_t start = 0;
+  while (true) {
+    const auto slash = key.find('/', start);
+    const std::string segment = key.substr(start, slash == std::string::npos ? std::string::npos
+                                                                             : slash - start);
+    if (segment.empty()) return unstorable(key, "it has an empty path segment");
+    if (segment == "." || segment == "..") return unstorable(key, "it has a \".\" or \"..\" segment");
+    if (slash == std::string::npos) break;
+    // A "folder" of this key must not be an object itself.
+    if (bucket.objects.count(key.substr(0, slash)) > 0) {
+      return unstorable(key, "\"" + key.substr(0, slash) + "\" is an object");
+    }
+    start = slash + 1;
+  }
+  // Nor may this key be the folder of an existing key.
+  const auto it = bucket.objects.lower_bound(key + "/");
+  if (it != bucket.objects.end() && it->first.rfind(key + "/", 0) == 0) {
+    return unstorable(key, "it is the folder of \"" + it->first + "\"");
+  }
+  return ok_status();
+}
+
+std::filesystem::path S3Model::path_of(const std::string& bucket, const std::string& key) const {
+  return root_ / bucket / key;
+}
+
+Result<ObjectMeta> S3Model::put_object(const std::string& bucket_name, const std::string& key,
+                                       const std::string& body, const std::string& content_type,
+                                       const std::map<std::string, std::string>& user_metadata,
+                                       Micros now) {
+  auto b = bucket(bucket_name);
+  if (!b) return b.error();
+  Bucket& bucket = **b;
+  const auto checked = check_key(bucket, key);
+  if (!checked) return checked.error();
+  const auto path = path_of(bucket_name, key);
+  const auto tmp = root_ / ".tmp";
+  std::error_code ec;
+  std::filesystem::create_directories(path.parent_path(), ec);
+  std::filesystem::create_directories(tmp, ec);
+  const auto tmp_file = tmp / (std::to_string(now) + "-" + std::to_string(std::hash<std::string>{}(key)));
+  {
+    std::ofstream out(tmp_file, std::ios::binary | std::ios::trunc);
+    out.write(body.data(), static_cast<std::streamsize>(body.size()));
+    if (!out) return internal();
+  }
+  std::filesystem::rename(tmp_file, path, ec);
+  if (ec) return internal();
+  ObjectMeta meta;
+  meta.size = static_cast<std::int64_t>(body.size());
+  meta.etag = "\"" + http::md5_hex(body) + "\"";
+  meta.last_modified = now;
+  if (!content_type.empty()) meta.content_type = content_type;
+  meta.user_metadata = user_metadata;
+  bucket.objects[key] = meta;
+  if (persistence_) persistence_->save_object(bucket_name, key, meta);
+  return meta;
+}
+
+Result<ObjectMeta> S3Model::head_object(const std::string& bucket_name, const std::string& key) {
+  auto b = bucket(bucket_name);
+  if (!b) return b.error();
+  const auto it = (*b)->objects.find(key);
+  if (it == (*b)->objects.end()) return no_key();
+  return it->second;
+}
+
+Result<std::string> S3Model::read_object(const std::string& bucket_name, const std::string& key) {
+  auto meta = head_object(bucket_name, key);
+  if (!meta) return meta.error();
+  std::ifstream in(path_of(bucket_name, key), std::ios::binary);
+  if (!in) return internal();
+  std::ostringstream body;
+  body << in.rdbuf();
+  return body.str();
+}
+
+Status S3Model::delete_object(const std::string& bucket_name, const std::string& key) {
+  auto b = bucket(bucket_name);
+  if (!b) return b.error();
+  const auto it = (*b)->objects.find(key);
+  if (it == (*b)->objects.end()) return ok_status();
+  (*b)->objects.erase(it);
+  if (persistence_) persistence_->delete_object(bucket_name, key);
+  std::error_code ec;
+  std::filesystem::remove(path_of(bucket_name, key), ec);
+  // Remove folders the key leaves empty, up to the bucket directory.
+  auto dir = path_of(bucket_name, key).parent_path();
+  const auto top = root_ / bucket_name;
+  while (dir != top && std::filesystem::is_empty(dir, ec) && !ec) {
+    std::filesystem::remove(dir, ec);
+    dir = dir.parent_path();
+  }
+  return ok_status();
+}
+
+Status S3Model::set_expiration_days(const std::string& name, std::int64_t days) {
+  auto b = bucket(name);
+  if (!b) return b.error();
+  (*b)->expiration_days = days;
+  if (persistence_) persistence_->save_bucket(**b);
+  return ok_status();
+}
+
+std::int64_t S3Model::expire(Micros now) {
+  // S3 lifecycle: an object expires at the first midnight UTC after `days` days.
+  std::int64_t n = 0;
+  for (auto& [name, bucket] : buckets_) {
+    if (bucket->expiration_days <= 0) continue;
+    std::vector<std::string> expired;
+    for (const auto& [key, meta] : bucket->objects) {
+      const Micros due = floor_to(meta.last_modified, kMicrosPerDay) +
+                         (bucket->expiration_days + 1) * kMicrosPerDay;
+      if (due <= now) expired.push_back(key);
+    }
+    for (const auto& key : expired) {
+      if (delete_object(name, key).ok()) ++n;
+    }
+  }
+  return n;
+}
+
+}  // namespace emu::s3
