@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs every benchmark with its default arguments and prints each one's report (`./dev bench`).
+# Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
+# against its own in-run baseline rather than absolute numbers across machines.
+#
+#   bench/run.sh [build-dir] [name...]      names: ingest aggregation dynamodb etl
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR="${1:-build}"
+shift || true
+WANT=("$@")
+[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation dynamodb etl)
+
+header() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+for name in "${WANT[@]}"; do
+  case "$name" in
+    ingest)
+      header "save-metrics over HTTP (wrk): ready time, idle RSS, durable req/s, p50/p99"
+      python3 bench/ingest/bench_ingest.py "$BUILD_DIR" --duration 10 ;;
+    aggregation)
+      header "aggregation: entries/s through stream -> aggregate_metrics -> UpdateItem"
+      "$BUILD_DIR/bench/aggregation/bench_aggregation" --requests 20000 ;;
+    dynamodb)
+      header "DynamoDB in process: PutItem / UpdateItem with persistence"
+      "$BUILD_DIR/bench/dynamodb/bench_dynamodb_model" --ops 100000
+      header "DynamoDB over HTTP (keep-alive, native client)"
+      DATA="$(mktemp -d)"
+      "$BUILD_DIR/emulator/emulator" serve --port 0 --data-dir "$DATA" > "$DATA/ready.txt" &
+      PID=$!
+      for _ in $(seq 1 100); do grep -q ready "$DATA/ready.txt" 2>/dev/null && break; sleep 0.05; done
+      URL="$(sed -n 's/.*url=\([^ ]*\).*/\1/p' "$DATA/ready.txt")"
+      "$BUILD_DIR/bench/dynamodb/bench_dynamodb_http" --url "$URL" --threads 8 --seconds 3 || true
+      "$BUILD_DIR/bench/dynamodb/bench_dynamodb_http" --url "$URL" --threads 2 --seconds 3 --rate 1000 || true
+      kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
+      rm -rf "$DATA" ;;
+    etl)
+      header "ETL: one task over a year of aggregates at the seed's scale"
+      "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
+    *) echo "unknown benchmark: $name (ingest aggregation dynamodb etl)" >&2; exit 2 ;;
+  esac
+done
