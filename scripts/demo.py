@@ -134,7 +134,7 @@ def published(emu):
         for line in body.splitlines()[:4]:
             print(f"      {line}")
     s3.close()
-    print(f"  the same objects are plain files under {os.path.join(emu.data_dir, 's3')}")
+    print(f"  (also plain files under {os.path.join(emu.data_dir, 's3')}, removed when the demo ends)")
 
 
 def main():
