@@ -8,7 +8,8 @@ namespace emu {
 
 
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
-  metrics_ = std::make_unique<MetricTotals>();
+  metric_store_ = std::make_unique<cloudwatch::MetricStore>();
+  metrics_ = std::make_unique<MetricTotals>(metric_store_.get());
   faults_ = std::make_unique<faults::ConfigFaultInjector>(
       env_.config.at("/faults"), env_.clock.now(), env_.random.derive("faults"));
   build_s3();
@@ -16,6 +17,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   build_front_door();
   build_back_half();
   build_etl();
+  build_cloudwatch();
   add_control_endpoints();
   // Routing order: the control API, the AWS services (matched by target, path and SigV4
   // scope), then the phones' endpoint, which answers everything else as the WAF does.
@@ -25,6 +27,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   router_.add(*lambda_wire_);
   router_.add(*sqs_wire_);
   router_.add(*s3_wire_);
+  router_.add(*cloudwatch_wire_);
   router_.add(*front_door_);
 }
 
@@ -222,6 +225,32 @@ void Pipeline::build_etl() {
   etl_->schedule(env_.scheduler);
 }
 
+void Pipeline::build_cloudwatch() {
+  const Config& c = env_.config;
+  cloudwatch::NotifierSettings n;
+  const std::string log_file = c.string("/cloudwatch/notifications/log_file");
+  if (log_file.empty() || log_file.find("..") != std::string::npos || log_file.front() == '/') {
+    throw ConfigError("/cloudwatch/notifications/log_file", "a file name inside the data dir");
+  }
+  n.log_file = env_.data_dir / log_file;
+  n.webhook_url = c.string("/cloudwatch/notifications/webhook_url");
+  if (!n.webhook_url.empty() && n.webhook_url.rfind("http://", 0) != 0 &&
+      n.webhook_url.rfind("https://", 0) != 0) {
+    throw ConfigError("/cloudwatch/notifications/webhook_url", "\"\" or an http(s):// URL");
+  }
+  n.webhook_max_attempts = static_cast<int>(c.integer("/cloudwatch/notifications/webhook_max_attempts"));
+  n.webhook_retry_seconds = c.number("/cloudwatch/notifications/webhook_retry_seconds");
+  if (n.webhook_max_attempts < 1) {
+    throw ConfigError("/cloudwatch/notifications/webhook_max_attempts", "at least 1");
+  }
+  notifier_ = std::make_unique<cloudwatch::Notifier>(std::move(n));
+  alarms_ = std::make_unique<cloudwatch::AlarmEngine>(*metric_store_, env_.scheduler, notifier_.get(),
+                                                      c.string("/region"), c.string("/account_id"));
+  cloudwatch::install_seed_alarms(*alarms_, c, env_.clock.now());
+  cloudwatch_wire_ = std::make_unique<cloudwatch::CloudWatchWire>(
+      *metric_store_, *alarms_, env_.random.derive("cloudwatch.wire"));
+}
+
 nlohmann::json Pipeline::ledger_report() const {
   return ledger_.report(
       aggregate_metric_count_sum(*dynamodb_, env_.config.string("/aggregate_metrics/table_name")));
@@ -239,11 +268,20 @@ nlohmann::json Pipeline::state() {
                                      {"dead_letter_queue", queue_mapping_->state()}}},
           {"sqs", sqs_->state(now)},
           {"faults", faults_->state()},
-          {"metrics", metrics_->to_json()}};
+          {"metrics", metrics_->to_json()},
+          {"alarms", alarm_states()},
+          {"notifications", notifier_->state()}};
+}
+
+nlohmann::json Pipeline::alarm_states() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, alarm] : alarms_->alarms()) out[name] = cloudwatch::state_name(alarm.state);
+  return out;
 }
 
 void Pipeline::flush() {
   if (access_log_) access_log_->flush();
+  if (notifier_) notifier_->flush();
 }
 
 }  // namespace emu

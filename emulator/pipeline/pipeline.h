@@ -12,6 +12,8 @@
 #include "emulator/apigateway/access_log.h"
 #include "emulator/apigateway/request_model.h"
 #include "emulator/capacity/api_metrics.h"
+#include "emulator/cloudwatch/seed_alarms.h"
+#include "emulator/cloudwatch/wire.h"
 #include "emulator/capacity/apigateway_throttle.h"
 #include "emulator/capacity/dynamodb_capacity.h"
 #include "emulator/dynamodb/model.h"
@@ -64,6 +66,8 @@ class Pipeline {
   StreamMapping& stream_mapping() { return *stream_mapping_; }
   sqs::SqsModel& sqs() { return *sqs_; }
   s3::S3Model& s3() { return *s3_; }
+  cloudwatch::MetricStore& metric_store() { return *metric_store_; }
+  cloudwatch::AlarmEngine& alarms() { return *alarms_; }
   FrontDoor& front_door() { return *front_door_; }
 
   // Routes one request at the current emulated time.
@@ -86,6 +90,8 @@ class Pipeline {
   void build_dead_letter_queue();
   void build_retry();
   void build_etl();
+  void build_cloudwatch();
+  nlohmann::json alarm_states() const;
   void add_control_endpoints();
   lambda::HandlerOutcome aggregate_batch(const std::vector<const dynamodb::StreamRecord*>& records,
                                          Micros now, bool redelivery);
@@ -96,7 +102,11 @@ class Pipeline {
   http::Router router_;
   ledger::Ledger ledger_;
 
+  std::unique_ptr<cloudwatch::MetricStore> metric_store_;
   std::unique_ptr<MetricTotals> metrics_;
+  std::unique_ptr<cloudwatch::Notifier> notifier_;
+  std::unique_ptr<cloudwatch::AlarmEngine> alarms_;
+  std::unique_ptr<cloudwatch::CloudWatchWire> cloudwatch_wire_;
   std::unique_ptr<faults::ConfigFaultInjector> faults_;
   std::unique_ptr<capacity::DynamoCapacityModel> dynamodb_capacity_;
   std::unique_ptr<dynamodb::Database> dynamodb_;

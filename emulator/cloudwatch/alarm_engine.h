@@ -1,0 +1,80 @@
+// Alarms on the Clock: every alarm (the seed's, from config, and those created through
+// PutMetricAlarm) is evaluated once a minute, at hh:mm:00, over windows of its period ending at
+// that minute. ASSUMPTION: windows roll with the evaluation minute (a 600 s alarm evaluated at
+// 00:03 looks at [23:53, 00:03)); AWS does not document the alignment of periods longer than the
+// evaluation interval.
+//
+// New alarms start INSUFFICIENT_DATA ("Unchecked: Initial alarm creation"); updating an alarm
+// keeps its state; SetAlarmState lasts until the next evaluation. State changes are recorded
+// in the alarm's history (at most 1,000 entries, 14 days) and published to the alarm's SNS
+// topics through the Notifier.
+//
+// Thread rules: simulation thread only.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulator/cloudwatch/alarm.h"
+#include "emulator/cloudwatch/metric_math.h"
+#include "emulator/cloudwatch/metric_store.h"
+#include "emulator/cloudwatch/notifier.h"
+#include "emulator/core/scheduler.h"
+
+namespace emu::cloudwatch {
+
+struct HistoryItem {
+  Micros timestamp;
+  std::string type;     // "StateUpdate" | "ConfigurationUpdate"
+  std::string summary;  // "Alarm updated from OK to ALARM"
+  nlohmann::json data;
+};
+
+struct AlarmRecord {
+  AlarmDefinition definition;
+  AlarmState state = AlarmState::kInsufficientData;
+  std::string reason = "Unchecked: Initial alarm creation";
+  nlohmann::json reason_data = nlohmann::json::object();
+  Micros state_updated = 0;
+  Micros configuration_updated = 0;
+  std::deque<HistoryItem> history;  // newest last
+};
+
+class AlarmEngine {
+ public:
+  AlarmEngine(MetricStore& store, Scheduler& scheduler, Notifier* notifier, std::string region,
+              std::string account_id);
+
+  // Creates or replaces (keeping the state) an alarm.
+  void put(AlarmDefinition definition, Micros now);
+  bool remove(const std::string& name);
+  AlarmRecord* find(const std::string& name);
+  const std::map<std::string, AlarmRecord>& alarms() const { return alarms_; }
+  // SetAlarmState: until the next evaluation.
+  void set_state(AlarmRecord& alarm, AlarmState state, const std::string& reason, Micros now);
+
+  // Evaluates every alarm now (the scheduler calls it each minute).
+  void evaluate_all(Micros now);
+  std::string arn_of(const std::string& name) const;
+  // The datapoints an alarm's evaluation sees at `now`: one per window of its range, oldest
+  // first (nullopt = missing).
+  std::vector<std::pair<Micros, std::optional<double>>> datapoints(const AlarmDefinition& a,
+                                                                    Micros now) const;
+
+ private:
+  void schedule(Micros at);
+  void evaluate(AlarmRecord& alarm, Micros now);
+  void change_state(AlarmRecord& alarm, AlarmState state, const std::string& reason, Micros now);
+  std::optional<Series> series_for(const MetricDataQuery& q, Micros start, Micros end) const;
+
+  MetricStore& store_;
+  Scheduler& scheduler_;
+  Notifier* notifier_;
+  std::string region_, account_id_;
+  std::map<std::string, AlarmRecord> alarms_;
+};
+
+}  // namespace emu::cloudwatch

@@ -1,0 +1,53 @@
+// CloudWatch on the wire: the JSON protocol (X-Amz-Target GraniteServiceVersion20100801.<Op>,
+// with the x-amzn-query-error header) and the query protocol (Action=<Op>, XML answers) that
+// older SDKs, including Debian's boto3 1.26 and awscli 1.x, use. Bodies may be gzip-compressed
+// (botocore compresses PutMetricData). Query parameters are converted to the JSON request
+// shape so every operation is written once.
+//
+// Operations: PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics, PutMetricAlarm,
+// DescribeAlarms, DescribeAlarmHistory, SetAlarmState, DeleteAlarms.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/cloudwatch/alarm_engine.h"
+#include "emulator/core/random.h"
+#include "emulator/http/aws_wire.h"
+#include "emulator/http/router.h"
+
+namespace emu::cloudwatch {
+
+class CloudWatchWire final : public http::Service {
+ public:
+  CloudWatchWire(MetricStore& store, AlarmEngine& alarms, Random random)
+      : store_(store), alarms_(alarms), random_(std::move(random)) {}
+  std::string_view name() const override { return "cloudwatch"; }
+  bool accepts(const http::HttpRequest& request) const override;
+  http::HttpResponse handle(const http::HttpRequest& request, Micros now) override;
+
+  Result<nlohmann::json> dispatch(const std::string& op, const nlohmann::json& in, Micros now);
+
+ private:
+  Result<nlohmann::json> put_metric_data(const nlohmann::json& in, Micros now);
+  Result<nlohmann::json> get_metric_statistics(const nlohmann::json& in);
+  Result<nlohmann::json> get_metric_data(const nlohmann::json& in);
+  Result<nlohmann::json> list_metrics(const nlohmann::json& in);
+  Result<nlohmann::json> describe_alarms(const nlohmann::json& in);
+  Result<nlohmann::json> describe_alarm_history(const nlohmann::json& in);
+  Result<nlohmann::json> set_alarm_state(const nlohmann::json& in, Micros now);
+  nlohmann::json render_alarm(const AlarmRecord& alarm) const;
+
+  MetricStore& store_;
+  AlarmEngine& alarms_;
+  Random random_;
+};
+
+// Query form -> JSON request: "A.member.N.B" -> {"A": [.., {"B": ..}]}, values stay strings.
+nlohmann::json query_params_to_json(const http::QueryParams& params);
+// JSON result -> the query protocol's XML document for `operation`.
+std::string result_to_xml(const std::string& operation, const nlohmann::json& result,
+                          const std::string& request_id);
+// Timestamps in requests: epoch seconds (JSON) or ISO-8601 (query). nullopt if neither.
+std::optional<Micros> timestamp_of(const nlohmann::json& value);
+
+}  // namespace emu::cloudwatch
