@@ -3,13 +3,13 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: ingest aggregation dynamodb etl
+#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
 shift || true
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation dynamodb etl)
+[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation capacity dynamodb etl)
 
 header() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
@@ -21,6 +21,9 @@ for name in "${WANT[@]}"; do
     aggregation)
       header "aggregation: entries/s through stream -> aggregate_metrics -> UpdateItem"
       "$BUILD_DIR/bench/aggregation/bench_aggregation" --requests 20000 ;;
+    capacity)
+      header "capacity model: ns per request of the throttle, Lambda and DynamoDB checks"
+      "$BUILD_DIR/bench/capacity/bench_capacity" --benchmark_min_time=0.5 ;;
     dynamodb)
       header "DynamoDB in process: PutItem / UpdateItem with persistence"
       "$BUILD_DIR/bench/dynamodb/bench_dynamodb_model" --ops 100000
@@ -37,6 +40,6 @@ for name in "${WANT[@]}"; do
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
-    *) echo "unknown benchmark: $name (ingest aggregation dynamodb etl)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl)" >&2; exit 2 ;;
   esac
 done
