@@ -21,7 +21,8 @@ AlarmEngine::AlarmEngine(MetricStore& store, Scheduler& scheduler, Notifier* not
 void AlarmEngine::schedule(Micros at) {
   scheduler_.at(at, [this, at] {
     evaluate_all(at);
-    store_.prune(at - 15 * kMicrosPerDay);
+    store_.flush();
+    if (at % kMicrosPerHour == 0) store_.prune(at - 15 * kMicrosPerDay);
     schedule(at + kMinute);
   });
 }

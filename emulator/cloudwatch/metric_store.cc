@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cmath>
 
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
 namespace emu::cloudwatch {
 
 namespace {
@@ -83,6 +86,69 @@ std::string canonical(const MetricKey& key, bool with_unit) {
   return out;
 }
 
+MetricStore::MetricStore(Storage* storage) : storage_(storage) {
+  if (storage_ == nullptr) return;
+  auto& db = storage_->db();
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS cw_metrics (id INTEGER PRIMARY KEY, key TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS cw_minutes (metric INTEGER NOT NULL, minute INTEGER NOT NULL,"
+      " stats TEXT NOT NULL, PRIMARY KEY (metric, minute));");
+  SQLite::Statement keys(db, "SELECT id, key FROM cw_metrics ORDER BY id");
+  while (keys.executeStep()) {
+    const auto j = nlohmann::json::parse(keys.getColumn(1).getString(), nullptr, false);
+    if (!j.is_object()) continue;
+    Dimensions dims;
+    for (const auto& d : j.value("dimensions", nlohmann::json::array())) dims.emplace_back(d[0], d[1]);
+    const MetricId id = metric({j.value("namespace", ""), j.value("name", ""), dims, j.value("unit", "")});
+    if (id != static_cast<MetricId>(keys.getColumn(0).getInt64())) break;  // ids are dense
+  }
+  saved_keys_ = keys_.size();
+  SQLite::Statement rows(db, "SELECT metric, minute, stats FROM cw_minutes");
+  while (rows.executeStep()) {
+    const auto id = static_cast<MetricId>(rows.getColumn(0).getInt64());
+    if (id >= minutes_.size()) continue;
+    const auto j = nlohmann::json::parse(rows.getColumn(2).getString(), nullptr, false);
+    if (!j.is_array() || j.size() != 5) continue;
+    Stats s;
+    s.sample_count = j[0];
+    s.sum = j[1];
+    s.minimum = j[2];
+    s.maximum = j[3];
+    for (const auto& b : j[4]) s.histogram[b[0].get<int>()] = b[1].get<double>();
+    minutes_[id][rows.getColumn(1).getInt64()] = std::move(s);
+  }
+}
+
+void MetricStore::flush() {
+  if (storage_ == nullptr || (dirty_.empty() && saved_keys_ == keys_.size())) return;
+  storage_->ensure_transaction();
+  auto& db = storage_->db();
+  for (; saved_keys_ < keys_.size(); ++saved_keys_) {
+    const MetricKey& k = keys_[saved_keys_];
+    nlohmann::json dims = nlohmann::json::array();
+    for (const auto& [n, v] : k.dimensions) dims.push_back({n, v});
+    SQLite::Statement st(db, "INSERT OR REPLACE INTO cw_metrics VALUES (?, ?)");
+    st.bind(1, static_cast<std::int64_t>(saved_keys_));
+    st.bind(2, nlohmann::json{{"namespace", k.name_space}, {"name", k.name},
+                              {"dimensions", dims}, {"unit", k.unit}}.dump());
+    st.exec();
+  }
+  SQLite::Statement put(db, "INSERT OR REPLACE INTO cw_minutes VALUES (?, ?, ?)");
+  for (const auto& [id, minute] : dirty_) {
+    const auto it = minutes_[id].find(minute);
+    if (it == minutes_[id].end()) continue;
+    const Stats& s = it->second;
+    nlohmann::json histogram = nlohmann::json::array();
+    for (const auto& [b, n] : s.histogram) histogram.push_back({b, n});
+    put.reset();
+    put.bind(1, static_cast<std::int64_t>(id));
+    put.bind(2, static_cast<std::int64_t>(minute));
+    put.bind(3, nlohmann::json::array({s.sample_count, s.sum, s.minimum, s.maximum, histogram}).dump());
+    put.exec();
+  }
+  dirty_.clear();
+}
+
 MetricId MetricStore::metric(const MetricKey& key) {
   const std::string text = canonical(key);
   const auto it = index_.find(text);
@@ -95,11 +161,15 @@ MetricId MetricStore::metric(const MetricKey& key) {
 }
 
 void MetricStore::put(MetricId id, double value, Micros timestamp) {
-  minutes_[id][floor_to(timestamp, 60 * kMicrosPerSecond)].add(value);
+  const Micros minute = floor_to(timestamp, 60 * kMicrosPerSecond);
+  minutes_[id][minute].add(value);
+  if (storage_ != nullptr) dirty_.emplace(id, minute);
 }
 
 void MetricStore::put_statistics(MetricId id, const Stats& stats, Micros timestamp) {
-  minutes_[id][floor_to(timestamp, 60 * kMicrosPerSecond)].merge(stats);
+  const Micros minute = floor_to(timestamp, 60 * kMicrosPerSecond);
+  minutes_[id][minute].merge(stats);
+  if (storage_ != nullptr) dirty_.emplace(id, minute);
 }
 
 std::optional<MetricId> MetricStore::find(const std::string& name_space, const std::string& name,
@@ -140,6 +210,12 @@ std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
 
 void MetricStore::prune(Micros before) {
   for (auto& minutes : minutes_) minutes.erase(minutes.begin(), minutes.lower_bound(before));
+  if (storage_ != nullptr) {
+    storage_->ensure_transaction();
+    SQLite::Statement st(storage_->db(), "DELETE FROM cw_minutes WHERE minute < ?");
+    st.bind(1, static_cast<std::int64_t>(before));
+    st.exec();
+  }
 }
 
 }  // namespace emu::cloudwatch

@@ -3,21 +3,26 @@
 // log-bucketed histogram for percentiles), queried by period for GetMetricStatistics,
 // GetMetricData and the alarm engine.
 //
+// Minutes are written to SQLite (cw_metrics, cw_minutes) when the alarm engine's minute tick
+// calls flush(), so metrics survive a restart on the same data dir.
+//
 // DEVIATION: one-minute resolution only (high-resolution 1 s data is folded into its minute);
 // percentiles come from histogram buckets 1% wide, so p95/p99 are within ~1% of the exact value
 // (CloudWatch's own percentiles are approximations too). Data older than 15 days is dropped
-// (CloudWatch keeps 1-minute data 15 days) and nothing is persisted across restarts.
+// (CloudWatch keeps 1-minute data 15 days).
 //
 // Thread rules: simulation thread only.
 #pragma once
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "emulator/core/metrics.h"
+#include "emulator/core/storage.h"
 
 namespace emu::cloudwatch {
 
@@ -40,6 +45,8 @@ struct Datapoint {
 
 class MetricStore final : public MetricSink {
  public:
+  // `storage` may be null (nothing persisted); otherwise earlier minutes are loaded from it.
+  explicit MetricStore(Storage* storage = nullptr);
   MetricId metric(const MetricKey& key) override;
   void put(MetricId id, double value, Micros timestamp) override;
   using MetricSink::put;
@@ -58,11 +65,16 @@ class MetricStore final : public MetricSink {
   std::vector<Datapoint> query(MetricId id, Micros start, Micros end, Micros period) const;
   // Drops minutes older than `before`.
   void prune(Micros before);
+  // Writes every minute changed since the last flush.
+  void flush();
 
  private:
   std::vector<MetricKey> keys_;
   std::unordered_map<std::string, MetricId> index_;
   std::vector<std::map<Micros, Stats>> minutes_;  // per metric: minute start -> stats
+  Storage* storage_ = nullptr;
+  std::set<std::pair<MetricId, Micros>> dirty_;
+  std::size_t saved_keys_ = 0;
 };
 
 // Canonical text of a key (namespace, name, sorted dimensions, unit) for lookups.

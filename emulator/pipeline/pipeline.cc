@@ -8,7 +8,7 @@ namespace emu {
 
 
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
-  metric_store_ = std::make_unique<cloudwatch::MetricStore>();
+  metric_store_ = std::make_unique<cloudwatch::MetricStore>(&env_.storage);
   metrics_ = std::make_unique<MetricTotals>(metric_store_.get());
   faults_ = std::make_unique<faults::ConfigFaultInjector>(
       env_.config.at("/faults"), env_.clock.now(), env_.random.derive("faults"));

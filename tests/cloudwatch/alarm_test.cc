@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <filesystem>
+
 #include "emulator/cloudwatch/alarm.h"
 #include "emulator/cloudwatch/metric_math.h"
 #include "emulator/cloudwatch/metric_store.h"
@@ -145,4 +147,27 @@ TEST_CASE("the seed's traffic-change math reports a 20% drop as 20") {
   CHECK(pct->points.at(86400 * kMicrosPerSecond) == doctest::Approx(20));
   CHECK(evaluate_expression("FOO(current)", lookup).error().code == "ValidationError");
   CHECK_FALSE(evaluate_expression("nope + 1", lookup).ok());
+}
+
+TEST_CASE("metric minutes survive a restart on the same database") {
+  const auto path = std::filesystem::temp_directory_path() / "emu-cw-persist.db";
+  std::filesystem::remove(path);
+  const MetricKey key{"AWS/Lambda", "Duration", {{"FunctionName", "create_metrics"}}, "Milliseconds"};
+  {
+    Storage storage(path.string(), "NORMAL");
+    MetricStore store(&storage);
+    const MetricId id = store.metric(key);
+    for (int i = 1; i <= 100; ++i) store.put(id, i, 30 * kMicrosPerSecond);
+    store.flush();
+    storage.commit();
+  }
+  Storage storage(path.string(), "NORMAL");
+  MetricStore store(&storage);
+  const auto id = store.find(key.name_space, key.name, key.dimensions);
+  REQUIRE(id.has_value());
+  const auto d = store.query(*id, 0, 60 * kMicrosPerSecond, 60 * kMicrosPerSecond);
+  REQUIRE(d.size() == 1);
+  CHECK(*d[0].stats.statistic("Sum") == 5050);
+  CHECK(*d[0].stats.statistic("p99") == doctest::Approx(99).epsilon(0.01));
+  std::filesystem::remove(path);
 }
