@@ -2,6 +2,7 @@
 //   emulator serve [--port 4566] [--host 127.0.0.1] [--data-dir DIR] [--config FILE]
 //                  [--clock real|virtual] [--start ISO-8601]
 //   emulator config --print-defaults [--config FILE]
+//   emulator etl --data-dir DIR [--task masked_inapp_metrics] [--date YYYY-MM-DD] [--config FILE]
 // Exit codes: 0 success, 2 bad usage or configuration (with a message naming what is wrong).
 #include <cstdio>
 #include <iostream>
@@ -9,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "emulator/core/config.h"
+#include "emulator/server/etl_command.h"
 #include "emulator/server/serve.h"
 
 namespace {
@@ -58,6 +60,19 @@ int main(int argc, char** argv) {
   config->add_option("--config", print_config_file, "Merge this file over the defaults first")
       ->check(CLI::ExistingFile);
 
+  emu::server::EtlCommandOptions etl_options;
+  std::string etl_config;
+  CLI::App* etl = app.add_subcommand(
+      "etl", "Run one ETL task now over a data dir (offline) and print its report");
+  etl->add_option("--data-dir", etl_options.data_dir, "The data dir of an emulator run")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  etl->add_option("--task", etl_options.task, "masked_inapp_metrics or unmasked_inapp_metrics")
+      ->default_val("masked_inapp_metrics");
+  etl->add_option("--date", etl_options.date, "Last day to publish, YYYY-MM-DD (default: yesterday)");
+  etl->add_option("--config", etl_config, "JSON file overriding any default setting")
+      ->check(CLI::ExistingFile);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -71,6 +86,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     return print_config(print_config_file);
+  }
+  if (etl->parsed()) {
+    if (!etl_config.empty()) etl_options.config_file = etl_config;
+    return emu::server::run_etl_command(etl_options);
   }
   if (!data_dir.empty()) serve_options.data_dir = data_dir;
   if (!config_file.empty()) serve_options.config_file = config_file;
