@@ -1,23 +1,164 @@
-// `loadgen`: drives a scenario against the emulator (virtual time, in process) or any URL.
-// The scenario runner is being built (issues 8 and 9); this entry point documents the contract.
+// `loadgen`: drives a scenario against the emulator in process (virtual time) or any URL, then
+// writes summary.json and report.html and checks the scenario's expectations.
+//   loadgen run SCENARIO [--target URL] [--out DIR] [--seed N] [--speed X] [--shard i/n]
+//   loadgen merge DIR... --out DIR
+// Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad usage, bad scenario file
+// or unreachable target (with a message naming the file, the field and what was expected).
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "emulator/core/config.h"
+#include "loadgen/outcome.h"
+#include "loadgen/run_http.h"
+#include "loadgen/run_virtual.h"
+
+namespace {
+
+using namespace loadgen;
+
+int finish(const Scenario& s, const Recorder& r, Outcome& o, const std::string& out_dir) {
+  const bool passed = o.check(s);
+  std::filesystem::create_directories(out_dir);
+  std::ofstream(out_dir + "/summary.json") << o.summary(s, r).dump(2) << "\n";
+  write_report_html(out_dir + "/report.html", s, r, o);
+  std::cout << text_summary(s, r, o) << "  summary: " << out_dir << "/summary.json\n  report:  "
+            << out_dir << "/report.html\n";
+  return passed ? 0 : 1;
+}
+
+bool parse_shard(const std::string& text, int& shard, int& shards) {
+  if (text.empty()) return true;
+  const auto slash = text.find('/');
+  if (slash == std::string::npos) return false;
+  try {
+    shard = std::stoi(text.substr(0, slash));
+    shards = std::stoi(text.substr(slash + 1));
+  } catch (...) {
+    return false;
+  }
+  return shards >= 1 && shard >= 0 && shard < shards;
+}
+
+int run(const std::string& file, const std::string& target, const std::string& out_dir,
+        std::optional<std::uint64_t> seed, double speed, const std::string& shard_text,
+        int connections) {
+  Scenario s;
+  try {
+    s = Scenario::from_file(file);
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+    return 2;
+  }
+  if (seed) s.seed = *seed;
+  int shard = 0, shards = 1;
+  if (!parse_shard(shard_text, shard, shards)) {
+    std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n", shard_text.c_str());
+    return 2;
+  }
+  Recorder recorder(s.start);
+  Outcome outcome;
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  try {
+    if (target.empty()) {
+      if (shards != 1) {
+        std::fprintf(stderr, "loadgen: --shard applies to HTTP runs (--target)\n");
+        return 2;
+      }
+      outcome = run_virtual(s, recorder, {out_dir, tty});
+    } else {
+      HttpRunOptions options;
+      options.target = target;
+      options.speed = speed;
+      options.shard = shard;
+      options.shards = shards;
+      options.progress = tty;
+      options.max_connections = connections;
+      outcome = run_http(s, recorder, options);
+    }
+  } catch (const emu::ConfigError& e) {
+    std::fprintf(stderr, "loadgen: %s: emulator: %s\n", file.c_str(), e.what());
+    return 2;
+  } catch (const TargetError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+    return 2;
+  }
+  outcome.settings["seed"] = s.seed;
+  outcome.settings["shard"] = shard_text.empty() ? "0/1" : shard_text;
+  return finish(s, recorder, outcome, out_dir);
+}
+
+int merge(const std::vector<std::string>& dirs, const std::string& out_dir) {
+  std::optional<Recorder> merged;
+  nlohmann::json first;
+  for (const auto& dir : dirs) {
+    std::ifstream in(dir + "/summary.json");
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("recorder")) {
+      std::fprintf(stderr, "loadgen merge: %s/summary.json: expected a loadgen summary\n", dir.c_str());
+      return 2;
+    }
+    Recorder r = Recorder::from_json(j["recorder"]);
+    if (!merged) {
+      merged = std::move(r);
+      first = j;
+    } else {
+      merged->merge(r);
+    }
+  }
+  if (!merged) return 2;
+  Scenario s;
+  try {
+    s = Scenario::from_json(first["settings"]["scenario"], dirs.front() + "/summary.json (settings.scenario)");
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "loadgen merge: %s\n", e.what());
+    return 2;
+  }
+  Outcome o;
+  o.mode = first.value("mode", "http");
+  o.settings = first["settings"];
+  o.settings["merged_from"] = dirs;
+  o.add_recorder_figures(*merged);
+  return finish(s, *merged, o, out_dir);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  CLI::App app{"Load generator for the COVID Alert metrics pipeline"};
+  CLI::App app{"Load generator for the COVID Alert metrics pipeline: runs a scenario in process "
+               "on the virtual clock, or over HTTP against any URL, and checks its expectations."};
   app.require_subcommand(1);
-  std::string scenario, target, out = "out";
-  CLI::App* run = app.add_subcommand("run", "Run a scenario file");
-  run->add_option("scenario", scenario, "Scenario file (JSON)")->required();
-  run->add_option("--target", target, "Base URL; without it the pipeline runs in process");
-  run->add_option("--out", out, "Output directory for summary.json and report.html");
+  std::string scenario, target, out = "loadgen-out", shard;
+  std::optional<std::uint64_t> seed;
+  double speed = 1.0;
+  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario file");
+  run_cmd->add_option("scenario", scenario, "Scenario file (JSON, see scenarios/README.md)")->required();
+  run_cmd->add_option("--target", target, "Base URL (http://host:port); without it the pipeline runs in process");
+  run_cmd->add_option("--out", out, "Output directory for summary.json and report.html")->default_val("loadgen-out");
+  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
+  run_cmd->add_option("--speed", speed, "HTTP runs: time scale (2 = twice as fast as the schedule)")
+      ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--shard", shard, "HTTP runs: send the i-th of n disjoint slices (i/n)");
+  int connections = 100;
+  run_cmd->add_option("--connections", connections, "HTTP runs: most keep-alive connections open at once")
+      ->default_val(100)
+      ->check(CLI::Range(1, 100000));
+  std::vector<std::string> dirs;
+  std::string merge_out = "loadgen-merged";
+  CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the summaries of sharded runs into one report");
+  merge_cmd->add_option("dirs", dirs, "Output directories of the shards")->required();
+  merge_cmd->add_option("--out", merge_out, "Output directory")->default_val("loadgen-merged");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  std::fprintf(stderr, "loadgen: scenario runner not built yet\n");
-  return 2;
+  if (merge_cmd->parsed()) return merge(dirs, merge_out);
+  return run(scenario, target, out, seed, speed, shard, connections);
 }

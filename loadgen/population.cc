@@ -1,0 +1,84 @@
+#include "loadgen/population.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace loadgen {
+
+namespace {
+
+template <class W>
+void build(W& w, const std::map<std::string, double>& shares) {
+  double total = 0;
+  for (const auto& [name, share] : shares) total += share;
+  double acc = 0;
+  for (const auto& [name, share] : shares) {
+    acc += total > 0 ? share / total : 1.0 / static_cast<double>(shares.size());
+    w.values.push_back(name);
+    w.cumulative.push_back(acc);
+  }
+}
+
+const char* const kAndroidMakers[] = {"samsung", "Google", "motorola", "OnePlus", "LGE", "HUAWEI"};
+const char* const kAndroidModels[] = {"SM-G973W", "Pixel 4a", "moto g(7)", "ONEPLUS A6013",
+                                      "LM-Q710", "SM-A520W", "Pixel 3"};
+const char* const kIphones[] = {"iPhone12,1", "iPhone11,8", "iPhone10,4", "iPhone13,2"};
+
+}  // namespace
+
+template <class T>
+const T& PopulationModel::Weighted<T>::pick(double u) const {
+  const auto it = std::lower_bound(cumulative.begin(), cumulative.end(), u);
+  return values[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), values.size() - 1)];
+}
+
+PopulationModel::PopulationModel(const Population& population, std::uint64_t seed)
+    : population_(population), seed_(seed) {
+  build(provinces_, population_.provinces);
+  build(versions_, population_.app_versions);
+  build(identifiers_, population_.identifiers);
+}
+
+Device PopulationModel::device(std::int64_t index) const {
+  emu::Random r(seed_ ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(index + 1)));
+  Device d;
+  d.index = index;
+  d.province = &provinces_.pick(r.uniform01());
+  d.utc_offset_hours = population_.utc_offset_hours.at(*d.province);
+  d.ios = r.bernoulli(population_.ios_share);
+  d.app_version = &versions_.pick(r.uniform01());
+  d.queue = population_.queue_min +
+            static_cast<int>(r.below(static_cast<std::uint64_t>(population_.queue_max - population_.queue_min + 1)));
+  return d;
+}
+
+std::string PopulationModel::body(const Device& d, ClientKind kind, int entries, Micros now,
+                                  std::uint64_t salt) const {
+  emu::Random r(seed_ ^ (salt * 0xD1B54A32D192ED03ULL) ^ static_cast<std::uint64_t>(d.index));
+  const std::int64_t now_ms = now / 1000;
+  nlohmann::json payload = nlohmann::json::array();
+  if (kind == ClientKind::kJsBatch) {
+    for (int i = 0; i < entries; ++i) {
+      nlohmann::json e = {{"identifier", identifiers_.pick(r.uniform01())},
+                          {"region", *d.province},
+                          {"timestamp", now_ms - static_cast<std::int64_t>(r.below(86400000))}};
+      if (e["identifier"] == "background-check") e["count"] = std::to_string(1 + r.below(12));
+      payload.push_back(std::move(e));
+    }
+  } else {
+    payload.push_back({{"identifier", "active-user"}, {"region", *d.province}, {"timestamp", now_ms}});
+  }
+  const std::uint64_t maker = r.below(6), model = r.below(7), phone = r.below(4);
+  nlohmann::json body = {{"metricstimestamp", now_ms},
+                         {"appversion", *d.app_version},
+                         {"appos", d.ios ? "ios" : "android"},
+                         {"osversion", d.ios ? "14.6" : std::to_string(9 + r.below(3))},
+                         {"manufacturer", d.ios ? "Apple" : kAndroidMakers[maker]},
+                         {"model", d.ios ? kIphones[phone] : kAndroidModels[model]},
+                         {"androidreleaseversion", d.ios ? "unavailable" : "11"},
+                         {"payload", payload}};
+  return body.dump();
+}
+
+}  // namespace loadgen

@@ -1,0 +1,45 @@
+// The devices of a scenario's population, derived on demand from (seed, device index), so a
+// population of millions costs no memory; and the request bodies they send, shaped like the
+// app's (../shared/reference/payloads/).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "emulator/core/random.h"
+#include "loadgen/scenario.h"
+
+namespace loadgen {
+
+struct Device {
+  std::int64_t index = 0;
+  const std::string* province = nullptr;
+  double utc_offset_hours = 0;
+  bool ios = false;
+  const std::string* app_version = nullptr;
+  int queue = 1;  // metrics a JS batch carries
+};
+
+class PopulationModel {
+ public:
+  PopulationModel(const Population& population, std::uint64_t seed);
+  Device device(std::int64_t index) const;
+  std::int64_t size() const { return population_.devices; }
+  const Population& settings() const { return population_; }
+  // The JSON body of one POST: `entries` metrics for a JS batch, one for native sends.
+  std::string body(const Device& d, ClientKind kind, int entries, Micros now,
+                   std::uint64_t salt) const;
+
+ private:
+  template <class T>
+  struct Weighted {
+    std::vector<T> values;
+    std::vector<double> cumulative;
+    const T& pick(double u) const;
+  };
+  Population population_;
+  std::uint64_t seed_;
+  Weighted<std::string> provinces_, versions_, identifiers_;
+};
+
+}  // namespace loadgen

@@ -1,0 +1,260 @@
+#include "loadgen/run_http.h"
+
+#include <cstdio>
+#include <deque>
+#include <memory>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+#include "emulator/core/clock.h"
+#include "loadgen/planner.h"
+#include "loadgen/run_virtual.h"
+
+namespace loadgen {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+struct Target {
+  std::string host, port, base;
+};
+
+Target parse_target(const std::string& url) {
+  if (url.rfind("http://", 0) != 0) {
+    throw TargetError("--target: expected http://host:port[/path], got \"" + url + "\" (https is not supported)");
+  }
+  std::string rest = url.substr(7);
+  Target t;
+  const auto slash = rest.find('/');
+  t.base = slash == std::string::npos ? "" : rest.substr(slash);
+  if (!t.base.empty() && t.base.back() == '/') t.base.pop_back();
+  rest = rest.substr(0, slash);
+  const auto colon = rest.rfind(':');
+  t.host = colon == std::string::npos ? rest : rest.substr(0, colon);
+  t.port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
+  if (t.host.empty()) throw TargetError("--target: no host in \"" + url + "\"");
+  return t;
+}
+
+struct Job {
+  Send send;
+  Micros planned_real;  // monotonic µs
+  std::string body;
+  std::string ip;
+  bool ios = false;
+};
+
+class Driver {
+ public:
+  Driver(const Scenario& s, Recorder& recorder, const HttpRunOptions& o, const Target& target,
+         tcp::resolver::results_type endpoints)
+      : s_(s), recorder_(recorder), options_(o), target_(target), endpoints_(std::move(endpoints)),
+        population_(s.population, s.seed), planner_(s, population_, o.shard, o.shards), timer_(io_) {}
+
+  void run() {
+    origin_ = emu::wall::monotonic_now();
+    next_ = planner_.next();
+    arm();
+    io_.run();
+    recorder_.finish();
+  }
+  std::uint64_t connections_opened() const { return opened_; }
+  std::uint64_t max_waiting() const { return max_waiting_; }
+
+ private:
+  struct Conn {
+    explicit Conn(asio::io_context& io) : socket(io) {}
+    tcp::socket socket;
+    beast::flat_buffer buffer;
+    bhttp::request<bhttp::string_body> req;
+    bhttp::response<bhttp::string_body> res;
+    bool open = false;
+  };
+
+  Micros real_time_of(Micros planned) const {
+    return origin_ + static_cast<Micros>(static_cast<double>(planned - s_.start) / options_.speed);
+  }
+
+  void arm() {
+    if (!next_) return;
+    const Micros at = real_time_of(next_->at);
+    timer_.expires_at(asio::steady_timer::time_point(std::chrono::microseconds(at)));
+    timer_.async_wait([this](const beast::error_code& ec) {
+      if (!ec) on_timer();
+    });
+  }
+
+  void on_timer() {
+    const Micros now = emu::wall::monotonic_now();
+    while (next_ && real_time_of(next_->at) <= now) {
+      start(*next_);
+      next_ = planner_.next();
+    }
+    progress(now);
+    arm();
+  }
+
+  void start(const Send& send) {
+    const Device d = population_.device(send.device);
+    Job job{send, real_time_of(send.at),
+            population_.body(d, send.kind, send.entries, send.at, send.id + static_cast<std::uint64_t>(send.attempt)),
+            fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios};
+    recorder_.planned(send.at);
+    Conn* conn = nullptr;
+    if (!idle_.empty()) {
+      conn = idle_.back();
+      idle_.pop_back();
+    } else if (static_cast<int>(conns_.size()) < options_.max_connections) {
+      conns_.push_back(std::make_unique<Conn>(io_));
+      conn = conns_.back().get();
+    }
+    if (conn == nullptr) {
+      waiting_.push_back(std::move(job));
+      max_waiting_ = std::max<std::uint64_t>(max_waiting_, waiting_.size());
+      return;
+    }
+    send_on(conn, std::move(job));
+  }
+
+  void send_on(Conn* c, Job job) {
+    ++in_flight_;
+    send_shared(c, std::make_shared<Job>(std::move(job)), true);
+  }
+
+  // `may_retry`: a kept-alive connection the server has closed meanwhile fails at once; the
+  // request then goes once more on a fresh connection (as HTTP clients do).
+  void send_shared(Conn* c, std::shared_ptr<Job> shared, bool may_retry) {
+    c->req = {};
+    c->req.method(bhttp::verb::post);
+    c->req.target(target_.base + "/save-metrics");
+    c->req.version(11);
+    c->req.set(bhttp::field::host, target_.host + ":" + target_.port);
+    c->req.set(bhttp::field::content_type, "application/json");
+    c->req.set("x-api-key", options_.api_key);
+    c->req.set(bhttp::field::user_agent, shared->ios ? "CovidShield/1.4.4 CFNetwork" : "okhttp/4.9.0");
+    c->req.set("X-Forwarded-For", shared->ip);
+    c->req.body() = shared->body;
+    c->req.prepare_payload();
+    if (c->open) return write(c, shared, emu::wall::monotonic_now(), may_retry);
+    asio::async_connect(c->socket, endpoints_, [this, c, shared](const beast::error_code& ec, const tcp::endpoint&) {
+      const Micros sent_at = emu::wall::monotonic_now();
+      if (ec) return done(c, shared, 0, sent_at);
+      c->open = true;
+      ++opened_;
+      beast::error_code ignored;
+      c->socket.set_option(tcp::no_delay(true), ignored);
+      write(c, shared, sent_at, false);
+    });
+  }
+
+  void write(Conn* c, std::shared_ptr<Job> job, Micros sent_at, bool may_retry) {
+    bhttp::async_write(c->socket, c->req, [this, c, job, sent_at, may_retry](const beast::error_code& ec, std::size_t) {
+      if (ec) return failed(c, job, sent_at, may_retry);
+      c->res = {};
+      bhttp::async_read(c->socket, c->buffer, c->res, [this, c, job, sent_at, may_retry](const beast::error_code& ec2, std::size_t) {
+        if (ec2) return failed(c, job, sent_at, may_retry);
+        done(c, job, static_cast<int>(c->res.result_int()), sent_at);
+      });
+    });
+  }
+
+  void failed(Conn* c, const std::shared_ptr<Job>& job, Micros sent_at, bool may_retry) {
+    beast::error_code ignored;
+    c->socket.close(ignored);
+    c->open = false;
+    c->buffer.clear();
+    if (may_retry) return send_shared(c, job, false);
+    done(c, job, 0, sent_at);
+  }
+
+  void done(Conn* c, const std::shared_ptr<Job>& job, int status, Micros sent_at) {
+    --in_flight_;
+    const Micros now = emu::wall::monotonic_now();
+    const bool late = sent_at - job->planned_real > kMicrosLate;
+    recorder_.answered(job->send.at, status, now - job->planned_real, now - sent_at, late);
+    if (!client_accepts(job->send.kind, status)) planner_.resend(job->send);
+    if (status != 0 && c->res.need_eof()) {
+      beast::error_code ignored;
+      c->socket.close(ignored);
+      c->open = false;
+      c->buffer.clear();
+    }
+    if (!waiting_.empty()) {
+      Job next = std::move(waiting_.front());
+      waiting_.pop_front();
+      send_on(c, std::move(next));
+    } else {
+      idle_.push_back(c);
+    }
+    // A resend may now be due before the timer's target.
+    if (!next_) {
+      next_ = planner_.next();
+      if (next_) arm();
+    }
+    if (!next_ && in_flight_ == 0 && waiting_.empty()) timer_.cancel();
+  }
+
+  void progress(Micros now) {
+    if (!options_.progress || now - last_progress_ < 500 * emu::kMicrosPerMilli) return;
+    last_progress_ = now;
+    recorder_.close_seconds(s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed) - emu::kMicrosPerSecond);
+    std::fprintf(stderr, "\r  %.0f s  sent %llu  in flight %llu  waiting %zu  connections %zu   ",
+                 emu::to_seconds(now - origin_), static_cast<unsigned long long>(recorder_.total_answered()),
+                 static_cast<unsigned long long>(in_flight_), waiting_.size(), conns_.size());
+  }
+
+  static constexpr Micros kMicrosLate = emu::kMicrosPerMilli;
+  const Scenario& s_;
+  Recorder& recorder_;
+  HttpRunOptions options_;
+  Target target_;
+  tcp::resolver::results_type endpoints_;
+  asio::io_context io_;
+  PopulationModel population_;
+  Planner planner_;
+  asio::steady_timer timer_;
+  std::optional<Send> next_;
+  std::vector<std::unique_ptr<Conn>> conns_;
+  std::vector<Conn*> idle_;
+  std::deque<Job> waiting_;
+  std::uint64_t in_flight_ = 0, opened_ = 0, max_waiting_ = 0;
+  Micros origin_ = 0, last_progress_ = 0;
+};
+
+}  // namespace
+
+Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& options) {
+  const Target target = parse_target(options.target);
+  asio::io_context probe_io;
+  tcp::resolver resolver(probe_io);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(target.host, target.port, ec);
+  if (ec) throw TargetError("--target " + options.target + ": cannot resolve: " + ec.message());
+  tcp::socket probe(probe_io);
+  asio::connect(probe, endpoints, ec);
+  if (ec) throw TargetError("--target " + options.target + ": unreachable: " + ec.message());
+  probe.close(ec);
+
+  const Micros wall_start = emu::wall::monotonic_now();
+  Driver driver(s, recorder, options, target, endpoints);
+  driver.run();
+  if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
+  Outcome o;
+  o.mode = "http";
+  o.add_recorder_figures(recorder);
+  o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
+  o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
+  o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
+  o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
+                {"speed", options.speed}, {"max_connections", options.max_connections}};
+  return o;
+}
+
+}  // namespace loadgen

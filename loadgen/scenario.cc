@@ -1,0 +1,257 @@
+#include "loadgen/scenario.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace loadgen {
+
+namespace {
+
+using nlohmann::json;
+
+// Reads fields of one JSON object, naming the path in every error; unknown keys are errors.
+class Reader {
+ public:
+  Reader(const json& j, std::string file, std::string path, std::set<std::string> known)
+      : j_(j), file_(std::move(file)), path_(std::move(path)), known_(std::move(known)) {
+    if (!j_.is_object()) fail("", "an object");
+    for (const auto& [k, v] : j_.items()) {
+      if (!known_.count(k)) fail(k, "one of the known keys (unknown key \"" + k + "\")");
+    }
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& expected) const {
+    throw ScenarioError(file_, path_ + (key.empty() ? "" : (path_.empty() ? "" : ".") + key),
+                        expected);
+  }
+  bool has(const std::string& k) const { return j_.contains(k); }
+  const json& raw(const std::string& k) const { return j_.at(k); }
+  std::string where(const std::string& k) const { return path_.empty() ? k : path_ + "." + k; }
+  const std::string& file() const { return file_; }
+
+  std::string string(const std::string& k, const std::string& fallback, bool required = false) const {
+    if (!has(k)) {
+      if (required) fail(k, "a string (required)");
+      return fallback;
+    }
+    if (!j_[k].is_string()) fail(k, "a string");
+    return j_[k].get<std::string>();
+  }
+  double number(const std::string& k, double fallback, double lo, double hi, bool required = false) const {
+    if (!has(k)) {
+      if (required) fail(k, "a number (required)");
+      return fallback;
+    }
+    if (!j_[k].is_number()) fail(k, "a number");
+    const double v = j_[k].get<double>();
+    if (v < lo || v > hi) fail(k, "a number between " + fmt(lo) + " and " + fmt(hi));
+    return v;
+  }
+  Micros time(const std::string& k, Micros start, bool required = false) const {
+    // An ISO-8601 time, or an offset in seconds from the scenario start.
+    if (!has(k)) {
+      if (required) fail(k, "a time (required)");
+      return start;
+    }
+    if (j_[k].is_number()) return start + emu::seconds(j_[k].get<double>());
+    if (j_[k].is_string()) {
+      if (const auto t = emu::parse_iso8601(j_[k].get<std::string>())) return *t;
+    }
+    fail(k, "an ISO-8601 UTC time or seconds after the start");
+  }
+  std::map<std::string, double> shares(const std::string& k) const {
+    std::map<std::string, double> out;
+    if (!has(k)) return out;
+    if (!j_[k].is_object() || j_[k].empty()) fail(k, "an object of name -> weight");
+    for (const auto& [name, w] : j_[k].items()) {
+      if (!w.is_number() || w.get<double>() < 0) fail(k + "." + name, "a weight >= 0");
+      out[name] = w.get<double>();
+    }
+    return out;
+  }
+
+ private:
+  static std::string fmt(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+  const json& j_;
+  std::string file_, path_;
+  std::set<std::string> known_;
+};
+
+Population read_population(const json& j, const std::string& file) {
+  Population p;
+  p.provinces = {{"ON", 0.387}, {"QC", 0.225}, {"BC", 0.135}, {"AB", 0.115}, {"MB", 0.036},
+                 {"SK", 0.030}, {"NS", 0.026}, {"NB", 0.021}, {"NL", 0.014}, {"PE", 0.004},
+                 {"YT", 0.001}, {"NT", 0.001}, {"NU", 0.001}};
+  // ASSUMPTION: summer (daylight) offsets, the season of the seed's incidents.
+  p.utc_offset_hours = {{"ON", -4}, {"QC", -4}, {"BC", -7}, {"AB", -6}, {"MB", -5}, {"SK", -6},
+                        {"NS", -3}, {"NB", -3}, {"NL", -2.5}, {"PE", -3}, {"YT", -7}, {"NT", -6},
+                        {"NU", -4}};
+  p.app_versions = {{"1.4.4", 0.6}, {"1.4.3", 0.25}, {"1.3.2", 0.15}};
+  p.identifiers = {{"active-user", 3}, {"background-check", 4}, {"scheduled-check-started-today", 2},
+                   {"scheduled-check-successful-today", 2}, {"exposed", 0.1}, {"installed", 0.05},
+                   {"onboarded", 0.05}, {"otk-entered-v2", 0.02}, {"qr-code-successfully-scanned", 0.05},
+                   {"error-400-keys-download", 0.2}};
+  if (j.is_null()) return p;
+  Reader r(j, file, "population",
+           {"devices", "provinces", "utc_offset_hours", "ios_share", "app_versions", "identifiers",
+            "queue_min", "queue_max", "resend_after_seconds", "max_resends", "growth_per_resend"});
+  p.devices = static_cast<std::int64_t>(r.number("devices", 10000, 1, 2e7));
+  if (r.has("provinces")) p.provinces = r.shares("provinces");
+  for (const auto& [k, v] : r.shares("utc_offset_hours")) p.utc_offset_hours[k] = v;
+  p.ios_share = r.number("ios_share", p.ios_share, 0, 1);
+  if (r.has("app_versions")) p.app_versions = r.shares("app_versions");
+  if (r.has("identifiers")) p.identifiers = r.shares("identifiers");
+  p.queue_min = static_cast<int>(r.number("queue_min", p.queue_min, 1, 5000));
+  p.queue_max = static_cast<int>(r.number("queue_max", p.queue_max, p.queue_min, 5000));
+  p.resend_after_seconds = static_cast<int>(r.number("resend_after_seconds", p.resend_after_seconds, 1, 86400));
+  p.max_resends = static_cast<int>(r.number("max_resends", p.max_resends, 0, 100));
+  p.growth_per_resend = static_cast<int>(r.number("growth_per_resend", p.growth_per_resend, 0, 1000));
+  for (const auto& [province, share] : p.provinces) {
+    if (!p.utc_offset_hours.count(province)) {
+      r.fail("utc_offset_hours." + province, "an offset for every province in provinces");
+    }
+  }
+  return p;
+}
+
+ClientKind kind_of(const Reader& r, const std::string& text) {
+  if (text == "js") return ClientKind::kJsBatch;
+  if (text == "ios_single") return ClientKind::kIosSingle;
+  if (text == "android_forced") return ClientKind::kAndroidForced;
+  r.fail("kind", "\"js\", \"ios_single\" or \"android_forced\"");
+}
+
+Phase read_phase(const json& j, const std::string& file, std::size_t index, Micros start) {
+  const std::string path = "schedule[" + std::to_string(index) + "]";
+  Reader r(j, file, path, {"type", "from", "duration", "rate", "to_rate", "midnight", "within",
+                           "share", "kind"});
+  Phase p;
+  const std::string type = r.string("type", "", true);
+  p.from = r.time("from", start) - start;
+  p.kind = kind_of(r, r.string("kind", "js"));
+  if (type == "constant" || type == "ramp") {
+    p.type = type == "constant" ? Phase::Type::kConstant : Phase::Type::kRamp;
+    p.duration = emu::seconds(r.number("duration", 0, 0.001, 30 * 86400.0, true));
+    p.rate = r.number("rate", 0, 0, 1e6, true);
+    p.to_rate = p.type == Phase::Type::kRamp ? r.number("to_rate", 0, 0, 1e6, true) : p.rate;
+  } else if (type == "midnight") {
+    p.type = Phase::Type::kMidnight;
+    const std::string which = r.string("midnight", "local");
+    if (which != "local" && which != "utc") r.fail("midnight", "\"local\" or \"utc\"");
+    p.local_midnight = which == "local";
+    p.within = emu::seconds(r.number("within", 600, 1, 86400));
+    p.share = r.number("share", 1.0, 0, 1);
+  } else {
+    r.fail("type", "\"constant\", \"ramp\" or \"midnight\"");
+  }
+  return p;
+}
+
+Expectation read_expectation(const json& j, const std::string& file, std::size_t index) {
+  const std::string path = "expectations[" + std::to_string(index) + "]";
+  Reader r(j, file, path, {"description", "figure", "alarm", "state", "between", "mode", "ledger",
+                           "min", "max", "equals"});
+  Expectation e;
+  e.description = r.string("description", "");
+  e.figure = r.string("figure", "");
+  e.alarm = r.string("alarm", "");
+  e.ledger = r.string("ledger", "");
+  const int kinds = !e.figure.empty() + !e.alarm.empty() + !e.ledger.empty();
+  if (kinds != 1) r.fail("", "exactly one of \"figure\", \"alarm\" or \"ledger\"");
+  if (r.has("min")) e.min = r.number("min", 0, -1e18, 1e18);
+  if (r.has("max")) e.max = r.number("max", 0, -1e18, 1e18);
+  if (r.has("equals")) {
+    if (!r.raw("equals").is_boolean()) r.fail("equals", "true or false");
+    e.equals = r.raw("equals").get<bool>();
+  }
+  if (!e.figure.empty() && !e.min && !e.max) r.fail("min", "\"min\" and/or \"max\" for a figure");
+  if (!e.ledger.empty()) {
+    if (e.ledger != "nothing_lost" && e.ledger != "invariant_holds") {
+      r.fail("ledger", "\"nothing_lost\" or \"invariant_holds\"");
+    }
+    if (!e.equals) e.equals = true;
+  }
+  if (!e.alarm.empty()) {
+    e.state = r.string("state", "ALARM");
+    if (e.state != "ALARM" && e.state != "OK" && e.state != "INSUFFICIENT_DATA") {
+      r.fail("state", "\"ALARM\", \"OK\" or \"INSUFFICIENT_DATA\"");
+    }
+    e.mode = r.string("mode", "at_some_point");
+    if (e.mode != "at_some_point" && e.mode != "throughout" && e.mode != "never") {
+      r.fail("mode", "\"at_some_point\", \"throughout\" or \"never\"");
+    }
+    if (r.has("between")) {
+      const auto& b = r.raw("between");
+      if (!b.is_array() || b.size() != 2 || !b[0].is_string() || !b[1].is_string()) {
+        r.fail("between", "[\"<ISO-8601 from>\", \"<ISO-8601 to>\"]");
+      }
+      e.between_from = emu::parse_iso8601(b[0].get<std::string>());
+      e.between_to = emu::parse_iso8601(b[1].get<std::string>());
+      if (!e.between_from || !e.between_to || *e.between_to < *e.between_from) {
+        r.fail("between", "two ISO-8601 UTC times, the first not after the second");
+      }
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
+const char* kind_name(ClientKind k) {
+  switch (k) {
+    case ClientKind::kJsBatch: return "js";
+    case ClientKind::kIosSingle: return "ios_single";
+    default: return "android_forced";
+  }
+}
+
+Scenario Scenario::from_json(const json& j, const std::string& file) {
+  Reader r(j, file, "", {"name", "description", "seed", "start", "duration", "drain", "emulator",
+                         "population", "schedule", "expectations"});
+  Scenario s;
+  s.file = file;
+  s.source = j;
+  s.name = r.string("name", "", true);
+  s.description = r.string("description", "");
+  s.seed = static_cast<std::uint64_t>(r.number("seed", 1, 0, 9e15));
+  const std::string start = r.string("start", "2021-06-27T00:00:00Z");
+  const auto t = emu::parse_iso8601(start);
+  if (!t) r.fail("start", "an ISO-8601 UTC time");
+  s.start = *t;
+  s.duration = emu::seconds(r.number("duration", 0, 1, 30 * 86400.0, true));
+  s.drain = emu::seconds(r.number("drain", 600, 0, 7 * 86400.0));
+  if (r.has("emulator")) {
+    if (!r.raw("emulator").is_object()) r.fail("emulator", "an object of emulator config overrides");
+    s.emulator = r.raw("emulator");
+  }
+  s.population = read_population(r.has("population") ? r.raw("population") : json(), file);
+  if (!r.has("schedule") || !r.raw("schedule").is_array() || r.raw("schedule").empty()) {
+    r.fail("schedule", "a non-empty array of phases");
+  }
+  for (std::size_t i = 0; i < r.raw("schedule").size(); ++i) {
+    s.schedule.push_back(read_phase(r.raw("schedule")[i], file, i, s.start));
+  }
+  if (r.has("expectations")) {
+    if (!r.raw("expectations").is_array()) r.fail("expectations", "an array");
+    for (std::size_t i = 0; i < r.raw("expectations").size(); ++i) {
+      s.expectations.push_back(read_expectation(r.raw("expectations")[i], file, i));
+    }
+  }
+  return s;
+}
+
+Scenario Scenario::from_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(path, "(file)", "a readable scenario file");
+  std::stringstream text;
+  text << in.rdbuf();
+  const json j = json::parse(text.str(), nullptr, false);
+  if (j.is_discarded()) throw ScenarioError(path, "(file)", "valid JSON");
+  return from_json(j, path);
+}
+
+}  // namespace loadgen

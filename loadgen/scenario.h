@@ -1,0 +1,83 @@
+// Scenario files (JSON; schema in scenarios/README.md): what to send, when, to whom, with which
+// emulator settings, and what must be true afterwards. Parsing validates everything up front: a
+// bad file raises ScenarioError naming the file, the field and what was expected (exit 2).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/time.h"
+
+namespace loadgen {
+
+using emu::Micros;
+
+class ScenarioError : public std::runtime_error {
+ public:
+  ScenarioError(const std::string& file, const std::string& field, const std::string& expected)
+      : std::runtime_error(file + ": " + field + ": expected " + expected) {}
+};
+
+enum class ClientKind { kJsBatch, kIosSingle, kAndroidForced };
+const char* kind_name(ClientKind k);
+
+struct Population {
+  std::int64_t devices = 10000;
+  std::map<std::string, double> provinces;      // province -> share
+  std::map<std::string, double> utc_offset_hours;  // province -> offset (summer time by default)
+  double ios_share = 0.55;
+  std::map<std::string, double> app_versions;   // version -> share
+  std::map<std::string, double> identifiers;    // identifier -> weight (JS batches)
+  int queue_min = 3, queue_max = 20;            // metrics queued per device (JS batch size)
+  int resend_after_seconds = 14400;             // next background run after a failure (240 min)
+  int max_resends = 6;                          // per original send
+  int growth_per_resend = 2;                    // metrics added to the queue per missed run
+};
+
+struct Phase {
+  enum class Type { kConstant, kRamp, kMidnight } type = Type::kConstant;
+  Micros from = 0;            // offset from the scenario start
+  Micros duration = 0;        // constant / ramp
+  double rate = 0;            // constant; ramp start
+  double to_rate = 0;         // ramp end
+  bool local_midnight = true; // midnight: device's local midnight, or UTC
+  Micros within = 0;          // midnight: spread after midnight
+  double share = 1.0;         // midnight: share of devices taking part
+  ClientKind kind = ClientKind::kJsBatch;
+};
+
+struct Expectation {
+  std::string description;     // for the report
+  std::string figure;          // "latency_p99_ms", "status.500", "achieved_ratio", ... or ""
+  std::string alarm;           // alarm name (with state / between)
+  std::string state;           // "ALARM" | "OK" | "INSUFFICIENT_DATA"
+  std::optional<Micros> between_from, between_to;  // absolute times
+  std::string ledger;          // "nothing_lost" | "invariant_holds"
+  std::optional<double> min, max;
+  std::optional<bool> equals;
+  std::string mode = "at_some_point";  // alarm: "at_some_point" | "throughout" | "never"
+};
+
+struct Scenario {
+  std::string file;
+  std::string name, description;
+  std::uint64_t seed = 1;
+  Micros start = 0;                 // absolute virtual (or labelled) start time
+  Micros duration = 0;
+  Micros drain = 0;                 // in-process: time to let the pipeline settle after the load
+  nlohmann::json emulator = nlohmann::json::object();  // config overrides (in-process runs)
+  Population population;
+  std::vector<Phase> schedule;
+  std::vector<Expectation> expectations;
+  nlohmann::json source;            // the file as read
+
+  static Scenario from_file(const std::string& path);
+  static Scenario from_json(const nlohmann::json& j, const std::string& file);
+};
+
+}  // namespace loadgen
