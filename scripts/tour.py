@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's main job: one day of the COVID Alert metrics pipeline, end to end, in virtual
+"""`./dev tour`: one day of the COVID Alert metrics pipeline, end to end, over HTTP, in virtual
 time, in a few seconds.
 
 1. starts `emulator serve --clock virtual` on a free port with the embedded production defaults;
@@ -10,7 +10,7 @@ time, in a few seconds.
 5. prints what was stored (raw_metrics, aggregate_metrics, error samples), the ledger's verdict
    and the head of a published CSV, then stops the emulator.
 
-    scripts/demo.py [build-dir]
+    scripts/tour.py [build-dir]
 """
 import json
 import os
