@@ -3,13 +3,13 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl
+#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl loadgen scenario
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
 shift || true
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation capacity dynamodb etl)
+[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation capacity dynamodb etl loadgen scenario)
 
 header() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
@@ -37,9 +37,16 @@ for name in "${WANT[@]}"; do
       "$BUILD_DIR/bench/dynamodb/bench_dynamodb_http" --url "$URL" --threads 2 --seconds 3 --rate 1000 || true
       kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
       rm -rf "$DATA" ;;
+    loadgen)
+      header "loadgen vs wrk against nginx: closed-loop rate, open-model accuracy, memory"
+      python3 bench/loadgen/bench_loadgen.py "$BUILD_DIR" --seconds 10 ;;
+    scenario)
+      header "in-process scenario speed: the midnight incident (simulated requests per wall second)"
+      "$BUILD_DIR/loadgen/loadgen" run scenarios/incidents/2021-06-27-midnight-throttle.json \
+          --out "$BUILD_DIR/bench-out/midnight" | head -3 ;;
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
-    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl loadgen scenario)" >&2; exit 2 ;;
   esac
 done

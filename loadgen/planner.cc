@@ -48,6 +48,7 @@ Planner::Planner(const Scenario& s, const PopulationModel& population, int shard
   wave_pos_.assign(s.schedule.size(), 0);
   for (int i = 0; i < static_cast<int>(s.schedule.size()); ++i) {
     const Phase& p = s.schedule[static_cast<std::size_t>(i)];
+    if (p.type == Phase::Type::kClosed) continue;  // driven by the HTTP driver's closed loop
     if (p.type != Phase::Type::kMidnight) {
       push_phase(i);
       continue;

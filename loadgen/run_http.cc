@@ -60,13 +60,23 @@ class Driver {
 
   void run() {
     origin_ = emu::wall::monotonic_now();
-    next_ = planner_.next();
-    arm();
+    const Phase& first = s_.schedule.front();
+    if (first.type == Phase::Type::kClosed) {
+      closed_until_ = origin_ + static_cast<Micros>(static_cast<double>(first.duration) / options_.speed);
+      for (int i = 0; i < first.connections; ++i) {
+        conns_.push_back(std::make_unique<Conn>(io_));
+        closed_next(conns_.back().get());
+      }
+    } else {
+      next_ = planner_.next();
+      arm();
+    }
     io_.run();
     recorder_.finish();
   }
   std::uint64_t connections_opened() const { return opened_; }
   std::uint64_t max_waiting() const { return max_waiting_; }
+  std::uint64_t dropped() const { return dropped_; }
 
  private:
   struct Conn {
@@ -91,6 +101,22 @@ class Driver {
     });
   }
 
+  // Closed loop: the connection's next request leaves as soon as the last one is answered.
+  void closed_next(Conn* c) {
+    const Micros now = emu::wall::monotonic_now();
+    if (now >= closed_until_) return;
+    Send send;
+    send.at = s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed);
+    send.device = static_cast<std::int64_t>(closed_count_ % static_cast<std::uint64_t>(population_.size()));
+    send.entries = population_.device(send.device).queue;
+    send.id = closed_count_++;
+    const Device d = population_.device(send.device);
+    recorder_.planned(send.at);
+    send_on(c, Job{send, now,
+                   population_.body(d, send.kind, send.entries, send.at, send.id),
+                   fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios});
+  }
+
   void on_timer() {
     const Micros now = emu::wall::monotonic_now();
     while (next_ && real_time_of(next_->at) <= now) {
@@ -101,11 +127,14 @@ class Driver {
     arm();
   }
 
-  void start(const Send& send) {
+  Job job_for(const Send& send) const {
     const Device d = population_.device(send.device);
-    Job job{send, real_time_of(send.at),
-            population_.body(d, send.kind, send.entries, send.at, send.id + static_cast<std::uint64_t>(send.attempt)),
-            fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios};
+    return Job{send, real_time_of(send.at),
+               population_.body(d, send.kind, send.entries, send.at, send.id + static_cast<std::uint64_t>(send.attempt)),
+               fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios};
+  }
+
+  void start(const Send& send) {
     recorder_.planned(send.at);
     Conn* conn = nullptr;
     if (!idle_.empty()) {
@@ -116,11 +145,18 @@ class Driver {
       conn = conns_.back().get();
     }
     if (conn == nullptr) {
-      waiting_.push_back(std::move(job));
+      // Every connection is busy: the send waits (its latency keeps counting from the planned
+      // time). The queue holds sends, not bodies, and is bounded: past the cap the client is
+      // overloaded and the send is dropped and counted, never queued without limit.
+      if (waiting_.size() >= kMaxWaiting) {
+        ++dropped_;
+        return;
+      }
+      waiting_.push_back(send);
       max_waiting_ = std::max<std::uint64_t>(max_waiting_, waiting_.size());
       return;
     }
-    send_on(conn, std::move(job));
+    send_on(conn, job_for(send));
   }
 
   void send_on(Conn* c, Job job) {
@@ -179,17 +215,18 @@ class Driver {
     const Micros now = emu::wall::monotonic_now();
     const bool late = sent_at - job->planned_real > kMicrosLate;
     recorder_.answered(job->send.at, status, now - job->planned_real, now - sent_at, late);
-    if (!client_accepts(job->send.kind, status)) planner_.resend(job->send);
+    if (closed_until_ == 0 && !client_accepts(job->send.kind, status)) planner_.resend(job->send);
     if (status != 0 && c->res.need_eof()) {
       beast::error_code ignored;
       c->socket.close(ignored);
       c->open = false;
       c->buffer.clear();
     }
+    if (closed_until_ != 0) return closed_next(c);
     if (!waiting_.empty()) {
-      Job next = std::move(waiting_.front());
+      const Send next = waiting_.front();
       waiting_.pop_front();
-      send_on(c, std::move(next));
+      send_on(c, job_for(next));
     } else {
       idle_.push_back(c);
     }
@@ -202,9 +239,12 @@ class Driver {
   }
 
   void progress(Micros now) {
-    if (!options_.progress || now - last_progress_ < 500 * emu::kMicrosPerMilli) return;
+    if (now - last_progress_ < 500 * emu::kMicrosPerMilli) return;
     last_progress_ = now;
-    recorder_.close_seconds(s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed) - emu::kMicrosPerSecond);
+    // Answers arrive within a few seconds of their planned time: rows older than that close.
+    recorder_.close_seconds(s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed) -
+                            10 * emu::kMicrosPerSecond);
+    if (!options_.progress) return;
     std::fprintf(stderr, "\r  %.0f s  sent %llu  in flight %llu  waiting %zu  connections %zu   ",
                  emu::to_seconds(now - origin_), static_cast<unsigned long long>(recorder_.total_answered()),
                  static_cast<unsigned long long>(in_flight_), waiting_.size(), conns_.size());
@@ -223,9 +263,13 @@ class Driver {
   std::optional<Send> next_;
   std::vector<std::unique_ptr<Conn>> conns_;
   std::vector<Conn*> idle_;
-  std::deque<Job> waiting_;
+  std::deque<Send> waiting_;
+  static constexpr std::size_t kMaxWaiting = 1'000'000;
+  std::uint64_t dropped_ = 0;
   std::uint64_t in_flight_ = 0, opened_ = 0, max_waiting_ = 0;
   Micros origin_ = 0, last_progress_ = 0;
+  Micros closed_until_ = 0;
+  std::uint64_t closed_count_ = 0;
 };
 
 }  // namespace
@@ -251,6 +295,7 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
   o.add_recorder_figures(recorder);
   o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
   o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
+  o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
   o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
   o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
                 {"speed", options.speed}, {"max_connections", options.max_connections}};

@@ -46,6 +46,11 @@ AlarmTimeline timeline_of(const emu::cloudwatch::AlarmRecord& a) {
 
 Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptions& options) {
   const Micros wall_start = emu::wall::monotonic_now();
+  for (const auto& phase : s.schedule) {
+    if (phase.type == Phase::Type::kClosed) {
+      throw ScenarioError(s.file, "schedule[0].type", "a planned phase for in-process runs (\"closed\" needs --target)");
+    }
+  }
   emu::Config config = emu::Config::defaults();
   // DEVIATION (in-process runs): stream records are dropped once aggregate_metrics has
   // consumed them, so memory follows the backlog rather than 24 h of traffic. A scenario can

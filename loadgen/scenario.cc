@@ -128,7 +128,7 @@ ClientKind kind_of(const Reader& r, const std::string& text) {
 Phase read_phase(const json& j, const std::string& file, std::size_t index, Micros start) {
   const std::string path = "schedule[" + std::to_string(index) + "]";
   Reader r(j, file, path, {"type", "from", "duration", "rate", "to_rate", "midnight", "within",
-                           "share", "kind"});
+                           "share", "kind", "connections"});
   Phase p;
   const std::string type = r.string("type", "", true);
   p.from = r.time("from", start) - start;
@@ -145,8 +145,14 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
     p.local_midnight = which == "local";
     p.within = emu::seconds(r.number("within", 600, 1, 86400));
     p.share = r.number("share", 1.0, 0, 1);
+  } else if (type == "closed") {
+    // Closed loop (wrk-style, for measuring a target's ceiling): no planned times, so latency
+    // here is service time and coordinated omission is not corrected. HTTP runs only.
+    p.type = Phase::Type::kClosed;
+    p.duration = emu::seconds(r.number("duration", 0, 0.001, 86400.0, true));
+    p.connections = static_cast<int>(r.number("connections", 0, 1, 10000, true));
   } else {
-    r.fail("type", "\"constant\", \"ramp\" or \"midnight\"");
+    r.fail("type", "\"constant\", \"ramp\", \"midnight\" or \"closed\"");
   }
   return p;
 }
@@ -234,6 +240,9 @@ Scenario Scenario::from_json(const json& j, const std::string& file) {
   }
   for (std::size_t i = 0; i < r.raw("schedule").size(); ++i) {
     s.schedule.push_back(read_phase(r.raw("schedule")[i], file, i, s.start));
+    if (s.schedule.back().type == Phase::Type::kClosed && r.raw("schedule").size() != 1) {
+      r.fail("schedule", "a \"closed\" phase alone (a closed loop cannot mix with planned sends)");
+    }
   }
   if (r.has("expectations")) {
     if (!r.raw("expectations").is_array()) r.fail("expectations", "an array");
