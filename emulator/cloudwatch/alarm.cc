@@ -2,45 +2,14 @@
 
 #include <fmt/format.h>
 
+#include "emulator/cloudwatch/json_fields.h"
+
 namespace emu::cloudwatch {
 
 namespace {
 
 AwsError invalid(const std::string& message) {
   return AwsError::client("ValidationError", message);
-}
-
-Dimensions dimensions_of(const nlohmann::json& j) {
-  Dimensions out;
-  if (!j.is_array()) return out;
-  for (const auto& d : j) {
-    if (d.is_object()) out.emplace_back(d.value("Name", ""), d.value("Value", ""));
-  }
-  return out;
-}
-
-std::vector<std::string> strings_of(const nlohmann::json& j, const char* key) {
-  std::vector<std::string> out;
-  if (j.contains(key) && j[key].is_array()) {
-    for (const auto& s : j[key]) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
-    }
-  }
-  return out;
-}
-
-// Numbers arrive as JSON numbers, or as strings from the query protocol.
-std::optional<double> number_of(const nlohmann::json& j, const char* key) {
-  if (!j.contains(key)) return std::nullopt;
-  const auto& v = j[key];
-  if (v.is_number()) return v.get<double>();
-  if (v.is_string()) {
-    try {
-      return std::stod(v.get<std::string>());
-    } catch (...) {
-    }
-  }
-  return std::nullopt;
 }
 
 const char* relation(const std::string& comparison) {

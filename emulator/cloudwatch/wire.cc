@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "emulator/cloudwatch/json_fields.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
@@ -51,45 +52,7 @@ std::optional<std::string> gunzip(const std::string& data) {
   return out;
 }
 
-Dimensions dimensions_of(const json& j) {
-  Dimensions out;
-  if (!j.is_array()) return out;
-  for (const auto& d : j) {
-    if (d.is_object()) out.emplace_back(d.value("Name", ""), d.value("Value", ""));
-  }
-  return out;
-}
-
-json dimensions_json(const Dimensions& dims) {
-  json out = json::array();
-  for (const auto& [k, v] : dims) out.push_back({{"Name", k}, {"Value", v}});
-  return out;
-}
-
-std::optional<double> number_of(const json& j) {
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) {
-    try {
-      std::size_t used = 0;
-      const double v = std::stod(j.get<std::string>(), &used);
-      if (used == j.get<std::string>().size()) return v;
-    } catch (...) {
-    }
-  }
-  return std::nullopt;
-}
-
 double seconds_of(Micros t) { return static_cast<double>(t) / kMicrosPerSecond; }
-
-std::vector<std::string> strings_of(const json& in, const char* key) {
-  std::vector<std::string> out;
-  if (in.contains(key) && in[key].is_array()) {
-    for (const auto& s : in[key]) {
-      if (s.is_string()) out.push_back(s.get<std::string>());
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -206,13 +169,13 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
     if (d.contains("StatisticValues")) {
       const json& s = d["StatisticValues"];
       for (const char* f : {"SampleCount", "Sum", "Minimum", "Maximum"}) {
-        auto ok = finite(s.contains(f) ? number_of(s[f]) : std::nullopt, std::string("StatisticValues.") + f);
+        auto ok = finite(s.contains(f) ? number_value(s[f]) : std::nullopt, std::string("StatisticValues.") + f);
         if (!ok) return ok.error();
       }
-      p.stats.sample_count = *number_of(s["SampleCount"]);
-      p.stats.sum = *number_of(s["Sum"]);
-      p.stats.minimum = *number_of(s["Minimum"]);
-      p.stats.maximum = *number_of(s["Maximum"]);
+      p.stats.sample_count = *number_value(s["SampleCount"]);
+      p.stats.sum = *number_value(s["Sum"]);
+      p.stats.minimum = *number_value(s["Minimum"]);
+      p.stats.maximum = *number_value(s["Maximum"]);
       // DEVIATION: percentiles of a StatisticSet are taken from its min, mean and max.
       p.stats.histogram.clear();
       Stats shape;
@@ -225,15 +188,15 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
       const json counts = d.value("Counts", json::array());
       if (!values.is_array() || values.size() > 150) return invalid("The collection " + where + ".Values must not have a size greater than 150.");
       for (std::size_t k = 0; k < values.size(); ++k) {
-        auto ok = finite(number_of(values[k]), "Values");
+        auto ok = finite(number_value(values[k]), "Values");
         if (!ok) return ok.error();
-        const double count = k < counts.size() ? number_of(counts[k]).value_or(1) : 1;
-        p.stats.add(*number_of(values[k]), count);
+        const double count = k < counts.size() ? number_value(counts[k]).value_or(1) : 1;
+        p.stats.add(*number_value(values[k]), count);
       }
     } else {
-      auto ok = finite(d.contains("Value") ? number_of(d["Value"]) : std::nullopt, "Value");
+      auto ok = finite(d.contains("Value") ? number_value(d["Value"]) : std::nullopt, "Value");
       if (!ok) return ok.error();
-      p.stats.add(*number_of(d["Value"]));
+      p.stats.add(*number_value(d["Value"]));
     }
     pending.push_back(std::move(p));
   }
@@ -244,7 +207,7 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
 Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
   const auto start = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
   const auto end = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  const auto period = in.contains("Period") ? number_of(in["Period"]) : std::nullopt;
+  const auto period = in.contains("Period") ? number_value(in["Period"]) : std::nullopt;
   if (!start) return missing("StartTime");
   if (!end) return missing("EndTime");
   if (!period || *period < 1) return missing("Period");
@@ -394,7 +357,7 @@ Result<json> CloudWatchWire::describe_alarm_history(const json& in) {
     return in.value("ScanBy", "TimestampDescending") == "TimestampAscending" ? a.first < b.first
                                                                              : a.first > b.first;
   });
-  const std::size_t max = static_cast<std::size_t>(number_of(in.value("MaxRecords", json(100))).value_or(100));
+  const std::size_t max = static_cast<std::size_t>(number_value(in.value("MaxRecords", json(100))).value_or(100));
   json out = json::array();
   for (std::size_t i = 0; i < items.size() && i < max; ++i) out.push_back(items[i].second);
   return json{{"AlarmHistoryItems", out}};
