@@ -147,7 +147,7 @@ TEST_CASE("scenario errors name the file, the field and what was expected") {
   CHECK(message(ok) == "no error");
   auto bad = ok;
   bad["schedule"][0]["type"] = "wave";
-  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\" or \"midnight\"");
+  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\", \"midnight\" or \"closed\"");
   bad = ok;
   bad["colour"] = "red";
   CHECK(message(bad).find("colour") != std::string::npos);
