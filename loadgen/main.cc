@@ -56,6 +56,18 @@ int run(const std::string& file, const std::string& target, const std::string& o
     return 2;
   }
   if (seed) s.seed = *seed;
+  if (!target.empty()) {
+    // An HTTP run that could not keep up with its schedule fails by default.
+    bool gated = false;
+    for (const auto& e : s.expectations) gated = gated || e.figure == "achieved_ratio";
+    if (!gated) {
+      Expectation e;
+      e.figure = "achieved_ratio";
+      e.min = 0.99;
+      e.description = "achieved >= 99 % of the planned rate (default for HTTP runs)";
+      s.expectations.push_back(e);
+    }
+  }
   int shard = 0, shards = 1;
   if (!parse_shard(shard_text, shard, shards)) {
     std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n", shard_text.c_str());

@@ -23,6 +23,10 @@ Micros next_midnight(Micros t, double offset_hours) {
 }  // namespace
 
 std::optional<Micros> Planner::arrival(const Phase& p, std::uint64_t k) {
+  if (p.type == Phase::Type::kTrace) {
+    if (k >= p.trace.size()) return std::nullopt;
+    return p.trace[static_cast<std::size_t>(k)];
+  }
   const double n = static_cast<double>(k);
   const double d = emu::to_seconds(p.duration);
   double t = 0;

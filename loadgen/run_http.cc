@@ -77,6 +77,12 @@ class Driver {
   std::uint64_t connections_opened() const { return opened_; }
   std::uint64_t max_waiting() const { return max_waiting_; }
   std::uint64_t dropped() const { return dropped_; }
+  // Planned sending span over the span it really took (1 when the client kept up).
+  double achieved_ratio() const {
+    const double planned = static_cast<double>(last_planned_ - origin_);
+    const double actual = static_cast<double>(last_sent_ - origin_);
+    return actual <= 0 || planned >= actual ? 1.0 : planned / actual;
+  }
 
  private:
   struct Conn {
@@ -161,6 +167,8 @@ class Driver {
 
   void send_on(Conn* c, Job job) {
     ++in_flight_;
+    last_planned_ = std::max(last_planned_, job.planned_real);
+    last_sent_ = std::max(last_sent_, emu::wall::monotonic_now());
     send_shared(c, std::make_shared<Job>(std::move(job)), true);
   }
 
@@ -269,6 +277,7 @@ class Driver {
   std::uint64_t in_flight_ = 0, opened_ = 0, max_waiting_ = 0;
   Micros origin_ = 0, last_progress_ = 0;
   Micros closed_until_ = 0;
+  Micros last_planned_ = 0, last_sent_ = 0;
   std::uint64_t closed_count_ = 0;
 };
 
@@ -296,6 +305,9 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
   o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
   o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
   o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
+  // Achieved vs planned rate: the schedule's sending span over the span sending really took,
+  // scaled by what was answered (dropped sends count against it).
+  o.figures["achieved_ratio"] = driver.achieved_ratio() * o.figures["achieved_ratio"];
   o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
   o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
                 {"speed", options.speed}, {"max_connections", options.max_connections}};

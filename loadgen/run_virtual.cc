@@ -122,6 +122,16 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   o.figures["lambda_throttles"] =
       pipeline.metrics().sum("AWS/Lambda", "Throttles", {{"FunctionName", function}});
   o.figures["items_stored"] = entries["items_stored"].get<double>();
+  double csv_rows = 0, csv_files = 0, etl_failures = 0;
+  for (const auto& run : pipeline.etl().history()) {
+    const auto j = run.to_json();
+    csv_rows += j.value("csv_rows", 0.0);
+    csv_files += j.value("files_written", 0.0);
+    etl_failures += j.value("ok", true) ? 0 : 1;
+  }
+  o.figures["csv_rows"] = csv_rows;
+  o.figures["csv_files"] = csv_files;
+  o.figures["etl_failures"] = etl_failures;
   for (const auto& [name, alarm] : pipeline.alarms().alarms()) {
     o.alarms[name] = timeline_of(alarm);
     double fired = 0;

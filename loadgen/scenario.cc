@@ -1,5 +1,7 @@
 #include "loadgen/scenario.h"
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -125,10 +127,42 @@ ClientKind kind_of(const Reader& r, const std::string& text) {
   r.fail("kind", "\"js\", \"ios_single\" or \"android_forced\"");
 }
 
+// A trace file: one send per line, "<seconds after the phase start>[,<anything>]", in any
+// order; '#' starts a comment. Offsets are divided by `speed`.
+std::vector<Micros> read_trace(const Reader& r, const std::string& scenario_file,
+                               const std::string& trace_file, double speed) {
+  std::filesystem::path path(trace_file);
+  if (path.is_relative()) path = std::filesystem::path(scenario_file).parent_path() / path;
+  std::ifstream in(path);
+  if (!in) r.fail("file", "a readable trace file (" + path.string() + ")");
+  std::vector<Micros> out;
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const auto hash = line.find('#');
+    if (hash != std::string::npos) line.resize(hash);
+    const auto comma = line.find(',');
+    const std::string field = line.substr(0, comma);
+    if (field.find_first_not_of(" \t\r") == std::string::npos) continue;
+    try {
+      std::size_t used = 0;
+      const double seconds = std::stod(field, &used);
+      if (seconds < 0) throw std::invalid_argument("negative");
+      out.push_back(emu::seconds(seconds / speed));
+    } catch (...) {
+      throw ScenarioError(path.string(), "line " + std::to_string(number),
+                          "seconds after the phase start (a number >= 0)");
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Phase read_phase(const json& j, const std::string& file, std::size_t index, Micros start) {
   const std::string path = "schedule[" + std::to_string(index) + "]";
   Reader r(j, file, path, {"type", "from", "duration", "rate", "to_rate", "midnight", "within",
-                           "share", "kind", "connections"});
+                           "share", "kind", "connections", "file", "speed"});
   Phase p;
   const std::string type = r.string("type", "", true);
   p.from = r.time("from", start) - start;
@@ -145,6 +179,10 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
     p.local_midnight = which == "local";
     p.within = emu::seconds(r.number("within", 600, 1, 86400));
     p.share = r.number("share", 1.0, 0, 1);
+  } else if (type == "trace") {
+    p.type = Phase::Type::kTrace;
+    const double speed = r.number("speed", 1, 1e-6, 1e6);
+    p.trace = read_trace(r, file, r.string("file", "", true), speed);
   } else if (type == "closed") {
     // Closed loop (wrk-style, for measuring a target's ceiling): no planned times, so latency
     // here is service time and coordinated omission is not corrected. HTTP runs only.
@@ -152,7 +190,7 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
     p.duration = emu::seconds(r.number("duration", 0, 0.001, 86400.0, true));
     p.connections = static_cast<int>(r.number("connections", 0, 1, 10000, true));
   } else {
-    r.fail("type", "\"constant\", \"ramp\", \"midnight\" or \"closed\"");
+    r.fail("type", "\"constant\", \"ramp\", \"midnight\", \"trace\" or \"closed\"");
   }
   return p;
 }

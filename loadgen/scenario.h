@@ -40,7 +40,7 @@ struct Population {
 };
 
 struct Phase {
-  enum class Type { kConstant, kRamp, kMidnight, kClosed } type = Type::kConstant;
+  enum class Type { kConstant, kRamp, kMidnight, kClosed, kTrace } type = Type::kConstant;
   Micros from = 0;            // offset from the scenario start
   Micros duration = 0;        // constant / ramp
   double rate = 0;            // constant; ramp start
@@ -50,6 +50,7 @@ struct Phase {
   double share = 1.0;         // midnight: share of devices taking part
   ClientKind kind = ClientKind::kJsBatch;
   int connections = 0;        // closed: each connection sends again as soon as it is answered
+  std::vector<Micros> trace;  // trace: send offsets from `from` (already divided by its speed)
 };
 
 struct Expectation {

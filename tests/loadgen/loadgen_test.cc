@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include "emulator/core/random.h"
@@ -147,7 +149,7 @@ TEST_CASE("scenario errors name the file, the field and what was expected") {
   CHECK(message(ok) == "no error");
   auto bad = ok;
   bad["schedule"][0]["type"] = "wave";
-  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\", \"midnight\" or \"closed\"");
+  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\", \"midnight\", \"trace\" or \"closed\"");
   bad = ok;
   bad["colour"] = "red";
   CHECK(message(bad).find("colour") != std::string::npos);
@@ -160,4 +162,36 @@ TEST_CASE("scenario errors name the file, the field and what was expected") {
   bad = ok;
   bad.erase("duration");
   CHECK(message(bad) == "bad.json: duration: expected a number (required)");
+}
+
+TEST_CASE("a trace phase replays its file's offsets, sped up, relative to its start") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadgen-trace-test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream trace(dir / "trace.csv");
+    trace << "# seconds after the phase start\n10\n0,extra columns are ignored\n5.5\n";
+  }
+  const auto file = (dir / "scenario.json").string();
+  const Scenario s = Scenario::from_json(
+      {{"name", "t"}, {"start", "2021-06-27T00:00:00Z"}, {"duration", 3600},
+       {"schedule", {{{"type", "trace"}, {"file", "trace.csv"}, {"speed", 2}, {"from", 60}}}}},
+      file);
+  const auto sends = all(s);
+  REQUIRE(sends.size() == 3);
+  CHECK(sends[0].at - s.start == 60 * kMicrosPerSecond);
+  CHECK(sends[1].at - s.start == 60 * kMicrosPerSecond + 2750 * emu::kMicrosPerMilli);
+  CHECK(sends[2].at - s.start == 65 * kMicrosPerSecond);
+  {
+    std::ofstream bad(dir / "bad.csv");
+    bad << "1\nsoon\n";
+  }
+  std::string error;
+  try {
+    Scenario::from_json({{"name", "t"}, {"duration", 10},
+                         {"schedule", {{{"type", "trace"}, {"file", "bad.csv"}}}}}, file);
+  } catch (const ScenarioError& e) {
+    error = e.what();
+  }
+  CHECK(error.find("bad.csv: line 2: expected") != std::string::npos);
+  std::filesystem::remove_all(dir);
 }
