@@ -6,6 +6,8 @@
 #include <set>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 namespace loadgen {
 
 namespace {
@@ -291,11 +293,51 @@ Scenario Scenario::from_json(const json& j, const std::string& file) {
   return s;
 }
 
+namespace {
+
+// YAML scenarios are read into the same JSON shape. Scalars become numbers or booleans when
+// they read as such (YAML 1.2 core schema), strings otherwise.
+json yaml_to_json(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      json out = json::object();
+      for (const auto& kv : node) out[kv.first.as<std::string>()] = yaml_to_json(kv.second);
+      return out;
+    }
+    case YAML::NodeType::Sequence: {
+      json out = json::array();
+      for (const auto& item : node) out.push_back(yaml_to_json(item));
+      return out;
+    }
+    case YAML::NodeType::Scalar: {
+      const std::string text = node.Scalar();
+      if (node.Tag() == "!") return text;  // quoted: always a string
+      if (text == "true" || text == "false") return text == "true";
+      if (text == "null" || text == "~") return nullptr;
+      const json number = json::parse(text, nullptr, false);
+      if (!number.is_discarded() && number.is_number()) return number;
+      return text;
+    }
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
+
 Scenario Scenario::from_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw ScenarioError(path, "(file)", "a readable scenario file");
   std::stringstream text;
   text << in.rdbuf();
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".yaml" || ext == ".yml") {
+    try {
+      return from_json(yaml_to_json(YAML::Load(text.str())), path);
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(path, "line " + std::to_string(e.mark.line + 1), "valid YAML (" + e.msg + ")");
+    }
+  }
   const json j = json::parse(text.str(), nullptr, false);
   if (j.is_discarded()) throw ScenarioError(path, "(file)", "valid JSON");
   return from_json(j, path);

@@ -195,3 +195,33 @@ TEST_CASE("a trace phase replays its file's offsets, sped up, relative to its st
   CHECK(error.find("bad.csv: line 2: expected") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("YAML scenarios read like JSON ones, and YAML errors name the line") {
+  const auto dir = std::filesystem::temp_directory_path() / "loadgen-yaml-test";
+  std::filesystem::create_directories(dir);
+  {
+    std::ofstream f(dir / "s.yaml");
+    f << "name: yaml\nduration: 60\nseed: 9\npopulation:\n  devices: 50\n"
+         "schedule:\n  - type: constant\n    rate: 2\n    duration: 60\n"
+         "expectations:\n  - ledger: nothing_lost\n";
+  }
+  const Scenario s = Scenario::from_file((dir / "s.yaml").string());
+  CHECK(s.name == "yaml");
+  CHECK(s.seed == 9);
+  CHECK(s.population.devices == 50);
+  CHECK(all(s).size() == 120);
+  REQUIRE(s.expectations.size() == 1);
+  CHECK(s.expectations[0].ledger == "nothing_lost");
+  {
+    std::ofstream f(dir / "bad.yaml");
+    f << "name: x\nschedule: [unclosed\n";
+  }
+  std::string error;
+  try {
+    Scenario::from_file((dir / "bad.yaml").string());
+  } catch (const ScenarioError& e) {
+    error = e.what();
+  }
+  CHECK(error.find("bad.yaml: line") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
