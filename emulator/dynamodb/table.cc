@@ -55,8 +55,8 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
 }
 
 const Row* Table::find(const KeyEnc& key) const {
-  auto it = rows_.find(key);
-  return it == rows_.end() ? nullptr : &it->second;
+  const auto it = lookup_.find(key);
+  return it == lookup_.end() ? nullptr : &it->second->second;
 }
 
 const Index* Table::index(std::string_view name) const {
@@ -144,12 +144,14 @@ void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr
 
 void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
                   std::uint64_t insert_seq) {
-  auto it = rows_.find(key);
+  const auto found = lookup_.find(key);
   const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
-  if (it != rows_.end()) {
+  if (found != lookup_.end()) {
+    const auto it = found->second;
     size_bytes_ -= it->second.size;
     if (!item) {
       if (has_secondary) index_remove(key, *it->second.item);
+      lookup_.erase(found);
       rows_.erase(it);
       return;
     }
@@ -159,7 +161,8 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int6
     return;
   } else {
     if (!item) return;
-    rows_.emplace(key, Row{item, size, rowid, insert_seq});
+    const auto it = rows_.emplace(key, Row{item, size, rowid, insert_seq}).first;
+    lookup_.emplace(key, it);
   }
   size_bytes_ += size;
   if (has_secondary) index_add(key, item, size);

@@ -8,6 +8,7 @@
 
 #include <compare>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <set>
 #include <string>
@@ -53,6 +54,12 @@ struct KeyEnc {
   std::string hash;
   std::string range;
   auto operator<=>(const KeyEnc&) const = default;
+};
+
+struct KeyEncHash {
+  std::size_t operator()(const KeyEnc& k) const noexcept {
+    return std::hash<std::string>{}(k.hash) * 31 + std::hash<std::string>{}(k.range);
+  }
 };
 
 struct IndexKeyEnc {
@@ -129,6 +136,9 @@ class Table {
 
   TableSchema schema_;
   std::map<KeyEnc, Row> rows_;
+  // Point lookups by the whole key (GetItem, PutItem, UpdateItem) skip the ordered map's long
+  // string comparisons; rows_ keeps the order Query and Scan need. Map iterators stay valid.
+  std::unordered_map<KeyEnc, std::map<KeyEnc, Row>::iterator, KeyEncHash> lookup_;
   std::vector<Index> indexes_;
   std::int64_t size_bytes_ = 0;
   std::set<std::pair<std::int64_t, KeyEnc>> ttl_index_;

@@ -226,20 +226,23 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
 }
 
 Value AggregateMetrics::generate_payload(const Value& a) const {
+  // Every key below is distinct, so members are appended to the ordered object directly
+  // (nlohmann's ordered_map searches linearly on operator[]; this runs once per update).
   Value values = Value::object();
+  auto& members = values.get_ref<Value::object_t&>();
   auto put = [&](const char* key, const Value* v) {
-    if (v != nullptr) values[key] = *v;  // undefined members are dropped by the marshaller
+    if (v != nullptr) members.emplace_back(key, *v);  // undefined members are dropped
   };
   auto put_c = [&](const char* key, const char* attribute) {
-    values[key] = c(member(a, attribute));
+    members.emplace_back(key, c(member(a, attribute)));
   };
   put(":metricCount", member(a, "metricCount"));
   put(":appversion", member(a, "appversion"));
   put(":identifier", member(a, "identifier"));
   put(":appos", member(a, "appos"));
   put(":region", member(a, "region"));
-  values[":version"] = kMetricVersion;
-  values[":start"] = 0;
+  members.emplace_back(":version", kMetricVersion);
+  members.emplace_back(":start", 0);
   put_c(":osversion", "osversion");
   put_c(":count", "count");
   put_c(":pushnotification", "pushnotification");
