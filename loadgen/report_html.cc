@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -106,6 +107,40 @@ std::string alarm_bands(const Outcome& o, Micros start, Micros end) {
   return out.str();
 }
 
+// Latency against percentile on the usual log scale of 1 / (1 - p): the tail is visible.
+std::string spectrum(const Recorder& r) {
+  constexpr double W = 900, H = 220, L = 60, B = 30;
+  const double top = std::max<double>(1, static_cast<double>(r.latency().max()) / 1000.0);
+  const double x_max = 5;  // up to 99.999 %
+  std::ostringstream svg;
+  svg << "<h3>Latency percentile spectrum (from the planned time)</h3><svg width='" << W + L
+      << "' height='" << H + B << "' style='background:#fafafa;border:1px solid #ddd'>";
+  for (int g = 0; g <= 4; ++g) {
+    const double y = H - H * g / 4.0;
+    svg << fmt::format("<line x1='{}' x2='{}' y1='{}' y2='{}' stroke='#e4e4e4'/>", L, L + W, y, y)
+        << fmt::format("<text x='2' y='{}' font-size='10'>{:.4g} ms</text>", y + 3, top * g / 4.0);
+  }
+  const char* labels[] = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
+  for (int d = 0; d <= 5; ++d) {
+    svg << fmt::format("<text x='{}' y='{}' font-size='10'>{}</text>", L + W * d / x_max - 10, H + 15, labels[d]);
+  }
+  for (const auto& [name, color, h] : {std::tuple{"latency", "#d62728", &r.latency()},
+                                       std::tuple{"service time", "#1f77b4", &r.service()}}) {
+    std::string points;
+    for (int i = 0; i <= 500; ++i) {
+      const double x = x_max * i / 500.0;
+      const double p = 100.0 * (1.0 - std::pow(10.0, -x));
+      const double v = static_cast<double>(h->percentile(p)) / 1000.0;
+      points += fmt::format("{:.1f},{:.1f} ", L + W * x / x_max, H - H * std::min(v, top) / top);
+    }
+    svg << "<polyline fill='none' stroke-width='1.5' stroke='" << color << "' points='" << points
+        << "'/>" << fmt::format("<text x='{}' y='{}' font-size='11' fill='{}'>{}</text>",
+                                L + 10 + (std::string(name) == "latency" ? 0 : 120), H + 27, color, name);
+  }
+  svg << "</svg>";
+  return svg.str();
+}
+
 }  // namespace
 
 void write_report_html(const std::string& path, const Scenario& s, const Recorder& r, const Outcome& o) {
@@ -143,7 +178,8 @@ void write_report_html(const std::string& path, const Scenario& s, const Recorde
     html << chart("create_metrics concurrent executions (max per second)", "", {{"concurrency", "#8c564b", conc}}, secs);
     html << alarm_bands(o, s.start, s.start + s.duration + s.drain);
   }
-  html << "<h2>Latency percentile spectrum</h2><table><tr><th>percentile</th><th>latency (ms)</th><th>service time (ms)</th></tr>";
+  html << spectrum(r);
+  html << "<h2>Latency percentiles</h2><table><tr><th>percentile</th><th>latency (ms)</th><th>service time (ms)</th></tr>";
   for (const double p : {50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99, 100.0}) {
     html << fmt::format("<tr><td>{}</td><td>{:.3f}</td><td>{:.3f}</td></tr>", p,
                         static_cast<double>(r.latency().percentile(p)) / 1000.0,
