@@ -9,6 +9,7 @@
 
 #include "emulator/core/config.h"
 #include "emulator/pipeline/pipeline.h"
+#include "emulator/server/asio_edge.h"
 #include "emulator/server/http_edge.h"
 #include "emulator/server/sim_loop.h"
 
@@ -95,9 +96,22 @@ int serve(const ServeOptions& options) {
   SimLoop loop(scheduler, storage.get(),
                static_cast<std::size_t>(config.integer("/server/inbox_capacity")));
   loop.set_turn_end([&pipeline] { pipeline->flush(); });
-  HttpEdge edge(loop, pipeline->router(), static_cast<int>(config.integer("/server/threads")),
-                static_cast<std::size_t>(config.integer("/server/max_body_bytes")));
-  const int port = edge.bind(options.host, options.port);
+  const std::string edge_kind = config.string("/server/edge");
+  if (edge_kind != "asio" && edge_kind != "httplib") {
+    std::fprintf(stderr, "emulator: config error: /server/edge: expected \"asio\" or \"httplib\"\n");
+    return 2;
+  }
+  const auto max_body = static_cast<std::size_t>(config.integer("/server/max_body_bytes"));
+  std::unique_ptr<HttpEdge> httplib_edge;
+  std::unique_ptr<AsioEdge> asio_edge;
+  if (edge_kind == "asio") {
+    asio_edge = std::make_unique<AsioEdge>(loop, pipeline->router(), max_body);
+  } else {
+    httplib_edge = std::make_unique<HttpEdge>(loop, pipeline->router(),
+                                              static_cast<int>(config.integer("/server/threads")), max_body);
+  }
+  const int port = asio_edge ? asio_edge->bind(options.host, options.port)
+                             : httplib_edge->bind(options.host, options.port);
   if (port < 0) {
     std::fprintf(stderr, "emulator: cannot listen on %s:%d (port in use or not allowed)\n",
                  options.host.c_str(), options.port);
@@ -105,7 +119,10 @@ int serve(const ServeOptions& options) {
   }
 
   std::thread sim_thread([&loop] { loop.run(); });
-  std::thread http_thread([&edge] { edge.listen(); });
+  std::thread http_thread([&] {
+    if (asio_edge) asio_edge->listen();
+    else httplib_edge->listen();
+  });
   std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s\n",
               options.host.c_str(), port, data_dir.c_str(),
               options.virtual_clock ? "virtual" : "real",
@@ -116,7 +133,8 @@ int serve(const ServeOptions& options) {
   sigwait(&signals, &signal_number);
   std::fprintf(stderr, "emulator: %s received, shutting down\n",
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  edge.stop();
+  if (asio_edge) asio_edge->stop();
+  else httplib_edge->stop();
   http_thread.join();
   loop.stop();
   sim_thread.join();

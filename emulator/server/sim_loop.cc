@@ -20,10 +20,25 @@ std::optional<http::HttpResponse> SimLoop::call(Handler handler) {
   auto future = promise->get_future();
   const bool queued = post([this, promise, handler = std::move(handler)]() mutable {
     const Micros now = scheduler_.now();
-    replies_.push_back(PendingReply{promise, handler(now), now});
+    replies_.push_back(PendingReply{promise, handler(now), now, nullptr});
   });
   if (!queued) return std::nullopt;
   return future.get();
+}
+
+bool SimLoop::call_async(Handler handler, Done done) {
+  return post([this, handler = std::move(handler), done = std::move(done)]() mutable {
+    const Micros now = scheduler_.now();
+    replies_.push_back(PendingReply{nullptr, handler(now), now, std::move(done)});
+  });
+}
+
+void SimLoop::deliver(PendingReply& reply, http::HttpResponse response) {
+  if (reply.promise) {
+    reply.promise->set_value(std::move(response));
+  } else if (reply.done) {
+    reply.done(std::move(response));
+  }
 }
 
 void SimLoop::stop() {
@@ -62,7 +77,7 @@ void SimLoop::run() {
   run_turn(batch);  // answer anything queued before stopping
   // Replies still waiting for their modelled delay are released now: shutting down must not
   // leave a client hanging.
-  for (auto& [id, reply] : delayed_) reply.promise->set_value(std::move(reply.response));
+  for (auto& [id, reply] : delayed_) deliver(reply, std::move(reply.response));
   delayed_.clear();
 }
 
@@ -80,7 +95,7 @@ void SimLoop::run_turn(std::deque<std::function<void()>>& batch) {
 void SimLoop::release(PendingReply reply) {
   const Micros delay = reply.response.delay;
   if (delay <= 0 || scheduler_.clock().is_virtual()) {
-    reply.promise->set_value(std::move(reply.response));
+    deliver(reply, std::move(reply.response));
     return;
   }
   // Committed already; only the client's view of the modelled latency is deferred.
@@ -95,7 +110,7 @@ void SimLoop::release(PendingReply reply) {
 void SimLoop::send_delayed(std::uint64_t id, std::optional<http::HttpResponse> response) {
   const auto it = delayed_.find(id);
   if (it == delayed_.end()) return;
-  it->second.promise->set_value(response ? std::move(*response) : std::move(it->second.response));
+  deliver(it->second, response ? std::move(*response) : std::move(it->second.response));
   delayed_.erase(it);
 }
 

@@ -36,6 +36,11 @@ class SimLoop {
   // committed and its modelled delay has passed. nullopt if the inbox is full or the loop is
   // stopping (the edge answers 503).
   std::optional<http::HttpResponse> call(Handler handler);
+  // Any thread: the same without blocking: `done` runs on the simulation thread with the
+  // response when call() would return it (it must only hand the response over, e.g. post it to
+  // an I/O thread). False (and `done` never runs) if the inbox is full or the loop is stopping.
+  using Done = std::function<void(http::HttpResponse)>;
+  bool call_async(Handler handler, Done done);
 
   // Any thread: queues `work` for the simulation thread. False if full or stopping.
   bool post(std::function<void()> work);
@@ -51,12 +56,15 @@ class SimLoop {
 
  private:
   struct PendingReply {
+    // Exactly one of `promise` and `done` receives the response.
     std::shared_ptr<std::promise<std::optional<http::HttpResponse>>> promise;
     http::HttpResponse response;
     Micros arrived;
+    Done done;
   };
 
   void run_turn(std::deque<std::function<void()>>& batch);
+  static void deliver(PendingReply& reply, http::HttpResponse response);
   void release(PendingReply reply);
   void wait_for_work(std::unique_lock<std::mutex>& lock);
 
