@@ -20,9 +20,38 @@ std::string format_clf_time(Micros t) {
   return buf;
 }
 
+namespace {
+
+// Appends `s` as a JSON string. Plain printable ASCII (the usual case: ids, IPs, methods,
+// paths) is copied; anything else goes through nlohmann's escaping, which replaces invalid
+// UTF-8 as the access log always has.
+void append_json_string(std::string& out, const std::string& s) {
+  bool plain = true;
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    plain = plain && u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+  }
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 std::string format_access_log_line(const AccessLogEntry& e) {
-  auto or_dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  nlohmann::ordered_json line = {
+  // Built field by field (this runs once per request): the seed's access-log format, keys in
+  // its order, every value a string.
+  const auto or_dash = [](const std::string& s) -> const std::string& {
+    static const std::string dash = "-";
+    return s.empty() ? dash : s;
+  };
+  std::string out;
+  out.reserve(256);
+  const std::pair<const char*, std::string> fields[] = {
       {"requestId", or_dash(e.request_id)},
       {"ip", or_dash(e.ip)},
       {"caller", "-"},
@@ -34,7 +63,16 @@ std::string format_access_log_line(const AccessLogEntry& e) {
       {"protocol", or_dash(e.protocol)},
       {"responseLength", std::to_string(e.response_length)},
   };
-  return line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  out += '{';
+  for (const auto& [key, value] : fields) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    out += key;
+    out += "\":";
+    append_json_string(out, value);
+  }
+  out += '}';
+  return out;
 }
 
 AccessLog::AccessLog(const std::filesystem::path& path) : path_(path) {

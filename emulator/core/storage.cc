@@ -1,8 +1,49 @@
 #include "emulator/core/storage.h"
 
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+
+#include "emulator/core/clock.h"
 
 namespace emu {
+
+class Storage::Checkpointer {
+ public:
+  explicit Checkpointer(const std::string& path)
+      : db_(path, SQLite::OPEN_READWRITE), thread_([this] { loop(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void loop() {
+    std::unique_lock lock(mutex_);
+    while (!stopping_) {
+      wall::wait_until(wake_, lock, wall::monotonic_now() + kMicrosPerSecond);
+      if (stopping_) break;
+      lock.unlock();
+      try {
+        db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (...) {
+        // Busy or locked: the next round checkpoints instead.
+      }
+      lock.lock();
+    }
+  }
+
+  SQLite::Database db_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
 
 Storage::Storage(const std::string& path, const std::string& synchronous) : path_(path) {
   if (synchronous != "OFF" && synchronous != "NORMAL" && synchronous != "FULL") {
@@ -17,7 +58,14 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   db_->exec("PRAGMA temp_store=MEMORY");
 }
 
+void Storage::start_background_checkpoints() {
+  if (checkpointer_ || path_ == ":memory:") return;
+  db_->exec("PRAGMA wal_autocheckpoint=0");
+  checkpointer_ = std::make_unique<Checkpointer>(path_);
+}
+
 Storage::~Storage() {
+  checkpointer_.reset();
   try {
     commit();
   } catch (...) {

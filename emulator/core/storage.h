@@ -7,6 +7,11 @@
 //
 // Durability: with synchronous=NORMAL (the default) a committed transaction survives a crash or
 // `kill -9` of the process (it is in the WAL file); with FULL it also survives power loss.
+//
+// Checkpoints: SQLite's automatic checkpoint runs inside a commit and fsyncs, stalling the
+// simulation thread for milliseconds every ~4 MB of WAL. start_background_checkpoints() turns
+// it off and runs passive checkpoints (which never block the writer) from a thread of its own
+// with a separate connection, about once a second.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +40,8 @@ class Storage {
   // Commits the open transaction, if any. Returns true if something was committed.
   bool commit();
   bool in_transaction() const { return in_transaction_; }
+  // See above. Idempotent; a no-op for ":memory:".
+  void start_background_checkpoints();
   std::uint64_t commits() const { return commits_; }
 
  private:
@@ -42,6 +49,8 @@ class Storage {
   std::unique_ptr<SQLite::Database> db_;
   bool in_transaction_ = false;
   std::uint64_t commits_ = 0;
+  class Checkpointer;
+  std::unique_ptr<Checkpointer> checkpointer_;
 };
 
 }  // namespace emu

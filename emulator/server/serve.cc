@@ -85,6 +85,7 @@ int serve(const ServeOptions& options) {
     };
     pipeline = std::make_unique<Pipeline>(*env, pipeline_options);
     storage->commit();
+    storage->start_background_checkpoints();
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());
     return 2;

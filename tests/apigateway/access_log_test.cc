@@ -49,3 +49,14 @@ TEST_CASE("the access log appends lines to its file") {
   }
   CHECK(n == 2);
 }
+
+TEST_CASE("access-log values that are not plain ASCII are escaped as JSON, bad UTF-8 replaced") {
+  AccessLogEntry e;
+  e.ip = "1.2.3.4\", \"x";
+  e.resource_path = std::string("/caf\xc3\xa9\xff");
+  const auto line = format_access_log_line(e);
+  const auto j = nlohmann::json::parse(line);
+  CHECK(j["ip"] == "1.2.3.4\", \"x");
+  CHECK(j["resourcePath"] == "/caf\xc3\xa9\xef\xbf\xbd");
+  CHECK(j["httpMethod"] == "-");
+}
