@@ -60,6 +60,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return too_large();  // a Content-Length over the limit
     if (ec) return fail(ec);
     const auto& req = parser_->get();
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
@@ -81,13 +82,15 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  void too_large() {
+    keep_alive_ = false;
+    head_ = false;
+    write(http::HttpResponse::with_body(413, "application/json",
+                                        R"({"message":"Request Entity Too Large"})"));
+  }
+
   void on_request(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      http::HttpResponse r = http::HttpResponse::with_body(413, "application/json",
-                                                           R"({"message":"Request Entity Too Large"})");
-      keep_alive_ = false;
-      return write(std::move(r));
-    }
+    if (ec == bhttp::error::body_limit) return too_large();
     if (ec) return fail(ec);
     stream_.expires_never();
     const auto& req = parser_->get();
