@@ -33,6 +33,14 @@ const T& PopulationModel::Weighted<T>::pick(double u) const {
   return values[std::min<std::size_t>(static_cast<std::size_t>(it - cumulative.begin()), values.size() - 1)];
 }
 
+std::string device_ip(const Device& d) {
+  return fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255);
+}
+
+const char* user_agent(const Device& d) {
+  return d.ios ? "CovidShield/1.4.4 CFNetwork/1240.0.4 Darwin/20.5.0" : "okhttp/4.9.0";
+}
+
 PopulationModel::PopulationModel(const Population& population, std::uint64_t seed)
     : population_(population), seed_(seed) {
   build(provinces_, population_.provinces);

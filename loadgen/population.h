@@ -20,6 +20,11 @@ struct Device {
   int queue = 1;  // metrics a JS batch carries
 };
 
+// The device's own address (the WAF's rate rule counts per client IP) and its HTTP client's
+// User-Agent (the WAF refuses requests without one).
+std::string device_ip(const Device& d);
+const char* user_agent(const Device& d);
+
 class PopulationModel {
  public:
   PopulationModel(const Population& population, std::uint64_t seed);

@@ -48,7 +48,7 @@ struct Job {
   Micros planned_real;  // monotonic µs
   std::string body;
   std::string ip;
-  bool ios = false;
+  const char* user_agent = "";
 };
 
 class Driver {
@@ -116,11 +116,8 @@ class Driver {
     send.device = static_cast<std::int64_t>(closed_count_ % static_cast<std::uint64_t>(population_.size()));
     send.entries = population_.device(send.device).queue;
     send.id = closed_count_++;
-    const Device d = population_.device(send.device);
     recorder_.planned(send.at);
-    send_on(c, Job{send, now,
-                   population_.body(d, send.kind, send.entries, send.at, send.id),
-                   fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios});
+    send_on(c, job_for(send));
   }
 
   void on_timer() {
@@ -137,7 +134,7 @@ class Driver {
     const Device d = population_.device(send.device);
     return Job{send, real_time_of(send.at),
                population_.body(d, send.kind, send.entries, send.at, send.id + static_cast<std::uint64_t>(send.attempt)),
-               fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255), d.ios};
+               device_ip(d), user_agent(d)};
   }
 
   void start(const Send& send) {
@@ -182,7 +179,7 @@ class Driver {
     c->req.set(bhttp::field::host, target_.host + ":" + target_.port);
     c->req.set(bhttp::field::content_type, "application/json");
     c->req.set("x-api-key", options_.api_key);
-    c->req.set(bhttp::field::user_agent, shared->ios ? "CovidShield/1.4.4 CFNetwork" : "okhttp/4.9.0");
+    c->req.set(bhttp::field::user_agent, shared->user_agent);
     c->req.set("X-Forwarded-For", shared->ip);
     c->req.body() = shared->body;
     c->req.prepare_payload();

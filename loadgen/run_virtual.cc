@@ -23,12 +23,10 @@ emu::http::HttpRequest request_for(const Device& d, std::string body, const std:
   r.method = "POST";
   r.path = "/save-metrics";
   r.body = std::move(body);
-  // One address per device, as phones have (the WAF's rate rule counts per IP).
-  r.remote_ip = fmt::format("10.{}.{}.{}", (d.index >> 16) & 255, (d.index >> 8) & 255, d.index & 255);
+  r.remote_ip = device_ip(d);
   r.headers.emplace("Content-Type", "application/json");
   r.headers.emplace("x-api-key", api_key);
-  r.headers.emplace("User-Agent", d.ios ? "CovidShield/1.4.4 CFNetwork/1240.0.4 Darwin/20.5.0"
-                                        : "okhttp/4.9.0");
+  r.headers.emplace("User-Agent", user_agent(d));
   return r;
 }
 

@@ -1,7 +1,5 @@
 #include "emulator/cloudwatch/wire.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -32,33 +30,12 @@ std::string json_code(const std::string& query_code) {
   return query_code;
 }
 
-std::optional<std::string> gunzip(const std::string& data) {
-  z_stream zs{};
-  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  std::string out;
-  char buffer[65536];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    zs.next_out = reinterpret_cast<Bytef*>(buffer);
-    zs.avail_out = sizeof(buffer);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.append(buffer, sizeof(buffer) - zs.avail_out);
-    if (out.size() > 64 * 1024 * 1024) rc = Z_DATA_ERROR;  // a decompression bomb
-  }
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
-}
-
 double seconds_of(Micros t) { return static_cast<double>(t) / kMicrosPerSecond; }
 
 }  // namespace
 
 bool CloudWatchWire::accepts(const http::HttpRequest& request) const {
-  if (request.header("X-Amz-Target").substr(0, kTargetPrefix.size()) == kTargetPrefix) return true;
-  return request.method == "POST" && http::sigv4_service(request) == "monitoring";
+  return http::json_or_query_request_for(request, kTargetPrefix, "monitoring");
 }
 
 http::HttpResponse CloudWatchWire::handle(const http::HttpRequest& request, Micros now) {
@@ -66,7 +43,7 @@ http::HttpResponse CloudWatchWire::handle(const http::HttpRequest& request, Micr
   std::string body = request.body;
   if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
       static_cast<unsigned char>(body[1]) == 0x8b) {
-    auto inflated = gunzip(body);
+    auto inflated = http::gunzip(body, 64 * 1024 * 1024);
     if (!inflated) body.clear();
     else body = std::move(*inflated);
   }

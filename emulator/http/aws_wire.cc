@@ -36,6 +36,26 @@ std::string md5_hex(std::string_view data) { return to_hex(digest(EVP_md5(), dat
 std::string md5_base64(std::string_view data) { return base64_encode(digest(EVP_md5(), data)); }
 std::string sha256_hex(std::string_view data) { return to_hex(digest(EVP_sha256(), data)); }
 
+std::optional<std::string> gunzip(std::string_view data, std::size_t max_bytes) {
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return std::nullopt;
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  zs.avail_in = static_cast<uInt>(data.size());
+  std::string out;
+  char buffer[65536];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(buffer);
+    zs.avail_out = sizeof(buffer);
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buffer, sizeof(buffer) - zs.avail_out);
+    if (out.size() > max_bytes) rc = Z_DATA_ERROR;
+  }
+  inflateEnd(&zs);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
 std::uint32_t crc32(std::string_view data) {
   uLong crc = ::crc32(0L, Z_NULL, 0);
   // zlib takes uInt lengths; feed large bodies in pieces.

@@ -22,6 +22,9 @@ std::string sha256_hex(std::string_view data);
 // CRC-32 (IEEE, as zlib and DynamoDB's x-amz-crc32 use).
 std::uint32_t crc32(std::string_view data);
 std::string base64_encode(std::string_view data);
+// A gzip body (Content-Encoding: gzip, as botocore sends large PutMetricData) inflated; nullopt
+// when it is not valid gzip or would inflate past `max_bytes` (a decompression bomb).
+std::optional<std::string> gunzip(std::string_view data, std::size_t max_bytes);
 // nullopt if `text` is not valid base64.
 std::optional<std::string> base64_decode(std::string_view text);
 

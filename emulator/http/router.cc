@@ -54,4 +54,10 @@ std::string_view sigv4_service(const HttpRequest& request) {
   return rest.substr(pos, end - pos);
 }
 
+bool json_or_query_request_for(const HttpRequest& request, std::string_view target_prefix,
+                               std::string_view signing_name) {
+  if (request.header("X-Amz-Target").substr(0, target_prefix.size()) == target_prefix) return true;
+  return request.method == "POST" && sigv4_service(request) == signing_name;
+}
+
 }  // namespace emu::http

@@ -38,4 +38,9 @@ class Router {
 // from an Authorization header or X-Amz-Credential query parameter; "" if unsigned.
 std::string_view sigv4_service(const HttpRequest& request);
 
+// For services that speak both the JSON protocol and the query protocol (SQS, CloudWatch): an
+// X-Amz-Target starting with `target_prefix`, or a POST signed for `signing_name`.
+bool json_or_query_request_for(const HttpRequest& request, std::string_view target_prefix,
+                               std::string_view signing_name);
+
 }  // namespace emu::http

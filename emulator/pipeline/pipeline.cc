@@ -123,9 +123,8 @@ void Pipeline::build_back_half() {
   error_metrics_ =
       std::make_unique<ErrorMetrics>(*metrics_, c.string("/aggregate_metrics/metric_namespace"));
   build_dead_letter_queue();
-  const std::string dlq_url = sqs_->url_of(**sqs_->queue(c.string("/sqs/dead_letter_queue/name")));
   aggregate_metrics_ = std::make_unique<functions::AggregateMetrics>(
-      functions::AggregateSettings::from_config(c, dlq_url), *documents_, *dlq_, *error_metrics_);
+      functions::AggregateSettings::from_config(c, dlq_url_), *documents_, *dlq_, *error_metrics_);
   dynamodb::Stream* stream = dynamodb_->stream_for_table(c.string("/create_metrics/table_name"));
   if (stream == nullptr) throw ConfigError("/create_metrics/table_name", "a table with a stream");
   stream_mapping_ = std::make_unique<StreamMapping>(
@@ -163,13 +162,13 @@ void Pipeline::build_dead_letter_queue() {
     if (queue_mapping_ && queue == dlq_name_) queue_mapping_->on_send(visible_at);
   });
   dlq_name_ = name;
+  dlq_url_ = sqs_->url_of(**sqs_->queue(name));
 }
 
 void Pipeline::build_retry() {
   const Config& c = env_.config;
-  const std::string dlq_url = sqs_->url_of(**sqs_->queue(dlq_name_));
   backoff_retry_ = std::make_unique<functions::BackoffRetry>(
-      functions::BackoffSettings::from_config(c, dlq_url), *documents_, *dlq_);
+      functions::BackoffSettings::from_config(c, dlq_url_), *documents_, *dlq_);
   retry_handler_ = std::make_unique<RetryHandler>(*backoff_retry_, ledger_);
   queue_mapping_ = std::make_unique<QueueMapping>(
       QueueMappingSettings::from_config(c, "dead_letter_queue"), *sqs_, dlq_name_, *lambda_,

@@ -136,7 +136,7 @@ class Pipeline {
   std::unique_ptr<ErrorMetrics> error_metrics_;
   std::unique_ptr<sqs::SqsModel> sqs_;
   std::unique_ptr<sqs::SqsWire> sqs_wire_;
-  std::string dlq_name_;
+  std::string dlq_name_, dlq_url_;
   std::unique_ptr<functions::QueuePort> dlq_;
   std::unique_ptr<functions::BackoffRetry> backoff_retry_;
   std::unique_ptr<RetryHandler> retry_handler_;

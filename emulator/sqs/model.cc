@@ -368,14 +368,10 @@ Status SqsModel::change_visibility(Queue& queue, const std::string& receipt_hand
                                 " for parameter VisibilityTimeout is invalid. Reason: Must be "
                                 "between 0 and 43200.");
   }
-  auto status = queue.change_visibility(receipt_handle, timeout_seconds, now);
-  if (status.ok() && persistence_) {
-    const auto decoded = http::base64_decode(receipt_handle);
-    const auto parts = decoded ? decoded->substr(queue.name().size() + 1) : std::string();
-    const Message* m = queue.find(parts.substr(0, parts.find(':')));
-    if (m != nullptr) persistence_->save_message(queue.name(), *m);
-  }
-  return status;
+  const auto changed = queue.change_visibility(receipt_handle, timeout_seconds, now);
+  if (!changed) return changed.error();
+  if (persistence_) persistence_->save_message(queue.name(), **changed);
+  return ok_status();
 }
 
 void SqsModel::expire(Queue& queue, Micros now) {

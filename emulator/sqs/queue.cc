@@ -81,8 +81,8 @@ std::optional<Message> Queue::remove_by_handle(const std::string& handle) {
   return m;
 }
 
-Status Queue::change_visibility(const std::string& handle, std::int64_t timeout_seconds,
-                                Micros now) {
+Result<const Message*> Queue::change_visibility(const std::string& handle,
+                                                std::int64_t timeout_seconds, Micros now) {
   const auto h = by_handle_.find(handle);
   if (h == by_handle_.end()) {
     return AwsError::client("ReceiptHandleIsInvalid",
@@ -93,7 +93,7 @@ Status Queue::change_visibility(const std::string& handle, std::int64_t timeout_
     return AwsError::client("MessageNotInflight", "The message referred to is not in flight.");
   }
   reindex(m, now + seconds(static_cast<double>(timeout_seconds)));
-  return ok_status();
+  return &m;
 }
 
 std::int64_t Queue::expire(Micros now) {
@@ -142,11 +142,6 @@ std::int64_t Queue::delayed(Micros now) const {
 std::optional<Micros> Queue::next_visible_at() const {
   if (order_.empty()) return std::nullopt;
   return order_.begin()->first.first;
-}
-
-const Message* Queue::find(const std::string& id) const {
-  const auto it = messages_.find(id);
-  return it == messages_.end() ? nullptr : &it->second;
 }
 
 }  // namespace emu::sqs

@@ -78,7 +78,9 @@ class Queue {
   // Deletes the message whose latest handle is `handle`. Returns false when no message has it
   // (an old handle of a live message also "succeeds" on AWS: handled by the caller).
   std::optional<Message> remove_by_handle(const std::string& handle);
-  Status change_visibility(const std::string& handle, std::int64_t timeout_seconds, Micros now);
+  // The message whose latest handle is `handle`, now invisible until now + timeout.
+  Result<const Message*> change_visibility(const std::string& handle, std::int64_t timeout_seconds,
+                                           Micros now);
   // Drops messages past the retention period. Returns how many.
   std::int64_t expire(Micros now);
   std::int64_t purge();
@@ -97,8 +99,6 @@ class Queue {
   void for_each(F&& f) const {
     for (const auto& [id, m] : messages_) f(m);
   }
-  // The message with this id (for persistence updates); null if gone.
-  const Message* find(const std::string& id) const;
 
  private:
   using OrderKey = std::pair<Micros, std::uint64_t>;  // (visible_at, sequence)

@@ -188,8 +188,7 @@ Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
 }  // namespace
 
 bool SqsWire::accepts(const http::HttpRequest& request) const {
-  if (request.header("X-Amz-Target").substr(0, kTargetPrefix.size()) == kTargetPrefix) return true;
-  return request.method == "POST" && http::sigv4_service(request) == "sqs";
+  return http::json_or_query_request_for(request, kTargetPrefix, "sqs");
 }
 
 http::HttpResponse SqsWire::handle(const http::HttpRequest& request, Micros now) {
@@ -303,7 +302,7 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
   static const std::set<std::string> kQueueOps = {
       "DeleteQueue", "GetQueueAttributes", "SetQueueAttributes", "PurgeQueue", "SendMessage",
       "SendMessageBatch", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
-      "ChangeMessageVisibilityBatch", "ReceiveMessage"};
+      "ChangeMessageVisibilityBatch"};
   if (!kQueueOps.count(op)) {
     return AwsError::client(call.query ? "InvalidAction" : "UnknownOperationException",
                             call.query ? "The action " + op + " is not valid for this endpoint."
@@ -384,10 +383,7 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
     if (!r) return r.error();
     return json::object();
   }
-  if (op == "ChangeMessageVisibilityBatch") {
-    return batch(in, "ChangeMessageVisibilityBatchRequestEntry", visibility_one);
-  }
-  return receive(call, q, now);  // ReceiveMessage without long polling (in-process callers)
+  return batch(in, "ChangeMessageVisibilityBatchRequestEntry", visibility_one);
 }
 
 http::HttpResponse SqsWire::render(const Call& call, Result<json> result,
