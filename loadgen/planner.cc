@@ -50,10 +50,11 @@ Planner::Planner(const Scenario& s, const PopulationModel& population, int shard
   next_k_.assign(s.schedule.size(), static_cast<std::uint64_t>(shard));
   waves_.resize(s.schedule.size());
   wave_pos_.assign(s.schedule.size(), 0);
+  wave_round_.assign(s.schedule.size(), 0);
   for (int i = 0; i < static_cast<int>(s.schedule.size()); ++i) {
     const Phase& p = s.schedule[static_cast<std::size_t>(i)];
     if (p.type == Phase::Type::kClosed) continue;  // driven by the HTTP driver's closed loop
-    if (p.type != Phase::Type::kMidnight) {
+    if (p.type != Phase::Type::kMidnight && p.type != Phase::Type::kBackground) {
       push_phase(i);
       continue;
     }
@@ -69,8 +70,13 @@ Planner::Planner(const Scenario& s, const PopulationModel& population, int shard
           (p.kind == ClientKind::kAndroidForced && d.ios)) {
         continue;
       }
-      const Micros midnight = next_midnight(from, p.local_midnight ? d.utc_offset_hours : 0);
-      const Micros at = midnight + static_cast<Micros>(r.uniform01() * static_cast<double>(p.within));
+      // A midnight wave: once after the device's midnight. Background: the first of its runs,
+      // repeated every interval by next().
+      const Micros at =
+          p.type == Phase::Type::kBackground
+              ? from + static_cast<Micros>(r.uniform01() * static_cast<double>(p.interval))
+              : next_midnight(from, p.local_midnight ? d.utc_offset_hours : 0) +
+                    static_cast<Micros>(r.uniform01() * static_cast<double>(p.within));
       if (at >= end_) continue;
       Send send;
       send.at = at;
@@ -113,16 +119,31 @@ std::optional<Send> Planner::next() {
   heap_.pop();
   if (s.source >= 0) {
     const Phase& p = scenario_.schedule[static_cast<std::size_t>(s.source)];
-    if (p.type == Phase::Type::kMidnight) {
-      auto& wave = waves_[static_cast<std::size_t>(s.source)];
-      auto& pos = wave_pos_[static_cast<std::size_t>(s.source)];
-      if (++pos < wave.size()) heap_.push(wave[pos]);
+    if (p.type == Phase::Type::kMidnight || p.type == Phase::Type::kBackground) {
+      push_wave_next(s.source);
     } else {
       push_phase(s.source);
     }
   }
   ++planned_;
   return s;
+}
+
+void Planner::push_wave_next(int i) {
+  const auto index = static_cast<std::size_t>(i);
+  const auto& wave = waves_[index];
+  auto& pos = wave_pos_[index];
+  if (++pos == wave.size()) {
+    // A midnight wave ends; background runs start their next round, one interval later.
+    if (scenario_.schedule[index].type != Phase::Type::kBackground) return;
+    pos = 0;
+    ++wave_round_[index];
+  }
+  Send next = wave[pos];
+  const std::uint64_t round = wave_round_[index];
+  next.at += static_cast<Micros>(round) * scenario_.schedule[index].interval;
+  next.id = phase_id(i, static_cast<std::uint64_t>(next.device) | (round << 32));
+  if (next.at < end_) heap_.push(next);
 }
 
 void Planner::resend(const Send& failed) {

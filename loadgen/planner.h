@@ -1,6 +1,7 @@
 // Planned send times, in order: the scenario's phases (constant and ramp rates with exact
 // spacing, midnight waves where each device posts once within N seconds after its local or UTC
-// midnight) merged with the resends of failed sends (each client resends its whole, grown,
+// midnight, background runs where each device posts once per interval at its own offset) merged
+// with the resends of failed sends (each client resends its whole, grown,
 // queue at its next background run). `shard i/n` keeps the i-th of n disjoint slices: the
 // k-th arrival of a rate phase goes to shard k mod n, a device's midnight send to shard
 // device mod n, and a resend to the shard of the send it repeats.
@@ -43,6 +44,7 @@ class Planner {
     }
   };
   void push_phase(int phase);
+  void push_wave_next(int phase);
 
   const Scenario& scenario_;
   const PopulationModel& population_;
@@ -51,6 +53,7 @@ class Planner {
   std::vector<std::uint64_t> next_k_;               // per rate phase
   std::vector<std::vector<Send>> waves_;            // per midnight phase, sorted
   std::vector<std::size_t> wave_pos_;
+  std::vector<std::uint64_t> wave_round_;  // background phases: how many intervals have passed
   std::priority_queue<Send, std::vector<Send>, Later> heap_;
   std::uint64_t planned_ = 0;
 };

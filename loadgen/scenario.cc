@@ -164,7 +164,7 @@ std::vector<Micros> read_trace(const Reader& r, const std::string& scenario_file
 Phase read_phase(const json& j, const std::string& file, std::size_t index, Micros start) {
   const std::string path = "schedule[" + std::to_string(index) + "]";
   Reader r(j, file, path, {"type", "from", "duration", "rate", "to_rate", "midnight", "within",
-                           "share", "kind", "connections", "file", "speed"});
+                           "share", "kind", "connections", "file", "speed", "interval"});
   Phase p;
   const std::string type = r.string("type", "", true);
   p.from = r.time("from", start) - start;
@@ -181,6 +181,12 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
     p.local_midnight = which == "local";
     p.within = emu::seconds(r.number("within", 600, 1, 86400));
     p.share = r.number("share", 1.0, 0, 1);
+  } else if (type == "background") {
+    // The app's periodic background task: every participating device posts once per interval
+    // (240 minutes in the app), each at its own offset, until the scenario ends.
+    p.type = Phase::Type::kBackground;
+    p.interval = emu::seconds(r.number("interval", 14400, 60, 7 * 86400.0));
+    p.share = r.number("share", 1.0, 0, 1);
   } else if (type == "trace") {
     p.type = Phase::Type::kTrace;
     const double speed = r.number("speed", 1, 1e-6, 1e6);
@@ -192,7 +198,7 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
     p.duration = emu::seconds(r.number("duration", 0, 0.001, 86400.0, true));
     p.connections = static_cast<int>(r.number("connections", 0, 1, 10000, true));
   } else {
-    r.fail("type", "\"constant\", \"ramp\", \"midnight\", \"trace\" or \"closed\"");
+    r.fail("type", "\"constant\", \"ramp\", \"midnight\", \"background\", \"trace\" or \"closed\"");
   }
   return p;
 }

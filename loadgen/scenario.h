@@ -40,13 +40,14 @@ struct Population {
 };
 
 struct Phase {
-  enum class Type { kConstant, kRamp, kMidnight, kClosed, kTrace } type = Type::kConstant;
+  enum class Type { kConstant, kRamp, kMidnight, kBackground, kClosed, kTrace } type = Type::kConstant;
   Micros from = 0;            // offset from the scenario start
   Micros duration = 0;        // constant / ramp
   double rate = 0;            // constant; ramp start
   double to_rate = 0;         // ramp end
   bool local_midnight = true; // midnight: device's local midnight, or UTC
   Micros within = 0;          // midnight: spread after midnight
+  Micros interval = 0;        // background: each device posts once per interval, at its own phase
   double share = 1.0;         // midnight: share of devices taking part
   ClientKind kind = ClientKind::kJsBatch;
   int connections = 0;        // closed: each connection sends again as soon as it is answered

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <set>
 
@@ -149,7 +150,7 @@ TEST_CASE("scenario errors name the file, the field and what was expected") {
   CHECK(message(ok) == "no error");
   auto bad = ok;
   bad["schedule"][0]["type"] = "wave";
-  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\", \"midnight\", \"trace\" or \"closed\"");
+  CHECK(message(bad) == "bad.json: schedule[0].type: expected \"constant\", \"ramp\", \"midnight\", \"background\", \"trace\" or \"closed\"");
   bad = ok;
   bad["colour"] = "red";
   CHECK(message(bad).find("colour") != std::string::npos);
@@ -224,4 +225,32 @@ TEST_CASE("YAML scenarios read like JSON ones, and YAML errors name the line") {
   }
   CHECK(error.find("bad.yaml: line") != std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a background phase posts every interval, each device at its own offset") {
+  const Scenario s = scenario({{{"type", "background"}, {"interval", 3600}, {"kind", "ios_single"}}},
+                              300, 3 * 3600);
+  PopulationModel pop(s.population, s.seed);
+  const auto sends = all(s);
+  std::map<std::int64_t, std::vector<emu::Micros>> by_device;
+  for (const auto& x : sends) by_device[x.device].push_back(x.at);
+  CHECK(std::is_sorted(sends.begin(), sends.end(), [](auto& a, auto& b) { return a.at < b.at; }));
+  std::size_t ios = 0;
+  for (std::int64_t d = 0; d < 300; ++d) ios += pop.device(d).ios ? 1 : 0;
+  CHECK(by_device.size() == ios);  // iOS-only kind
+  for (const auto& [device, times] : by_device) {
+    REQUIRE(times.size() == 3);    // three hours, one run an hour
+    CHECK(times[1] - times[0] == 3600 * kMicrosPerSecond);
+    CHECK(times[2] - times[1] == 3600 * kMicrosPerSecond);
+    CHECK(times[0] - s.start < 3600 * kMicrosPerSecond);
+  }
+  std::set<std::uint64_t> ids;
+  for (const auto& x : sends) ids.insert(x.id);
+  CHECK(ids.size() == sends.size());
+  std::multiset<std::pair<emu::Micros, std::int64_t>> whole, parts;
+  for (const auto& x : sends) whole.insert({x.at, x.device});
+  for (int i = 0; i < 2; ++i) {
+    for (const auto& x : all(s, i, 2)) parts.insert({x.at, x.device});
+  }
+  CHECK(parts == whole);
 }
