@@ -4,6 +4,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <mutex>
+#include <vector>
+
 #include "emulator/http/router.h"
 
 namespace emu::server {
@@ -35,10 +38,43 @@ http::HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const
   return out;
 }
 
+class Session;
+
+// Answers travel from the simulation thread to the I/O thread through this outbox. Each
+// asio::post from another thread wakes the I/O thread (an eventfd write and an epoll_ctl);
+// one post per batch of answers instead of one per answer keeps that cost off the simulation
+// thread, which delivers a whole turn's answers at once.
+class Outbox {
+ public:
+  explicit Outbox(asio::io_context& io) : io_(io) {}
+
+  // Simulation thread.
+  void deliver(std::shared_ptr<Session> session, http::HttpResponse response) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mutex_);
+      pending_.emplace_back(std::move(session), std::move(response));
+      wake = !flush_posted_;
+      flush_posted_ = true;
+    }
+    if (wake) asio::post(io_, [this] { flush(); });
+  }
+
+ private:
+  void flush();  // I/O thread
+
+  asio::io_context& io_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::shared_ptr<Session>, http::HttpResponse>> pending_, writing_;
+  bool flush_posted_ = false;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, SimLoop& loop, http::Router& router, std::size_t max_body)
-      : stream_(std::move(socket)), loop_(loop), router_(router), max_body_(max_body) {
+  Session(tcp::socket socket, SimLoop& loop, http::Router& router, std::size_t max_body,
+          Outbox& outbox)
+      : stream_(std::move(socket)), loop_(loop), router_(router), max_body_(max_body),
+        outbox_(outbox) {
     beast::error_code ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     ip_ = ec ? "127.0.0.1" : remote.address().to_string();
@@ -46,6 +82,33 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void start() { read_header(); }
+
+  void write(http::HttpResponse in) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
+    res->result(static_cast<unsigned>(in.status));
+    res->version(11);
+    for (const auto& [name, value] : in.headers) res->insert(name, value);
+    const std::size_t length = in.body.size();
+    if (!head_) res->body() = std::move(in.body);
+    res->keep_alive(keep_alive_);
+    res->content_length(length);  // HEAD keeps the length of the body it does not carry
+    auto sr = std::make_shared<bhttp::serializer<false, bhttp::string_body>>(*res);
+    if (head_) sr->split(true);
+    auto done = [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
+      if (ec) return self->fail(ec);
+      if (!self->keep_alive_) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return;
+      }
+      self->read_header();
+    };
+    if (head_) {
+      bhttp::async_write_header(stream_, *sr, std::move(done));
+    } else {
+      bhttp::async_write(stream_, *sr, std::move(done));
+    }
+  }
 
  private:
   void read_header() {
@@ -97,44 +160,15 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive_ = req.keep_alive();
     head_ = req.method() == bhttp::verb::head;
     auto request = std::make_shared<http::HttpRequest>(to_request(req, ip_));
-    auto self = shared_from_this();
-    auto io = stream_.get_executor();
     const bool queued = loop_.call_async(
         [this, request](Micros now) { return router_.route(*request, now); },
-        [self, io](http::HttpResponse response) {
-          asio::post(io, [self, response = std::move(response)]() mutable { self->write(std::move(response)); });
+        [self = shared_from_this()](http::HttpResponse response) {
+          self->outbox_.deliver(self, std::move(response));
         });
     if (!queued) {
       keep_alive_ = false;
       write(http::HttpResponse::with_body(503, "application/json",
                                           R"({"message":"emulator is shutting down or overloaded"})"));
-    }
-  }
-
-  void write(http::HttpResponse in) {
-    auto res = std::make_shared<bhttp::response<bhttp::string_body>>();
-    res->result(static_cast<unsigned>(in.status));
-    res->version(11);
-    for (const auto& [name, value] : in.headers) res->insert(name, value);
-    const std::size_t length = in.body.size();
-    if (!head_) res->body() = std::move(in.body);
-    res->keep_alive(keep_alive_);
-    res->content_length(length);  // HEAD keeps the length of the body it does not carry
-    auto sr = std::make_shared<bhttp::serializer<false, bhttp::string_body>>(*res);
-    if (head_) sr->split(true);
-    auto done = [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(ec);
-      if (!self->keep_alive_) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        return;
-      }
-      self->read_header();
-    };
-    if (head_) {
-      bhttp::async_write_header(stream_, *sr, std::move(done));
-    } else {
-      bhttp::async_write(stream_, *sr, std::move(done));
     }
   }
 
@@ -159,23 +193,35 @@ class Session : public std::enable_shared_from_this<Session> {
   SimLoop& loop_;
   http::Router& router_;
   std::size_t max_body_;
+  Outbox& outbox_;
   std::string ip_;
   bool keep_alive_ = true;
   bool head_ = false;
 };
 
+void Outbox::flush() {
+  {
+    std::lock_guard lock(mutex_);
+    writing_.swap(pending_);
+    flush_posted_ = false;
+  }
+  for (auto& [session, response] : writing_) session->write(std::move(response));
+  writing_.clear();
+}
+
 }  // namespace
 
 struct AsioEdge::Impl {
   Impl(SimLoop& l, http::Router& r, std::size_t max_body)
-      : loop(l), router(r), max_body_bytes(max_body), acceptor(io) {}
+      : loop(l), router(r), max_body_bytes(max_body), acceptor(io), outbox(io) {}
 
   void accept() {
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted) return;
       } else {
-        std::make_shared<Session>(std::move(socket), loop, router, max_body_bytes)->start();
+        std::make_shared<Session>(std::move(socket), loop, router, max_body_bytes, outbox)
+            ->start();
       }
       accept();
     });
@@ -186,6 +232,7 @@ struct AsioEdge::Impl {
   std::size_t max_body_bytes;
   asio::io_context io;
   tcp::acceptor acceptor;
+  Outbox outbox;
 };
 
 AsioEdge::AsioEdge(SimLoop& loop, http::Router& router, std::size_t max_body_bytes)
