@@ -158,6 +158,7 @@ class Database {
     std::vector<std::pair<std::string, Type>> value_types;
     bool has_values = false;
     std::optional<Item> values;
+    std::optional<expr::SetPlan> set_plan;  // for expressions[0] (the update) under `names`
   };
   PrepareMemo prepare_memo_;
 };

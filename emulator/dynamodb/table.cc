@@ -56,7 +56,7 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
 
 const Row* Table::find(const KeyEnc& key) const {
   const auto it = lookup_.find(key);
-  return it == lookup_.end() ? nullptr : &it->second->second;
+  return it == lookup_.end() ? nullptr : &it->second.row->second;
 }
 
 const Index* Table::index(std::string_view name) const {
@@ -77,27 +77,54 @@ std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
   return std::stoll(whole.empty() || whole == "-" ? "0" : whole);
 }
 
-void Table::index_remove(const KeyEnc& key, const Item& item) {
-  for (auto& index : indexes_) {
-    if (auto k = index_key(index.schema, item, key)) {
-      auto it = index.entries.find(*k);
-      if (it != index.entries.end()) {
-        index.size_bytes -= it->second.size;
-        index.entries.erase(it);
-      }
-    }
-  }
-  if (auto ttl = ttl_of(item)) ttl_index_.erase({*ttl, key});
+bool Table::in_index(const IndexSchema& index, const Item& item) {
+  const auto h = item.find(index.hash.name);
+  if (h == item.end() || h->second.type() != index.hash.type) return false;
+  if (!index.range) return true;
+  const auto r = item.find(index.range->name);
+  return r != item.end() && r->second.type() == index.range->type;
 }
 
-void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size) {
-  for (auto& index : indexes_) {
+bool Table::same_index_key(const IndexSchema& index, const Item& a, const Item& b) {
+  if (!in_index(index, a) || !in_index(index, b)) return false;
+  // Key attributes are S, N or B: equal values are equal keys (numbers are canonical text).
+  if (!(a.find(index.hash.name)->second == b.find(index.hash.name)->second)) return false;
+  return !index.range || a.find(index.range->name)->second == b.find(index.range->name)->second;
+}
+
+void Table::ttl_replace(const KeyEnc& key, const Item* old_item, const Item* item) {
+  if (!schema_.ttl_enabled) return;
+  if (old_item != nullptr) {
+    if (auto ttl = ttl_of(*old_item)) ttl_index_.erase({*ttl, key});
+  }
+  if (item != nullptr) {
+    if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
+  }
+}
+
+void Table::index_remove(const KeyEnc& key, const Item& item, RowPlace& place) {
+  for (std::size_t i = 0; i < indexes_.size(); ++i) {
+    Index& index = indexes_[i];
+    if (place.entries[i] == index.entries.end()) continue;
+    index.size_bytes -= place.entries[i]->second.size;
+    index.entries.erase(place.entries[i]);
+    place.entries[i] = index.entries.end();
+  }
+  ttl_replace(key, &item, nullptr);
+}
+
+void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size,
+                      RowPlace& place) {
+  place.entries.resize(indexes_.size());
+  for (std::size_t i = 0; i < indexes_.size(); ++i) {
+    Index& index = indexes_[i];
+    place.entries[i] = index.entries.end();
     if (auto k = index_key(index.schema, *item, key)) {
-      index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0});
+      place.entries[i] = index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0}).first;
       index.size_bytes += size;
     }
   }
-  if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
+  ttl_replace(key, nullptr, item.get());
 }
 
 void Table::clear_insert_seqs() {
@@ -105,41 +132,26 @@ void Table::clear_insert_seqs() {
 }
 
 void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
-                          std::uint32_t size) {
-  for (auto& index : indexes_) {
-    auto old_parts = index_key_parts(index.schema, old_item);
-    auto new_parts = index_key_parts(index.schema, *item);
-    auto full = [&](KeyEnc& parts) {
-      return IndexKeyEnc{std::move(parts.hash), std::move(parts.range), key};
-    };
-    if (old_parts && new_parts && *old_parts == *new_parts) {
-      auto k = full(*new_parts);
-      auto it = index.entries.find(k);
-      if (it != index.entries.end()) {
-        index.size_bytes += static_cast<std::int64_t>(size) - it->second.size;
-        it->second = Row{item, size, 0, 0};
-      } else {
-        index.entries.emplace(std::move(k), Row{item, size, 0, 0});
-        index.size_bytes += size;
-      }
+                          std::uint32_t size, RowPlace& place) {
+  for (std::size_t i = 0; i < indexes_.size(); ++i) {
+    Index& index = indexes_[i];
+    IndexEntry& entry = place.entries[i];
+    if (entry != index.entries.end() && same_index_key(index.schema, old_item, *item)) {
+      index.size_bytes += static_cast<std::int64_t>(size) - entry->second.size;
+      entry->second = Row{item, size, 0, 0};
       continue;
     }
-    if (old_parts) {
-      auto it = index.entries.find(full(*old_parts));
-      if (it != index.entries.end()) {
-        index.size_bytes -= it->second.size;
-        index.entries.erase(it);
-      }
+    if (entry != index.entries.end()) {
+      index.size_bytes -= entry->second.size;
+      index.entries.erase(entry);
+      entry = index.entries.end();
     }
-    if (new_parts) {
-      index.entries.insert_or_assign(full(*new_parts), Row{item, size, 0, 0});
+    if (auto k = index_key(index.schema, *item, key)) {
+      entry = index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0}).first;
       index.size_bytes += size;
     }
   }
-  if (schema_.ttl_enabled) {
-    if (auto ttl = ttl_of(old_item)) ttl_index_.erase({*ttl, key});
-    if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
-  }
+  ttl_replace(key, &old_item, item.get());
 }
 
 void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
@@ -147,25 +159,26 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int6
   const auto found = lookup_.find(key);
   const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
   if (found != lookup_.end()) {
-    const auto it = found->second;
+    RowPlace& place = found->second;
+    const auto it = place.row;
     size_bytes_ -= it->second.size;
     if (!item) {
-      if (has_secondary) index_remove(key, *it->second.item);
-      lookup_.erase(found);
+      if (has_secondary) index_remove(key, *it->second.item, place);
       rows_.erase(it);
+      lookup_.erase(found);
       return;
     }
-    if (has_secondary) index_replace(key, *it->second.item, item, size);
+    if (has_secondary) index_replace(key, *it->second.item, item, size, place);
     size_bytes_ += size;
     it->second = Row{std::move(item), size, rowid, insert_seq};
     return;
-  } else {
-    if (!item) return;
-    const auto it = rows_.emplace(key, Row{item, size, rowid, insert_seq}).first;
-    lookup_.emplace(key, it);
   }
+  if (!item) return;
+  RowPlace place;
+  place.row = rows_.emplace(key, Row{item, size, rowid, insert_seq}).first;
+  if (has_secondary) index_add(key, item, size, place);
   size_bytes_ += size;
-  if (has_secondary) index_add(key, item, size);
+  lookup_.emplace(key, std::move(place));
 }
 
 void Table::rebuild_ttl_index() {

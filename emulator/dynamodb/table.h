@@ -102,6 +102,11 @@ class Table {
   // The index's own key attributes of `item` (hash, range), without the table key: enough to
   // tell whether a write moves an item within an index, and cheaper.
   std::optional<KeyEnc> index_key_parts(const IndexSchema& index, const Item& item) const;
+  // True if `item` is in `index` (its key attributes are there with the index's types).
+  static bool in_index(const IndexSchema& index, const Item& item);
+  // True if both items are in `index` under the same index key (compares the attribute values;
+  // no key encoding).
+  static bool same_index_key(const IndexSchema& index, const Item& a, const Item& b);
 
   const Row* find(const KeyEnc& key) const;
   // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL
@@ -128,17 +133,26 @@ class Table {
   std::shared_ptr<Stream> stream_ptr() const { return stream_; }
 
  private:
-  void index_remove(const KeyEnc& key, const Item& item);
-  // Replaces old_item by item in every index, in place where the index key is unchanged.
+
+  using IndexEntry = std::map<IndexKeyEnc, Row>::iterator;
+  // A row and where it sits in each index (entries.end() when it is not in that index), so an
+  // update that keeps an item's index keys rewrites its index entries without searching the
+  // index (whose keys compare long strings). Map iterators stay valid.
+  struct RowPlace {
+    std::map<KeyEnc, Row>::iterator row;
+    std::vector<IndexEntry> entries;
+  };
+  void index_remove(const KeyEnc& key, const Item& item, RowPlace& place);
   void index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
-                     std::uint32_t size);
-  void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size);
+                     std::uint32_t size, RowPlace& place);
+  void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size, RowPlace& place);
+  void ttl_replace(const KeyEnc& key, const Item* old_item, const Item* item);
 
   TableSchema schema_;
   std::map<KeyEnc, Row> rows_;
   // Point lookups by the whole key (GetItem, PutItem, UpdateItem) skip the ordered map's long
-  // string comparisons; rows_ keeps the order Query and Scan need. Map iterators stay valid.
-  std::unordered_map<KeyEnc, std::map<KeyEnc, Row>::iterator, KeyEncHash> lookup_;
+  // string comparisons; rows_ keeps the order Query and Scan need.
+  std::unordered_map<KeyEnc, RowPlace, KeyEncHash> lookup_;
   std::vector<Index> indexes_;
   std::int64_t size_bytes_ = 0;
   std::set<std::pair<std::int64_t, KeyEnc>> ttl_index_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 
 namespace emu::dynamodb {
 
@@ -222,20 +223,68 @@ Type set_element_type(Type type) {
   }
 }
 
+struct AttributeValue::Composite {
+  std::vector<AttributeValue> list;
+  Item map;
+  std::vector<std::string> set;
+};
+
+AttributeValue::Composite& AttributeValue::composite() {
+  if (!composite_) composite_ = std::make_unique<Composite>();
+  return *composite_;
+}
+
 AttributeValue::AttributeValue(const AttributeValue& other)
     : type_(other.type_),
       bool_(other.bool_),
       str_(other.str_),
-      list_(other.list_),
-      map_(other.map_ ? std::make_unique<Item>(*other.map_) : nullptr),
-      set_(other.set_) {}
+      composite_(other.composite_ ? std::make_unique<Composite>(*other.composite_) : nullptr) {}
+
+AttributeValue::AttributeValue() noexcept = default;
+AttributeValue::AttributeValue(AttributeValue&& other) noexcept = default;
+AttributeValue& AttributeValue::operator=(AttributeValue&& other) noexcept = default;
 
 AttributeValue& AttributeValue::operator=(const AttributeValue& other) {
-  if (this != &other) {
-    AttributeValue copy(other);
-    *this = std::move(copy);
+  if (this == &other) return *this;
+  const bool scalars = !composite_ && !other.composite_;
+  if (scalars) {
+    // A string that fits reuses this value's buffer: no allocation when an item's attribute
+    // is overwritten with a value of similar size.
+    type_ = other.type_;
+    bool_ = other.bool_;
+    str_ = other.str_;
+    return *this;
   }
+  AttributeValue copy(other);  // `other` may live inside this value
+  *this = std::move(copy);
   return *this;
+}
+
+void AttributeValue::assign_string(std::string_view s) {
+  assign_null();
+  type_ = Type::kS;
+  str_.assign(s);
+}
+
+void AttributeValue::assign_number(std::int64_t n) {
+  assign_null();
+  type_ = Type::kN;
+  char buf[24];
+  const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
+  str_.assign(buf, static_cast<std::size_t>(end - buf));
+}
+
+void AttributeValue::assign_boolean(bool b) {
+  assign_null();
+  type_ = Type::kBool;
+  bool_ = b;
+}
+
+void AttributeValue::assign_null() {
+  type_ = Type::kNull;
+  bool_ = true;
+  str_.clear();
+  composite_.reset();
 }
 
 AttributeValue::~AttributeValue() = default;
@@ -275,14 +324,14 @@ AttributeValue AttributeValue::null() { return AttributeValue(); }
 AttributeValue AttributeValue::list(std::vector<AttributeValue> elements) {
   AttributeValue v;
   v.type_ = Type::kL;
-  v.list_ = std::move(elements);
+  v.composite().list = std::move(elements);
   return v;
 }
 
 AttributeValue AttributeValue::map(Item members) {
   AttributeValue v;
   v.type_ = Type::kM;
-  v.map_ = std::make_unique<Item>(std::move(members));
+  v.composite().map = std::move(members);
   return v;
 }
 
@@ -290,19 +339,30 @@ AttributeValue AttributeValue::set(Type type, std::vector<std::string> elements)
   EMU_ASSERT(is_set_type(type));
   AttributeValue v;
   v.type_ = type;
-  v.set_ = std::move(elements);
+  v.composite().set = std::move(elements);
   return v;
 }
 
-const Item& AttributeValue::map_value() const {
-  static const Item kEmpty;
-  return map_ ? *map_ : kEmpty;
+const std::vector<AttributeValue>& AttributeValue::list_value() const {
+  static const std::vector<AttributeValue> kEmpty;
+  return composite_ ? composite_->list : kEmpty;
 }
 
-Item& AttributeValue::map_value() {
-  if (!map_) map_ = std::make_unique<Item>();
-  return *map_;
+std::vector<AttributeValue>& AttributeValue::list_value() { return composite().list; }
+
+const Item& AttributeValue::map_value() const {
+  static const Item kEmpty;
+  return composite_ ? composite_->map : kEmpty;
 }
+
+Item& AttributeValue::map_value() { return composite().map; }
+
+const std::vector<std::string>& AttributeValue::set_value() const {
+  static const std::vector<std::string> kEmpty;
+  return composite_ ? composite_->set : kEmpty;
+}
+
+std::vector<std::string>& AttributeValue::set_value() { return composite().set; }
 
 bool AttributeValue::operator==(const AttributeValue& other) const {
   if (type_ != other.type_) return false;
@@ -316,13 +376,15 @@ bool AttributeValue::operator==(const AttributeValue& other) const {
     case Type::kNull:
       return true;
     case Type::kL:
-      return list_ == other.list_;
+      return list_value() == other.list_value();
     case Type::kM:
       return map_value() == other.map_value();
     default: {
-      if (set_.size() != other.set_.size()) return false;
-      for (const auto& e : set_) {
-        if (std::find(other.set_.begin(), other.set_.end(), e) == other.set_.end()) return false;
+      const auto& mine = set_value();
+      const auto& theirs = other.set_value();
+      if (mine.size() != theirs.size()) return false;
+      for (const auto& e : mine) {
+        if (std::find(theirs.begin(), theirs.end(), e) == theirs.end()) return false;
       }
       return true;
     }

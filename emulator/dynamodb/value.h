@@ -38,11 +38,11 @@ using ItemPtr = std::shared_ptr<const Item>;
 
 class AttributeValue {
  public:
-  AttributeValue() = default;  // NULL
+  AttributeValue() noexcept;  // NULL
   AttributeValue(const AttributeValue& other);
-  AttributeValue(AttributeValue&& other) noexcept = default;
+  AttributeValue(AttributeValue&& other) noexcept;
   AttributeValue& operator=(const AttributeValue& other);
-  AttributeValue& operator=(AttributeValue&& other) noexcept = default;
+  AttributeValue& operator=(AttributeValue&& other) noexcept;
   ~AttributeValue();
 
   static AttributeValue string(std::string s);
@@ -57,27 +57,37 @@ class AttributeValue {
   // `type` is kSS, kNS or kBS; elements of NS must be canonical numbers.
   static AttributeValue set(Type type, std::vector<std::string> elements);
 
+  // In-place scalar assignment that reuses this value's storage (hot paths refill the same
+  // request's values again and again). Any list, map or set content is dropped.
+  void assign_string(std::string_view s);
+  void assign_number(std::int64_t n);
+  void assign_boolean(bool b);
+  void assign_null();
+
   Type type() const { return type_; }
   // S text, N canonical text or B bytes.
   const std::string& scalar() const { return str_; }
   bool bool_value() const { return bool_; }
-  const std::vector<AttributeValue>& list_value() const { return list_; }
-  std::vector<AttributeValue>& list_value() { return list_; }
+  const std::vector<AttributeValue>& list_value() const;
+  std::vector<AttributeValue>& list_value();
   const Item& map_value() const;
   Item& map_value();
-  const std::vector<std::string>& set_value() const { return set_; }
-  std::vector<std::string>& set_value() { return set_; }
+  const std::vector<std::string>& set_value() const;
+  std::vector<std::string>& set_value();
 
   // Deep equality; sets compare as sets (order-insensitive).
   bool operator==(const AttributeValue& other) const;
 
  private:
+  // Lists, maps and sets live behind one pointer, so the scalars that make up nearly every
+  // item are small (a string and a tag) and cheap to copy.
+  struct Composite;
+  Composite& composite();
+
   Type type_ = Type::kNull;
   bool bool_ = true;  // NULL's value is always true; BOOL's value otherwise
   std::string str_;
-  std::vector<AttributeValue> list_;
-  std::unique_ptr<Item> map_;
-  std::vector<std::string> set_;
+  std::unique_ptr<Composite> composite_;
 };
 
 // ---- Numbers (exact decimal) ----

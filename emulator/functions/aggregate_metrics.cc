@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cmath>
 #include <optional>
+#include <deque>
+#include <map>
 #include <unordered_map>
 
 #include "emulator/functions/js.h"
@@ -13,42 +15,34 @@ using js::Value;
 
 namespace {
 
-constexpr int kMetricVersion = 6;
-
-// The UpdateExpression exactly as the template literal in aggregate_values.js writes it
-// (newlines and indentation included: the DLQ message body carries it verbatim).
-constexpr const char* kUpdateExpression =
-    "\n        SET appversion = :appversion,\n            appos = :appos,\n"
-    "            #region = :region,\n            identifier = :identifier,\n"
-    "            osversion = :osversion,\n            manufacturer = :manufacturer,\n"
-    "            model = :model,\n            androidreleaseversion = :androidreleaseversion,\n"
-    "            version = :version,\n            #count = :count,\n"
-    "            pushnotification = :pushnotification,\n"
-    "            frameworkenabled = :frameworkenabled,\n            #state = :state,\n"
-    "            #status = :status,\n"
-    "            hoursSinceExposureDetectedAt = :hoursSinceExposureDetectedAt,\n"
-    "            #date = :date,\n            #duration = :duration,\n"
-    "            withDate = :withDate,\n            isUserExposed = :isUserExposed,\n"
-    "            metricCount = if_not_exists(metricCount, :start) + :metricCount";
-
 const Value* member(const Value& object, const char* key) {
   if (!object.is_object()) return nullptr;
   const auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
 }
 
-// p(): '' -> '*'; false stays false; anything else falsy -> '*'.
-std::string p(const Value* v) {
-  if (v != nullptr && v->is_string() && v->get_ref<const std::string&>().empty()) return "*";
-  if (v != nullptr && v->is_boolean() && !v->get<bool>()) return "false";
-  return js::truthy(v) ? js::to_string(v) : "*";
+// `${v}` appended to `out` (no temporary for the common string case).
+void append_template(std::string& out, const Value* v) {
+  if (v != nullptr && v->is_string()) {
+    out += v->get_ref<const std::string&>();
+  } else {
+    out += js::to_string(v);
+  }
 }
 
-// c(): val || ''
-Value c(const Value* v) { return js::truthy(v) ? *v : Value(""); }
-
-// `raw.x || ''`
-Value or_empty(const Value& raw, const char* key) { return c(member(raw, key)); }
+// `${p(v)}`: '' -> '*'; false stays false; anything else falsy -> '*'.
+void append_p(std::string& out, const Value* v) {
+  if (v != nullptr && v->is_string()) {
+    const auto& text = v->get_ref<const std::string&>();
+    out += text.empty() ? "*" : text;
+  } else if (v != nullptr && v->is_boolean() && !v->get<bool>()) {
+    out += "false";
+  } else if (js::truthy(v)) {
+    out += js::to_string(v);
+  } else {
+    out += '*';
+  }
+}
 
 bool starts_with_error(const std::string& identifier) {
   static constexpr char kError[] = "error";
@@ -59,20 +53,28 @@ bool starts_with_error(const std::string& identifier) {
   return true;
 }
 
-void set_or_erase(Value& object, const char* key, const std::optional<Value>& value) {
-  if (value) {
-    object[key] = *value;
-  } else {
-    object.erase(key);  // assigning undefined makes the key invisible to JSON and DocumentClient
-  }
-}
-
-std::optional<Value> optional_of(const Value* v) {
-  return v == nullptr ? std::nullopt : std::optional<Value>(*v);
-}
-
 void log_error(AggregateReport& report, std::string line) {
   if (report.errors.size() < AggregateReport::kMaxLoggedErrors) report.errors.push_back(line);
+}
+
+// The bucket labels as JS values, made once: an aggregate points at them instead of owning a
+// copy.
+const Value* label_value(const std::string& label) {
+  static const std::map<std::string, Value, std::less<>> labels = [] {
+    std::map<std::string, Value, std::less<>> m;
+    for (const char* l : {"0", "1-6", "7-12", "13-30", "30+", "< 30", "30 - 59",
+                          "1:00 min - 1:59 min", "2:00 min - 3:59 min", "4:00 min - 5:59 min",
+                          "6:00 min - 7:59 min", "8:00 min - 9:59 min", "> 10:00 min"}) {
+      m.emplace(l, Value(l));
+    }
+    return m;
+  }();
+  return &labels.find(label)->second;
+}
+
+const Value& none_region() {
+  static const Value v("None");
+  return v;
 }
 
 }  // namespace
@@ -84,20 +86,10 @@ AggregateSettings AggregateSettings::from_config(const Config& c, const std::str
   return s;
 }
 
-struct AggregateMetrics::Batch {
-  std::vector<Value> aggregates;                  // insertion order = dispatch order
-  std::unordered_map<std::string, size_t> index;  // sort key -> aggregates[i]
-};
+namespace {
 
-AggregateMetrics::AggregateMetrics(AggregateSettings settings, DocumentUpdatePort& table,
-                                   QueuePort& queue, ErrorMetricPort& metrics)
-    : settings_(std::move(settings)), table_(table), queue_(queue), metrics_(metrics) {}
-
-std::string AggregateMetrics::bucket_count(const Value* count, bool* defined) {
-  *defined = count != nullptr;
-  if (count == nullptr) return {};
-  const double n = js::parse_int(count);
-  if (std::isnan(n)) return js::to_string(count);  // caller keeps the original value
+// The label for a parsed count / duration (the number is not NaN).
+const char* count_label(double n) {
   if (n == 0) return "0";
   if (n < 6) return "1-6";
   if (n < 12) return "7-12";
@@ -105,11 +97,7 @@ std::string AggregateMetrics::bucket_count(const Value* count, bool* defined) {
   return "30+";
 }
 
-std::string AggregateMetrics::bucket_duration(const Value* duration, bool* defined) {
-  *defined = duration != nullptr;
-  if (duration == nullptr) return {};
-  const double d = js::parse_float(duration);
-  if (std::isnan(d)) return js::to_string(duration);
+const char* duration_label(double d) {
   if (d == 0) return "0";
   if (d < 30) return "< 30";
   if (d < 60) return "30 - 59";
@@ -121,20 +109,92 @@ std::string AggregateMetrics::bucket_duration(const Value* duration, bool* defin
   return "> 10:00 min";
 }
 
-namespace {
-
-// pl.count = bucketCount(pl.count): a label, the original value when it does not parse, or
-// undefined when absent.
-std::optional<Value> bucketed(const Value* v, bool duration) {
-  bool defined = false;
-  const std::string label = duration ? AggregateMetrics::bucket_duration(v, &defined)
-                                     : AggregateMetrics::bucket_count(v, &defined);
-  if (!defined) return std::nullopt;
-  const double parsed = duration ? js::parse_float(v) : js::parse_int(v);
-  return std::isnan(parsed) ? *v : Value(label);
+// pl.count = bucketCount(pl.count) (or bucketDuration): undefined stays undefined (nullptr), a
+// value that does not parse is kept as it is, anything else becomes its label.
+const Value* bucketed(const Value* v, bool duration) {
+  if (v == nullptr) return nullptr;
+  const double n = duration ? js::parse_float(v) : js::parse_int(v);
+  if (std::isnan(n)) return v;
+  return label_value(duration ? duration_label(n) : count_label(n));
 }
 
 }  // namespace
+
+// One aggregate of the batch: the members of `{...pl, pk, sk, date, ...}` that generatePayload
+// reads, pointing into the parsed record (kept alive by the batch) or at shared constants.
+struct AggregateMetrics::Aggregate {
+  const Value* entry = nullptr;  // pl
+  const Value* identifier = nullptr;
+  const Value* appos = nullptr;       // raw.appos (nullptr = undefined)
+  const Value* appversion = nullptr;  // raw.appversion
+  const Value* osversion = nullptr;   // raw.osversion || '' (and the three below)
+  const Value* manufacturer = nullptr;
+  const Value* model = nullptr;
+  const Value* androidreleaseversion = nullptr;
+  const Value* count = nullptr;     // bucketCount(pl.count)
+  const Value* duration = nullptr;  // bucketDuration(pl.durationInSeconds)
+  const Value* region = nullptr;    // pl.region, or "None"
+  Value sk;
+  Value date;
+  Value metric_count;
+
+  AggregateUpdate update() const {
+    using S = AggregateUpdate;
+    AggregateUpdate u;
+    u.pk = region;
+    u.sk = &sk;
+    auto& v = u.values;
+    v[S::kMetricCount] = &metric_count;
+    v[S::kAppversion] = appversion;
+    v[S::kIdentifier] = identifier;
+    v[S::kAppos] = appos;
+    v[S::kRegion] = region;
+    v[S::kOsversion] = or_empty_string(osversion);
+    v[S::kCount] = or_empty_string(count);
+    v[S::kDate] = or_empty_string(&date);
+    v[S::kManufacturer] = or_empty_string(manufacturer);
+    v[S::kModel] = or_empty_string(model);
+    v[S::kDuration] = or_empty_string(duration);
+    v[S::kAndroidreleaseversion] = or_empty_string(androidreleaseversion);
+    const std::pair<S::Slot, const char*> from_entry[] = {
+        {S::kPushnotification, "pushnotification"},
+        {S::kFrameworkenabled, "frameworkenabled"},
+        {S::kState, "state"},
+        {S::kStatus, "status"},
+        {S::kHoursSinceExposureDetectedAt, "hoursSinceExposureDetectedAt"},
+        {S::kWithDate, "withDate"},
+        {S::kIsUserExposed, "isUserExposed"}};
+    for (const auto& [slot, key] : from_entry) v[slot] = or_empty_string(member(*entry, key));
+    return u;
+  }
+};
+
+struct AggregateMetrics::Batch {
+  std::deque<Value> records;        // the parsed raw bodies the aggregates point into
+  std::deque<Aggregate> aggregates;  // insertion order = dispatch order
+  std::unordered_map<std::string_view, Aggregate*> index;  // sort key (in the aggregate)
+  std::string sk;                   // the key being built
+};
+
+AggregateMetrics::AggregateMetrics(AggregateSettings settings, DocumentUpdatePort& table,
+                                   QueuePort& queue, ErrorMetricPort& metrics)
+    : settings_(std::move(settings)), table_(table), queue_(queue), metrics_(metrics) {}
+
+std::string AggregateMetrics::bucket_count(const Value* count, bool* defined) {
+  *defined = count != nullptr;
+  if (count == nullptr) return {};
+  const double n = js::parse_int(count);
+  if (std::isnan(n)) return js::to_string(count);  // caller keeps the original value
+  return count_label(n);
+}
+
+std::string AggregateMetrics::bucket_duration(const Value* duration, bool* defined) {
+  *defined = duration != nullptr;
+  if (duration == nullptr) return {};
+  const double d = js::parse_float(duration);
+  if (std::isnan(d)) return js::to_string(duration);
+  return duration_label(d);
+}
 
 void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& batch,
                                         AggregateReport& report, Micros now) {
@@ -143,19 +203,20 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     log_error(report, "issue parsing event: " + why);
     log_error(report, "payload uuid: " + record.uuid);
   };
-  const auto raw = record.raw != nullptr ? js::parse(*record.raw) : std::nullopt;
-  if (!raw) return fail("SyntaxError: Unexpected token in JSON");
-  const Value* payload = member(*raw, "payload");
+  auto parsed = record.raw != nullptr ? js::parse(*record.raw) : std::nullopt;
+  if (!parsed) return fail("SyntaxError: Unexpected token in JSON");
+  const Value& raw = batch.records.emplace_back(std::move(*parsed));
+  const Value* payload = member(raw, "payload");
   if (payload == nullptr || !payload->is_array()) {
     return fail("TypeError: Cannot read property 'forEach' of undefined");
   }
   report.entries_seen += static_cast<std::int64_t>(payload->size());
-  const Value osversion = or_empty(*raw, "osversion");
-  const Value manufacturer = or_empty(*raw, "manufacturer");
-  const Value androidreleaseversion = or_empty(*raw, "androidreleaseversion");
-  const Value model = or_empty(*raw, "model");
-  const Value* appos = member(*raw, "appos");
-  const Value* appversion = member(*raw, "appversion");
+  const Value* osversion = or_empty_string(member(raw, "osversion"));
+  const Value* manufacturer = or_empty_string(member(raw, "manufacturer"));
+  const Value* androidreleaseversion = or_empty_string(member(raw, "androidreleaseversion"));
+  const Value* model = or_empty_string(member(raw, "model"));
+  const Value* appos = member(raw, "appos");
+  const Value* appversion = member(raw, "appversion");
   for (size_t k = 0; k < payload->size(); ++k) {
     const Value& pl = (*payload)[k];
     const auto lost = static_cast<std::int64_t>(payload->size() - k);
@@ -175,8 +236,9 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       report.entries_lost_in_failed_records += lost;
       return fail("TypeError: pl.identifier.toLowerCase is not a function");
     }
-    if (starts_with_error(identifier->get_ref<const std::string&>())) {
-      metrics_.put_error_metric(identifier->get<std::string>(), now);
+    const auto& identifier_text = identifier->get_ref<const std::string&>();
+    if (starts_with_error(identifier_text)) {
+      metrics_.put_error_metric(identifier_text, now);
       ++report.error_metrics;
     }
     const auto date = js::pin_date(member(pl, "timestamp"));
@@ -184,91 +246,60 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       report.entries_lost_in_failed_records += lost;
       return fail("RangeError: Invalid time value");
     }
-    const std::optional<Value> count = bucketed(member(pl, "count"), false);
-    const std::optional<Value> duration = bucketed(member(pl, "durationInSeconds"), true);
-    const Value* region_in = member(pl, "region");
-    const bool none_region = region_in == nullptr ||
-                             (region_in->is_string() && region_in->get<std::string>().empty());
-    const Value region = none_region ? Value("None") : *region_in;
-    const Value count_v = count.value_or(Value()), duration_v = duration.value_or(Value());
-    const std::string sk =
-        js::to_string(&region) + "#" + identifier->get<std::string>() + "#" + *date + "#" +
-        js::to_string(appos) + "#" + js::to_string(&osversion) + "#" + js::to_string(appversion) +
-        "#" + p(&manufacturer) + "#" + p(&model) + "#" + p(&androidreleaseversion) + "#" +
-        p(member(pl, "pushnotification")) + "#" + p(member(pl, "frameworkenabled")) + "#" +
-        p(member(pl, "state")) + "#" + p(member(pl, "hoursSinceExposureDetectedAt")) + "#" +
-        p(count ? &count_v : nullptr) + "#" + p(duration ? &duration_v : nullptr) + "#" +
-        p(member(pl, "withDate")) + "#" + p(member(pl, "isUserExposed"));
+    const Value* count = bucketed(member(pl, "count"), false);
+    const Value* duration = bucketed(member(pl, "durationInSeconds"), true);
+    const Value* region = member(pl, "region");
+    if (region == nullptr || (region->is_string() && region->get_ref<const std::string&>().empty())) {
+      region = &none_region();
+    }
+    std::string& sk = batch.sk;
+    sk.clear();
+    append_template(sk, region);
+    sk += '#';
+    sk += identifier_text;
+    sk += '#';
+    sk += *date;
+    sk += '#';
+    append_template(sk, appos);
+    sk += '#';
+    append_template(sk, osversion);
+    sk += '#';
+    append_template(sk, appversion);
+    for (const Value* v : {manufacturer, model, androidreleaseversion, member(pl, "pushnotification"),
+                           member(pl, "frameworkenabled"), member(pl, "state"),
+                           member(pl, "hoursSinceExposureDetectedAt"), count, duration,
+                           member(pl, "withDate"), member(pl, "isUserExposed")}) {
+      sk += '#';
+      append_p(sk, v);
+    }
     ++report.entries_aggregated;
     const auto found = batch.index.find(sk);
     if (found != batch.index.end()) {
-      Value& a = batch.aggregates[found->second];
-      a["metricCount"] = a["metricCount"].get<std::int64_t>() + 1;
+      Value& n = found->second->metric_count;
+      n = n.get<std::int64_t>() + 1;
       continue;
     }
-    Value a = pl;  // {...pl} after the function's mutations of pl
-    set_or_erase(a, "count", count);
-    set_or_erase(a, "duration", duration);
-    a["region"] = region;
-    a["pk"] = region;
-    a["sk"] = sk;
-    a["date"] = *date;
-    set_or_erase(a, "appos", optional_of(appos));
-    set_or_erase(a, "appversion", optional_of(appversion));
-    a["osversion"] = osversion;
-    a["metricCount"] = 1;
-    a["manufacturer"] = manufacturer;
-    a["model"] = model;
-    a["androidreleaseversion"] = androidreleaseversion;
-    batch.index.emplace(sk, batch.aggregates.size());
-    batch.aggregates.push_back(std::move(a));
+    Aggregate& a = batch.aggregates.emplace_back();
+    a.entry = &pl;
+    a.identifier = identifier;
+    a.appos = appos;
+    a.appversion = appversion;
+    a.osversion = osversion;
+    a.manufacturer = manufacturer;
+    a.model = model;
+    a.androidreleaseversion = androidreleaseversion;
+    a.count = count;
+    a.duration = duration;
+    a.region = region;
+    a.sk = sk;
+    a.date = *date;
+    a.metric_count = 1;
+    batch.index.emplace(a.sk.get_ref<const std::string&>(), &a);
   }
 }
 
-Value AggregateMetrics::generate_payload(const Value& a) const {
-  // Every key below is distinct, so members are appended to the ordered object directly
-  // (nlohmann's ordered_map searches linearly on operator[]; this runs once per update).
-  Value values = Value::object();
-  auto& members = values.get_ref<Value::object_t&>();
-  auto put = [&](const char* key, const Value* v) {
-    if (v != nullptr) members.emplace_back(key, *v);  // undefined members are dropped
-  };
-  auto put_c = [&](const char* key, const char* attribute) {
-    members.emplace_back(key, c(member(a, attribute)));
-  };
-  put(":metricCount", member(a, "metricCount"));
-  put(":appversion", member(a, "appversion"));
-  put(":identifier", member(a, "identifier"));
-  put(":appos", member(a, "appos"));
-  put(":region", member(a, "region"));
-  members.emplace_back(":version", kMetricVersion);
-  members.emplace_back(":start", 0);
-  put_c(":osversion", "osversion");
-  put_c(":count", "count");
-  put_c(":pushnotification", "pushnotification");
-  put_c(":frameworkenabled", "frameworkenabled");
-  put_c(":state", "state");
-  put_c(":status", "status");
-  put_c(":hoursSinceExposureDetectedAt", "hoursSinceExposureDetectedAt");
-  put_c(":date", "date");
-  put_c(":manufacturer", "manufacturer");
-  put_c(":model", "model");
-  put_c(":duration", "duration");
-  put_c(":androidreleaseversion", "androidreleaseversion");
-  put_c(":withDate", "withDate");
-  put_c(":isUserExposed", "isUserExposed");
-  Value key = Value::object();
-  if (const Value* pk = member(a, "pk")) key["pk"] = *pk;
-  if (const Value* sk = member(a, "sk")) key["sk"] = *sk;
-  Value params = Value::object();
-  params["TableName"] = settings_.table_name;
-  params["Key"] = std::move(key);
-  params["UpdateExpression"] = kUpdateExpression;
-  params["ExpressionAttributeValues"] = std::move(values);
-  params["ExpressionAttributeNames"] = {{"#region", "region"}, {"#count", "count"},
-                                        {"#state", "state"},   {"#status", "status"},
-                                        {"#date", "date"},     {"#duration", "duration"}};
-  return params;
+Value AggregateMetrics::generate_payload(const Value& aggregate) const {
+  return aggregate_params(aggregate_update_of(aggregate), settings_.table_name);
 }
 
 Value AggregateMetrics::build_dead_letter_message(const Value& params,
@@ -295,11 +326,11 @@ std::string sdk_error_json(const AwsError& error, Micros now) {
   return js::stringify(e);
 }
 
-void AggregateMetrics::dispatch(const Value& aggregate, AggregateReport& report, Micros now) {
+void AggregateMetrics::dispatch(const Aggregate& aggregate, AggregateReport& report, Micros now) {
   AggregateReport::Update update;
-  update.metric_count = aggregate.at("metricCount").get<std::int64_t>();
-  const Value params = generate_payload(aggregate);
-  const Status result = table_.update(params, now);
+  update.metric_count = aggregate.metric_count.get<std::int64_t>();
+  const AggregateUpdate u = aggregate.update();
+  const Status result = table_.update_aggregate(u, settings_.table_name, now);
   if (result.ok()) {
     update.applied = true;
     report.updates.push_back(std::move(update));
@@ -307,6 +338,7 @@ void AggregateMetrics::dispatch(const Value& aggregate, AggregateReport& report,
   }
   update.error = result.error().code + ": " + result.error().message;
   log_error(report, "Failed updating sending to Dead Letter Queue " + update.error);
+  const Value params = aggregate_params(u, settings_.table_name);
   const Value msg = build_dead_letter_message(params, sdk_error_json(result.error(), now));
   OutgoingMessage out;
   out.queue_url = settings_.dead_letter_queue_url;

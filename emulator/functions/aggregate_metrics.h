@@ -69,7 +69,8 @@ class AggregateMetrics {
 
   AggregateReport handle(const std::vector<StreamRecordView>& records, Micros now);
 
-  // Exposed for golden tests (same names as the JS exports).
+  // Exposed for golden tests (same names as the JS exports). generate_payload takes the JS
+  // aggregate object; the handler itself keeps aggregates typed (see Aggregate).
   static std::string bucket_count(const nlohmann::ordered_json* count, bool* defined);
   static std::string bucket_duration(const nlohmann::ordered_json* duration, bool* defined);
   nlohmann::ordered_json generate_payload(const nlohmann::ordered_json& aggregate) const;
@@ -77,10 +78,11 @@ class AggregateMetrics {
                                                    const std::string& error_json) const;
 
  private:
+  struct Aggregate;
   struct Batch;
   void aggregate_record(const StreamRecordView& record, Batch& batch, AggregateReport& report,
                         Micros now);
-  void dispatch(const nlohmann::ordered_json& aggregate, AggregateReport& report, Micros now);
+  void dispatch(const Aggregate& aggregate, AggregateReport& report, Micros now);
 
   AggregateSettings settings_;
   DocumentUpdatePort& table_;

@@ -23,17 +23,35 @@ Status DynamoRawTable::put_item(const std::string& table, const std::string& uui
 
 namespace {
 
-// A scalar as DocumentClient marshals it, or nullopt when it needs the general conversion.
-std::optional<AttributeValue> scalar_value(const nlohmann::ordered_json& v) {
-  if (v.is_string()) return AttributeValue::string(v.get<std::string>());
-  if (v.is_boolean()) return AttributeValue::boolean(v.get<bool>());
-  if (v.is_null()) return AttributeValue::null();
-  if (v.is_number_unsigned()) {
-    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
-    return AttributeValue::number(static_cast<std::int64_t>(v.get<std::uint64_t>()));
+// `out` = the scalar `v` as DocumentClient marshals it; false when `v` needs the general
+// conversion (fractions, big unsigned numbers, lists, maps). `out` is assigned in place.
+bool assign_scalar(AttributeValue& out, const nlohmann::ordered_json& v) {
+  switch (v.type()) {
+    case nlohmann::ordered_json::value_t::string:
+      out.assign_string(v.get_ref<const std::string&>());
+      return true;
+    case nlohmann::ordered_json::value_t::boolean:
+      out.assign_boolean(v.get<bool>());
+      return true;
+    case nlohmann::ordered_json::value_t::null:
+      out.assign_null();
+      return true;
+    case nlohmann::ordered_json::value_t::number_unsigned:
+      if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return false;
+      out.assign_number(static_cast<std::int64_t>(v.get<std::uint64_t>()));
+      return true;
+    case nlohmann::ordered_json::value_t::number_integer:
+      out.assign_number(v.get<std::int64_t>());
+      return true;
+    default:
+      return false;
   }
-  if (v.is_number_integer()) return AttributeValue::number(v.get<std::int64_t>());
-  return std::nullopt;
+}
+
+std::optional<AttributeValue> scalar_value(const nlohmann::ordered_json& v) {
+  AttributeValue out;
+  if (!assign_scalar(out, v)) return std::nullopt;
+  return out;
 }
 
 std::optional<Item> scalar_item(const nlohmann::ordered_json& object) {
@@ -97,6 +115,50 @@ Status DynamoDocuments::update(const nlohmann::ordered_json& params, Micros now)
   auto request = update_request_from_params(params);
   if (!request.ok()) return request.error();
   auto result = db_.update_item(*request, now);
+  if (!result.ok()) return result.error();
+  return ok_status();
+}
+
+bool DynamoDocuments::fill_aggregate_request(const functions::AggregateUpdate& u,
+                                             const std::string& table) {
+  using functions::AggregateUpdate;
+  auto& r = aggregate_request_;
+  if (!r.update_expression) {  // first call: the parts that never change
+    r.update_expression = AggregateUpdate::kUpdateExpression;
+    r.attributes.names.emplace();
+    for (const auto& [placeholder, name] : AggregateUpdate::kNames) {
+      r.attributes.names->emplace(placeholder, name);
+    }
+    r.attributes.values.emplace();
+    key_values_[0] = &r.key["pk"];
+    key_values_[1] = &r.key["sk"];
+  }
+  if (r.table_name != table) r.table_name = table;
+  if (u.pk == nullptr || u.sk == nullptr) return false;
+  if (!assign_scalar(*key_values_[0], *u.pk) || !assign_scalar(*key_values_[1], *u.sk)) {
+    return false;
+  }
+  Item& values = *r.attributes.values;
+  for (std::size_t slot = 0; slot < AggregateUpdate::kSlots; ++slot) {
+    const auto* v = u.values[slot];
+    AttributeValue*& stored = slot_values_[slot];
+    if (v == nullptr) {  // undefined: DocumentClient leaves the member out
+      if (stored != nullptr) values.erase(AggregateUpdate::kValueNames[slot]);
+      stored = nullptr;
+      continue;
+    }
+    if (stored == nullptr) stored = &values[AggregateUpdate::kValueNames[slot]];
+    if (!assign_scalar(*stored, *v)) return false;
+  }
+  return true;
+}
+
+Status DynamoDocuments::update_aggregate(const functions::AggregateUpdate& u,
+                                         const std::string& table, Micros now) {
+  if (!fill_aggregate_request(u, table)) {
+    return update(functions::aggregate_params(u, table), now);
+  }
+  auto result = db_.update_item(aggregate_request_, now);
   if (!result.ok()) return result.error();
   return ok_status();
 }

@@ -32,9 +32,20 @@ class DynamoDocuments final : public functions::DocumentUpdatePort {
  public:
   explicit DynamoDocuments(dynamodb::Database& db) : db_(db) {}
   Status update(const nlohmann::ordered_json& params, Micros now) override;
+  // Marshals the values straight into one UpdateItem request that is refilled in place on
+  // every call (its maps keep their nodes and buffers; the model sees the same expression text
+  // and names each time). Anything but plain scalars takes the JSON route, as update() would.
+  Status update_aggregate(const functions::AggregateUpdate& u, const std::string& table,
+                          Micros now) override;
 
  private:
+  bool fill_aggregate_request(const functions::AggregateUpdate& u, const std::string& table);
+
   dynamodb::Database& db_;
+  dynamodb::UpdateItemRequest aggregate_request_;
+  // aggregate_request_'s value for each slot (nullptr: not in the map).
+  std::array<dynamodb::AttributeValue*, functions::AggregateUpdate::kSlots> slot_values_{};
+  dynamodb::AttributeValue* key_values_[2] = {nullptr, nullptr};
 };
 
 Result<dynamodb::UpdateItemRequest> update_request_from_params(

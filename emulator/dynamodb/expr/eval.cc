@@ -132,32 +132,50 @@ const char* kMissingOperand =
 const char* kWrongType = "An operand in the update expression has an incorrect data type";
 const char* kBadPath = "The document path provided in the update expression is invalid for update";
 
-Result<AttributeValue> set_value(const Operand& op, const Item& old_item, const Bindings& b);
+// An update operand's value: a reference into the old item or the request's values when it
+// is one of them (no copy), or a value computed here.
+using SetValue = Value;
 
-Result<AttributeValue> arithmetic(const Operand& op, const Item& old_item, const Bindings& b) {
+Result<SetValue> set_value(const Operand& op, const Item& old_item, const Bindings& b);
+
+Result<SetValue> owned(AttributeValue v) {
+  SetValue out;
+  out.owned = std::move(v);
+  return out;
+}
+
+Result<SetValue> ref(const AttributeValue* v) {
+  SetValue out;
+  out.ref = v;
+  return out;
+}
+
+Result<SetValue> arithmetic(const Operand& op, const Item& old_item, const Bindings& b) {
   auto x = set_value(op.args[0], old_item, b);
   if (!x) return x;
   auto y = set_value(op.args[1], old_item, b);
   if (!y) return y;
-  if (x->type() != Type::kN || y->type() != Type::kN) return runtime_error(kWrongType);
-  auto r = op.kind == Operand::Kind::kPlus ? add_numbers(x->scalar(), y->scalar())
-                                           : subtract_numbers(x->scalar(), y->scalar());
+  const AttributeValue& xv = *x->get();
+  const AttributeValue& yv = *y->get();
+  if (xv.type() != Type::kN || yv.type() != Type::kN) return runtime_error(kWrongType);
+  auto r = op.kind == Operand::Kind::kPlus ? add_numbers(xv.scalar(), yv.scalar())
+                                           : subtract_numbers(xv.scalar(), yv.scalar());
   if (!r) return r.error();
-  return AttributeValue::number(std::move(*r));
+  return owned(AttributeValue::number(std::move(*r)));
 }
 
-Result<AttributeValue> set_value(const Operand& op, const Item& old_item, const Bindings& b) {
+Result<SetValue> set_value(const Operand& op, const Item& old_item, const Bindings& b) {
   switch (op.kind) {
     case Operand::Kind::kPath: {
       const AttributeValue* v = lookup(old_item, op.path, b);
       if (v == nullptr) return runtime_error(kMissingOperand);
-      return *v;
+      return ref(v);
     }
     case Operand::Kind::kValue:
-      return b.values->find(op.value)->second;
+      return ref(&b.values->find(op.value)->second);
     case Operand::Kind::kIfNotExists: {
       const AttributeValue* v = lookup(old_item, op.args[0].path, b);
-      if (v != nullptr) return *v;
+      if (v != nullptr) return ref(v);
       return set_value(op.args[1], old_item, b);
     }
     case Operand::Kind::kListAppend: {
@@ -165,10 +183,12 @@ Result<AttributeValue> set_value(const Operand& op, const Item& old_item, const 
       if (!x) return x;
       auto y = set_value(op.args[1], old_item, b);
       if (!y) return y;
-      if (x->type() != Type::kL || y->type() != Type::kL) return runtime_error(kWrongType);
-      auto& list = x->list_value();
-      for (auto& e : y->list_value()) list.push_back(std::move(e));
-      return std::move(*x);
+      if (x->get()->type() != Type::kL || y->get()->type() != Type::kL) {
+        return runtime_error(kWrongType);
+      }
+      AttributeValue joined = x->owned ? std::move(*x->owned) : *x->get();
+      for (const auto& e : y->get()->list_value()) joined.list_value().push_back(e);
+      return owned(std::move(joined));
     }
     case Operand::Kind::kPlus:
     case Operand::Kind::kMinus:
@@ -200,6 +220,27 @@ AttributeValue* parent_of(Item& item, const Path& path, const Bindings& b) {
     }
   }
   return cur;
+}
+
+// Stores `value` at `path`. A top-level attribute that exists is overwritten in place (its
+// node and, for a scalar of similar size, its buffer are reused).
+Status assign_top(Item& item, const std::string& name, SetValue& value) {
+  const auto it = item.find(name);
+  if (it == item.end()) {
+    item.emplace(name, value.owned ? std::move(*value.owned) : *value.ref);
+  } else if (value.owned) {
+    it->second = std::move(*value.owned);
+  } else {
+    it->second = *value.ref;
+  }
+  return ok_status();
+}
+
+Status assign(Item& item, const Path& path, AttributeValue value, const Bindings& b);
+
+Status assign(Item& item, const Path& path, SetValue& value, const Bindings& b) {
+  if (path.elements.size() == 1) return assign_top(item, resolve_name(path.elements[0], b), value);
+  return assign(item, path, value.owned ? std::move(*value.owned) : *value.ref, b);
 }
 
 Status assign(Item& item, const Path& path, AttributeValue value, const Bindings& b) {
@@ -381,7 +422,7 @@ Status apply_update(const UpdateExpression& update, const Item& old_item, Item& 
       case UpdateAction::Kind::kSet: {
         auto v = set_value(a.value, old_item, b);
         if (!v) return v.error();
-        if (auto s = assign(item, a.path, std::move(*v), b); !s) return s;
+        if (auto s = assign(item, a.path, *v, b); !s) return s;
         break;
       }
       case UpdateAction::Kind::kRemove:
@@ -397,6 +438,60 @@ Status apply_update(const UpdateExpression& update, const Item& old_item, Item& 
   });
   for (const auto* a : removes) {
     if (auto s = remove(item, a->path, b); !s) return s;
+  }
+  return ok_status();
+}
+
+std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings& bindings) {
+  SetPlan plan;
+  for (std::size_t i = 0; i < update.actions.size(); ++i) {
+    const auto& a = update.actions[i];
+    if (a.kind != UpdateAction::Kind::kSet || a.path.elements.size() != 1 ||
+        a.path.elements[0].is_index()) {
+      return std::nullopt;
+    }
+    plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i});
+  }
+  std::sort(plan.targets.begin(), plan.targets.end(),
+            [](const auto& x, const auto& y) { return x.name < y.name; });
+  for (std::size_t i = 1; i < plan.targets.size(); ++i) {
+    if (plan.targets[i].name == plan.targets[i - 1].name) return std::nullopt;
+  }
+  return plan;
+}
+
+Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
+                  Item& out, const Bindings& b) {
+  // Every value is computed from the old item first, in the expression's order (so the first
+  // failing action is the one reported, as apply_update reports it).
+  std::vector<SetValue> values(update.actions.size());
+  for (std::size_t i = 0; i < update.actions.size(); ++i) {
+    auto v = set_value(update.actions[i].value, old_item, b);
+    if (!v) return v.error();
+    values[i] = std::move(*v);
+  }
+  // A structural copy of the old item is cheaper than rebuilding it node by node; one walk in
+  // key order then overwrites each target in place or inserts it where it belongs.
+  out = old_item;
+  auto it = out.begin();
+  for (const auto& target : plan.targets) {
+    while (it != out.end() && it->first < target.name) ++it;
+    SetValue& v = values[target.action];
+    if (it != out.end() && it->first == target.name) {
+      if (v.owned) {
+        it->second = std::move(*v.owned);
+      } else {
+        it->second = *v.ref;
+      }
+      ++it;
+    } else {
+      // `it` is the first key after the target: the hint is exact, so no search happens.
+      if (v.owned) {
+        out.emplace_hint(it, target.name, std::move(*v.owned));
+      } else {
+        out.emplace_hint(it, target.name, *v.ref);
+      }
+    }
   }
   return ok_status();
 }

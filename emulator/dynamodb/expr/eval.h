@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -59,6 +60,27 @@ bool evaluate(const Condition& condition, const Item* item, const Bindings& bind
 // the update, as DynamoDB does). Errors are DynamoDB's runtime ValidationExceptions.
 Status apply_update(const UpdateExpression& update, const Item& old_item, Item& item,
                     const Bindings& bindings);
+
+// An update made only of SETs of top-level attributes (the commonest shape, and the seed
+// aggregator's), prepared once per expression and names: the target attribute names sorted,
+// so applying it builds the new item in one merge of the old item with the new values instead
+// of looking up each target.
+struct SetPlan {
+  struct Target {
+    std::string name;    // resolved attribute name
+    std::size_t action;  // index into UpdateExpression::actions
+  };
+  std::vector<Target> targets;  // sorted by name; distinct (check_update refuses overlaps)
+};
+
+// The plan for `update` under `bindings`, or nullopt when the update has another shape
+// (REMOVE, ADD, DELETE, nested paths). Assumes check_update passed.
+std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings& bindings);
+
+// Same result as `out = old_item; apply_update(update, old_item, out, bindings)` for an update
+// `plan` was made from (on an error `out` is left as it was).
+Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
+                  Item& out, const Bindings& bindings);
 
 // The parts of `item` named by `paths` (already resolved), nested as in the item; list elements
 // keep their order and are compacted.

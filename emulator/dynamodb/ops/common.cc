@@ -29,15 +29,17 @@ Status check_key_piece(const AttributeValue& v, const KeyAttribute& attr, bool i
   return ok_status();
 }
 
-double index_write_units(const Table& table, const IndexSchema& index, const Item* old_item,
-                         std::size_t old_size, const Item* new_item, std::size_t new_size) {
-  const auto old_key = old_item ? table.index_key_parts(index, *old_item) : std::nullopt;
-  const auto new_key = new_item ? table.index_key_parts(index, *new_item) : std::nullopt;
-  if (!old_key && !new_key) return 0;
-  if (!old_key) return write_units(new_size);
-  if (!new_key) return write_units(old_size);
+double index_write_units(const IndexSchema& index, const Item* old_item, std::size_t old_size,
+                         const Item* new_item, std::size_t new_size) {
+  const bool old_in = old_item != nullptr && Table::in_index(index, *old_item);
+  const bool new_in = new_item != nullptr && Table::in_index(index, *new_item);
+  if (!old_in && !new_in) return 0;
+  if (!old_in) return write_units(new_size);
+  if (!new_in) return write_units(old_size);
   // ASSUMPTION: index entries are charged at the full item size (exact for projection ALL).
-  if (*old_key != *new_key) return write_units(old_size) + write_units(new_size);
+  if (!Table::same_index_key(index, *old_item, *new_item)) {
+    return write_units(old_size) + write_units(new_size);
+  }
   if (*old_item == *new_item) return 0;
   return write_units(std::max(old_size, new_size));
 }
@@ -144,6 +146,12 @@ bool Ops::memo_matches(const Database& db, const void* const* expressions,
   return true;
 }
 
+namespace {
+
+bool fast_update_plannable(const PreparedExpressions& p) { return p.update && p.update->ok(); }
+
+}  // namespace
+
 Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& texts,
                                          const ExpressionAttributes& attributes) {
   auto parsed = [](const std::optional<std::string>* text) {
@@ -167,6 +175,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   if (memo_matches(db, expressions, attributes, compare_values)) {
     fast.bindings.names = attributes.names ? &*attributes.names : nullptr;
     fast.bindings.values = attributes.values ? &*attributes.values : nullptr;
+    fast.set_plan = memo.set_plan ? &*memo.set_plan : nullptr;
     if (fast.projection) {
       for (const auto& path : fast.projection->value().expression.paths) {
         fast.projection_paths.push_back(expr::resolve(path, fast.bindings));
@@ -191,6 +200,11 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
       memo.value_types.emplace_back(key, value.type());
     if (compare_values) memo.values = attributes.values;
   }
+  memo.set_plan.reset();
+  if (fast_update_plannable(*result)) {
+    memo.set_plan = expr::plan_sets(result->update->value().expression, result->bindings);
+  }
+  result->set_plan = memo.set_plan ? &*memo.set_plan : nullptr;
   return result;
 }
 
@@ -316,7 +330,7 @@ std::optional<AwsError> Ops::charge_write(Database& db, const Table& table, cons
   consumed.table_capacity_units = write_units(std::max(old_size, new_size));
   double total = consumed.table_capacity_units;
   for (const auto& index : table.schema().indexes) {
-    const double u = index_write_units(table, index, old_item, old_size, new_item, new_size);
+    const double u = index_write_units(index, old_item, old_size, new_item, new_size);
     if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
     total += u;
   }

@@ -25,6 +25,8 @@ struct PreparedExpressions {
   std::shared_ptr<const Result<expr::ParsedProjection>> projection;
   std::vector<expr::Path> projection_paths;  // resolved
   expr::Bindings bindings;
+  // The update's SET plan under these names, when it has that shape (owned by the memo).
+  const expr::SetPlan* set_plan = nullptr;
 };
 
 struct ExpressionTexts {

@@ -126,10 +126,18 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   const ItemPtr old_item = row ? row->item : nullptr;
   // Operands read the item as it was; a missing item reads as its key alone.
   const Item& base = old_item ? *old_item : request.key;
-  Item next = base;
-  if (update) {
-    if (auto s = expr::apply_update(*update, base, next, prepared->bindings); !s) {
+  Item next;
+  if (update && prepared->set_plan) {
+    if (auto s = expr::apply_plan(*prepared->set_plan, *update, base, next, prepared->bindings);
+        !s) {
       return s.error();
+    }
+  } else {
+    next = base;
+    if (update) {
+      if (auto s = expr::apply_update(*update, base, next, prepared->bindings); !s) {
+        return s.error();
+      }
     }
   }
   const std::size_t size = item_size(next);
