@@ -1,5 +1,8 @@
 #include "emulator/core/json_util.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace emu {
 
 namespace {
@@ -8,20 +11,21 @@ namespace {
 // body before the recursive parser ever sees it.
 int max_nesting(std::string_view text) {
   int depth = 0, deepest = 0;
-  bool in_string = false, escaped = false;
-  for (char c : text) {
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char c = *p++;
     if (c == '"') {
-      in_string = true;
+      // Jump from quote to quote (strings are most of a body); a quote after an odd run of
+      // backslashes is escaped.
+      for (;;) {
+        const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+        if (q == nullptr) return deepest;  // unterminated: the parser will refuse it
+        const char* run = q;
+        while (run > p && run[-1] == '\\') --run;
+        p = q + 1;
+        if ((q - run) % 2 == 0) break;
+      }
     } else if (c == '[' || c == '{') {
       deepest = std::max(deepest, ++depth);
     } else if (c == ']' || c == '}') {

@@ -420,11 +420,38 @@ int compare_numbers(std::string_view a, std::string_view b) {
   return sx > 0 ? mag : -mag;
 }
 
+namespace {
+
+// A canonical number that is an integer of at most 18 digits (so sums cannot overflow).
+std::optional<std::int64_t> small_integer(std::string_view text) {
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string_view digits = negative ? text.substr(1) : text;
+  if (digits.empty() || digits.size() > 18) return std::nullopt;
+  std::int64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return negative ? -v : v;
+}
+
+// Counters (metricCount + 1) are nearly always small integers: exact in int64, and the
+// canonical text of an integer is its decimal form.
+std::optional<std::string> small_sum(std::string_view a, std::string_view b, bool subtract) {
+  const auto x = small_integer(a), y = small_integer(b);
+  if (!x || !y) return std::nullopt;
+  return std::to_string(subtract ? *x - *y : *x + *y);
+}
+
+}  // namespace
+
 Result<std::string> add_numbers(std::string_view a, std::string_view b) {
+  if (auto sum = small_sum(a, b, false)) return std::move(*sum);
   return add_signed(a, b, false);
 }
 
 Result<std::string> subtract_numbers(std::string_view a, std::string_view b) {
+  if (auto difference = small_sum(a, b, true)) return std::move(*difference);
   return add_signed(a, b, true);
 }
 

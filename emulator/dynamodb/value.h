@@ -5,7 +5,7 @@
 // "-0" -> "0"), so equality is text equality and arithmetic is exact decimal arithmetic.
 // Binary values hold raw bytes (base64 exists only on the wire). Sets keep insertion order.
 //
-// Items are ordered maps from attribute name to value. Stored items are immutable and shared
+// Items map attribute names to values, ordered by name (item.h). Stored items are immutable and shared
 // (std::shared_ptr<const Item>) between the table, its indexes and stream records, so a stream
 // record never copies the image.
 #pragma once
@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "emulator/core/result.h"
+#include "emulator/dynamodb/item.h"
 
 namespace emu::dynamodb {
 
@@ -33,7 +34,7 @@ bool is_set_type(Type type);
 Type set_element_type(Type type);
 
 class AttributeValue;
-using Item = std::map<std::string, AttributeValue, std::less<>>;
+using Item = SortedAttributes<AttributeValue>;
 using ItemPtr = std::shared_ptr<const Item>;
 
 class AttributeValue {

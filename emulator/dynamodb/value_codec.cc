@@ -7,11 +7,26 @@ namespace emu::dynamodb {
 namespace {
 
 void put_varint(std::string& out, std::uint64_t v) {
+  char buf[10];
+  std::size_t n = 0;
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  buf[n++] = static_cast<char>(v);
+  out.append(buf, n);
+}
+
+// A type byte and a length below 128 (nearly every scalar) cost one append.
+void put_typed_bytes(std::string& out, Type type, std::string_view s) {
+  if (s.size() < 0x80) {
+    const char head[2] = {static_cast<char>(type), static_cast<char>(s.size())};
+    out.append(head, 2);
+  } else {
+    out.push_back(static_cast<char>(type));
+    put_varint(out, s.size());
+  }
+  out.append(s);
 }
 
 void put_bytes(std::string& out, std::string_view s) {
@@ -62,13 +77,21 @@ void encode_members(const Item& item, std::string& out) {
 }
 
 void encode_value(const AttributeValue& v, std::string& out) {
+  switch (v.type()) {
+    case Type::kS:
+    case Type::kN:
+    case Type::kB:
+      put_typed_bytes(out, v.type(), v.scalar());
+      return;
+    default:
+      break;
+  }
   out.push_back(static_cast<char>(v.type()));
   switch (v.type()) {
     case Type::kS:
     case Type::kN:
     case Type::kB:
-      put_bytes(out, v.scalar());
-      break;
+      break;  // above
     case Type::kBool:
       out.push_back(v.bool_value() ? 1 : 0);
       break;

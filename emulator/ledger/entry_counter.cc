@@ -1,5 +1,7 @@
 #include "emulator/ledger/entry_counter.h"
 
+#include <cstring>
+
 namespace emu::ledger {
 
 namespace {
@@ -7,14 +9,17 @@ namespace {
 // Skips a JSON string starting at body[i] == '"'; returns the index after the closing quote, or
 // npos if unterminated.
 size_t skip_string(std::string_view body, size_t i) {
-  for (++i; i < body.size(); ++i) {
-    if (body[i] == '\\') {
-      ++i;
-    } else if (body[i] == '"') {
-      return i + 1;
-    }
+  // memchr to each quote (strings are most of a body's bytes); a quote closes the string when
+  // an even number of backslashes precedes it.
+  for (size_t start = i + 1;;) {
+    const void* quote = std::memchr(body.data() + start, '"', body.size() - start);
+    if (quote == nullptr) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(quote) - body.data());
+    size_t run = at;
+    while (run > start && body[run - 1] == '\\') --run;
+    if ((at - run) % 2 == 0) return at + 1;
+    start = at + 1;
   }
-  return std::string_view::npos;
 }
 
 bool is_space(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }

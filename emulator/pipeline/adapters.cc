@@ -130,25 +130,35 @@ bool DynamoDocuments::fill_aggregate_request(const functions::AggregateUpdate& u
       r.attributes.names->emplace(placeholder, name);
     }
     r.attributes.values.emplace();
-    key_values_[0] = &r.key["pk"];
-    key_values_[1] = &r.key["sk"];
+    r.key.emplace("pk", AttributeValue());
+    r.key.emplace("sk", AttributeValue());
   }
   if (r.table_name != table) r.table_name = table;
   if (u.pk == nullptr || u.sk == nullptr) return false;
-  if (!assign_scalar(*key_values_[0], *u.pk) || !assign_scalar(*key_values_[1], *u.sk)) {
+  if (!assign_scalar(r.key.find("pk")->second, *u.pk) ||
+      !assign_scalar(r.key.find("sk")->second, *u.sk)) {
     return false;
   }
-  Item& values = *r.attributes.values;
+  // Undefined values are left out, as DocumentClient leaves them out. The set of slots present
+  // is nearly always the same as last time; only when it changes is the map rebuilt.
+  std::array<bool, AggregateUpdate::kSlots> present{};
   for (std::size_t slot = 0; slot < AggregateUpdate::kSlots; ++slot) {
-    const auto* v = u.values[slot];
-    AttributeValue*& stored = slot_values_[slot];
-    if (v == nullptr) {  // undefined: DocumentClient leaves the member out
-      if (stored != nullptr) values.erase(AggregateUpdate::kValueNames[slot]);
-      stored = nullptr;
-      continue;
+    present[slot] = u.values[slot] != nullptr;
+  }
+  Item& values = *r.attributes.values;
+  if (present != slot_present_ || values.empty()) {
+    values.clear();
+    for (std::size_t slot = 0; slot < AggregateUpdate::kSlots; ++slot) {
+      if (present[slot]) values.emplace(AggregateUpdate::kValueNames[slot], AttributeValue());
     }
-    if (stored == nullptr) stored = &values[AggregateUpdate::kValueNames[slot]];
-    if (!assign_scalar(*stored, *v)) return false;
+    for (std::size_t slot = 0; slot < AggregateUpdate::kSlots; ++slot) {
+      slot_values_[slot] =
+          present[slot] ? &values.find(AggregateUpdate::kValueNames[slot])->second : nullptr;
+    }
+    slot_present_ = present;
+  }
+  for (std::size_t slot = 0; slot < AggregateUpdate::kSlots; ++slot) {
+    if (present[slot] && !assign_scalar(*slot_values_[slot], *u.values[slot])) return false;
   }
   return true;
 }

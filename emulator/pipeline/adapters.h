@@ -43,9 +43,10 @@ class DynamoDocuments final : public functions::DocumentUpdatePort {
 
   dynamodb::Database& db_;
   dynamodb::UpdateItemRequest aggregate_request_;
-  // aggregate_request_'s value for each slot (nullptr: not in the map).
+  // Which slots aggregate_request_'s values hold, and where (valid until the set changes:
+  // inserting into an item moves its entries).
+  std::array<bool, functions::AggregateUpdate::kSlots> slot_present_{};
   std::array<dynamodb::AttributeValue*, functions::AggregateUpdate::kSlots> slot_values_{};
-  dynamodb::AttributeValue* key_values_[2] = {nullptr, nullptr};
 };
 
 Result<dynamodb::UpdateItemRequest> update_request_from_params(

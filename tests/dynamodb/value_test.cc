@@ -39,6 +39,12 @@ TEST_CASE("number arithmetic is exact decimal, up to 38 digits") {
         "99999999999999999999999999999999999998");
   CHECK(*subtract_numbers("5", "7.25") == "-2.25");
   CHECK(*add_numbers("-3", "3") == "0");
+  // The integer fast path and its boundary with the decimal path.
+  CHECK(*add_numbers("7", "-12") == "-5");
+  CHECK(*subtract_numbers("-7", "-12") == "5");
+  CHECK(*add_numbers("999999999999999999", "1") == "1000000000000000000");
+  CHECK(*add_numbers("9999999999999999999", "1") == "10000000000000000000");
+  CHECK(*add_numbers("1E+2", "1") == "101");
   CHECK(*add_numbers("12345678901234567890", "98765432109876543210") == "111111111011111111100");
   CHECK(add_numbers("99999999999999999999999999999999999999", "1").ok());  // 1e38: 1 digit
   CHECK(add_numbers("99999999999999999999999999999999999999", "0.1").error().message ==

@@ -34,4 +34,7 @@ TEST_CASE("edge cases: nesting, strings with brackets, duplicates, malformed inp
   CHECK(count_payload_entries("") == 0);
   CHECK(count_payload_entries(std::string(100000, '[')) == 0);
   CHECK(count_payload_entries("{\"payload\":[\"\\\"]\",2]}") == 2);
+  // Runs of backslashes: an even run leaves the quote closing, an odd one escapes it.
+  CHECK(count_payload_entries(R"({"payload":["a\\",["x"],"b\\\"],",3]})") == 4);
+  CHECK(count_payload_entries(R"({"payload":["\\\\"],"n":["\"]"]})") == 1);
 }

@@ -3,23 +3,31 @@
 namespace emu::dynamodb::expr {
 
 void ExpressionCache::clear() {
-  for (auto& m : conditions_) m.clear();
-  updates_.clear();
-  projections_.clear();
+  auto reset = [](auto& slot) {
+    slot.map.clear();
+    slot.last = nullptr;
+  };
+  for (auto& c : conditions_) reset(c);
+  reset(updates_);
+  reset(projections_);
 }
 
 template <class T, class Parse>
-std::shared_ptr<const T> ExpressionCache::get(Map<T>& map, std::string_view key, Parse parse) {
-  auto it = map.find(key);
-  if (it != map.end()) {
+std::shared_ptr<const T> ExpressionCache::get(Slot<T>& slot, std::string_view key, Parse parse) {
+  if (slot.last != nullptr && slot.last->first == key) {
     ++hits_;
-    return it->second;
+    return slot.last->second;
   }
-  ++misses_;
-  if (size() >= capacity_) clear();
-  auto parsed = std::make_shared<const T>(parse());
-  map.emplace(std::string(key), parsed);
-  return parsed;
+  auto it = slot.map.find(key);
+  if (it == slot.map.end()) {
+    ++misses_;
+    if (size() >= capacity_) clear();
+    it = slot.map.emplace(std::string(key), std::make_shared<const T>(parse())).first;
+  } else {
+    ++hits_;
+  }
+  slot.last = &*it;
+  return it->second;
 }
 
 std::shared_ptr<const Result<ParsedCondition>> ExpressionCache::condition(std::string_view text,

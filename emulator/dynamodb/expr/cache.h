@@ -27,8 +27,8 @@ class ExpressionCache {
   std::shared_ptr<const Result<ParsedProjection>> projection(std::string_view text);
 
   std::size_t size() const {
-    return conditions_[0].size() + conditions_[1].size() + conditions_[2].size() + updates_.size() +
-           projections_.size();
+    return conditions_[0].map.size() + conditions_[1].map.size() + conditions_[2].map.size() +
+           updates_.map.size() + projections_.map.size();
   }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t misses() const { return misses_; }
@@ -41,18 +41,25 @@ class ExpressionCache {
   };
   template <class T>
   using Map = std::unordered_map<std::string, std::shared_ptr<const T>, Hash, std::equal_to<>>;
+  // One kind's entries and the entry found last: a client repeating one expression (the
+  // aggregator's is ~700 characters) costs a comparison instead of hashing the text again.
+  template <class T>
+  struct Slot {
+    Map<T> map;
+    const typename Map<T>::value_type* last = nullptr;  // elements stay put when the map grows
+  };
 
   template <class T, class Parse>
-  std::shared_ptr<const T> get(Map<T>& map, std::string_view key, Parse parse);
+  std::shared_ptr<const T> get(Slot<T>& slot, std::string_view key, Parse parse);
   void clear();
 
   std::size_t capacity_;
   std::uint64_t hits_ = 0;
   std::uint64_t misses_ = 0;
   // Condition, Filter and KeyCondition expressions are cached apart (their messages differ).
-  std::array<Map<Result<ParsedCondition>>, 3> conditions_;
-  Map<Result<ParsedUpdate>> updates_;
-  Map<Result<ParsedProjection>> projections_;
+  std::array<Slot<Result<ParsedCondition>>, 3> conditions_;
+  Slot<Result<ParsedUpdate>> updates_;
+  Slot<Result<ParsedProjection>> projections_;
 };
 
 }  // namespace emu::dynamodb::expr

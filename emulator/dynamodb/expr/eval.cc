@@ -450,7 +450,12 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
         a.path.elements[0].is_index()) {
       return std::nullopt;
     }
-    plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i});
+    std::ptrdiff_t value_index = -1;
+    if (a.value.kind == Operand::Kind::kValue && bindings.values != nullptr) {
+      const auto v = bindings.values->find(a.value.value);
+      if (v != bindings.values->end()) value_index = v - bindings.values->begin();
+    }
+    plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i, value_index});
   }
   std::sort(plan.targets.begin(), plan.targets.end(),
             [](const auto& x, const auto& y) { return x.name < y.name; });
@@ -465,34 +470,33 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
   // Every value is computed from the old item first, in the expression's order (so the first
   // failing action is the one reported, as apply_update reports it).
   std::vector<SetValue> values(update.actions.size());
+  for (const auto& target : plan.targets) {
+    if (target.value_index >= 0) values[target.action].ref = &b.values->begin()[target.value_index].second;
+  }
   for (std::size_t i = 0; i < update.actions.size(); ++i) {
+    if (values[i].ref != nullptr) continue;
     auto v = set_value(update.actions[i].value, old_item, b);
     if (!v) return v.error();
     values[i] = std::move(*v);
   }
-  // A structural copy of the old item is cheaper than rebuilding it node by node; one walk in
-  // key order then overwrites each target in place or inserts it where it belongs.
-  out = old_item;
-  auto it = out.begin();
+  // One merge of the old attributes with the targets, both in key order: every attribute is
+  // copied once and appended (no search, no shifting).
+  out.clear();
+  out.reserve(old_item.size() + plan.targets.size());
+  auto old_it = old_item.begin();
   for (const auto& target : plan.targets) {
-    while (it != out.end() && it->first < target.name) ++it;
+    for (; old_it != old_item.end() && old_it->first < target.name; ++old_it) {
+      out.append_in_order(old_it->first, old_it->second);
+    }
+    if (old_it != old_item.end() && old_it->first == target.name) ++old_it;  // replaced
     SetValue& v = values[target.action];
-    if (it != out.end() && it->first == target.name) {
-      if (v.owned) {
-        it->second = std::move(*v.owned);
-      } else {
-        it->second = *v.ref;
-      }
-      ++it;
+    if (v.owned) {
+      out.append_in_order(target.name, std::move(*v.owned));
     } else {
-      // `it` is the first key after the target: the hint is exact, so no search happens.
-      if (v.owned) {
-        out.emplace_hint(it, target.name, std::move(*v.owned));
-      } else {
-        out.emplace_hint(it, target.name, *v.ref);
-      }
+      out.append_in_order(target.name, *v.ref);
     }
   }
+  for (; old_it != old_item.end(); ++old_it) out.append_in_order(old_it->first, old_it->second);
   return ok_status();
 }
 

@@ -64,11 +64,15 @@ Status apply_update(const UpdateExpression& update, const Item& old_item, Item& 
 // An update made only of SETs of top-level attributes (the commonest shape, and the seed
 // aggregator's), prepared once per expression and names: the target attribute names sorted,
 // so applying it builds the new item in one merge of the old item with the new values instead
-// of looking up each target.
+// of copying the item and then looking up and overwriting each target.
 struct SetPlan {
   struct Target {
     std::string name;    // resolved attribute name
     std::size_t action;  // index into UpdateExpression::actions
+    // When the action's value is a plain :placeholder: its position in the request's
+    // ExpressionAttributeValues (requests that share a plan have the same placeholders in the
+    // same order; Ops::prepare checks that), else -1.
+    std::ptrdiff_t value_index = -1;
   };
   std::vector<Target> targets;  // sorted by name; distinct (check_update refuses overlaps)
 };

@@ -111,13 +111,26 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   const expr::UpdateExpression* update =
       prepared->update ? &prepared->update->value().expression : nullptr;
   if (update) {
-    for (const auto& a : update->actions) {
-      const std::string& name = expr::resolve_name(a.path.elements[0], prepared->bindings);
-      if (name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name)) {
-        return validation_error(
-            "One or more parameter values were invalid: Cannot update "
-            "attribute " +
-            name + ". This attribute is part of the key");
+    auto is_key = [&](const std::string& name) {
+      return name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name);
+    };
+    auto key_error = [](const std::string& name) {
+      return validation_error(
+          "One or more parameter values were invalid: Cannot update attribute " + name +
+          ". This attribute is part of the key");
+    };
+    if (prepared->set_plan) {  // names resolved once; the first key attribute in action order
+      const expr::SetPlan::Target* first = nullptr;
+      for (const auto& target : prepared->set_plan->targets) {
+        if (is_key(target.name) && (first == nullptr || target.action < first->action)) {
+          first = &target;
+        }
+      }
+      if (first != nullptr) return key_error(first->name);
+    } else {
+      for (const auto& a : update->actions) {
+        const std::string& name = expr::resolve_name(a.path.elements[0], prepared->bindings);
+        if (is_key(name)) return key_error(name);
       }
     }
   }

@@ -1,0 +1,152 @@
+// An item: attribute name -> value, ordered by name (byte order, as std::map<std::string>
+// orders), kept in one sorted vector.
+//
+// Why not std::map: items are copied on every UpdateItem (stored items are immutable and
+// shared), and a std::map copy costs one allocation per attribute plus a pointer chase per
+// lookup; here a copy is one allocation (plus the strings too long for the small-string
+// buffer) and a lookup is a binary search in one array. Items are small (tens of attributes),
+// and the paths that build large ones (the wire parser, the storage decoder) insert in key
+// order, which appends.
+//
+// The interface is the subset of std::map the model uses. Unlike std::map, inserting or
+// erasing invalidates iterators and references into the item.
+#pragma once
+
+#include <algorithm>
+#include <initializer_list>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace emu::dynamodb {
+
+class AttributeValue;
+
+template <class V>
+class SortedAttributes {
+ public:
+  using key_type = std::string;
+  using mapped_type = V;
+  using value_type = std::pair<std::string, V>;
+  using Storage = std::vector<value_type>;
+  using iterator = typename Storage::iterator;
+  using const_iterator = typename Storage::const_iterator;
+  using size_type = std::size_t;
+
+  SortedAttributes() = default;
+  // As std::map: of duplicate keys the first wins.
+  SortedAttributes(std::initializer_list<value_type> init) {
+    for (const auto& e : init) emplace(e.first, e.second);
+  }
+
+  iterator begin() { return entries_.begin(); }
+  iterator end() { return entries_.end(); }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  bool empty() const { return entries_.empty(); }
+  size_type size() const { return entries_.size(); }
+  void clear() { entries_.clear(); }
+  void reserve(size_type n) { entries_.reserve(n); }
+
+  iterator find(std::string_view key) {
+    const auto it = lower_bound(key);
+    return it != end() && it->first == key ? it : end();
+  }
+  const_iterator find(std::string_view key) const {
+    const auto it = lower_bound(key);
+    return it != end() && it->first == key ? it : end();
+  }
+  size_type count(std::string_view key) const { return find(key) != end() ? 1 : 0; }
+  bool contains(std::string_view key) const { return find(key) != end(); }
+
+  V& at(std::string_view key) {
+    const auto it = find(key);
+    if (it == end()) throw std::out_of_range("item has no attribute " + std::string(key));
+    return it->second;
+  }
+  const V& at(std::string_view key) const {
+    const auto it = find(key);
+    if (it == end()) throw std::out_of_range("item has no attribute " + std::string(key));
+    return it->second;
+  }
+  V& operator[](std::string_view key) { return emplace(key).first->second; }
+
+  // Inserts (key, V(args...)) unless the key is there; as std::map::emplace.
+  template <class K, class... Args>
+  std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
+    const std::string_view k(key);
+    if (entries_.empty() || entries_.back().first < k) {  // in-order construction appends
+      entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
+      return {entries_.end() - 1, true};
+    }
+    const auto it = lower_bound(k);
+    if (it != end() && it->first == k) return {it, false};
+    return {entries_.emplace(it, std::string(std::forward<K>(key)),
+                             V(std::forward<Args>(args)...)),
+            true};
+  }
+  std::pair<iterator, bool> emplace(const value_type& entry) {
+    return emplace(entry.first, entry.second);
+  }
+  std::pair<iterator, bool> emplace(value_type&& entry) {
+    return emplace(std::move(entry.first), std::move(entry.second));
+  }
+
+  // As std::map::emplace_hint: `hint` is where the key would go; a wrong hint still works.
+  template <class K, class... Args>
+  iterator emplace_hint(const_iterator hint, K&& key, Args&&... args) {
+    const std::string_view k(key);
+    const bool fits = (hint == begin() || std::prev(hint)->first < k) &&
+                      (hint == end() || k < hint->first);
+    if (!fits) return emplace(std::forward<K>(key), std::forward<Args>(args)...).first;
+    return entries_.emplace(hint, std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
+  }
+
+  // Appends an attribute whose name sorts after every name present (builders that walk
+  // attributes in order: merges, decoders). Cheaper than emplace; the order is still checked.
+  template <class K, class... Args>
+  void append_in_order(K&& key, Args&&... args) {
+    if (!entries_.empty() && !(entries_.back().first < std::string_view(key))) {
+      throw std::logic_error("append_in_order: attribute out of order");
+    }
+    entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
+  }
+
+  template <class K, class M>
+  std::pair<iterator, bool> insert_or_assign(K&& key, M&& value) {
+    const auto found = find(std::string_view(key));
+    if (found != end()) {
+      found->second = std::forward<M>(value);
+      return {found, false};
+    }
+    // `value` may live in this item: take it before inserting moves the entries.
+    V taken(std::forward<M>(value));
+    return emplace(std::forward<K>(key), std::move(taken));
+  }
+
+  size_type erase(std::string_view key) {
+    const auto it = find(key);
+    if (it == end()) return 0;
+    entries_.erase(it);
+    return 1;
+  }
+  iterator erase(const_iterator pos) { return entries_.erase(pos); }
+
+  bool operator==(const SortedAttributes& other) const { return entries_ == other.entries_; }
+
+ private:
+  iterator lower_bound(std::string_view key) {
+    return std::lower_bound(entries_.begin(), entries_.end(), key,
+                            [](const value_type& e, std::string_view k) { return e.first < k; });
+  }
+  const_iterator lower_bound(std::string_view key) const {
+    return std::lower_bound(entries_.begin(), entries_.end(), key,
+                            [](const value_type& e, std::string_view k) { return e.first < k; });
+  }
+
+  Storage entries_;
+};
+
+}  // namespace emu::dynamodb
