@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <string>
 
 #include "emulator/core/json_util.h"
@@ -19,4 +20,85 @@ TEST_CASE("ordered parsing keeps key order like JavaScript") {
   const auto j = parse_ordered_json(R"({"z":1,"a":{"y":true,"b":null},"payload":[1.5,"x"]})");
   REQUIRE(j);
   CHECK(dump_compact(*j) == R"({"z":1,"a":{"y":true,"b":null},"payload":[1.5,"x"]})");
+}
+
+namespace {
+
+// nlohmann's own reading of `text`: the reference the fast parser must reproduce exactly.
+template <class Json>
+std::optional<Json> reference(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+// Same structure, same number kinds (integer / unsigned / float), same key order.
+template <class Json>
+bool identical(const Json& a, const Json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    auto x = a.begin();
+    for (auto y = b.begin(); y != b.end(); ++x, ++y) {
+      if (x.key() != y.key() || !identical(x.value(), y.value())) return false;
+    }
+    return true;
+  }
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!identical(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_number_float()) {
+    return a.template get<double>() == b.template get<double>() &&
+           std::signbit(a.template get<double>()) == std::signbit(b.template get<double>());
+  }
+  return a == b;
+}
+
+const char* const kCorpus[] = {
+    "0", "5", "-7", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+    "-9223372036854775809", "18446744073709551615", "18446744073709551616",
+    "123456789012345678901234567890", "1.0", "-0.0", "1E2", "1e-400", "1e400", "2.5e-3",
+    "0.1", "1.7976931348623157e308", "4.9e-324", "01", "1.", ".5", "-", "+1", "NaN", "true",
+    "false", "null", "nul", R"("\ud83d\ude00")", R"("\ud800")", R"("\udc00x")", R"("a\u0000b")",
+    R"("\/\b\f\n\r\t\"\\")", "\"caf\xc3\xa9\"", "\"\xff\"", "\"\xc3\"", "\"tab\there\"",
+    R"({"a":1,"a":2})", R"({"b":1,"a":{"c":[1,{"d":null}],"c":"x"},"b":3})", "[1,]", "[1 2]",
+    "{\"a\" 1}", " \t\r\n[ ] \n", "[]", "{}", "[[[[]]]]", R"({"":""})", "1 2", "\"x\" x",
+    R"({"payload":[{"identifier":"active-user","region":"ON","timestamp":1624766400000,"count":"3"}]})"};
+
+}  // namespace
+
+TEST_CASE("the fast parser reads every document exactly as nlohmann does, and refuses the same") {
+  for (const char* text : kCorpus) {
+    CAPTURE(text);
+    const auto fast = parse_json(text);
+    const auto ref = reference<nlohmann::json>(text);
+    REQUIRE(fast.has_value() == ref.has_value());
+    if (fast) CHECK(identical(*fast, *ref));
+    const auto fast_ordered = parse_ordered_json(text);
+    const auto ref_ordered = reference<nlohmann::ordered_json>(text);
+    REQUIRE(fast_ordered.has_value() == ref_ordered.has_value());
+    if (fast_ordered) CHECK(identical(*fast_ordered, *ref_ordered));
+  }
+}
+
+TEST_CASE("large documents parse the same way (a parser of their own)") {
+  std::string big = "[";
+  for (int i = 0; i < 200000; ++i) big += (i ? "," : "") + std::string(R"({"k":"v","n":-1.5})");
+  big += "]";
+  const auto fast = parse_json(big);
+  REQUIRE(fast);
+  CHECK(fast->size() == 200000);
+  CHECK(identical(*fast, *reference<nlohmann::json>(big)));
+}
+
+TEST_CASE("-0 is the one number kind that differs: zero either way") {
+  const auto j = parse_json("[-0]");
+  REQUIRE(j);
+  CHECK((*j)[0] == 0);
+  CHECK((*j)[0].is_number_integer());
+  CHECK(dump_compact(*j) == "[0]");
 }
