@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "emulator/core/random.h"
+
 namespace emu::dynamodb {
 
 Table::Table(TableSchema schema) : schema_(std::move(schema)) {
@@ -50,6 +52,7 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
     if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
     key.range = sort_key(r->second);
   }
+  key.table_hash = fnv1a64(table_key.range, fnv1a64(table_key.hash));
   key.table = table_key;
   return key;
 }

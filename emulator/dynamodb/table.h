@@ -62,9 +62,15 @@ struct KeyEncHash {
   }
 };
 
+// An index entry's place: the index key, then a hash of the table key, then the table key.
+// ASSUMPTION: items with equal index keys come back from Query and Scan in an order fixed by
+// a hash of their table key (AWS leaves that order unspecified). Ordering by the hash first
+// keeps inserts into a large index from comparing long table keys at every level (the seed's
+// sort keys share prefixes of 40+ bytes); the table key only breaks hash ties.
 struct IndexKeyEnc {
   std::string hash;
   std::string range;
+  std::uint64_t table_hash = 0;
   KeyEnc table;
   auto operator<=>(const IndexKeyEnc&) const = default;
 };

@@ -181,7 +181,7 @@ KeyEnc make_key(const KeyEnc& k, const std::string& h, const std::string& r) {
   return KeyEnc{h, r};
 }
 IndexKeyEnc make_key(const IndexKeyEnc&, const std::string& h, const std::string& r) {
-  return IndexKeyEnc{h, r, KeyEnc{}};
+  return IndexKeyEnc{h, r, 0, KeyEnc{}};
 }
 
 template <class Map>
@@ -314,7 +314,7 @@ Result<std::optional<IndexKeyEnc>> start_key(const Table& t, const IndexSchema* 
   const AwsError invalid = validation_error("The provided starting key is invalid");
   if (auto s = Ops::validate_key(t, t.key_item(*esk)); !s) return invalid;
   const KeyEnc key = t.key_of(*esk);
-  if (!index) return std::optional<IndexKeyEnc>(IndexKeyEnc{key.hash, key.range, {}});
+  if (!index) return std::optional<IndexKeyEnc>(IndexKeyEnc{key.hash, key.range, 0, {}});
   auto ik = t.index_key(*index, *esk, key);
   if (!ik) return invalid;
   return std::optional<IndexKeyEnc>(*ik);
