@@ -59,7 +59,15 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
 
 const Row* Table::find(const KeyEnc& key) const {
   const auto it = lookup_.find(key);
-  return it == lookup_.end() ? nullptr : &it->second.row->second;
+  found_key_ = it == lookup_.end() ? nullptr : &it->first;
+  found_place_ = it == lookup_.end() ? nullptr : const_cast<RowPlace*>(&it->second);
+  return found_place_ == nullptr ? nullptr : &found_place_->row->second;
+}
+
+Table::RowPlace* Table::place_of(const KeyEnc& key) {
+  if (found_key_ != nullptr && *found_key_ == key) return found_place_;
+  const auto it = lookup_.find(key);
+  return it == lookup_.end() ? nullptr : &it->second;
 }
 
 const Index* Table::index(std::string_view name) const {
@@ -159,16 +167,18 @@ void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr
 
 void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
                   std::uint64_t insert_seq) {
-  const auto found = lookup_.find(key);
+  RowPlace* found = place_of(key);
   const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
-  if (found != lookup_.end()) {
-    RowPlace& place = found->second;
+  if (found != nullptr) {
+    RowPlace& place = *found;
     const auto it = place.row;
     size_bytes_ -= it->second.size;
     if (!item) {
       if (has_secondary) index_remove(key, *it->second.item, place);
       rows_.erase(it);
-      lookup_.erase(found);
+      found_key_ = nullptr;
+      found_place_ = nullptr;
+      lookup_.erase(key);
       return;
     }
     if (has_secondary) index_replace(key, *it->second.item, item, size, place);

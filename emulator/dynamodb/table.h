@@ -159,6 +159,12 @@ class Table {
   // Point lookups by the whole key (GetItem, PutItem, UpdateItem) skip the ordered map's long
   // string comparisons; rows_ keeps the order Query and Scan need.
   std::unordered_map<KeyEnc, RowPlace, KeyEncHash> lookup_;
+  // The key find() looked up last and what it found: the write that follows a find (every
+  // PutItem, UpdateItem and DeleteItem) then skips hashing the key again. Comparing two keys
+  // is cheaper than hashing one. Cleared when a row goes away.
+  mutable const KeyEnc* found_key_ = nullptr;
+  mutable RowPlace* found_place_ = nullptr;
+  RowPlace* place_of(const KeyEnc& key);
   std::vector<Index> indexes_;
   std::int64_t size_bytes_ = 0;
   std::set<std::pair<std::int64_t, KeyEnc>> ttl_index_;
