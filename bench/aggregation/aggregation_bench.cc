@@ -2,6 +2,7 @@
 // aggregate_metrics handler -> UpdateItem on aggregate_metrics, in virtual time, on one core.
 //
 //   build/bench/aggregation/bench_aggregation [--requests 20000] [--entries 20] [--warm N]
+//                                             [--memory-only 1]
 //
 // Phase 1 posts the requests in process (WAF, API Gateway, create_metrics, PutItem; not
 // timed). Phase 2 runs the virtual clock until the stream mapping has delivered every record,
@@ -11,7 +12,8 @@
 // The table starts empty, so most updates create their row (the costlier case: an insert into
 // the table, its index and SQLite). --warm N first aggregates N other requests from the same
 // population (not timed), as a table that has been receiving traffic for a while has most of
-// its rows already; the timed phase then mostly updates existing rows.
+// its rows already; the timed phase then mostly updates existing rows. --memory-only 1 keeps
+// both tables out of SQLite (dynamodb.tables.*.persist = false): what write-through costs.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -65,15 +67,16 @@ double since(WallClock::time_point t0) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int requests = 20000, entries = 20, warm = 0;
+  int requests = 20000, entries = 20, warm = 0, memory_only = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--entries")) entries = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--warm")) warm = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--memory-only")) memory_only = std::atoi(argv[i + 1]);
   }
   // Production defaults, with API Gateway and DynamoDB limits raised: the figure is the
   // emulator's cost, not the seed's capacity.
-  const nlohmann::json overrides = {
+  nlohmann::json overrides = {
       {"apigateway", {{"throttle", {{"account", {{"rate", 1e9}, {"burst", 1e9}}},
                                     {"method", {{"rate", 1e9}, {"burst", 1e9}}}}}}},
       {"waf", {{"rate_limit", {{"limit", 1000000000}}}}},
@@ -83,6 +86,11 @@ int main(int argc, char** argv) {
                                                     {"init_ms", {{"type", "constant"}, {"value", 0}}}}}}}}},
       {"dynamodb", {{"on_demand", {{"initial_write_units_per_second", 1e9},
                                    {"table_max_write_units_per_second", 1e9}}}}}};
+  if (memory_only != 0) {
+    for (const char* table : {"raw_metrics", "aggregate_metrics"}) {
+      overrides["dynamodb"]["tables"][table]["persist"] = false;
+    }
+  }
   testing::InProcess p(overrides);
   Random r(1);
   const std::int64_t day_ms = 1624665600000;

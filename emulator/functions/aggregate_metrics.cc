@@ -1,5 +1,6 @@
 #include "emulator/functions/aggregate_metrics.h"
 
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <optional>
@@ -120,10 +121,46 @@ const Value* bucketed(const Value* v, bool duration) {
 
 }  // namespace
 
+namespace {
+
+// The members of one payload entry the function reads (nullptr = undefined), found in one
+// pass over the entry instead of one search per name.
+struct EntryFields {
+  enum Field {
+    kIdentifier, kTimestamp, kCount, kDurationInSeconds, kRegion, kPushnotification,
+    kFrameworkenabled, kState, kStatus, kHoursSinceExposureDetectedAt, kWithDate,
+    kIsUserExposed, kFields
+  };
+  std::array<const Value*, kFields> at{};
+
+  explicit EntryFields(const Value& entry) {
+    static const std::unordered_map<std::string_view, Field> kNames = {
+        {"identifier", kIdentifier},
+        {"timestamp", kTimestamp},
+        {"count", kCount},
+        {"durationInSeconds", kDurationInSeconds},
+        {"region", kRegion},
+        {"pushnotification", kPushnotification},
+        {"frameworkenabled", kFrameworkenabled},
+        {"state", kState},
+        {"status", kStatus},
+        {"hoursSinceExposureDetectedAt", kHoursSinceExposureDetectedAt},
+        {"withDate", kWithDate},
+        {"isUserExposed", kIsUserExposed}};
+    for (const auto& [key, value] : entry.get_ref<const Value::object_t&>()) {
+      const auto it = kNames.find(key);
+      if (it != kNames.end()) at[it->second] = &value;  // parsed objects have no duplicates
+    }
+  }
+  const Value* operator[](Field f) const { return at[f]; }
+};
+
+}  // namespace
+
 // One aggregate of the batch: the members of `{...pl, pk, sk, date, ...}` that generatePayload
 // reads, pointing into the parsed record (kept alive by the batch) or at shared constants.
 struct AggregateMetrics::Aggregate {
-  const Value* entry = nullptr;  // pl
+  std::array<const Value*, EntryFields::kFields> entry{};  // pl's members
   const Value* identifier = nullptr;
   const Value* appos = nullptr;       // raw.appos (nullptr = undefined)
   const Value* appversion = nullptr;  // raw.appversion
@@ -156,15 +193,16 @@ struct AggregateMetrics::Aggregate {
     v[S::kModel] = or_empty_string(model);
     v[S::kDuration] = or_empty_string(duration);
     v[S::kAndroidreleaseversion] = or_empty_string(androidreleaseversion);
-    const std::pair<S::Slot, const char*> from_entry[] = {
-        {S::kPushnotification, "pushnotification"},
-        {S::kFrameworkenabled, "frameworkenabled"},
-        {S::kState, "state"},
-        {S::kStatus, "status"},
-        {S::kHoursSinceExposureDetectedAt, "hoursSinceExposureDetectedAt"},
-        {S::kWithDate, "withDate"},
-        {S::kIsUserExposed, "isUserExposed"}};
-    for (const auto& [slot, key] : from_entry) v[slot] = or_empty_string(member(*entry, key));
+    using F = EntryFields;
+    const std::pair<S::Slot, F::Field> from_entry[] = {
+        {S::kPushnotification, F::kPushnotification},
+        {S::kFrameworkenabled, F::kFrameworkenabled},
+        {S::kState, F::kState},
+        {S::kStatus, F::kStatus},
+        {S::kHoursSinceExposureDetectedAt, F::kHoursSinceExposureDetectedAt},
+        {S::kWithDate, F::kWithDate},
+        {S::kIsUserExposed, F::kIsUserExposed}};
+    for (const auto& [slot, field] : from_entry) v[slot] = or_empty_string(entry[field]);
     return u;
   }
 };
@@ -226,7 +264,8 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       report.entries_lost_in_failed_records += lost;
       return fail("TypeError: Cannot read property 'identifier' of " + js::to_string(&pl));
     }
-    const Value* identifier = member(pl, "identifier");
+    const EntryFields fields(pl);
+    const Value* identifier = fields[EntryFields::kIdentifier];
     if (identifier != nullptr && identifier->is_string() &&
         identifier->get_ref<const std::string&>() == "ExposureNotificationCheck") {
       ++report.entries_skipped_debug;
@@ -241,14 +280,14 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       metrics_.put_error_metric(identifier_text, now);
       ++report.error_metrics;
     }
-    const auto date = js::pin_date(member(pl, "timestamp"));
+    const auto date = js::pin_date(fields[EntryFields::kTimestamp]);
     if (!date) {
       report.entries_lost_in_failed_records += lost;
       return fail("RangeError: Invalid time value");
     }
-    const Value* count = bucketed(member(pl, "count"), false);
-    const Value* duration = bucketed(member(pl, "durationInSeconds"), true);
-    const Value* region = member(pl, "region");
+    const Value* count = bucketed(fields[EntryFields::kCount], false);
+    const Value* duration = bucketed(fields[EntryFields::kDurationInSeconds], true);
+    const Value* region = fields[EntryFields::kRegion];
     if (region == nullptr || (region->is_string() && region->get_ref<const std::string&>().empty())) {
       region = &none_region();
     }
@@ -265,10 +304,11 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     append_template(sk, osversion);
     sk += '#';
     append_template(sk, appversion);
-    for (const Value* v : {manufacturer, model, androidreleaseversion, member(pl, "pushnotification"),
-                           member(pl, "frameworkenabled"), member(pl, "state"),
-                           member(pl, "hoursSinceExposureDetectedAt"), count, duration,
-                           member(pl, "withDate"), member(pl, "isUserExposed")}) {
+    using F = EntryFields;
+    for (const Value* v : {manufacturer, model, androidreleaseversion, fields[F::kPushnotification],
+                           fields[F::kFrameworkenabled], fields[F::kState],
+                           fields[F::kHoursSinceExposureDetectedAt], count, duration,
+                           fields[F::kWithDate], fields[F::kIsUserExposed]}) {
       sk += '#';
       append_p(sk, v);
     }
@@ -280,7 +320,7 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       continue;
     }
     Aggregate& a = batch.aggregates.emplace_back();
-    a.entry = &pl;
+    a.entry = fields.at;
     a.identifier = identifier;
     a.appos = appos;
     a.appversion = appversion;

@@ -1,6 +1,7 @@
 #include "emulator/functions/js.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -282,6 +283,10 @@ std::optional<std::string> pin_date(const Value* timestamp) {
   if (!std::isfinite(ms) || std::fabs(ms) > 8.64e15) return std::nullopt;  // TimeClip -> NaN
   const auto whole_ms = static_cast<std::int64_t>(std::trunc(ms));
   const std::int64_t day = floor_to(whole_ms, 86400000LL) / 86400000LL;
+  // Batches carry a few distinct days: formatting the last one again is a comparison.
+  thread_local std::int64_t last_day = INT64_MIN;
+  thread_local std::string last_text;
+  if (day == last_day) return last_text;
   const CivilDate date = civil_from_days(day);
   char buf[32];
   if (date.year >= 0 && date.year <= 9999) {
@@ -290,7 +295,9 @@ std::optional<std::string> pin_date(const Value* timestamp) {
     std::snprintf(buf, sizeof buf, "%c%06d-%02u-%02u", date.year < 0 ? '-' : '+',
                   std::abs(date.year), date.month, date.day);
   }
-  return std::string(buf);
+  last_day = day;
+  last_text = buf;
+  return last_text;
 }
 
 }  // namespace emu::js
