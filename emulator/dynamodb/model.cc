@@ -29,6 +29,7 @@ DatabaseOptions DatabaseOptions::from_config(const Config& config) {
   o.stream_retention = static_cast<Micros>(retention_h * static_cast<double>(kMicrosPerHour));
   o.max_item_bytes = static_cast<std::size_t>(max_item);
   o.drop_consumed_stream_records = config.boolean("/dynamodb/stream_drop_consumed_records");
+  o.write_through = config.boolean("/dynamodb/write_through");
   return o;
 }
 
@@ -132,7 +133,7 @@ std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros 
 void Database::retire_stream(Table& table, Micros now) {
   auto stream = table.stream_ptr();
   if (!stream) return;
-  if (table.schema().persist) {
+  if (table.schema().persist && options_.write_through) {
     // Records kept only implicitly in item rows are written out: the rows may change later.
     storage_.ensure_transaction();
     for (const auto& [_, row] : table.rows()) {
@@ -148,6 +149,31 @@ void Database::retire_stream(Table& table, Micros now) {
   table.set_stream(nullptr);
   retired_streams_.insert_or_assign(stream->arn(), stream);
   if (table.schema().persist) save_stream_meta(*stream);
+}
+
+std::size_t Database::save_snapshot() {
+  storage_.ensure_transaction();
+  std::size_t written = 0;
+  for (auto& [name, table] : tables_) {
+    if (!table->schema().persist) continue;
+    persistence_.delete_items(name);
+    // Every retained record is written explicitly below, so rows carry no implicit record.
+    table->clear_insert_seqs();
+    table->assign_rowids([&](const KeyEnc&, const Row& row) {
+      const std::int64_t rowid = persistence_.next_item_rowid();
+      persistence_.put_item(rowid, name, row.item);
+      ++written;
+      return rowid;
+    });
+  }
+  for (Stream* s : streams()) {
+    const auto owner = tables_.find(s->table_name());
+    if (owner != tables_.end() && !owner->second->schema().persist) continue;
+    persistence_.delete_stream(s->number());
+    for (const StreamRecord* r : s->read(0, s->size())) persistence_.append_record(s->number(), *r);
+    save_stream_meta(*s);
+  }
+  return written;
 }
 
 std::optional<AwsError> Database::check_fault(std::string_view operation, std::string_view table,

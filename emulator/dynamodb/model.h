@@ -45,6 +45,10 @@ struct DatabaseOptions {
   Micros stream_retention = 24 * kMicrosPerHour;
   std::size_t max_item_bytes = 409600;
   bool drop_consumed_stream_records = false;
+  // false: items and stream records of persisted tables are not written as they change but
+  // all at once by save_snapshot() (in-process virtual-time runs, where nothing is waiting
+  // for an acknowledged write to be durable). Schemas are still written at once.
+  bool write_through = true;
 
   // Reads the "dynamodb" section (plus region/account_id); throws ConfigError on bad ranges.
   static DatabaseOptions from_config(const Config& config);
@@ -105,6 +109,14 @@ class Database {
 
   // Runs one TTL sweep and stream trim now (also run by the scheduler). Returns items deleted.
   std::size_t sweep(Micros now);
+
+  // Writes every persisted table's items and every retained stream record to SQLite as they
+  // are now, replacing what was stored (inside the caller's transaction; the caller commits).
+  // With write_through off this is the only time items are written; with it on, a no-op
+  // rewrite. Returns the number of items written.
+  std::size_t save_snapshot();
+  // Whether item writes go to SQLite as they happen (DatabaseOptions::write_through).
+  bool writes_through() const { return options_.write_through; }
 
   // Live counters for /_emulator/state: per table item count, size, consumed and throttled
   // capacity, stream size; expression cache stats.

@@ -167,9 +167,13 @@ void Persistence::delete_table(const std::string& name) {
   SQLite::Statement a(storage_.db(), "DELETE FROM ddb_tables WHERE name = ?");
   a.bind(1, name);
   a.exec();
-  SQLite::Statement b(storage_.db(), "DELETE FROM ddb_items WHERE tbl = ?");
-  b.bind(1, name);
-  b.exec();
+  delete_items(name);
+}
+
+void Persistence::delete_items(const std::string& table) {
+  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_items WHERE tbl = ?");
+  st.bind(1, table);
+  st.exec();
 }
 
 void Persistence::put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item,

@@ -56,6 +56,8 @@ class Persistence {
   void save_schema(const TableSchema& schema);
   // Removes the table's schema and items (its stream stays, disabled, until it expires).
   void delete_table(const std::string& name);
+  // Removes the table's stored items only (its schema stays).
+  void delete_items(const std::string& table);
   // A fresh rowid for a new item.
   std::int64_t next_item_rowid() { return next_item_rowid_++; }
   // `replace` = the row exists (an in-place UPDATE is cheaper than INSERT OR REPLACE).

@@ -142,6 +142,10 @@ void Table::clear_insert_seqs() {
   for (auto& [_, row] : rows_) row.insert_seq = 0;
 }
 
+void Table::assign_rowids(const std::function<std::int64_t(const KeyEnc&, const Row&)>& row_of) {
+  for (auto& [key, row] : rows_) row.rowid = row_of(key, row);
+}
+
 void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
                           std::uint32_t size, RowPlace& place) {
   for (std::size_t i = 0; i < indexes_.size(); ++i) {

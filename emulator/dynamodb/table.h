@@ -7,6 +7,7 @@
 #pragma once
 
 #include <compare>
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <memory>
@@ -121,6 +122,8 @@ class Table {
              std::uint64_t insert_seq = 0);
   // Forgets every implicit INSERT record (after they were written out explicitly).
   void clear_insert_seqs();
+  // Sets each row's SQLite rowid to row_of(key, row) (after the rows were written anew).
+  void assign_rowids(const std::function<std::int64_t(const KeyEnc&, const Row&)>& row_of);
 
   const std::map<KeyEnc, Row>& rows() const { return rows_; }
   const std::vector<Index>& indexes() const { return indexes_; }

@@ -54,7 +54,7 @@ std::size_t Database::sweep(Micros now) {
     if (first <= last) {
       const bool persisted = tables_.count(s->table_name()) == 0 ||
                              tables_.find(s->table_name())->second->schema().persist;
-      if (persisted) {
+      if (persisted && options_.write_through) {
         storage_.ensure_transaction();
         persistence_.trim_records(s->number(), last);
         save_stream_meta(*s);

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from emulator_harness import Emulator
+from emulator_harness import Emulator, client
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 LOADGEN = os.environ.get("LOADGEN_BIN", os.path.join(os.path.dirname(os.environ.get(
@@ -70,6 +70,14 @@ class LoadgenCliTest(unittest.TestCase):
             self.assertIn("<svg", html)
             self.assertNotIn("http://", html.replace("http://www.w3.org", ""))  # self-contained
         self.assertEqual(digests[0], digests[1])
+        # The tables are written once, when the run ends: `emulator serve` on the run's data dir
+        # finds every aggregate the ledger counted.
+        with Emulator(data_dir=os.path.join(out, "data")) as emu:
+            pages = client("dynamodb", emu.url).get_paginator("scan").paginate(
+                TableName="aggregate_metrics")
+            total = sum(int(item["metricCount"]["N"]) for page in pages for item in page["Items"])
+        self.assertGreater(total, 0)
+        self.assertEqual(total, summary["ledger"]["aggregate_table_metric_count_sum"])
 
     def test_a_failed_expectation_exits_1_and_says_which(self):
         with open(SMOKE) as f:

@@ -418,8 +418,9 @@ void Ops::commit(Database& db, Table& table, const KeyEnc& key, const Row* row, 
     if (record) stored = &stream->append(std::move(*record));
   }
   // A new item's INSERT record is kept implicitly in the item's row (see persist.h).
-  const bool implicit = stored != nullptr && stored->event == EventName::kInsert && schema.persist;
-  if (schema.persist) {
+  const bool write_now = schema.persist && db.options_.write_through;
+  const bool implicit = stored != nullptr && stored->event == EventName::kInsert && write_now;
+  if (write_now) {
     db.storage_.ensure_transaction();
     if (old_insert_seq != 0 && stream != nullptr && old_insert_seq >= stream->first_sequence()) {
       auto records = stream->read(old_insert_seq - 1, 1);
