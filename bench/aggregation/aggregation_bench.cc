@@ -2,7 +2,7 @@
 // aggregate_metrics handler -> UpdateItem on aggregate_metrics, in virtual time, on one core.
 //
 //   build/bench/aggregation/bench_aggregation [--requests 20000] [--entries 20] [--warm N]
-//                                             [--memory-only 1]
+//                                             [--mode all|virtual|write-through|memory]
 //
 // Phase 1 posts the requests in process (WAF, API Gateway, create_metrics, PutItem; not
 // timed). Phase 2 runs the virtual clock until the stream mapping has delivered every record,
@@ -12,8 +12,14 @@
 // The table starts empty, so most updates create their row (the costlier case: an insert into
 // the table, its index and SQLite). --warm N first aggregates N other requests from the same
 // population (not timed), as a table that has been receiving traffic for a while has most of
-// its rows already; the timed phase then mostly updates existing rows. --memory-only 1 keeps
-// both tables out of SQLite (dynamodb.tables.*.persist = false): what write-through costs.
+// its rows already; the timed phase then mostly updates existing rows.
+//
+// Modes (all three by default, each on a fresh pipeline with the same bodies):
+//   virtual        as in-process loadgen runs are: tables written to SQLite once, at the end
+//                  (dynamodb.write_through = false; the final save_snapshot is timed too)
+//   write-through  as `emulator serve` persists: every update written to SQLite as it happens
+//   memory         tables never written (persist = false): the model and handler alone
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -64,19 +70,10 @@ double since(WallClock::time_point t0) {
   return std::chrono::duration<double>(WallClock::now() - t0).count();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  int requests = 20000, entries = 20, warm = 0, memory_only = 0;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--entries")) entries = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--warm")) warm = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--memory-only")) memory_only = std::atoi(argv[i + 1]);
-  }
-  // Production defaults, with API Gateway and DynamoDB limits raised: the figure is the
-  // emulator's cost, not the seed's capacity.
-  nlohmann::json overrides = {
+// Production defaults, with API Gateway and DynamoDB limits raised: the figure is the
+// emulator's cost, not the seed's capacity.
+nlohmann::json overrides_for(const std::string& mode) {
+  nlohmann::json o = {
       {"apigateway", {{"throttle", {{"account", {{"rate", 1e9}, {"burst", 1e9}}},
                                     {"method", {{"rate", 1e9}, {"burst", 1e9}}}}}}},
       {"waf", {{"rate_limit", {{"limit", 1000000000}}}}},
@@ -86,14 +83,28 @@ int main(int argc, char** argv) {
                                                     {"init_ms", {{"type", "constant"}, {"value", 0}}}}}}}}},
       {"dynamodb", {{"on_demand", {{"initial_write_units_per_second", 1e9},
                                    {"table_max_write_units_per_second", 1e9}}}}}};
-  if (memory_only != 0) {
+  if (mode == "virtual") o["dynamodb"]["write_through"] = false;
+  if (mode == "memory") {
     for (const char* table : {"raw_metrics", "aggregate_metrics"}) {
-      overrides["dynamodb"]["tables"][table]["persist"] = false;
+      o["dynamodb"]["tables"][table]["persist"] = false;
     }
   }
-  testing::InProcess p(overrides);
-  Random r(1);
-  const std::int64_t day_ms = 1624665600000;
+  return o;
+}
+
+struct Run {
+  double seconds = 0;
+  double snapshot_seconds = 0;
+  std::int64_t aggregated = 0;
+  bool invariant = false;
+  std::size_t rows_before = 0, rows_after = 0;
+  std::uint64_t lag_before = 0;
+};
+
+// Posts `warm` then `bodies` (not timed), then times the stream draining through the handler.
+Run measure(const std::string& mode, const std::vector<std::string>& warm,
+            const std::vector<std::string>& bodies) {
+  testing::InProcess p(overrides_for(mode));
   auto post_all = [&](const std::vector<std::string>& all) {
     for (std::size_t i = 0; i < all.size(); ++i) {
       if (p.post(all[i], "10.0." + std::to_string(i % 250) + ".1").status != 200) {
@@ -103,44 +114,82 @@ int main(int argc, char** argv) {
       if (i % 100 == 99) p.advance(0);  // release finished environments; no stream poll is due
     }
   };
-  if (warm > 0) {
-    std::vector<std::string> earlier;
-    for (int i = 0; i < warm; ++i) earlier.push_back(make_body(r, entries, day_ms));
-    post_all(earlier);
+  auto drain = [&] {
     while (p.pipeline.stream_mapping().lag() > 0) p.advance(1);
-  }
-  const std::size_t rows_before = p.pipeline.dynamodb().table("aggregate_metrics")->rows().size();
-  std::vector<std::string> bodies;
-  for (int i = 0; i < requests; ++i) bodies.push_back(make_body(r, entries, day_ms));
+  };
+  post_all(warm);
+  drain();
+  Run run;
+  run.rows_before = p.pipeline.dynamodb().table("aggregate_metrics")->rows().size();
+  const std::int64_t aggregated_before = p.pipeline.ledger_report()["entries"]["aggregated"];
   post_all(bodies);
-  const auto lag_before = p.pipeline.stream_mapping().lag();
-  auto t0 = WallClock::now();
-  while (p.pipeline.stream_mapping().lag() > 0) p.advance(1);
-  const double aggregate_s = since(t0);
+  run.lag_before = p.pipeline.stream_mapping().lag();
+  const auto t0 = WallClock::now();
+  drain();
+  if (mode == "virtual") {
+    const auto t1 = WallClock::now();
+    p.pipeline.dynamodb().save_snapshot();
+    p.storage.commit();
+    run.snapshot_seconds = since(t1);
+  }
+  run.seconds = since(t0);
+  const auto report = p.pipeline.ledger_report();
+  run.aggregated = report["entries"]["aggregated"].get<std::int64_t>() - aggregated_before;
+  run.invariant = report["invariant_holds"].get<bool>();
+  run.rows_after = p.pipeline.dynamodb().table("aggregate_metrics")->rows().size();
+  return run;
+}
 
-  t0 = WallClock::now();
+const char* describe(const std::string& mode) {
+  if (mode == "virtual") return "virtual-time runs (tables saved once, at the end)";
+  if (mode == "write-through") return "write-through (every update to SQLite, as serve)";
+  return "memory only (tables never written)";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int requests = 20000, entries = 20, warm = 0;
+  std::string mode = "all";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--requests")) requests = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--entries")) entries = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--warm")) warm = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--mode")) mode = argv[i + 1];
+  }
+  std::vector<std::string> modes = {"virtual", "write-through", "memory"};
+  if (mode != "all") {
+    if (std::find(modes.begin(), modes.end(), mode) == modes.end()) {
+      std::fprintf(stderr, "--mode: expected all, virtual, write-through or memory\n");
+      return 2;
+    }
+    modes = {mode};
+  }
+  Random r(1);
+  const std::int64_t day_ms = 1624665600000;
+  std::vector<std::string> earlier, bodies;
+  for (int i = 0; i < warm; ++i) earlier.push_back(make_body(r, entries, day_ms));
+  for (int i = 0; i < requests; ++i) bodies.push_back(make_body(r, entries, day_ms));
+
+  const double total = static_cast<double>(requests) * entries;
+  bool all_hold = true;
+  for (const auto& m : modes) {
+    const Run run = measure(m, earlier, bodies);
+    all_hold = all_hold && run.invariant && run.aggregated == static_cast<std::int64_t>(total);
+    std::printf("%-52s %9.0f entries/s (%.3f s", describe(m), total / run.seconds, run.seconds);
+    if (m == "virtual") std::printf(", of which the final snapshot %.3f s", run.snapshot_seconds);
+    std::printf(")\n");
+    std::printf("  entries aggregated %lld of %.0f, invariant holds: %s; rows %zu -> %zu; "
+                "stream records waiting at the start: %llu\n",
+                static_cast<long long>(run.aggregated), total, run.invariant ? "yes" : "NO",
+                run.rows_before, run.rows_after, static_cast<unsigned long long>(run.lag_before));
+  }
+
+  const auto t0 = WallClock::now();
   std::size_t parsed = 0;
   for (const auto& b : bodies) parsed += nlohmann::json::parse(b)["payload"].size();
   const double parse_s = since(t0);
-
-  const auto report = p.pipeline.ledger_report();
-  const double total = static_cast<double>(requests) * entries;
-  std::printf("entries aggregated: %lld of %.0f (invariant holds: %s)\n",
-              static_cast<long long>(report["entries"]["aggregated"].get<std::int64_t>()) -
-                  static_cast<long long>(warm) * entries,
-              total, report["invariant_holds"].get<bool>() ? "yes" : "NO");
-  if (warm > 0) {
-    std::printf("table rows before the timed phase: %zu (after %d warm-up requests)\n",
-                rows_before, warm);
-  }
-  std::printf("stream records waiting when the timed phase started: %llu\n",
-              static_cast<unsigned long long>(lag_before));
-  std::printf("aggregation: %.0f entries/s (%.3f s)\n", total / aggregate_s, aggregate_s);
   std::printf("baseline (JSON.parse only): %.0f entries/s (%.3f s, %zu entries)\n",
               total / parse_s, parse_s, parsed);
-  const std::size_t rows_after = p.pipeline.dynamodb().table("aggregate_metrics")->rows().size();
-  std::printf("distinct aggregate rows: %zu (%zu created in the timed phase)\n", rows_after,
-              rows_after - rows_before);
-  std::printf("ratio aggregation/baseline: %.2f\n", parse_s / aggregate_s);
-  return 0;
+  return all_hold ? 0 : 1;
 }
