@@ -27,7 +27,7 @@ for name in "${WANT[@]}"; do
     dynamodb)
       header "DynamoDB in process: PutItem / UpdateItem with persistence"
       "$BUILD_DIR/bench/dynamodb/bench_dynamodb_model" --ops 100000
-      header "DynamoDB over HTTP (keep-alive, native client, 32 connections; then 1,000 ops/s)"
+      header "DynamoDB over HTTP (one-thread Asio client: 1,000 ops/s on an idle emulator, then 32 keep-alive connections; health ceiling; moto)"
       DATA="$(mktemp -d)"
       # The ingest benchmark's config raises the on-demand limits: the figure is the emulator's
       # own cost, not the throttling a new on-demand table would apply.
@@ -36,7 +36,37 @@ for name in "${WANT[@]}"; do
       PID=$!
       for _ in $(seq 1 100); do grep -q ready "$DATA/ready.txt" 2>/dev/null && break; sleep 0.05; done
       URL="$(sed -n 's/.*url=\([^ ]*\).*/\1/p' "$DATA/ready.txt")"
-      "$BUILD_DIR/bench/dynamodb/bench_dynamodb_http" --url "$URL" --threads 32 --seconds 3 || true
+      # moto's server for the same-run comparison: a source tree in MOTO_DIR (run by
+      # MOTO_PYTHON, default python3) or moto_server on PATH; see bench/dynamodb/README.md.
+      MOTO_PID="" MOTO_ARGS=()
+      if [ -n "${MOTO_DIR:-}" ] && [ -f "$MOTO_DIR/moto/server.py" ]; then
+        (cd "$MOTO_DIR" && exec "${MOTO_PYTHON:-python3}" -m moto.server -H 127.0.0.1 -p 0) > "$DATA/moto.log" 2>&1 &
+        MOTO_PID=$!
+        echo "moto: the source tree in MOTO_DIR, run by ${MOTO_PYTHON:-python3}"
+      elif command -v moto_server > /dev/null; then
+        moto_server -H 127.0.0.1 -p 0 > "$DATA/moto.log" 2>&1 &
+        MOTO_PID=$!
+        echo "moto: $(command -v moto_server)"
+      else
+        echo "moto comparison skipped: MOTO_DIR does not point at a moto source tree and moto_server is not on PATH"
+      fi
+      if [ -n "$MOTO_PID" ]; then
+        # Port 0: moto's server prints the port it got ("Running on http://127.0.0.1:PORT").
+        for _ in $(seq 1 200); do
+          grep -q "Running on" "$DATA/moto.log" 2>/dev/null && break
+          kill -0 "$MOTO_PID" 2>/dev/null || break
+          sleep 0.05
+        done
+        MOTO_URL="$(sed -n 's/.*Running on \(http:[^ ]*\).*/\1/p' "$DATA/moto.log" | head -1)"
+        if [ -n "$MOTO_URL" ]; then
+          MOTO_ARGS=(--moto-url "$MOTO_URL")
+        else
+          echo "moto comparison skipped: moto's server did not start (last output: $(tail -n 1 "$DATA/moto.log" 2>/dev/null || true))"
+        fi
+      fi
+      "$BUILD_DIR/bench/dynamodb/bench_dynamodb_http" --url "$URL" --connections 32 --seconds 3 \
+          --baseline "${MOTO_ARGS[@]}" || true
+      if [ -n "$MOTO_PID" ]; then kill -TERM "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; fi
       kill -TERM "$PID"; wait "$PID" 2>/dev/null || true
       rm -rf "$DATA" ;;
     loadgen)
