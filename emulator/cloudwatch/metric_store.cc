@@ -147,6 +147,7 @@ void MetricStore::flush() {
     put.exec();
   }
   dirty_.clear();
+  current_.clear();  // the next put() of each metric marks its minute dirty again
 }
 
 MetricId MetricStore::metric(const MetricKey& key) {
@@ -162,8 +163,14 @@ MetricId MetricStore::metric(const MetricKey& key) {
 
 void MetricStore::put(MetricId id, double value, Micros timestamp) {
   const Micros minute = floor_to(timestamp, 60 * kMicrosPerSecond);
-  minutes_[id][minute].add(value);
-  if (storage_ != nullptr) dirty_.emplace(id, minute);
+  if (current_.size() < minutes_.size()) current_.resize(minutes_.size());
+  Current& c = current_[id];
+  if (c.minute != minute) {
+    c.minute = minute;
+    c.stats = &minutes_[id][minute];
+    if (storage_ != nullptr) dirty_.emplace(id, minute);
+  }
+  c.stats->add(value);
 }
 
 void MetricStore::put_statistics(MetricId id, const Stats& stats, Micros timestamp) {
@@ -209,6 +216,7 @@ std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
 }
 
 void MetricStore::prune(Micros before) {
+  current_.clear();  // may point into erased minutes
   for (auto& minutes : minutes_) minutes.erase(minutes.begin(), minutes.lower_bound(before));
   if (storage_ != nullptr) {
     storage_->ensure_transaction();

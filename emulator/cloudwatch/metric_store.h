@@ -72,6 +72,14 @@ class MetricStore final : public MetricSink {
   std::vector<MetricKey> keys_;
   std::unordered_map<std::string, MetricId> index_;
   std::vector<std::map<Micros, Stats>> minutes_;  // per metric: minute start -> stats
+  // Per metric, the minute put() wrote last and its stats (already marked dirty): most puts
+  // land in the same minute as the one before, and then skip two tree searches. Map nodes stay
+  // put; flush() and prune() forget these.
+  struct Current {
+    Micros minute = -1;
+    Stats* stats = nullptr;
+  };
+  std::vector<Current> current_;
   Storage* storage_ = nullptr;
   std::set<std::pair<MetricId, Micros>> dirty_;
   std::size_t saved_keys_ = 0;

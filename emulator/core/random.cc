@@ -30,6 +30,25 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t basis) {
   return h;
 }
 
+std::uint64_t hash_bytes(std::string_view data, std::uint64_t seed) {
+  constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ULL;
+  auto mix = [](std::uint64_t x) {  // splitmix64's finaliser
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+  };
+  std::uint64_t h = seed ^ (static_cast<std::uint64_t>(data.size()) * kMul);
+  std::size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    std::uint64_t word = 0;
+    for (int b = 7; b >= 0; --b) word = (word << 8) | static_cast<unsigned char>(data[i + b]);
+    h = mix(h ^ word) * kMul;
+  }
+  std::uint64_t tail = 0;
+  for (std::size_t b = data.size(); b > i; --b) tail = (tail << 8) | static_cast<unsigned char>(data[b - 1]);
+  return mix(h ^ tail);
+}
+
 Random::Random(std::uint64_t seed) : seed_(seed) {
   std::uint64_t x = seed;
   for (auto& s : state_) s = splitmix64(x);

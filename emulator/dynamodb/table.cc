@@ -6,6 +6,14 @@
 
 namespace emu::dynamodb {
 
+std::uint64_t KeyEnc::digest() const {
+  if (cached_digest == 0) {
+    const std::uint64_t d = hash_bytes(range, hash_bytes(hash));
+    cached_digest = d != 0 ? d : 1;
+  }
+  return cached_digest;
+}
+
 Table::Table(TableSchema schema) : schema_(std::move(schema)) {
   for (const auto& s : schema_.indexes) indexes_.push_back(Index{s, {}, 0});
 }
@@ -52,7 +60,7 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
     if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
     key.range = sort_key(r->second);
   }
-  key.table_hash = fnv1a64(table_key.range, fnv1a64(table_key.hash));
+  key.table_hash = table_key.digest();
   key.table = table_key;
   return key;
 }

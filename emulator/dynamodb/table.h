@@ -54,13 +54,25 @@ struct TableSchema {
 struct KeyEnc {
   std::string hash;
   std::string range;
-  auto operator<=>(const KeyEnc&) const = default;
+  // hash_bytes of both parts, computed on first use and kept (0: not yet). Keys are not
+  // changed once used; the digest serves the row lookup and the order of index entries.
+  mutable std::uint64_t cached_digest = 0;
+
+  std::uint64_t digest() const;
+  friend bool operator==(const KeyEnc& a, const KeyEnc& b) {
+    if (a.cached_digest != 0 && b.cached_digest != 0 && a.cached_digest != b.cached_digest) {
+      return false;
+    }
+    return a.hash == b.hash && a.range == b.range;
+  }
+  friend std::strong_ordering operator<=>(const KeyEnc& a, const KeyEnc& b) {
+    if (const auto c = a.hash <=> b.hash; c != 0) return c;
+    return a.range <=> b.range;
+  }
 };
 
 struct KeyEncHash {
-  std::size_t operator()(const KeyEnc& k) const noexcept {
-    return std::hash<std::string>{}(k.hash) * 31 + std::hash<std::string>{}(k.range);
-  }
+  std::size_t operator()(const KeyEnc& k) const noexcept { return k.digest(); }
 };
 
 // An index entry's place: the index key, then a hash of the table key, then the table key.

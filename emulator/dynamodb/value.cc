@@ -230,31 +230,16 @@ struct AttributeValue::Composite {
 };
 
 AttributeValue::Composite& AttributeValue::composite() {
-  if (!composite_) composite_ = std::make_unique<Composite>();
+  if (composite_ == nullptr) composite_ = new Composite();
   return *composite_;
 }
 
-AttributeValue::AttributeValue(const AttributeValue& other)
-    : type_(other.type_),
-      bool_(other.bool_),
-      str_(other.str_),
-      composite_(other.composite_ ? std::make_unique<Composite>(*other.composite_) : nullptr) {}
+AttributeValue::Composite* AttributeValue::clone(const Composite& c) { return new Composite(c); }
 
-AttributeValue::AttributeValue() noexcept = default;
-AttributeValue::AttributeValue(AttributeValue&& other) noexcept = default;
-AttributeValue& AttributeValue::operator=(AttributeValue&& other) noexcept = default;
+void AttributeValue::destroy(Composite* c) noexcept { delete c; }
 
-AttributeValue& AttributeValue::operator=(const AttributeValue& other) {
+AttributeValue& AttributeValue::assign_composite(const AttributeValue& other) {
   if (this == &other) return *this;
-  const bool scalars = !composite_ && !other.composite_;
-  if (scalars) {
-    // A string that fits reuses this value's buffer: no allocation when an item's attribute
-    // is overwritten with a value of similar size.
-    type_ = other.type_;
-    bool_ = other.bool_;
-    str_ = other.str_;
-    return *this;
-  }
   AttributeValue copy(other);  // `other` may live inside this value
   *this = std::move(copy);
   return *this;
@@ -284,10 +269,8 @@ void AttributeValue::assign_null() {
   type_ = Type::kNull;
   bool_ = true;
   str_.clear();
-  composite_.reset();
+  release();
 }
-
-AttributeValue::~AttributeValue() = default;
 
 AttributeValue AttributeValue::string(std::string s) {
   AttributeValue v;

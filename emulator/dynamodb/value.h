@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/result.h"
@@ -39,12 +40,43 @@ using ItemPtr = std::shared_ptr<const Item>;
 
 class AttributeValue {
  public:
-  AttributeValue() noexcept;  // NULL
-  AttributeValue(const AttributeValue& other);
-  AttributeValue(AttributeValue&& other) noexcept;
-  AttributeValue& operator=(const AttributeValue& other);
-  AttributeValue& operator=(AttributeValue&& other) noexcept;
-  ~AttributeValue();
+  // Copies and moves are inline (items copy tens of values per write); only lists, maps and
+  // sets take the out-of-line path.
+  AttributeValue() noexcept = default;  // NULL
+  AttributeValue(const AttributeValue& other)
+      : type_(other.type_),
+        bool_(other.bool_),
+        str_(other.str_),
+        composite_(other.composite_ != nullptr ? clone(*other.composite_) : nullptr) {}
+  AttributeValue(AttributeValue&& other) noexcept
+      : type_(other.type_),
+        bool_(other.bool_),
+        str_(std::move(other.str_)),
+        composite_(std::exchange(other.composite_, nullptr)) {}
+  AttributeValue& operator=(const AttributeValue& other) {
+    if (composite_ == nullptr && other.composite_ == nullptr) {
+      // A string that fits reuses this value's buffer: no allocation when an item's attribute
+      // is overwritten with a value of similar size.
+      type_ = other.type_;
+      bool_ = other.bool_;
+      str_ = other.str_;
+      return *this;
+    }
+    return assign_composite(other);
+  }
+  AttributeValue& operator=(AttributeValue&& other) noexcept {
+    if (this != &other) {
+      // `other` may live inside this value's list or map: take it before freeing ours.
+      Composite* old = composite_;
+      type_ = other.type_;
+      bool_ = other.bool_;
+      str_ = std::move(other.str_);
+      composite_ = std::exchange(other.composite_, nullptr);
+      if (old != nullptr) destroy(old);
+    }
+    return *this;
+  }
+  ~AttributeValue() { release(); }
 
   static AttributeValue string(std::string s);
   // `canonical` must already be canonical (see canonical_number()).
@@ -84,11 +116,17 @@ class AttributeValue {
   // item are small (a string and a tag) and cheap to copy.
   struct Composite;
   Composite& composite();
+  static Composite* clone(const Composite& c);
+  static void destroy(Composite* c) noexcept;
+  void release() noexcept {
+    if (composite_ != nullptr) destroy(std::exchange(composite_, nullptr));
+  }
+  AttributeValue& assign_composite(const AttributeValue& other);
 
   Type type_ = Type::kNull;
   bool bool_ = true;  // NULL's value is always true; BOOL's value otherwise
   std::string str_;
-  std::unique_ptr<Composite> composite_;
+  Composite* composite_ = nullptr;  // owned
 };
 
 // ---- Numbers (exact decimal) ----
