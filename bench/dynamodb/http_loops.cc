@@ -92,13 +92,30 @@ class Watchdog {
 };
 
 // ---------------------------------------------------------------------------------------------
+// What both loops keep of the answers: the latencies of the 200s, when the last answer came,
+// and the first error.
+struct AnswerLog {
+  explicit AnswerLog(std::size_t capacity) : recorder(capacity) {}
+  void record(const Connection& c, int status, const std::string& error, Micros now) {
+    if (status == 200) {
+      recorder.record(now - c.latency_origin);
+      last_answer = now;
+    } else if (first_error.empty()) {
+      first_error = error;
+    }
+  }
+  LatencyRecorder recorder;
+  Micros last_answer = 0;
+  std::string first_error;
+};
+
 // Closed loop
 
 class ClosedLoop {
  public:
   ClosedLoop(const Target& t, const RequestTemplate& tmpl, int connections, Micros duration)
       : target_(t), template_(tmpl), connections_(connections), duration_(duration),
-        recorder_(static_cast<std::size_t>(emu::to_seconds(duration) * 50'000)),
+        answers_(static_cast<std::size_t>(emu::to_seconds(duration) * 50'000)),
         watchdog_(io_, conns_, [] {}) {}
 
   Summary run() {
@@ -115,24 +132,24 @@ class ClosedLoop {
     const Micros cpu_start = cpu_time_now();
     start_ = emu::wall::monotonic_now();
     end_ = start_ + duration_;
-    last_answer_ = start_;
+    answers_.last_answer = start_;
     active_ = connections_;
     watchdog_.arm(end_ + kGrace);
     for (auto& c : conns_) next(*c);
     io_.run();
     Summary s;
-    recorder_.summarize(s, last_answer_ - start_);
-    s.errors = attempted_ - recorder_.count();
+    answers_.recorder.summarize(s, answers_.last_answer - start_);
+    s.errors = attempted_ - answers_.recorder.count();
     s.client_cpu = static_cast<double>(cpu_time_now() - cpu_start) /
                    static_cast<double>(std::max<Micros>(1, emu::wall::monotonic_now() - start_));
-    s.first_error = first_error_;
+    s.first_error = answers_.first_error;
     return s;
   }
 
  private:
   void next(Connection& c) {
     const Micros now = emu::wall::monotonic_now();
-    if (now >= end_ || recorder_.full()) return retire();
+    if (now >= end_ || answers_.recorder.full()) return retire();
     template_.stamp(c.request, counter_++);
     c.latency_origin = now;
     ++attempted_;
@@ -140,13 +157,7 @@ class ClosedLoop {
   }
 
   void on_answer(Connection& c, int status, const std::string& error) {
-    const Micros now = emu::wall::monotonic_now();
-    if (status == 200) {
-      recorder_.record(now - c.latency_origin);
-      last_answer_ = now;
-    } else if (first_error_.empty()) {
-      first_error_ = error;
-    }
+    answers_.record(c, status, error, emu::wall::monotonic_now());
     // A connection that cannot be reopened retires, so a server that went away does not turn
     // the loop into a spin of refused connects.
     if (c.connect_failed) return retire();
@@ -164,12 +175,11 @@ class ClosedLoop {
   asio::io_context io_;
   Endpoints endpoints_;
   std::vector<std::unique_ptr<Connection>> conns_;
-  LatencyRecorder recorder_;
+  AnswerLog answers_;
   Watchdog watchdog_;
-  Micros start_ = 0, end_ = 0, last_answer_ = 0;
+  Micros start_ = 0, end_ = 0;
   int active_ = 0;
   std::uint64_t counter_ = 0, attempted_ = 0;
-  std::string first_error_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -180,7 +190,7 @@ class OpenLoop {
   OpenLoop(const Target& t, const RequestTemplate& tmpl, double rate, Micros duration, int max_connections)
       : target_(t), template_(tmpl), rate_(rate), max_connections_(max_connections),
         total_(std::min<std::uint64_t>(kMaxSamples, static_cast<std::uint64_t>(rate * emu::to_seconds(duration)))),
-        duration_(duration), recorder_(total_), send_lag_(total_), timer_(io_),
+        duration_(duration), answers_(total_), send_lag_(total_), timer_(io_),
         watchdog_(io_, conns_, [this] { stop(); }) {}
 
   Summary run() {
@@ -197,19 +207,19 @@ class OpenLoop {
     }
     const Micros cpu_start = cpu_time_now();
     start_ = emu::wall::monotonic_now();
-    last_answer_ = start_;
+    answers_.last_answer = start_;
     watchdog_.arm(start_ + duration_ + kGrace);
     arm_schedule();
     io_.run();
     Summary s;
-    recorder_.summarize(s, last_answer_ - start_);
-    s.errors = total_ - recorder_.count();
+    answers_.recorder.summarize(s, answers_.last_answer - start_);
+    s.errors = total_ - answers_.recorder.count();
     Summary lag;
     send_lag_.summarize(lag, 0);
     s.send_lag_p99 = lag.p99;
     s.client_cpu = static_cast<double>(cpu_time_now() - cpu_start) /
                    static_cast<double>(std::max<Micros>(1, emu::wall::monotonic_now() - start_));
-    s.first_error = first_error_;
+    s.first_error = answers_.first_error;
     return s;
   }
 
@@ -264,12 +274,7 @@ class OpenLoop {
   void on_answer(Connection& c, int status, const std::string& error) {
     --in_flight_;
     const Micros now = emu::wall::monotonic_now();
-    if (status == 200) {
-      recorder_.record(now - c.latency_origin);
-      last_answer_ = now;
-    } else if (first_error_.empty()) {
-      first_error_ = error;
-    }
+    answers_.record(c, status, error, now);
     if (!stopped_ && !waiting_.empty()) {
       const Micros planned_at = waiting_.front();
       waiting_.pop_front();
@@ -288,7 +293,7 @@ class OpenLoop {
   void stop() {
     stopped_ = true;
     timer_.cancel();
-    if (first_error_.empty()) first_error_ = "unanswered at the end of the grace period";
+    if (answers_.first_error.empty()) answers_.first_error = "unanswered at the end of the grace period";
   }
 
   Target target_;
@@ -302,14 +307,13 @@ class OpenLoop {
   std::vector<std::unique_ptr<Connection>> conns_;
   std::vector<Connection*> idle_;
   std::deque<Micros> waiting_;  // planned times; at most total_ of them
-  LatencyRecorder recorder_;
+  AnswerLog answers_;
   LatencyRecorder send_lag_;
   asio::steady_timer timer_;
   Watchdog watchdog_;
-  Micros start_ = 0, last_answer_ = 0;
+  Micros start_ = 0;
   std::uint64_t next_index_ = 0, counter_ = 0, in_flight_ = 0;
   bool stopped_ = false;
-  std::string first_error_;
 };
 
 }  // namespace
