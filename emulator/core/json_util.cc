@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include <simdjson.h>
 
@@ -55,7 +56,12 @@ bool copy_element(simdjson::dom::element e, Json& out) {
   switch (e.type()) {
     case element_type::OBJECT: {
       out = Json::object();
-      for (auto field : simdjson::dom::object(e)) {
+      const simdjson::dom::object object(e);
+      if constexpr (std::is_same_v<Json, nlohmann::ordered_json>) {
+        // An ordered object is a vector: size it once instead of growing it member by member.
+        out.template get_ref<typename Json::object_t&>().reserve(object.size());
+      }
+      for (auto field : object) {
         Json value;
         if (!copy_element(field.value, value)) return false;
         out[std::string(field.key)] = std::move(value);
@@ -65,7 +71,9 @@ bool copy_element(simdjson::dom::element e, Json& out) {
     case element_type::ARRAY: {
       out = Json::array();
       auto& elements = out.template get_ref<typename Json::array_t&>();
-      for (auto child : simdjson::dom::array(e)) {
+      const simdjson::dom::array array(e);
+      elements.reserve(array.size());
+      for (auto child : array) {
         elements.emplace_back();
         if (!copy_element(child, elements.back())) return false;
       }

@@ -246,13 +246,13 @@ AttributeValue& AttributeValue::assign_composite(const AttributeValue& other) {
 }
 
 void AttributeValue::assign_string(std::string_view s) {
-  assign_null();
+  release();  // bool_ means nothing for a string
   type_ = Type::kS;
   str_.assign(s);
 }
 
 void AttributeValue::assign_number(std::int64_t n) {
-  assign_null();
+  release();
   type_ = Type::kN;
   char buf[24];
   const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
