@@ -24,6 +24,15 @@ namespace emu::dynamodb {
 
 class AttributeValue;
 
+// a < b in byte order (std::string's order). Attribute names mostly differ in their first byte,
+// which is compared inline before paying for a memcmp call.
+inline bool name_less(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0]) {
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  }
+  return a < b;
+}
+
 template <class V>
 class SortedAttributes {
  public:
@@ -77,7 +86,7 @@ class SortedAttributes {
   template <class K, class... Args>
   std::pair<iterator, bool> emplace(K&& key, Args&&... args) {
     const std::string_view k(key);
-    if (entries_.empty() || entries_.back().first < k) {  // in-order construction appends
+    if (entries_.empty() || name_less(entries_.back().first, k)) {  // in-order construction appends
       entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
       return {entries_.end() - 1, true};
     }
@@ -98,8 +107,8 @@ class SortedAttributes {
   template <class K, class... Args>
   iterator emplace_hint(const_iterator hint, K&& key, Args&&... args) {
     const std::string_view k(key);
-    const bool fits = (hint == begin() || std::prev(hint)->first < k) &&
-                      (hint == end() || k < hint->first);
+    const bool fits = (hint == begin() || name_less(std::prev(hint)->first, k)) &&
+                      (hint == end() || name_less(k, hint->first));
     if (!fits) return emplace(std::forward<K>(key), std::forward<Args>(args)...).first;
     return entries_.emplace(hint, std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
   }
@@ -108,7 +117,7 @@ class SortedAttributes {
   // attributes in order: merges, decoders). Cheaper than emplace; the order is still checked.
   template <class K, class... Args>
   void append_in_order(K&& key, Args&&... args) {
-    if (!entries_.empty() && !(entries_.back().first < std::string_view(key))) {
+    if (!entries_.empty() && !name_less(entries_.back().first, std::string_view(key))) {
       throw std::logic_error("append_in_order: attribute out of order");
     }
     entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
@@ -139,11 +148,11 @@ class SortedAttributes {
  private:
   iterator lower_bound(std::string_view key) {
     return std::lower_bound(entries_.begin(), entries_.end(), key,
-                            [](const value_type& e, std::string_view k) { return e.first < k; });
+                            [](const value_type& e, std::string_view k) { return name_less(e.first, k); });
   }
   const_iterator lower_bound(std::string_view key) const {
     return std::lower_bound(entries_.begin(), entries_.end(), key,
-                            [](const value_type& e, std::string_view k) { return e.first < k; });
+                            [](const value_type& e, std::string_view k) { return name_less(e.first, k); });
   }
 
   Storage entries_;

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 #include "emulator/dynamodb/value_json.h"
 #include "tests/dynamodb/fixture.h"
 
@@ -128,4 +131,28 @@ TEST_CASE("storage encoding round-trips every type") {
   CHECK(back == item);
   Item bad;
   CHECK_FALSE(decode_item(data.substr(0, data.size() - 1), bad));
+}
+
+TEST_CASE("items keep attributes in byte order whatever the insertion order") {
+  std::vector<std::string> names = {"b", "\xc3\xa9t\xc3\xa9", "a", "ab", "", "B", "\xff", "aa",
+                                    "hoursSinceExposureDetectedAt", "metricCount", "a\x01"};
+  Item item;
+  for (const auto& n : names) item.emplace(n, AttributeValue::string(n));
+  item.emplace("ab", AttributeValue::string("second"));  // duplicate: the first stays
+  std::sort(names.begin(), names.end());                 // std::string order: unsigned bytes
+  REQUIRE(item.size() == names.size());
+  std::size_t i = 0;
+  for (const auto& [name, value] : item) {
+    CHECK(name == names[i++]);
+    CHECK(value.scalar() == name);
+  }
+  for (const auto& n : names) CHECK(item.find(n) != item.end());
+  CHECK(item.find("zz") == item.end());
+  CHECK(item.erase("aa") == 1);
+  CHECK(item.count("aa") == 0);
+  Item copy = item;
+  CHECK(copy == item);
+  copy.insert_or_assign("b", copy.at("a"));  // a value taken from the same item
+  CHECK(copy.at("b").scalar() == "a");
+  CHECK_THROWS_AS(copy.append_in_order("a", AttributeValue()), std::logic_error);
 }

@@ -458,7 +458,7 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
     plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i, value_index});
   }
   std::sort(plan.targets.begin(), plan.targets.end(),
-            [](const auto& x, const auto& y) { return x.name < y.name; });
+            [](const auto& x, const auto& y) { return name_less(x.name, y.name); });
   for (std::size_t i = 1; i < plan.targets.size(); ++i) {
     if (plan.targets[i].name == plan.targets[i - 1].name) return std::nullopt;
   }
@@ -485,7 +485,7 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
   out.reserve(old_item.size() + plan.targets.size());
   auto old_it = old_item.begin();
   for (const auto& target : plan.targets) {
-    for (; old_it != old_item.end() && old_it->first < target.name; ++old_it) {
+    for (; old_it != old_item.end() && name_less(old_it->first, target.name); ++old_it) {
       out.append_in_order(old_it->first, old_it->second);
     }
     if (old_it != old_item.end() && old_it->first == target.name) ++old_it;  // replaced
