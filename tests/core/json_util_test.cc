@@ -67,7 +67,9 @@ const char* const kCorpus[] = {
     R"("\/\b\f\n\r\t\"\\")", "\"caf\xc3\xa9\"", "\"\xff\"", "\"\xc3\"", "\"tab\there\"",
     R"({"a":1,"a":2})", R"({"b":1,"a":{"c":[1,{"d":null}],"c":"x"},"b":3})", "[1,]", "[1 2]",
     "{\"a\" 1}", " \t\r\n[ ] \n", "[]", "{}", "[[[[]]]]", R"({"":""})", "1 2", "\"x\" x",
-    R"({"payload":[{"identifier":"active-user","region":"ON","timestamp":1624766400000,"count":"3"}]})"};
+    R"({"payload":[{"identifier":"active-user","region":"ON","timestamp":1624766400000,"count":"3"}]})",
+    "\xef\xbb\xbf{\"bom\":1}", "[1e309]", "[-1e-309]", "[123.456e-5]", "{\"\\u0000\":1}",
+    "[\"\\u00e9\\uD834\\uDD1E\"]", "\"\xed\xa0\x80\""};
 
 }  // namespace
 
