@@ -38,10 +38,6 @@ int max_nesting(std::string_view text) {
   return deepest;
 }
 
-}  // namespace
-
-namespace {
-
 // simdjson finds structure and decodes strings and numbers many times faster than nlohmann's
 // character-by-character lexer (most of what parsing a request body cost); its DOM is then
 // copied into nlohmann's, which the rest of the code reads. Documents simdjson refuses go to

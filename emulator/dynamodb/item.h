@@ -96,23 +96,6 @@ class SortedAttributes {
                              V(std::forward<Args>(args)...)),
             true};
   }
-  std::pair<iterator, bool> emplace(const value_type& entry) {
-    return emplace(entry.first, entry.second);
-  }
-  std::pair<iterator, bool> emplace(value_type&& entry) {
-    return emplace(std::move(entry.first), std::move(entry.second));
-  }
-
-  // As std::map::emplace_hint: `hint` is where the key would go; a wrong hint still works.
-  template <class K, class... Args>
-  iterator emplace_hint(const_iterator hint, K&& key, Args&&... args) {
-    const std::string_view k(key);
-    const bool fits = (hint == begin() || name_less(std::prev(hint)->first, k)) &&
-                      (hint == end() || name_less(k, hint->first));
-    if (!fits) return emplace(std::forward<K>(key), std::forward<Args>(args)...).first;
-    return entries_.emplace(hint, std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
-  }
-
   // Appends an attribute whose name sorts after every name present (builders that walk
   // attributes in order: merges, decoders). Cheaper than emplace; the order is still checked.
   template <class K, class... Args>

@@ -36,19 +36,6 @@ Item Table::key_item(const Item& item) const {
   return out;
 }
 
-std::optional<KeyEnc> Table::index_key_parts(const IndexSchema& index, const Item& item) const {
-  auto h = item.find(index.hash.name);
-  if (h == item.end() || h->second.type() != index.hash.type) return std::nullopt;
-  KeyEnc parts;
-  parts.hash = sort_key(h->second);
-  if (index.range) {
-    auto r = item.find(index.range->name);
-    if (r == item.end() || r->second.type() != index.range->type) return std::nullopt;
-    parts.range = sort_key(r->second);
-  }
-  return parts;
-}
-
 std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item& item,
                                             const KeyEnc& table_key) const {
   auto h = item.find(index.hash.name);

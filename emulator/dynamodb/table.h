@@ -118,9 +118,6 @@ class Table {
   // key attribute or wrong type: such items are simply not indexed, as in AWS).
   std::optional<IndexKeyEnc> index_key(const IndexSchema& index, const Item& item,
                                        const KeyEnc& table_key) const;
-  // The index's own key attributes of `item` (hash, range), without the table key: enough to
-  // tell whether a write moves an item within an index, and cheaper.
-  std::optional<KeyEnc> index_key_parts(const IndexSchema& index, const Item& item) const;
   // True if `item` is in `index` (its key attributes are there with the index's types).
   static bool in_index(const IndexSchema& index, const Item& item);
   // True if both items are in `index` under the same index key (compares the attribute values;

@@ -3,7 +3,6 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <optional>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -16,11 +15,7 @@ using js::Value;
 
 namespace {
 
-const Value* member(const Value& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
+using js::member;
 
 // `${v}` appended to `out` (no temporary for the common string case).
 void append_template(std::string& out, const Value* v) {
@@ -118,10 +113,6 @@ const Value* bucketed(const Value* v, bool duration) {
   if (std::isnan(n)) return v;
   return label_value(duration ? duration_label(n) : count_label(n));
 }
-
-}  // namespace
-
-namespace {
 
 // The members of one payload entry the function reads (nullptr = undefined), found in one
 // pass over the entry instead of one search per name.

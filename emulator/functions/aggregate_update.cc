@@ -23,11 +23,7 @@ const JsValue& empty_string_value() {
   return v;
 }
 
-const JsValue* member(const JsValue& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  const auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
+using js::member;
 
 }  // namespace
 

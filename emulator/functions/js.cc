@@ -257,6 +257,12 @@ double to_number(const Value* v) {
   }
 }
 
+const Value* member(const Value& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  const auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
 bool truthy(const Value* v) {
   if (v == nullptr || v->is_null()) return false;
   if (v->is_boolean()) return v->get<bool>();

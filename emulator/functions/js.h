@@ -37,6 +37,9 @@ std::string to_string(const Value* value);
 // ToNumber(value); NaN for undefined (nullptr), objects and unparsable strings.
 double to_number(const Value* value);
 
+// object[key]: the member, or nullptr (undefined) when absent or `object` is not an object.
+const Value* member(const Value& object, const char* key);
+
 // JS truthiness: false for undefined, null, false, 0, -0, NaN and "".
 bool truthy(const Value* value);
 

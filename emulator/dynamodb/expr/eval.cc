@@ -222,8 +222,8 @@ AttributeValue* parent_of(Item& item, const Path& path, const Bindings& b) {
   return cur;
 }
 
-// Stores `value` at `path`. A top-level attribute that exists is overwritten in place (its
-// node and, for a scalar of similar size, its buffer are reused).
+// Stores `value` as the top-level attribute `name`. One that exists is overwritten in place
+// (a scalar of similar size reuses its buffer).
 Status assign_top(Item& item, const std::string& name, SetValue& value) {
   const auto it = item.find(name);
   if (it == item.end()) {

@@ -146,12 +146,6 @@ bool Ops::memo_matches(const Database& db, const void* const* expressions,
   return true;
 }
 
-namespace {
-
-bool fast_update_plannable(const PreparedExpressions& p) { return p.update && p.update->ok(); }
-
-}  // namespace
-
 Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& texts,
                                          const ExpressionAttributes& attributes) {
   auto parsed = [](const std::optional<std::string>* text) {
@@ -201,7 +195,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
     if (compare_values) memo.values = attributes.values;
   }
   memo.set_plan.reset();
-  if (fast_update_plannable(*result)) {
+  if (result->update && result->update->ok()) {
     memo.set_plan = expr::plan_sets(result->update->value().expression, result->bindings);
   }
   result->set_plan = memo.set_plan ? &*memo.set_plan : nullptr;
