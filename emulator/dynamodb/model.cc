@@ -70,7 +70,7 @@ void Database::load() {
         t.schema().name, [&](std::int64_t rowid, Item item, ImplicitRecord record) {
           const auto size = static_cast<std::uint32_t>(item_size(item));
           const KeyEnc key = t.key_of(item);
-          auto ptr = std::make_shared<const Item>(std::move(item));
+          auto ptr = std::make_shared<Item>(std::move(item));
           t.write(key, ptr, size, rowid, record.stream != 0 ? record.sequence : 0);
           if (record.stream != 0) implicit[record.stream].push_back({&t, ptr, size, record});
         });
@@ -89,7 +89,7 @@ void Database::load() {
       r.sequence = i.record.sequence;
       r.event = EventName::kInsert;
       r.created = i.record.created;
-      r.keys = std::make_shared<const Item>(i.table->key_item(*i.item));
+      r.keys = std::make_shared<Item>(i.table->key_item(*i.item));
       const auto view = stream->view_type();
       const bool with_image =
           view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages;

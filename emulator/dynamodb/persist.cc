@@ -118,7 +118,7 @@ ItemPtr image_from(const SQLite::Column& column) {
                    item)) {
     return nullptr;
   }
-  return std::make_shared<const Item>(std::move(item));
+  return std::make_shared<Item>(std::move(item));
 }
 
 }  // namespace
@@ -319,7 +319,7 @@ void Persistence::load_records(std::int64_t stream_number,
     r.keys = image_from(st.getColumn(5));
     r.new_image = image_from(st.getColumn(6));
     r.old_image = image_from(st.getColumn(7));
-    if (!r.keys) r.keys = std::make_shared<const Item>();
+    if (!r.keys) r.keys = std::make_shared<Item>();
     visit(std::move(r));
   }
 }

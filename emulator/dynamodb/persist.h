@@ -60,6 +60,9 @@ class Persistence {
   void delete_items(const std::string& table);
   // A fresh rowid for a new item.
   std::int64_t next_item_rowid() { return next_item_rowid_++; }
+  // put_item keeps the item it wrote (its encoding serves a stream record of the same image
+  // that follows); this lets it go, so the table may again hold the item alone.
+  void forget_last_item() { buffer_item_.reset(); }
   // `replace` = the row exists (an in-place UPDATE is cheaper than INSERT OR REPLACE).
   void put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item,
                 const ImplicitRecord& record = {}, bool replace = false);

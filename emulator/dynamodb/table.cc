@@ -193,6 +193,33 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int6
   lookup_.emplace(key, std::move(place));
 }
 
+Item* Table::exclusive_item(const KeyEnc& key) {
+  RowPlace* place = place_of(key);
+  if (place == nullptr) return nullptr;
+  Row& row = place->row->second;
+  if (row.insert_seq != 0) return nullptr;
+  long owners = 1;
+  for (std::size_t i = 0; i < place->entries.size(); ++i) {
+    if (place->entries[i] != indexes_[i].entries.end()) ++owners;
+  }
+  if (row.item.use_count() != owners) return nullptr;
+  // Stored items are made non-const (value.h), so writing through this pointer is defined.
+  return const_cast<Item*>(row.item.get());
+}
+
+void Table::resized_in_place(const KeyEnc& key, std::uint32_t size) {
+  RowPlace* place = place_of(key);
+  Row& row = place->row->second;
+  size_bytes_ += static_cast<std::int64_t>(size) - row.size;
+  row.size = size;
+  for (std::size_t i = 0; i < place->entries.size(); ++i) {
+    if (place->entries[i] == indexes_[i].entries.end()) continue;
+    Row& entry = place->entries[i]->second;
+    indexes_[i].size_bytes += static_cast<std::int64_t>(size) - entry.size;
+    entry.size = size;
+  }
+}
+
 void Table::rebuild_ttl_index() {
   ttl_index_.clear();
   if (!schema_.ttl_enabled) return;

@@ -129,6 +129,13 @@ class Table {
   // index. `size` is item_size(*item); `rowid` the item's SQLite row.
   void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0,
              std::uint64_t insert_seq = 0);
+  // The item stored under `key`, writable, if the table holds the only references to it (its
+  // row and index entries: no stream record, response or pending write shares it) and the row
+  // carries no implicit INSERT record; else nullptr. Such an item may be changed in place,
+  // provided its index keys and TTL stay as they are, followed by resized_in_place().
+  Item* exclusive_item(const KeyEnc& key);
+  // Records the new item_size of the item at `key` after it was changed in place.
+  void resized_in_place(const KeyEnc& key, std::uint32_t size);
   // Forgets every implicit INSERT record (after they were written out explicitly).
   void clear_insert_seqs();
   // Sets each row's SQLite rowid to row_of(key, row) (after the rows were written anew).

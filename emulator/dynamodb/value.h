@@ -36,6 +36,9 @@ Type set_element_type(Type type);
 
 class AttributeValue;
 using Item = SortedAttributes<AttributeValue>;
+// Shared and read-only once stored. Every stored item is created as a non-const Item
+// (std::make_shared<Item>), so that the one table that alone holds an item may change it in
+// place (Table::exclusive_item); nothing else writes through an ItemPtr.
 using ItemPtr = std::shared_ptr<const Item>;
 
 class AttributeValue {

@@ -465,13 +465,17 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
   return plan;
 }
 
-Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
-                  Item& out, const Bindings& b) {
-  // Every value is computed from the old item first, in the expression's order (so the first
-  // failing action is the one reported, as apply_update reports it).
-  std::vector<SetValue> values(update.actions.size());
+namespace {
+
+// Every value of `plan`'s update computed from `old_item`, in the expression's order (so the
+// first failing action is the one reported, as apply_update reports it); values[action].
+Status plan_values(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
+                   const Bindings& b, std::vector<SetValue>& values) {
+  values.assign(update.actions.size(), SetValue{});
   for (const auto& target : plan.targets) {
-    if (target.value_index >= 0) values[target.action].ref = &b.values->begin()[target.value_index].second;
+    if (target.value_index >= 0) {
+      values[target.action].ref = &b.values->begin()[target.value_index].second;
+    }
   }
   for (std::size_t i = 0; i < update.actions.size(); ++i) {
     if (values[i].ref != nullptr) continue;
@@ -479,6 +483,22 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
     if (!v) return v.error();
     values[i] = std::move(*v);
   }
+  return ok_status();
+}
+
+// Scratch for plan_values, reused across calls: an update is applied per stored item, and
+// this keeps it from allocating the vector each time. The model runs on one thread.
+std::vector<SetValue>& scratch_values() {
+  thread_local std::vector<SetValue> values;
+  return values;
+}
+
+}  // namespace
+
+Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
+                  Item& out, const Bindings& b) {
+  std::vector<SetValue>& values = scratch_values();
+  if (auto s = plan_values(plan, update, old_item, b, values); !s) return s;
   // One merge of the old attributes with the targets, both in key order: every attribute is
   // copied once and appended (no search, no shifting).
   out.clear();
@@ -498,6 +518,38 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
   }
   for (; old_it != old_item.end(); ++old_it) out.append_in_order(old_it->first, old_it->second);
   return ok_status();
+}
+
+Status plan_changes(const SetPlan& plan, const UpdateExpression& update, const Item& item,
+                    const Bindings& b, PlannedChanges& out) {
+  out.changes.clear();
+  out.size_delta = 0;
+  std::vector<SetValue>& values = scratch_values();
+  if (auto s = plan_values(plan, update, item, b, values); !s) return s;
+  for (const auto& target : plan.targets) {
+    SetValue& v = values[target.action];
+    const AttributeValue& value = *v.get();
+    const auto it = item.find(target.name);
+    if (it != item.end() && it->second == value) continue;
+    const std::size_t before = it != item.end() ? value_size(it->second) : 0;
+    const std::size_t name = it != item.end() ? 0 : target.name.size();  // a new attribute
+    out.size_delta += static_cast<std::ptrdiff_t>(name + value_size(value)) -
+                      static_cast<std::ptrdiff_t>(before);
+    // Owned copies: a value may refer to an attribute of `item`, which the changes overwrite.
+    out.changes.push_back({&target.name, v.owned ? std::move(*v.owned) : *v.ref});
+  }
+  return ok_status();
+}
+
+void apply_changes(PlannedChanges& changes, Item& item) {
+  for (auto& change : changes.changes) {
+    const auto it = item.find(*change.name);
+    if (it != item.end()) {
+      it->second = std::move(change.value);
+    } else {
+      item.emplace(*change.name, std::move(change.value));
+    }
+  }
 }
 
 Item project(const Item& item, const std::vector<Path>& paths) {

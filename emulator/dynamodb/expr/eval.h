@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "emulator/core/result.h"
 #include "emulator/dynamodb/expr/ast.h"
@@ -85,6 +86,24 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
 // `plan` was made from (on an error `out` is left as it was).
 Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
                   Item& out, const Bindings& bindings);
+
+// What a plan would change in `item`, computed before anything is changed, so that an item
+// nobody else shares can be updated where it is: the targets whose new value differs from the
+// item's (none: the update is a no-op), and the change of item_size.
+struct PlannedChange {
+  const std::string* name;  // the target's name, owned by the plan
+  AttributeValue value;
+};
+struct PlannedChanges {
+  std::vector<PlannedChange> changes;  // in name order
+  std::ptrdiff_t size_delta = 0;       // item_size(after) - item_size(before)
+};
+// Computes the values as apply_plan does (and fails as it would).
+Status plan_changes(const SetPlan& plan, const UpdateExpression& update, const Item& item,
+                    const Bindings& bindings, PlannedChanges& out);
+// Makes the changes in `item` (which must be the item they were planned on, unchanged since);
+// the result equals apply_plan's. Consumes the values.
+void apply_changes(PlannedChanges& changes, Item& item);
 
 // The parts of `item` named by `paths` (already resolved), nested as in the item; list elements
 // keep their order and are compacted.

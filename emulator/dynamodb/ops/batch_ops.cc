@@ -78,7 +78,7 @@ Result<BatchWriteItemResult> Database::batch_write_item(const BatchWriteItemRequ
       }
       add_capacity(result.consumed_capacity, consumed);
       if (w.is_put) {
-        Ops::commit(*this, t, key, row, std::make_shared<const Item>(w.item), size, now);
+        Ops::commit(*this, t, key, row, std::make_shared<Item>(w.item), size, now);
       } else if (old_item) {
         Ops::commit(*this, t, key, row, nullptr, 0, now);
       }

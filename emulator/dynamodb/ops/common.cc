@@ -319,15 +319,20 @@ std::optional<AwsError> Ops::charge_write(Database& db, const Table& table, cons
                                           const Item* old_item, std::size_t old_size,
                                           const Item* new_item, std::size_t new_size,
                                           ConsumedCapacity& consumed, Micros now) {
-  const auto& name = table.schema().name;
-  consumed.table_name = name;
   consumed.table_capacity_units = write_units(std::max(old_size, new_size));
-  double total = consumed.table_capacity_units;
   for (const auto& index : table.schema().indexes) {
     const double u = index_write_units(index, old_item, old_size, new_item, new_size);
     if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
-    total += u;
   }
+  return charge_units(db, table, consumed, now);
+}
+
+std::optional<AwsError> Ops::charge_units(Database& db, const Table& table,
+                                          ConsumedCapacity& consumed, Micros now) {
+  const auto& name = table.schema().name;
+  consumed.table_name = name;
+  double total = consumed.table_capacity_units;
+  for (const auto& [_, u] : consumed.global_secondary_indexes) total += u;
   consumed.capacity_units = consumed.write_capacity_units = total;
   if (db.governor_) {
     auto err = db.governor_->consume(name, "", Access::kWrite, consumed.table_capacity_units, now);
@@ -377,7 +382,7 @@ std::optional<StreamRecord> make_record(const Table& table, const Stream& stream
                  : !new_item ? EventName::kRemove
                              : EventName::kModify;
   record.created = now;
-  record.keys = std::make_shared<const Item>(table.key_item(new_item ? *new_item : *old_item));
+  record.keys = std::make_shared<Item>(table.key_item(new_item ? *new_item : *old_item));
   const auto view = stream.view_type();
   const bool want_new =
       view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages;
@@ -432,6 +437,7 @@ void Ops::commit(Database& db, Table& table, const KeyEnc& key, const Row* row, 
       db.persistence_.delete_item(rowid);
     }
     if (stored != nullptr && !implicit) db.persistence_.append_record(stream->number(), *stored);
+    db.persistence_.forget_last_item();
   }
   table.write(key, std::move(new_item), static_cast<std::uint32_t>(new_size), rowid,
               implicit ? stored->sequence : 0);

@@ -58,6 +58,9 @@ class Ops {
                                               const Item* old_item, std::size_t old_size,
                                               const Item* new_item, std::size_t new_size,
                                               ConsumedCapacity& consumed, Micros now);
+  // Asks the governor for the write units already in `consumed` (table, per index).
+  static std::optional<AwsError> charge_units(Database& db, const Table& table,
+                                              ConsumedCapacity& consumed, Micros now);
   static std::optional<AwsError> charge_read(Database& db, const Table& table,
                                              std::string_view index, double units,
                                              ConsumedCapacity& consumed, Micros now);
@@ -65,6 +68,12 @@ class Ops {
   // `row` is the item's current row (nullptr if none), as found by the caller.
   static void commit(Database& db, Table& table, const KeyEnc& key, const Row* row,
                      ItemPtr new_item, std::size_t new_size, Micros now, bool ttl_delete = false);
+  // UpdateItem of an existing item the table alone holds, changed where it is stored instead
+  // of copied (same checks, charges, errors and result as the general path); nullopt when the
+  // update or the item does not allow it (the caller then takes the general path).
+  static std::optional<Result<UpdateItemResult>> update_in_place(
+      Database& db, Table& table, const UpdateItemRequest& request,
+      const PreparedExpressions& prepared, const KeyEnc& key, const Row& row, Micros now);
   static std::optional<ConsumedCapacity> report(const ConsumedCapacity& consumed,
                                                 ReturnConsumedCapacity mode);
   static Status check_return_values(ReturnValues rv, bool update_allowed);

@@ -67,7 +67,7 @@ Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros n
                                request.return_old_on_condition_failure);
     return conditional_check_failed();
   }
-  Ops::commit(*this, t, key, row, std::make_shared<const Item>(request.item), size, now);
+  Ops::commit(*this, t, key, row, std::make_shared<Item>(request.item), size, now);
   PutItemResult result;
   if (request.return_values == ReturnValues::kAllOld && old_item) result.attributes = *old_item;
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
@@ -136,6 +136,11 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   }
   const KeyEnc key = t.key_of(request.key);
   const Row* row = t.find(key);
+  if (row != nullptr && update != nullptr && prepared->set_plan != nullptr) {
+    if (auto done = Ops::update_in_place(*this, t, request, *prepared, key, *row, now)) {
+      return std::move(*done);
+    }
+  }
   const ItemPtr old_item = row ? row->item : nullptr;
   // Operands read the item as it was; a missing item reads as its key alone.
   const Item& base = old_item ? *old_item : request.key;
@@ -168,13 +173,80 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
                                request.return_old_on_condition_failure);
     return conditional_check_failed();
   }
-  auto stored = std::make_shared<const Item>(std::move(next));
+  auto stored = std::make_shared<Item>(std::move(next));
   Ops::commit(*this, t, key, row, stored, size, now);
   UpdateItemResult result;
   result.attributes =
       update_return_values(request.return_values, old_item, *stored, update, prepared->bindings);
   result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
   return result;
+}
+
+std::optional<Result<UpdateItemResult>> Ops::update_in_place(
+    Database& db, Table& table, const UpdateItemRequest& request,
+    const PreparedExpressions& prepared, const KeyEnc& key, const Row& row, Micros now) {
+  using Outcome = Result<UpdateItemResult>;
+  const ReturnValues rv = request.return_values;
+  if (rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld) return std::nullopt;
+  const Stream* stream = table.stream();
+  if (stream != nullptr && stream->enabled()) return std::nullopt;  // records need both images
+  const auto& schema = table.schema();
+  const bool write_now = schema.persist && db.options_.write_through;
+  if (write_now && row.rowid == 0) return std::nullopt;
+  Item* item = table.exclusive_item(key);
+  if (item == nullptr) return std::nullopt;
+  const auto& update = prepared.update->value().expression;
+  thread_local expr::PlannedChanges changes;  // reused: its vector is allocated once
+  if (auto s = expr::plan_changes(*prepared.set_plan, update, *item, prepared.bindings, changes);
+      !s) {
+    return Outcome(s.error());
+  }
+  // An item changes in place only where it is: same index entries, same TTL entry.
+  auto moves_item = [&](const std::string& name) {
+    for (const auto& index : schema.indexes) {
+      if (name == index.hash.name || (index.range && name == index.range->name)) return true;
+    }
+    return schema.ttl_enabled && name == schema.ttl_attribute;
+  };
+  for (const auto& change : changes.changes) {
+    if (moves_item(*change.name)) return std::nullopt;
+  }
+  const std::size_t old_size = row.size;
+  const std::size_t size = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(old_size) +
+                                                    changes.size_delta);
+  // The key and index-key attributes are as stored (checked then), so only the size is left.
+  if (size > db.options_.max_item_bytes) {
+    return Outcome(validation_error("Item size to update has exceeded the maximum allowed size"));
+  }
+  ConsumedCapacity consumed;
+  consumed.table_capacity_units = write_units(std::max(old_size, size));
+  for (const auto& index : schema.indexes) {  // index_write_units with the index key kept
+    if (!changes.changes.empty() && Table::in_index(index, *item)) {
+      consumed.global_secondary_indexes[index.definition.index_name] =
+          write_units(std::max(old_size, size));
+    }
+  }
+  if (auto err = charge_units(db, table, consumed, now)) return Outcome(*err);
+  if (prepared.condition &&
+      !expr::evaluate(prepared.condition->value().root, item, prepared.bindings)) {
+    set_condition_failure(db, request.table_name, row.item,
+                          request.return_old_on_condition_failure);
+    return Outcome(conditional_check_failed());
+  }
+  if (!changes.changes.empty()) {  // else a no-op write, which stores nothing
+    expr::apply_changes(changes, *item);
+    table.resized_in_place(key, static_cast<std::uint32_t>(size));
+    if (write_now) {
+      db.storage_.ensure_transaction();
+      db.persistence_.put_item(row.rowid, schema.name, row.item, ImplicitRecord{}, true);
+      db.persistence_.forget_last_item();
+    }
+  }
+  UpdateItemResult result;
+  result.attributes =
+      update_return_values(rv, nullptr, *item, &update, prepared.bindings);
+  result.consumed_capacity = report(consumed, request.return_consumed_capacity);
+  return Outcome(std::move(result));
 }
 
 Result<DeleteItemResult> Database::delete_item(const DeleteItemRequest& request, Micros now) {
