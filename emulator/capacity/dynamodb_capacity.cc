@@ -73,11 +73,10 @@ void DynamoCapacityModel::register_metrics(Target& t, const std::string& table,
 
 DynamoCapacityModel::Target& DynamoCapacityModel::target(std::string_view table,
                                                          std::string_view index, Micros now) {
-  const auto key = std::make_pair(std::string(table), std::string(index));
-  auto it = targets_.find(key);
+  auto it = targets_.find(std::make_pair(table, index));
   if (it == targets_.end()) {
-    it = targets_.emplace(key, Target{}).first;
-    register_metrics(it->second, key.first, key.second);
+    it = targets_.emplace(std::make_pair(std::string(table), std::string(index)), Target{}).first;
+    register_metrics(it->second, it->first.first, it->first.second);
   }
   return it->second;
 }

@@ -17,6 +17,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -76,7 +77,16 @@ class DynamoCapacityModel final : public dynamodb::ThroughputGovernor {
   OnDemandSettings on_demand_;
   double burst_seconds_;
   MetricSink* metrics_;
-  std::map<std::pair<std::string, std::string>, Target> targets_;
+  // (table, index) -> target; looked up by string_views, so a write allocates no key.
+  struct TargetLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const std::string_view at(a.first), bt(b.first);
+      return at != bt ? at < bt : std::string_view(a.second) < std::string_view(b.second);
+    }
+  };
+  std::map<std::pair<std::string, std::string>, Target, TargetLess> targets_;
 };
 
 }  // namespace emu::capacity

@@ -455,7 +455,12 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
       const auto v = bindings.values->find(a.value.value);
       if (v != bindings.values->end()) value_index = v - bindings.values->begin();
     }
-    plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i, value_index});
+    std::ptrdiff_t computed = -1;
+    if (value_index < 0) {
+      computed = static_cast<std::ptrdiff_t>(plan.computed_actions.size());
+      plan.computed_actions.push_back(i);
+    }
+    plan.targets.push_back({resolve_name(a.path.elements[0], bindings), i, value_index, computed});
   }
   std::sort(plan.targets.begin(), plan.targets.end(),
             [](const auto& x, const auto& y) { return name_less(x.name, y.name); });
@@ -467,23 +472,26 @@ std::optional<SetPlan> plan_sets(const UpdateExpression& update, const Bindings&
 
 namespace {
 
-// Every value of `plan`'s update computed from `old_item`, in the expression's order (so the
-// first failing action is the one reported, as apply_update reports it); values[action].
+// The computed values of `plan`'s update, from `old_item`, in the expression's order (so the
+// first failing action is the one reported, as apply_update reports it). Plain placeholders
+// need no computing: value_of reads them from the request.
 Status plan_values(const SetPlan& plan, const UpdateExpression& update, const Item& old_item,
-                   const Bindings& b, std::vector<SetValue>& values) {
-  values.assign(update.actions.size(), SetValue{});
-  for (const auto& target : plan.targets) {
-    if (target.value_index >= 0) {
-      values[target.action].ref = &b.values->begin()[target.value_index].second;
-    }
-  }
-  for (std::size_t i = 0; i < update.actions.size(); ++i) {
-    if (values[i].ref != nullptr) continue;
-    auto v = set_value(update.actions[i].value, old_item, b);
+                   const Bindings& b, std::vector<SetValue>& computed) {
+  computed.resize(plan.computed_actions.size());
+  for (std::size_t k = 0; k < plan.computed_actions.size(); ++k) {
+    auto v = set_value(update.actions[plan.computed_actions[k]].value, old_item, b);
     if (!v) return v.error();
-    values[i] = std::move(*v);
+    computed[k] = std::move(*v);
   }
   return ok_status();
+}
+
+SetValue& value_of(const SetPlan::Target& target, const Bindings& b,
+                   std::vector<SetValue>& computed, SetValue& placeholder) {
+  if (target.computed >= 0) return computed[target.computed];
+  placeholder.owned.reset();
+  placeholder.ref = &b.values->begin()[target.value_index].second;
+  return placeholder;
 }
 
 // Scratch for plan_values, reused across calls: an update is applied per stored item, and
@@ -499,6 +507,7 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
                   Item& out, const Bindings& b) {
   std::vector<SetValue>& values = scratch_values();
   if (auto s = plan_values(plan, update, old_item, b, values); !s) return s;
+  SetValue placeholder;
   // One merge of the old attributes with the targets, both in key order: every attribute is
   // copied once and appended (no search, no shifting).
   out.clear();
@@ -509,7 +518,7 @@ Status apply_plan(const SetPlan& plan, const UpdateExpression& update, const Ite
       out.append_in_order(old_it->first, old_it->second);
     }
     if (old_it != old_item.end() && old_it->first == target.name) ++old_it;  // replaced
-    SetValue& v = values[target.action];
+    SetValue& v = value_of(target, b, values, placeholder);
     if (v.owned) {
       out.append_in_order(target.name, std::move(*v.owned));
     } else {
@@ -526,13 +535,18 @@ Status plan_changes(const SetPlan& plan, const UpdateExpression& update, const I
   out.size_delta = 0;
   std::vector<SetValue>& values = scratch_values();
   if (auto s = plan_values(plan, update, item, b, values); !s) return s;
+  SetValue placeholder;
+  // Targets and attributes are both in name order: one walk finds every target's attribute.
+  auto it = item.begin();
   for (const auto& target : plan.targets) {
-    SetValue& v = values[target.action];
+    while (it != item.end() && name_less(it->first, target.name)) ++it;
+    const AttributeValue* current =
+        it != item.end() && it->first == target.name ? &it->second : nullptr;
+    SetValue& v = value_of(target, b, values, placeholder);
     const AttributeValue& value = *v.get();
-    const auto it = item.find(target.name);
-    if (it != item.end() && it->second == value) continue;
-    const std::size_t before = it != item.end() ? value_size(it->second) : 0;
-    const std::size_t name = it != item.end() ? 0 : target.name.size();  // a new attribute
+    if (current != nullptr && *current == value) continue;
+    const std::size_t before = current != nullptr ? value_size(*current) : 0;
+    const std::size_t name = current != nullptr ? 0 : target.name.size();  // a new attribute
     out.size_delta += static_cast<std::ptrdiff_t>(name + value_size(value)) -
                       static_cast<std::ptrdiff_t>(before);
     // Owned copies: a value may refer to an attribute of `item`, which the changes overwrite.

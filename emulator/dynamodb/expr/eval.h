@@ -74,8 +74,12 @@ struct SetPlan {
     // ExpressionAttributeValues (requests that share a plan have the same placeholders in the
     // same order; Ops::prepare checks that), else -1.
     std::ptrdiff_t value_index = -1;
+    // Otherwise (the value is computed: if_not_exists, +, a path...): its slot in
+    // computed_actions.
+    std::ptrdiff_t computed = -1;
   };
   std::vector<Target> targets;  // sorted by name; distinct (check_update refuses overlaps)
+  std::vector<std::size_t> computed_actions;  // the actions whose value is computed, in order
 };
 
 // The plan for `update` under `bindings`, or nullopt when the update has another shape
