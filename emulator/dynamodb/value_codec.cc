@@ -1,37 +1,100 @@
 // Compact binary encoding of items for the SQLite store: a type byte, varint lengths and raw
 // bytes; maps and lists nest. Decoding rejects truncated or malformed input.
+#include <cstring>
+
 #include "emulator/dynamodb/value.h"
 
 namespace emu::dynamodb {
 
 namespace {
 
-void put_varint(std::string& out, std::uint64_t v) {
-  char buf[10];
-  std::size_t n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out.append(buf, n);
+// Encoding is two passes: the exact size, then the bytes written through a pointer into the
+// output grown once (snapshots encode every item of a table; appending piece by piece cost
+// three times as much).
+std::size_t varint_size(std::uint64_t v) {
+  std::size_t n = 1;
+  for (; v >= 0x80; v >>= 7) ++n;
+  return n;
 }
 
-// A type byte and a length below 128 (nearly every scalar) cost one append.
-void put_typed_bytes(std::string& out, Type type, std::string_view s) {
-  if (s.size() < 0x80) {
-    const char head[2] = {static_cast<char>(type), static_cast<char>(s.size())};
-    out.append(head, 2);
-  } else {
-    out.push_back(static_cast<char>(type));
-    put_varint(out, s.size());
+std::size_t bytes_size(std::string_view s) { return varint_size(s.size()) + s.size(); }
+
+std::size_t members_size(const Item& item);
+
+std::size_t value_size_encoded(const AttributeValue& v) {
+  switch (v.type()) {
+    case Type::kS:
+    case Type::kN:
+    case Type::kB:
+      return 1 + bytes_size(v.scalar());
+    case Type::kBool:
+      return 2;
+    case Type::kNull:
+      return 1;
+    case Type::kL: {
+      std::size_t n = 1 + varint_size(v.list_value().size());
+      for (const auto& e : v.list_value()) n += value_size_encoded(e);
+      return n;
+    }
+    case Type::kM:
+      return 1 + members_size(v.map_value());
+    default: {  // sets
+      std::size_t n = 1 + varint_size(v.set_value().size());
+      for (const auto& e : v.set_value()) n += bytes_size(e);
+      return n;
+    }
   }
-  out.append(s);
 }
 
-void put_bytes(std::string& out, std::string_view s) {
-  put_varint(out, s.size());
-  out.append(s);
+std::size_t members_size(const Item& item) {
+  std::size_t n = varint_size(item.size());
+  for (const auto& [name, value] : item) n += bytes_size(name) + value_size_encoded(value);
+  return n;
+}
+
+char* put_varint(char* p, std::uint64_t v) {
+  for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7f) | 0x80);
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+char* put_bytes(char* p, std::string_view s) {
+  p = put_varint(p, s.size());
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+char* put_members(char* p, const Item& item);
+
+char* put_value(char* p, const AttributeValue& v) {
+  *p++ = static_cast<char>(v.type());
+  switch (v.type()) {
+    case Type::kS:
+    case Type::kN:
+    case Type::kB:
+      return put_bytes(p, v.scalar());
+    case Type::kBool:
+      *p++ = v.bool_value() ? 1 : 0;
+      return p;
+    case Type::kNull:
+      return p;
+    case Type::kL:
+      p = put_varint(p, v.list_value().size());
+      for (const auto& e : v.list_value()) p = put_value(p, e);
+      return p;
+    case Type::kM:
+      return put_members(p, v.map_value());
+    default:  // sets
+      p = put_varint(p, v.set_value().size());
+      for (const auto& e : v.set_value()) p = put_bytes(p, e);
+      return p;
+  }
+}
+
+char* put_members(char* p, const Item& item) {
+  p = put_varint(p, item.size());
+  for (const auto& [name, value] : item) p = put_value(put_bytes(p, name), value);
+  return p;
 }
 
 class Reader {
@@ -65,53 +128,6 @@ class Reader {
   std::string_view data_;
   std::size_t pos_ = 0;
 };
-
-void encode_value(const AttributeValue& v, std::string& out);
-
-void encode_members(const Item& item, std::string& out) {
-  put_varint(out, item.size());
-  for (const auto& [name, value] : item) {
-    put_bytes(out, name);
-    encode_value(value, out);
-  }
-}
-
-void encode_value(const AttributeValue& v, std::string& out) {
-  switch (v.type()) {
-    case Type::kS:
-    case Type::kN:
-    case Type::kB:
-      put_typed_bytes(out, v.type(), v.scalar());
-      return;
-    default:
-      break;
-  }
-  out.push_back(static_cast<char>(v.type()));
-  switch (v.type()) {
-    case Type::kS:
-    case Type::kN:
-    case Type::kB:
-      break;  // above
-    case Type::kBool:
-      out.push_back(v.bool_value() ? 1 : 0);
-      break;
-    case Type::kNull:
-      break;
-    case Type::kL:
-      put_varint(out, v.list_value().size());
-      for (const auto& e : v.list_value()) encode_value(e, out);
-      break;
-    case Type::kM:
-      encode_members(v.map_value(), out);
-      break;
-    case Type::kSS:
-    case Type::kNS:
-    case Type::kBS:
-      put_varint(out, v.set_value().size());
-      for (const auto& e : v.set_value()) put_bytes(out, e);
-      break;
-  }
-}
 
 bool decode_members(Reader& r, Item& out, int depth);
 
@@ -184,7 +200,11 @@ bool decode_members(Reader& r, Item& out, int depth) {
 
 }  // namespace
 
-void encode_item(const Item& item, std::string& out) { encode_members(item, out); }
+void encode_item(const Item& item, std::string& out) {
+  const std::size_t at = out.size();
+  out.resize(at + members_size(item));
+  put_members(out.data() + at, item);
+}
 
 bool decode_item(std::string_view data, Item& out) {
   Reader r(data);

@@ -133,6 +133,22 @@ TEST_CASE("storage encoding round-trips every type") {
   CHECK_FALSE(decode_item(data.substr(0, data.size() - 1), bad));
 }
 
+TEST_CASE("storage encoding keeps its byte format (data dirs of earlier runs still load)") {
+  using emu::dynamodb::test::item_of;
+  const std::string long_text(200, 'z');
+  const Item item = item_of(("{\"a\":{\"S\":\"xy\"},\"l\":{\"L\":[{\"BOOL\":true}]},"
+                             "\"n\":{\"N\":\"5\"},\"s\":{\"S\":\"" + long_text + "\"}}")
+                                .c_str());
+  std::string data = "prefix";  // appended to, as the store's reused buffer is
+  encode_item(item, data);
+  // count 4; "a" S "xy"; "l" L [BOOL true]; "n" N "5"; "s" S with a two-byte varint length.
+  using namespace std::string_literals;  // the literals hold NUL bytes
+  const std::string expected = "prefix\x04"s + "\x01" "a" "\x00\x02" "xy"s +
+                               "\x01" "l" "\x05\x01\x03\x01"s + "\x01" "n" "\x01\x01" "5"s +
+                               "\x01" "s" "\x00\xc8\x01"s + long_text;
+  CHECK(data == expected);
+}
+
 TEST_CASE("items keep attributes in byte order whatever the insertion order") {
   std::vector<std::string> names = {"b", "\xc3\xa9t\xc3\xa9", "a", "ab", "", "B", "\xff", "aa",
                                     "hoursSinceExposureDetectedAt", "metricCount", "a\x01"};
