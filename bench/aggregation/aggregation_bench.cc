@@ -7,7 +7,9 @@
 // Phase 1 posts the requests in process (WAF, API Gateway, create_metrics, PutItem; not
 // timed). Phase 2 runs the virtual clock until the stream mapping has delivered every record,
 // and is timed. The baseline, measured in the same run over the same bodies, is only
-// JSON.parse of every raw body: the least any aggregator must do.
+// JSON.parse of every raw body: the least any aggregator must do. Each figure comes with the
+// process's CPU time over the timed phase (all threads): no more than the wall time, the phase
+// ran on one core.
 //
 // The table starts empty, so most updates create their row (the costlier case: an insert into
 // the table, its index and SQLite). --warm N first aggregates N other requests from the same
@@ -21,6 +23,7 @@
 //   memory         tables never written (persist = false): the model and handler alone
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -70,6 +73,14 @@ double since(WallClock::time_point t0) {
   return std::chrono::duration<double>(WallClock::now() - t0).count();
 }
 
+// CPU seconds of the whole process (every thread): equal to the wall time when the timed phase
+// runs on one core.
+double process_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
 // Production defaults, with API Gateway and DynamoDB limits raised: the figure is the
 // emulator's cost, not the seed's capacity.
 nlohmann::json overrides_for(const std::string& mode) {
@@ -95,6 +106,7 @@ nlohmann::json overrides_for(const std::string& mode) {
 struct Run {
   double seconds = 0;
   double snapshot_seconds = 0;
+  double cpu_seconds = 0;
   std::int64_t aggregated = 0;
   bool invariant = false;
   std::size_t rows_before = 0, rows_after = 0;
@@ -125,6 +137,7 @@ Run measure(const std::string& mode, const std::vector<std::string>& warm,
   post_all(bodies);
   run.lag_before = p.pipeline.stream_mapping().lag();
   const auto t0 = WallClock::now();
+  const double cpu0 = process_cpu_seconds();
   drain();
   if (mode == "virtual") {
     const auto t1 = WallClock::now();
@@ -133,6 +146,7 @@ Run measure(const std::string& mode, const std::vector<std::string>& warm,
     run.snapshot_seconds = since(t1);
   }
   run.seconds = since(t0);
+  run.cpu_seconds = process_cpu_seconds() - cpu0;
   const auto report = p.pipeline.ledger_report();
   run.aggregated = report["entries"]["aggregated"].get<std::int64_t>() - aggregated_before;
   run.invariant = report["invariant_holds"].get<bool>();
@@ -178,7 +192,7 @@ int main(int argc, char** argv) {
     all_hold = all_hold && run.invariant && run.aggregated == static_cast<std::int64_t>(total);
     std::printf("%-52s %9.0f entries/s (%.3f s", describe(m), total / run.seconds, run.seconds);
     if (m == "virtual") std::printf(", of which the final snapshot %.3f s", run.snapshot_seconds);
-    std::printf(")\n");
+    std::printf("; CPU %.3f s)\n", run.cpu_seconds);
     std::printf("  entries aggregated %lld of %.0f, invariant holds: %s; rows %zu -> %zu; "
                 "stream records waiting at the start: %llu\n",
                 static_cast<long long>(run.aggregated), total, run.invariant ? "yes" : "NO",
