@@ -46,6 +46,10 @@ int max_nesting(std::string_view text) {
 // non-negative integers become number_unsigned, and a repeated key keeps its first position
 // and its last value. ASSUMPTION: "-0" becomes unsigned 0 where nlohmann says integer 0; both
 // read and print as 0.
+// A parser keeps buffers sized for the largest document it has seen: one per thread for
+// ordinary bodies, a throwaway one for larger ones (so a 10 MB body does not stay resident).
+constexpr std::size_t kLargeDocument = 1 << 20;
+
 template <class Json>
 bool copy_element(simdjson::dom::element e, Json& out) {
   using simdjson::dom::element_type;
@@ -103,15 +107,65 @@ bool copy_element(simdjson::dom::element e, Json& out) {
   return false;
 }
 
+// copy_element's result written over `out`, reusing its strings, arrays and objects where the
+// new document has the same shape as the old (the records of one stream mostly do), so that a
+// recycled document allocates almost nothing. Members keep copy_element's rule for repeated
+// keys (first position, last value).
+bool copy_into(simdjson::dom::element e, nlohmann::ordered_json& out) {
+  using Json = nlohmann::ordered_json;
+  using simdjson::dom::element_type;
+  switch (e.type()) {
+    case element_type::OBJECT: {
+      if (!out.is_object()) out = Json::object();
+      auto& members = out.get_ref<Json::object_t&>();
+      std::size_t placed = 0;  // members[0, placed) hold this document's members
+      for (auto field : simdjson::dom::object(e)) {
+        if (placed < members.size() && members.begin()[placed].first == field.key) {
+          if (!copy_into(field.value, members.begin()[placed++].second)) return false;
+          continue;
+        }
+        while (members.size() > placed) members.pop_back();  // keys are const: no reuse past here
+        auto same = std::find_if(members.begin(), members.end(),
+                                 [&](const auto& m) { return m.first == field.key; });
+        if (same == members.end()) {
+          members.emplace_back(std::string(field.key), Json());
+          same = members.end() - 1;
+          ++placed;
+        }
+        if (!copy_into(field.value, same->second)) return false;
+      }
+      while (members.size() > placed) members.pop_back();
+      return true;
+    }
+    case element_type::ARRAY: {
+      if (!out.is_array()) out = Json::array();
+      auto& elements = out.get_ref<Json::array_t&>();
+      std::size_t i = 0;
+      for (auto child : simdjson::dom::array(e)) {
+        if (i == elements.size()) elements.emplace_back();
+        if (!copy_into(child, elements[i++])) return false;
+      }
+      elements.resize(i);
+      return true;
+    }
+    case element_type::STRING:
+      if (out.is_string()) {
+        out.get_ref<std::string&>().assign(std::string_view(e));
+      } else {
+        out = std::string(std::string_view(e));
+      }
+      return true;
+    default:  // numbers, booleans and null hold nothing to reuse
+      return copy_element(e, out);
+  }
+}
+
 template <class Json>
 std::optional<Json> parse_with(std::string_view text, int max_depth) {
   if (max_nesting(text) > max_depth) return std::nullopt;
-  // A parser keeps buffers sized for the largest document it has seen: one per thread for
-  // ordinary bodies, a throwaway one for large ones (so a 10 MB body does not stay resident).
-  constexpr std::size_t kLarge = 1 << 20;
   thread_local simdjson::dom::parser shared;
   std::optional<simdjson::dom::parser> own;
-  simdjson::dom::parser& parser = text.size() > kLarge ? own.emplace() : shared;
+  simdjson::dom::parser& parser = text.size() > kLargeDocument ? own.emplace() : shared;
   auto parsed = parser.parse(text.data(), text.size(), true);
   if (!parsed.error()) {
     Json j;
@@ -130,6 +184,19 @@ std::optional<nlohmann::json> parse_json(std::string_view text, int max_depth) {
 
 std::optional<nlohmann::ordered_json> parse_ordered_json(std::string_view text, int max_depth) {
   return parse_with<nlohmann::ordered_json>(text, max_depth);
+}
+
+bool parse_ordered_json_into(std::string_view text, nlohmann::ordered_json& out, int max_depth) {
+  if (max_nesting(text) > max_depth) return false;
+  thread_local simdjson::dom::parser shared;
+  std::optional<simdjson::dom::parser> own;
+  simdjson::dom::parser& parser = text.size() > kLargeDocument ? own.emplace() : shared;
+  auto parsed = parser.parse(text.data(), text.size(), true);
+  if (!parsed.error() && copy_into(parsed.value_unsafe(), out)) return true;
+  auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return false;
+  out = std::move(j);
+  return true;
 }
 
 std::string dump_compact(const nlohmann::json& j) {

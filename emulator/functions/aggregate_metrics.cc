@@ -199,7 +199,8 @@ struct AggregateMetrics::Aggregate {
 };
 
 struct AggregateMetrics::Batch {
-  std::deque<Value> records;        // the parsed raw bodies the aggregates point into
+  std::size_t recycled_used = 0;    // recycled_records_[0, recycled_used) hold this batch's bodies
+  std::deque<Value> large_records;  // bodies too large to recycle; aggregates point into both
   std::deque<Aggregate> aggregates;  // insertion order = dispatch order
   std::unordered_map<std::string_view, Aggregate*> index;  // sort key (in the aggregate)
   std::string sk;                   // the key being built
@@ -232,9 +233,13 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     log_error(report, "issue parsing event: " + why);
     log_error(report, "payload uuid: " + record.uuid);
   };
-  auto parsed = record.raw != nullptr ? js::parse(*record.raw) : std::nullopt;
-  if (!parsed) return fail("SyntaxError: Unexpected token in JSON");
-  const Value& raw = batch.records.emplace_back(std::move(*parsed));
+  if (record.raw == nullptr) return fail("SyntaxError: Unexpected token in JSON");
+  const bool recycle = record.raw->size() <= kRecycledBodyLimit;
+  if (recycle && batch.recycled_used == recycled_records_.size()) recycled_records_.emplace_back();
+  Value& slot = recycle ? recycled_records_[batch.recycled_used] : batch.large_records.emplace_back();
+  if (!js::parse_into(*record.raw, slot)) return fail("SyntaxError: Unexpected token in JSON");
+  if (recycle) ++batch.recycled_used;  // a failed parse leaves its slot to the next record
+  const Value& raw = slot;
   const Value* payload = member(raw, "payload");
   if (payload == nullptr || !payload->is_array()) {
     return fail("TypeError: Cannot read property 'forEach' of undefined");

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,11 @@ class AggregateMetrics {
   DocumentUpdatePort& table_;
   QueuePort& queue_;
   ErrorMetricPort& metrics_;
+  // The parsed raw bodies of the last batch, parsed over by the next one: records of one stream
+  // have nearly the same shape, so reusing their documents saves most of parsing's allocations.
+  // Bodies over kRecycledBodyLimit get a document of their own, freed with their batch.
+  static constexpr std::size_t kRecycledBodyLimit = 64 * 1024;
+  std::deque<nlohmann::ordered_json> recycled_records_;
 };
 
 // JSON.stringify of an AWS SDK v2 error object (what ErrorMsg carries).

@@ -13,6 +13,8 @@ namespace emu::js {
 
 std::optional<Value> parse(std::string_view text) { return parse_ordered_json(text); }
 
+bool parse_into(std::string_view text, Value& out) { return parse_ordered_json_into(text, out); }
+
 double as_number(const Value& v) {
   // Checked first: nlohmann's is_number_integer() is also true for unsigned values.
   if (v.is_number_unsigned()) return static_cast<double>(v.get<std::uint64_t>());

@@ -20,6 +20,9 @@ using Value = nlohmann::ordered_json;
 // JSON.parse. nullopt on a syntax error (JS would throw SyntaxError).
 // DEVIATION: lone UTF-16 surrogate escapes ("\ud800"), which JSON.parse accepts, are rejected.
 std::optional<Value> parse(std::string_view text);
+// JSON.parse into `out`, reusing the memory of what `out` held (for parsing many similar
+// documents). False on a syntax error; `out` then holds some other value.
+bool parse_into(std::string_view text, Value& out);
 
 // JSON.stringify: compact, keys in order, numbers as Number::toString, non-ASCII unescaped.
 // Integers outside +-2^53 lose precision exactly as they do in a JS number.

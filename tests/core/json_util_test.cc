@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "emulator/core/json_util.h"
 
@@ -84,6 +85,35 @@ TEST_CASE("the fast parser reads every document exactly as nlohmann does, and re
     const auto ref_ordered = reference<nlohmann::ordered_json>(text);
     REQUIRE(fast_ordered.has_value() == ref_ordered.has_value());
     if (fast_ordered) CHECK(identical(*fast_ordered, *ref_ordered));
+  }
+}
+
+TEST_CASE("parsing into a reused document gives what a fresh parse gives, whatever it held") {
+  // Every corpus document after every other, plus shape changes in each direction: members
+  // added, dropped, reordered and repeated, values changing type, arrays growing and shrinking.
+  std::vector<std::string> docs(std::begin(kCorpus), std::end(kCorpus));
+  for (const char* shape :
+       {R"({"a":1,"b":"x","c":[1,2,3]})", R"({"a":"now a string","b":{"x":1},"c":[1]})",
+        R"({"b":2,"a":1})", R"({"a":1,"b":"x","c":[1,2,3],"d":null})",
+        R"({"a":1,"a":{"n":[true]},"b":"y","a":"last"})", R"({"a":{"a":{"a":[]}}})",
+        R"([{"k":"v"},{"k":"w","z":1},"s",[2]])", R"([{"k":"a longer string than before"}])",
+        R"({"payload":[{"identifier":"installed","region":"","timestamp":1}],"appos":"ios"})"}) {
+    docs.emplace_back(shape);
+  }
+  for (const auto& before : docs) {
+    nlohmann::ordered_json reused;
+    parse_ordered_json_into(before, reused);
+    for (const auto& text : docs) {
+      CAPTURE(before);
+      CAPTURE(text);
+      const auto fresh = parse_ordered_json(text);
+      nlohmann::ordered_json again = reused;  // each `text` over the same previous document
+      REQUIRE(parse_ordered_json_into(text, again) == fresh.has_value());
+      if (fresh) {
+        CHECK(identical(again, *fresh));
+        CHECK(dump_compact(again) == dump_compact(*fresh));
+      }
+    }
   }
 }
 
