@@ -198,17 +198,63 @@ struct AggregateMetrics::Aggregate {
   }
 };
 
+// A batch's working memory, reused by the next batch (nothing of it outlives handle()).
 struct AggregateMetrics::Batch {
-  std::size_t recycled_used = 0;    // recycled_records_[0, recycled_used) hold this batch's bodies
-  std::deque<Value> large_records;  // bodies too large to recycle; aggregates point into both
-  std::deque<Aggregate> aggregates;  // insertion order = dispatch order
+  // Parsed raw bodies: [0, records_used) are this batch's; a body over kRecycledBodyLimit gets a
+  // document of its own, freed with its batch (so one huge body does not stay resident).
+  static constexpr std::size_t kRecycledBodyLimit = 64 * 1024;
+  std::deque<Value> records;
+  std::size_t records_used = 0;
+  std::deque<Value> large_records;
+  std::deque<Aggregate> aggregates;  // [0, aggregates_used) in insertion order = dispatch order
+  std::size_t aggregates_used = 0;
   std::unordered_map<std::string_view, Aggregate*> index;  // sort key (in the aggregate)
-  std::string sk;                   // the key being built
+  std::string sk;                                          // the key being built
+
+  void start() {
+    records_used = 0;
+    large_records.clear();
+    aggregates_used = 0;
+    index.clear();
+  }
+  // Storage for the next record's parsed body (committed by keep_record once it parsed).
+  Value& record_slot(std::size_t body_size) {
+    if (body_size > kRecycledBodyLimit) return large_records.emplace_back();
+    if (records_used == records.size()) records.emplace_back();
+    return records[records_used];
+  }
+  void keep_record(std::size_t body_size) {
+    if (body_size <= kRecycledBodyLimit) ++records_used;
+  }
+  Aggregate& next_aggregate() {
+    if (aggregates_used == aggregates.size()) aggregates.emplace_back();
+    return aggregates[aggregates_used++];
+  }
 };
+
+namespace {
+
+// `target` = the string `text`, reusing target's string when it holds one (assigning a
+// std::string to a JSON value allocates a new one).
+void assign_text(Value& target, const std::string& text) {
+  if (target.is_string()) {
+    target.get_ref<std::string&>() = text;
+  } else {
+    target = text;
+  }
+}
+
+}  // namespace
 
 AggregateMetrics::AggregateMetrics(AggregateSettings settings, DocumentUpdatePort& table,
                                    QueuePort& queue, ErrorMetricPort& metrics)
-    : settings_(std::move(settings)), table_(table), queue_(queue), metrics_(metrics) {}
+    : settings_(std::move(settings)),
+      table_(table),
+      queue_(queue),
+      metrics_(metrics),
+      batch_(std::make_unique<Batch>()) {}
+
+AggregateMetrics::~AggregateMetrics() = default;
 
 std::string AggregateMetrics::bucket_count(const Value* count, bool* defined) {
   *defined = count != nullptr;
@@ -234,11 +280,9 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     log_error(report, "payload uuid: " + record.uuid);
   };
   if (record.raw == nullptr) return fail("SyntaxError: Unexpected token in JSON");
-  const bool recycle = record.raw->size() <= kRecycledBodyLimit;
-  if (recycle && batch.recycled_used == recycled_records_.size()) recycled_records_.emplace_back();
-  Value& slot = recycle ? recycled_records_[batch.recycled_used] : batch.large_records.emplace_back();
+  Value& slot = batch.record_slot(record.raw->size());
   if (!js::parse_into(*record.raw, slot)) return fail("SyntaxError: Unexpected token in JSON");
-  if (recycle) ++batch.recycled_used;  // a failed parse leaves its slot to the next record
+  batch.keep_record(record.raw->size());  // a body that failed leaves its slot to the next
   const Value& raw = slot;
   const Value* payload = member(raw, "payload");
   if (payload == nullptr || !payload->is_array()) {
@@ -315,7 +359,7 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       n = n.get<std::int64_t>() + 1;
       continue;
     }
-    Aggregate& a = batch.aggregates.emplace_back();
+    Aggregate& a = batch.next_aggregate();  // every member is set below
     a.entry = fields.at;
     a.identifier = identifier;
     a.appos = appos;
@@ -327,8 +371,8 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     a.count = count;
     a.duration = duration;
     a.region = region;
-    a.sk = sk;
-    a.date = *date;
+    assign_text(a.sk, sk);
+    assign_text(a.date, *date);
     a.metric_count = 1;
     batch.index.emplace(a.sk.get_ref<const std::string&>(), &a);
   }
@@ -394,7 +438,8 @@ void AggregateMetrics::dispatch(const Aggregate& aggregate, AggregateReport& rep
 AggregateReport AggregateMetrics::handle(const std::vector<StreamRecordView>& records,
                                          Micros now) {
   AggregateReport report;
-  Batch batch;
+  Batch& batch = *batch_;
+  batch.start();
   for (const auto& record : records) {
     ++report.records;
     if (record.event_name != "INSERT") {
@@ -403,7 +448,9 @@ AggregateReport AggregateMetrics::handle(const std::vector<StreamRecordView>& re
     }
     aggregate_record(record, batch, report, now);
   }
-  for (const auto& aggregate : batch.aggregates) dispatch(aggregate, report, now);
+  for (std::size_t i = 0; i < batch.aggregates_used; ++i) {
+    dispatch(batch.aggregates[i], report, now);
+  }
   return report;
 }
 

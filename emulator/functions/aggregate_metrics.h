@@ -17,7 +17,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,6 +67,7 @@ class AggregateMetrics {
  public:
   AggregateMetrics(AggregateSettings settings, DocumentUpdatePort& table, QueuePort& queue,
                    ErrorMetricPort& metrics);
+  ~AggregateMetrics();
 
   AggregateReport handle(const std::vector<StreamRecordView>& records, Micros now);
 
@@ -89,11 +90,10 @@ class AggregateMetrics {
   DocumentUpdatePort& table_;
   QueuePort& queue_;
   ErrorMetricPort& metrics_;
-  // The parsed raw bodies of the last batch, parsed over by the next one: records of one stream
-  // have nearly the same shape, so reusing their documents saves most of parsing's allocations.
-  // Bodies over kRecycledBodyLimit get a document of their own, freed with their batch.
-  static constexpr std::size_t kRecycledBodyLimit = 64 * 1024;
-  std::deque<nlohmann::ordered_json> recycled_records_;
+  // The working memory of a batch (parsed bodies, aggregates, their index), kept for the next
+  // batch: records of one stream have nearly the same shape, so parsing and aggregating over
+  // the last batch's memory saves most of the allocations.
+  std::unique_ptr<Batch> batch_;
 };
 
 // JSON.stringify of an AWS SDK v2 error object (what ErrorMsg carries).
