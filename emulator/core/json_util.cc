@@ -38,6 +38,10 @@ int max_nesting(std::string_view text) {
   return deepest;
 }
 
+// A parser keeps buffers sized for the largest document it has seen: one per thread for
+// ordinary bodies, a throwaway one for larger ones (so a 10 MB body does not stay resident).
+constexpr std::size_t kLargeDocument = 1 << 20;
+
 // simdjson finds structure and decodes strings and numbers many times faster than nlohmann's
 // character-by-character lexer (most of what parsing a request body cost); its DOM is then
 // copied into nlohmann's, which the rest of the code reads. Documents simdjson refuses go to
@@ -46,15 +50,16 @@ int max_nesting(std::string_view text) {
 // non-negative integers become number_unsigned, and a repeated key keeps its first position
 // and its last value. ASSUMPTION: "-0" becomes unsigned 0 where nlohmann says integer 0; both
 // read and print as 0.
-// A parser keeps buffers sized for the largest document it has seen: one per thread for
-// ordinary bodies, a throwaway one for larger ones (so a 10 MB body does not stay resident).
-constexpr std::size_t kLargeDocument = 1 << 20;
-
+//
+// The copies enforce max_depth: they refuse (false) a container nested deeper than
+// `depth_left`. Only documents simdjson refuses, which go to nlohmann, are pre-scanned by
+// max_nesting.
 template <class Json>
-bool copy_element(simdjson::dom::element e, Json& out) {
+bool copy_element(simdjson::dom::element e, Json& out, int depth_left) {
   using simdjson::dom::element_type;
   switch (e.type()) {
     case element_type::OBJECT: {
+      if (depth_left == 0) return false;
       out = Json::object();
       const simdjson::dom::object object(e);
       if constexpr (std::is_same_v<Json, nlohmann::ordered_json>) {
@@ -63,19 +68,20 @@ bool copy_element(simdjson::dom::element e, Json& out) {
       }
       for (auto field : object) {
         Json value;
-        if (!copy_element(field.value, value)) return false;
+        if (!copy_element(field.value, value, depth_left - 1)) return false;
         out[std::string(field.key)] = std::move(value);
       }
       return true;
     }
     case element_type::ARRAY: {
+      if (depth_left == 0) return false;
       out = Json::array();
       auto& elements = out.template get_ref<typename Json::array_t&>();
       const simdjson::dom::array array(e);
       elements.reserve(array.size());
       for (auto child : array) {
         elements.emplace_back();
-        if (!copy_element(child, elements.back())) return false;
+        if (!copy_element(child, elements.back(), depth_left - 1)) return false;
       }
       return true;
     }
@@ -111,17 +117,20 @@ bool copy_element(simdjson::dom::element e, Json& out) {
 // new document has the same shape as the old (the records of one stream mostly do), so that a
 // recycled document allocates almost nothing. Members keep copy_element's rule for repeated
 // keys (first position, last value).
-bool copy_into(simdjson::dom::element e, nlohmann::ordered_json& out) {
+bool copy_into(simdjson::dom::element e, nlohmann::ordered_json& out, int depth_left) {
   using Json = nlohmann::ordered_json;
   using simdjson::dom::element_type;
   switch (e.type()) {
     case element_type::OBJECT: {
+      if (depth_left == 0) return false;
       if (!out.is_object()) out = Json::object();
       auto& members = out.get_ref<Json::object_t&>();
       std::size_t placed = 0;  // members[0, placed) hold this document's members
       for (auto field : simdjson::dom::object(e)) {
         if (placed < members.size() && members.begin()[placed].first == field.key) {
-          if (!copy_into(field.value, members.begin()[placed++].second)) return false;
+          if (!copy_into(field.value, members.begin()[placed++].second, depth_left - 1)) {
+            return false;
+          }
           continue;
         }
         while (members.size() > placed) members.pop_back();  // keys are const: no reuse past here
@@ -132,18 +141,19 @@ bool copy_into(simdjson::dom::element e, nlohmann::ordered_json& out) {
           same = members.end() - 1;
           ++placed;
         }
-        if (!copy_into(field.value, same->second)) return false;
+        if (!copy_into(field.value, same->second, depth_left - 1)) return false;
       }
       while (members.size() > placed) members.pop_back();
       return true;
     }
     case element_type::ARRAY: {
+      if (depth_left == 0) return false;
       if (!out.is_array()) out = Json::array();
       auto& elements = out.get_ref<Json::array_t&>();
       std::size_t i = 0;
       for (auto child : simdjson::dom::array(e)) {
         if (i == elements.size()) elements.emplace_back();
-        if (!copy_into(child, elements[i++])) return false;
+        if (!copy_into(child, elements[i++], depth_left - 1)) return false;
       }
       elements.resize(i);
       return true;
@@ -156,23 +166,35 @@ bool copy_into(simdjson::dom::element e, nlohmann::ordered_json& out) {
       }
       return true;
     default:  // numbers, booleans and null hold nothing to reuse
-      return copy_element(e, out);
+      return copy_element(e, out, depth_left);
   }
+}
+
+// simdjson's parse of `text`: one parser per thread, or one of its own (kept in `own`) for a
+// large document.
+simdjson::simdjson_result<simdjson::dom::element> simd_parse(
+    std::string_view text, std::optional<simdjson::dom::parser>& own) {
+  thread_local simdjson::dom::parser shared;
+  simdjson::dom::parser& parser = text.size() > kLargeDocument ? own.emplace() : shared;
+  return parser.parse(text.data(), text.size(), true);
+}
+
+// nlohmann's parse: the reference, for what simdjson refuses.
+template <class Json>
+std::optional<Json> reference_parse(std::string_view text, int max_depth) {
+  if (max_nesting(text) > max_depth) return std::nullopt;
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
 }
 
 template <class Json>
 std::optional<Json> parse_with(std::string_view text, int max_depth) {
-  if (max_nesting(text) > max_depth) return std::nullopt;
-  thread_local simdjson::dom::parser shared;
   std::optional<simdjson::dom::parser> own;
-  simdjson::dom::parser& parser = text.size() > kLargeDocument ? own.emplace() : shared;
-  auto parsed = parser.parse(text.data(), text.size(), true);
-  if (!parsed.error()) {
-    Json j;
-    if (copy_element(parsed.value_unsafe(), j)) return j;
-  }
-  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return std::nullopt;
+  auto parsed = simd_parse(text, own);
+  if (parsed.error()) return reference_parse<Json>(text, max_depth);
+  Json j;
+  if (!copy_element(parsed.value_unsafe(), j, max_depth)) return std::nullopt;  // too deep
   return j;
 }
 
@@ -187,15 +209,12 @@ std::optional<nlohmann::ordered_json> parse_ordered_json(std::string_view text, 
 }
 
 bool parse_ordered_json_into(std::string_view text, nlohmann::ordered_json& out, int max_depth) {
-  if (max_nesting(text) > max_depth) return false;
-  thread_local simdjson::dom::parser shared;
   std::optional<simdjson::dom::parser> own;
-  simdjson::dom::parser& parser = text.size() > kLargeDocument ? own.emplace() : shared;
-  auto parsed = parser.parse(text.data(), text.size(), true);
-  if (!parsed.error() && copy_into(parsed.value_unsafe(), out)) return true;
-  auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return false;
-  out = std::move(j);
+  auto parsed = simd_parse(text, own);
+  if (!parsed.error()) return copy_into(parsed.value_unsafe(), out, max_depth);
+  auto j = reference_parse<nlohmann::ordered_json>(text, max_depth);
+  if (!j) return false;
+  out = std::move(*j);
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,33 @@ TEST_CASE("parse_json never throws and refuses hostile nesting") {
   CHECK_FALSE(parse_json("\xff\xfe"));
   CHECK_FALSE(parse_json(std::string(100000, '[') + std::string(100000, ']')));
   CHECK(parse_json(R"({"s":"[[[[[[[[[["})", 3));  // brackets inside strings do not count
+}
+
+TEST_CASE("max_depth counts containers: that many nested parse, one more is refused") {
+  auto arrays = [](int n) { return std::string(n, '[') + std::string(n, ']'); };
+  auto objects = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "{\"a\":";
+    s += "1";
+    return s + std::string(n, '}');
+  };
+  // 512 is the default; 100 what the DynamoDB wire allows; 2000 is past simdjson's own limit
+  // (1024), where nlohmann's parser takes over.
+  for (int limit : {100, 512, 2000}) {
+    CAPTURE(limit);
+    const std::function<std::string(int)> shapes[] = {arrays, objects};
+    for (const auto& make : shapes) {
+      const std::string fits = make(limit), deeper = make(limit + 1);
+      CHECK(parse_json(fits, limit));
+      CHECK_FALSE(parse_json(deeper, limit));
+      CHECK(parse_ordered_json(fits, limit));
+      CHECK_FALSE(parse_ordered_json(deeper, limit));
+      nlohmann::ordered_json reused = nlohmann::ordered_json::parse(R"({"a":{"a":[1]}})");
+      CHECK(parse_ordered_json_into(fits, reused, limit));
+      CHECK(reused == *parse_ordered_json(fits, limit));
+      CHECK_FALSE(parse_ordered_json_into(deeper, reused, limit));
+    }
+  }
 }
 
 TEST_CASE("ordered parsing keeps key order like JavaScript") {
