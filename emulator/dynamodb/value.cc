@@ -246,17 +246,22 @@ AttributeValue& AttributeValue::assign_composite(const AttributeValue& other) {
 }
 
 void AttributeValue::assign_string(std::string_view s) {
+  // A request refilled for each write mostly gets the value it already holds: comparing is
+  // cheaper than copying.
+  if (type_ == Type::kS && std::string_view(str_) == s) return;
   release();  // bool_ means nothing for a string
   type_ = Type::kS;
   str_.assign(s);
 }
 
 void AttributeValue::assign_number(std::int64_t n) {
-  release();
-  type_ = Type::kN;
   char buf[24];
   const auto end = std::to_chars(buf, buf + sizeof buf, n).ptr;
-  str_.assign(buf, static_cast<std::size_t>(end - buf));
+  const std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  if (type_ == Type::kN && std::string_view(str_) == text) return;
+  release();
+  type_ = Type::kN;
+  str_.assign(text);
 }
 
 void AttributeValue::assign_boolean(bool b) {
