@@ -13,6 +13,8 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
@@ -49,6 +51,34 @@ class SortedAttributes {
   SortedAttributes(std::initializer_list<value_type> init) {
     for (const auto& e : init) emplace(e.first, e.second);
   }
+  SortedAttributes(const SortedAttributes&) = default;
+  SortedAttributes& operator=(const SortedAttributes&) = default;
+  // A moved-from item is empty, and its names with it.
+  SortedAttributes(SortedAttributes&& other) noexcept
+      : entries_(std::move(other.entries_)), names_id_(other.names_id_) {
+    other.entries_.clear();
+    other.names_id_ = 0;
+  }
+  SortedAttributes& operator=(SortedAttributes&& other) noexcept {
+    entries_ = std::move(other.entries_);
+    names_id_ = other.names_id_;
+    other.entries_.clear();
+    other.names_id_ = 0;
+    return *this;
+  }
+
+  // An id of this item's sequence of names: two items with the same id have the same names in
+  // the same order (a copy shares its original's id; a change of names gives a new one). A
+  // caller that remembers an item's names (Ops::prepare's memo of a request's placeholders)
+  // knows them unchanged without comparing them. Names must not be changed through iterators.
+  // Not for items shared between threads (the id is assigned on first use).
+  std::uint64_t names_id() const {
+    if (names_id_ == 0) {
+      static std::atomic<std::uint64_t> last{0};
+      names_id_ = ++last;
+    }
+    return names_id_;
+  }
 
   iterator begin() { return entries_.begin(); }
   iterator end() { return entries_.end(); }
@@ -56,7 +86,10 @@ class SortedAttributes {
   const_iterator end() const { return entries_.end(); }
   bool empty() const { return entries_.empty(); }
   size_type size() const { return entries_.size(); }
-  void clear() { entries_.clear(); }
+  void clear() {
+    entries_.clear();
+    names_id_ = 0;
+  }
   void reserve(size_type n) { entries_.reserve(n); }
 
   iterator find(std::string_view key) {
@@ -88,10 +121,12 @@ class SortedAttributes {
     const std::string_view k(key);
     if (entries_.empty() || name_less(entries_.back().first, k)) {  // in-order construction appends
       entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
+      names_id_ = 0;
       return {entries_.end() - 1, true};
     }
     const auto it = lower_bound(k);
     if (it != end() && it->first == k) return {it, false};
+    names_id_ = 0;
     return {entries_.emplace(it, std::string(std::forward<K>(key)),
                              V(std::forward<Args>(args)...)),
             true};
@@ -104,6 +139,7 @@ class SortedAttributes {
       throw std::logic_error("append_in_order: attribute out of order");
     }
     entries_.emplace_back(std::string(std::forward<K>(key)), V(std::forward<Args>(args)...));
+    names_id_ = 0;
   }
 
   template <class K, class M>
@@ -122,9 +158,13 @@ class SortedAttributes {
     const auto it = find(key);
     if (it == end()) return 0;
     entries_.erase(it);
+    names_id_ = 0;
     return 1;
   }
-  iterator erase(const_iterator pos) { return entries_.erase(pos); }
+  iterator erase(const_iterator pos) {
+    names_id_ = 0;
+    return entries_.erase(pos);
+  }
 
   bool operator==(const SortedAttributes& other) const { return entries_ == other.entries_; }
 
@@ -139,6 +179,7 @@ class SortedAttributes {
   }
 
   Storage entries_;
+  mutable std::uint64_t names_id_ = 0;  // 0: none assigned since the names last changed
 };
 
 }  // namespace emu::dynamodb

@@ -168,6 +168,7 @@ class Database {
     std::shared_ptr<const void> holders[4];
     std::optional<expr::Names> names;
     std::vector<std::pair<std::string, Type>> value_types;
+    std::uint64_t values_names_id = 0;  // names_id() of the values value_types was checked against
     bool has_values = false;
     std::optional<Item> values;
     std::optional<expr::SetPlan> set_plan;  // for expressions[0] (the update) under `names`

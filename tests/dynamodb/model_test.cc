@@ -384,6 +384,14 @@ TEST_CASE("a repeated expression is re-validated when its names or value types c
   u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"1"},":extra":{"N":"1"}})");
   CHECK(f.db->update_item(u, f.now()).error().message ==
         "Value provided in ExpressionAttributeValues unused in expressions: keys: {:extra}");
+  // The same values object with a placeholder renamed in place (same size, same type).
+  u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"1"}})");
+  REQUIRE(f.db->update_item(u, f.now()).ok());
+  u.attributes.values->erase(":n");
+  u.attributes.values->emplace(":m", AttributeValue::number(std::int64_t{1}));
+  CHECK(f.db->update_item(u, f.now()).error().message ==
+        "Invalid UpdateExpression: An expression attribute value used in expression is not "
+        "defined; attribute value: :n");
   u.attributes.values = item_of(R"({":zero":{"N":"0"},":n":{"N":"1"}})");
   u.attributes.names = expr::Names{{"#b", "n"}};
   CHECK(f.db->update_item(u, f.now()).error().message ==

@@ -149,6 +149,35 @@ TEST_CASE("storage encoding keeps its byte format (data dirs of earlier runs sti
   CHECK(data == expected);
 }
 
+TEST_CASE("an item's names id changes with its names, not with its values") {
+  using emu::dynamodb::test::item_of;
+  Item a = item_of(R"({":a":{"S":"x"},":b":{"N":"1"}})");
+  const std::uint64_t id = a.names_id();
+  CHECK(a.names_id() == id);
+  Item copy = a;
+  CHECK(copy.names_id() == id);  // same names
+  a.at(":a").assign_string("changed");
+  a.insert_or_assign(":b", AttributeValue::number(std::int64_t{7}));
+  a.emplace(":a", AttributeValue::string("ignored: the name is there"));
+  CHECK(a.names_id() == id);  // values changed, names did not
+  copy.erase(":b");
+  CHECK(copy.names_id() != id);
+  Item renamed = a;
+  renamed.erase(":b");
+  renamed.emplace(":c", AttributeValue::number(std::int64_t{1}));  // same size, other name
+  CHECK(renamed.names_id() != id);
+  CHECK(renamed.names_id() != copy.names_id());
+  Item appended = a;
+  appended.append_in_order(":d", AttributeValue::null());
+  CHECK(appended.names_id() != id);
+  Item moved = std::move(a);
+  CHECK(moved.names_id() == id);
+  CHECK(a.empty());
+  CHECK(a.names_id() != id);  // a moved-from item is empty, names and all
+  moved.clear();
+  CHECK(moved.names_id() != id);
+}
+
 TEST_CASE("items keep attributes in byte order whatever the insertion order") {
   std::vector<std::string> names = {"b", "\xc3\xa9t\xc3\xa9", "a", "ab", "", "B", "\xff", "aa",
                                     "hoursSinceExposureDetectedAt", "metricCount", "a\x01"};

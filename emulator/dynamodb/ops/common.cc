@@ -138,9 +138,12 @@ bool Ops::memo_matches(const Database& db, const void* const* expressions,
   if (!attributes.values) return true;
   if (compare_values) return memo.values && *memo.values == *attributes.values;
   if (memo.value_types.size() != attributes.values->size()) return false;
+  // Values with the names last checked (a request refilled in place) need only their types
+  // compared.
+  const bool same_names = attributes.values->names_id() == memo.values_names_id;
   auto it = memo.value_types.begin();
   for (const auto& [key, value] : *attributes.values) {
-    if (it->first != key || it->second != value.type()) return false;
+    if ((!same_names && it->first != key) || it->second != value.type()) return false;
     ++it;
   }
   return true;
@@ -167,6 +170,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   const bool compare_values = fast.condition || fast.key_condition;
   auto& memo = db.prepare_memo_;
   if (memo_matches(db, expressions, attributes, compare_values)) {
+    if (attributes.values) memo.values_names_id = attributes.values->names_id();
     fast.bindings.names = attributes.names ? &*attributes.names : nullptr;
     fast.bindings.values = attributes.values ? &*attributes.values : nullptr;
     fast.set_plan = memo.set_plan ? &*memo.set_plan : nullptr;
@@ -189,6 +193,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
   memo.has_values = attributes.values.has_value();
   memo.value_types.clear();
   memo.values.reset();
+  memo.values_names_id = attributes.values ? attributes.values->names_id() : 0;
   if (attributes.values) {
     for (const auto& [key, value] : *attributes.values)
       memo.value_types.emplace_back(key, value.type());
