@@ -227,6 +227,7 @@ Item* Table::exclusive_item(const KeyEnc& key) {
 void Table::resized_in_place(const KeyEnc& key, std::uint32_t size) {
   RowPlace* place = place_of(key);
   Row& row = place->row->second;
+  if (row.size == size) return;  // the common case: index entries (far in memory) untouched
   size_bytes_ += static_cast<std::int64_t>(size) - row.size;
   row.size = size;
   for (std::size_t i = 0; i < place->entries.size(); ++i) {
