@@ -144,7 +144,9 @@ void Table::assign_rowids(const std::function<std::int64_t(const KeyEnc&, const 
   // instead of missing the cache at every item), with the next items prefetched.
   std::vector<std::pair<const Item*, std::map<KeyEnc, Row>::iterator>> order;
   order.reserve(rows_.size());
-  for (auto it = rows_.begin(); it != rows_.end(); ++it) order.emplace_back(it->second.item.get(), it);
+  for (auto it = rows_.begin(); it != rows_.end(); ++it) {
+    order.emplace_back(it->second.item.get(), it);
+  }
   std::sort(order.begin(), order.end(),
             [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); });
   constexpr std::size_t kAhead = 4;

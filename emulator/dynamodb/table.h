@@ -15,8 +15,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "emulator/dynamodb/streams.h"
 #include "emulator/dynamodb/types.h"
 #include "emulator/dynamodb/value.h"
@@ -167,9 +165,7 @@ class Table {
   // index (whose keys compare long strings). Map iterators stay valid.
   struct RowPlace {
     std::map<KeyEnc, Row>::iterator row;
-    // Inline for up to two indexes (the seed's tables have one): an update reads them, and a
-    // separate allocation would be one more cache miss per write to a large table.
-    boost::container::small_vector<IndexEntry, 2> entries;
+    std::vector<IndexEntry> entries;
   };
   void index_remove(const KeyEnc& key, const Item& item, RowPlace& place);
   void index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
