@@ -182,12 +182,15 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
 }
 
 Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
-  const auto start = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
-  const auto end = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  const auto period = in.contains("Period") ? number_value(in["Period"]) : std::nullopt;
-  if (!start) return missing("StartTime");
-  if (!end) return missing("EndTime");
-  if (!period || *period < 1) return missing("Period");
+  const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
+  const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
+  const auto period_of = in.contains("Period") ? number_value(in["Period"]) : std::nullopt;
+  if (!start_at) return missing("StartTime");
+  if (!end_at) return missing("EndTime");
+  const double period = period_of.value_or(0);
+  if (period < 1) return missing("Period");
+  // Plain values from here (GCC 12 misreads later reads of the optionals as uninitialised).
+  const Micros start = *start_at, end = *end_at;
   const auto stats = strings_of(in, "Statistics");
   const auto extended = strings_of(in, "ExtendedStatistics");
   if (stats.empty() && extended.empty()) {
@@ -199,10 +202,10 @@ Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
                               dimensions_of(in.value("Dimensions", json::array())),
                               in.value("Unit", ""));
   if (!id) return out;
-  const Micros p = static_cast<Micros>(*period) * kMicrosPerSecond;
+  const Micros p = static_cast<Micros>(period) * kMicrosPerSecond;
   // Periods start at StartTime.
-  const Micros aligned_end = *start + ((*end - *start + p - 1) / p) * p;
-  for (const auto& d : store_.query(*id, *start, aligned_end, p)) {
+  const Micros aligned_end = start + ((end - start + p - 1) / p) * p;
+  for (const auto& d : store_.query(*id, start, aligned_end, p)) {
     json point = {{"Timestamp", seconds_of(d.timestamp)}, {"Unit", store_.key(*id).unit}};
     for (const auto& s : stats) {
       if (const auto v = d.stats.statistic(s)) point[s] = *v;
@@ -216,9 +219,10 @@ Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
 }
 
 Result<json> CloudWatchWire::get_metric_data(const json& in) {
-  const auto start = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
-  const auto end = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  if (!start || !end) return missing(start ? "EndTime" : "StartTime");
+  const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
+  const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
+  if (!start_at || !end_at) return missing(start_at ? "EndTime" : "StartTime");
+  const Micros start = *start_at, end = *end_at;  // plain values: see get_metric_statistics
   if (!in.contains("MetricDataQueries") || !in["MetricDataQueries"].is_array()) {
     return missing("MetricDataQueries");
   }
@@ -232,12 +236,12 @@ Result<json> CloudWatchWire::get_metric_data(const json& in) {
     for (auto& m : one["Metrics"]) m["ReturnData"] = m.value("Id", "") == q.value("Id", "");
     auto definition = AlarmDefinition::from_json(one);
     if (!definition) return invalid(definition.error().message);
-    const std::int64_t windows = std::max<std::int64_t>(1, (*end - *start) / definition->period);
+    const std::int64_t windows = std::max<std::int64_t>(1, (end - start) / definition->period);
     definition->evaluation_periods = static_cast<int>(std::max<std::int64_t>(1, windows - 2));
-    const auto points = alarms_.datapoints(*definition, *end);
+    const auto points = alarms_.datapoints(*definition, end);
     json timestamps = json::array(), values = json::array();
     for (auto it = points.rbegin(); it != points.rend(); ++it) {  // newest first, as AWS
-      if (!it->second || it->first < *start) continue;
+      if (!it->second || it->first < start) continue;
       timestamps.push_back(seconds_of(it->first));
       values.push_back(*it->second);
     }
