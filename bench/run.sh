@@ -20,7 +20,7 @@ for name in "${WANT[@]}"; do
       python3 bench/ingest/bench_ingest.py "$BUILD_DIR" --duration 10 ;;
     aggregation)
       header "aggregation: entries/s through stream -> aggregate_metrics -> UpdateItem"
-      "$BUILD_DIR/bench/aggregation/bench_aggregation" --requests 20000 ;;
+      "$BUILD_DIR/bench/aggregation/bench_aggregation" --requests 20000 --repeat 3 ;;
     capacity)
       header "capacity model: ns per request of the throttle, Lambda and DynamoDB checks"
       "$BUILD_DIR/bench/capacity/bench_capacity" --benchmark_min_time=0.5 ;;
