@@ -161,7 +161,7 @@ std::size_t Database::save_snapshot() {
     table->clear_insert_seqs();
     table->assign_rowids([&](const KeyEnc&, const Row& row) {
       const std::int64_t rowid = persistence_.next_item_rowid();
-      persistence_.put_item(rowid, name, row.item);
+      persistence_.put_item(rowid, name, *row.item);
       ++written;
       return rowid;
     });

@@ -176,11 +176,10 @@ void Persistence::delete_items(const std::string& table) {
   st.exec();
 }
 
-void Persistence::put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item,
+void Persistence::put_item(std::int64_t rowid, const std::string& table, const Item& item,
                            const ImplicitRecord& record, bool replace) {
   buffer_.clear();
-  encode_item(*item, buffer_);
-  buffer_item_ = item;
+  encode_item(item, buffer_);
   auto& st = replace ? *update_item_ : *put_item_;
   st.bind(1, rowid);
   st.bindNoCopy(2, table);
@@ -222,7 +221,8 @@ void Persistence::delete_stream(std::int64_t number) {
   st.exec();
 }
 
-void Persistence::append_record(std::int64_t stream_number, const StreamRecord& r) {
+void Persistence::append_record(std::int64_t stream_number, const StreamRecord& r,
+                                bool image_just_written) {
   auto& st = *append_record_;
   st.bind(1, record_id(stream_number, r.sequence));
   st.bind(2, static_cast<int>(r.event));
@@ -233,7 +233,7 @@ void Persistence::append_record(std::int64_t stream_number, const StreamRecord& 
   encode_item(*r.keys, record_buffer_);
   st.bindNoCopy(6, record_buffer_.data(), static_cast<int>(record_buffer_.size()));
   std::string new_image, old_image;
-  if (r.new_image && r.new_image == buffer_item_) {
+  if (r.new_image && image_just_written) {
     st.bindNoCopy(7, buffer_.data(), static_cast<int>(buffer_.size()));
   } else if (r.new_image) {
     new_image = image_blob(r.new_image);

@@ -60,17 +60,17 @@ class Persistence {
   void delete_items(const std::string& table);
   // A fresh rowid for a new item.
   std::int64_t next_item_rowid() { return next_item_rowid_++; }
-  // put_item keeps the item it wrote (its encoding serves a stream record of the same image
-  // that follows); this lets it go, so the table may again hold the item alone.
-  void forget_last_item() { buffer_item_.reset(); }
   // `replace` = the row exists (an in-place UPDATE is cheaper than INSERT OR REPLACE).
-  void put_item(std::int64_t rowid, const std::string& table, const ItemPtr& item,
+  void put_item(std::int64_t rowid, const std::string& table, const Item& item,
                 const ImplicitRecord& record = {}, bool replace = false);
   void delete_item(std::int64_t rowid);
 
   void save_stream(const StreamMeta& meta);
   void delete_stream(std::int64_t number);
-  void append_record(std::int64_t stream_number, const StreamRecord& record);
+  // `image_just_written`: the record's new image is the item put_item wrote last, whose
+  // encoding is then reused.
+  void append_record(std::int64_t stream_number, const StreamRecord& record,
+                     bool image_just_written = false);
   void trim_records(std::int64_t stream_number, std::uint64_t up_to_sequence);
 
   std::vector<TableSchema> load_schemas();
@@ -84,9 +84,8 @@ class Persistence {
   Storage& storage_;
   std::unique_ptr<SQLite::Statement> put_item_, update_item_, delete_item_, append_record_;
   std::int64_t next_item_rowid_ = 1;
-  // The encoding of the item last written, reused when a stream record carries that image.
+  // The encoding of the item last written, reused for a stream record of that image.
   std::string buffer_;
-  ItemPtr buffer_item_;
   std::string record_buffer_;
 };
 

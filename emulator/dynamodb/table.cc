@@ -226,6 +226,13 @@ Item* Table::exclusive_item(const KeyEnc& key) {
   return const_cast<Item*>(row.item.get());
 }
 
+bool Table::places_item_by(std::string_view name) const {
+  for (const auto& index : schema_.indexes) {
+    if (name == index.hash.name || (index.range && name == index.range->name)) return true;
+  }
+  return schema_.ttl_enabled && name == schema_.ttl_attribute;
+}
+
 void Table::resized_in_place(const KeyEnc& key, std::uint32_t size) {
   RowPlace* place = place_of(key);
   Row& row = place->row->second;

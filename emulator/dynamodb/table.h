@@ -134,6 +134,9 @@ class Table {
   // carries no implicit INSERT record; else nullptr. Such an item may be changed in place,
   // provided its index keys and TTL stay as they are, followed by resized_in_place().
   Item* exclusive_item(const KeyEnc& key);
+  // True if attribute `name` decides where an item sits beyond its row: an index key or the
+  // TTL attribute (changing it moves the item, so it cannot be changed in place).
+  bool places_item_by(std::string_view name) const;
   // Records the new item_size of the item at `key` after it was changed in place.
   void resized_in_place(const KeyEnc& key, std::uint32_t size);
   // Forgets every implicit INSERT record (after they were written out explicitly).

@@ -222,7 +222,7 @@ TEST_CASE("in-place updates are written through and survive a restart") {
     Database2 d(path);
     const Item* first = nullptr;
     for (int i = 0; i < 4; ++i) {
-      // Alternating keys: the store's last-written item is the other one, so k1 is unshared.
+      // Two rows, each written through after every update (the store keeps no reference).
       REQUIRE(d.f.db->update_item(aggregate_update("k1", "installed", "5"), d.f.now()).ok());
       REQUIRE(d.f.db->update_item(aggregate_update("k2", "installed", "1"), d.f.now()).ok());
       if (i == 0) first = d.stored("k1")->get();

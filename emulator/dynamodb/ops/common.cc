@@ -29,19 +29,25 @@ Status check_key_piece(const AttributeValue& v, const KeyAttribute& attr, bool i
   return ok_status();
 }
 
-double index_write_units(const IndexSchema& index, const Item* old_item, std::size_t old_size,
-                         const Item* new_item, std::size_t new_size) {
-  const bool old_in = old_item != nullptr && Table::in_index(index, *old_item);
-  const bool new_in = new_item != nullptr && Table::in_index(index, *new_item);
-  if (!old_in && !new_in) return 0;
-  if (!old_in) return write_units(new_size);
-  if (!new_in) return write_units(old_size);
+// The write units one index is charged for a write that does `w` to its entry.
+double index_write_units(const IndexWrite& w, std::size_t old_size, std::size_t new_size) {
+  if (!w.old_in && !w.new_in) return 0;
+  if (!w.old_in) return write_units(new_size);
+  if (!w.new_in) return write_units(old_size);
   // ASSUMPTION: index entries are charged at the full item size (exact for projection ALL).
-  if (!Table::same_index_key(index, *old_item, *new_item)) {
-    return write_units(old_size) + write_units(new_size);
-  }
-  if (*old_item == *new_item) return 0;
+  if (!w.same_key) return write_units(old_size) + write_units(new_size);
+  if (!w.changed) return 0;
   return write_units(std::max(old_size, new_size));
+}
+
+// What writing `old_item` -> `new_item` (nullptr: none) does to `index`'s entry.
+IndexWrite index_write(const IndexSchema& index, const Item* old_item, const Item* new_item) {
+  IndexWrite w;
+  w.old_in = old_item != nullptr && Table::in_index(index, *old_item);
+  w.new_in = new_item != nullptr && Table::in_index(index, *new_item);
+  w.same_key = w.old_in && w.new_in && Table::same_index_key(index, *old_item, *new_item);
+  w.changed = !w.same_key || !(*old_item == *new_item);
+  return w;
 }
 
 }  // namespace
@@ -324,20 +330,25 @@ std::optional<AwsError> Ops::charge_write(Database& db, const Table& table, cons
                                           const Item* old_item, std::size_t old_size,
                                           const Item* new_item, std::size_t new_size,
                                           ConsumedCapacity& consumed, Micros now) {
-  consumed.table_capacity_units = write_units(std::max(old_size, new_size));
-  for (const auto& index : table.schema().indexes) {
-    const double u = index_write_units(index, old_item, old_size, new_item, new_size);
-    if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
-  }
-  return charge_units(db, table, consumed, now);
+  return charge_write(
+      db, table, old_size, new_size,
+      [&](const IndexSchema& index) { return index_write(index, old_item, new_item); }, consumed,
+      now);
 }
 
-std::optional<AwsError> Ops::charge_units(Database& db, const Table& table,
-                                          ConsumedCapacity& consumed, Micros now) {
+std::optional<AwsError> Ops::charge_write(
+    Database& db, const Table& table, std::size_t old_size, std::size_t new_size,
+    const std::function<IndexWrite(const IndexSchema&)>& effect, ConsumedCapacity& consumed,
+    Micros now) {
   const auto& name = table.schema().name;
   consumed.table_name = name;
+  consumed.table_capacity_units = write_units(std::max(old_size, new_size));
   double total = consumed.table_capacity_units;
-  for (const auto& [_, u] : consumed.global_secondary_indexes) total += u;
+  for (const auto& index : table.schema().indexes) {
+    const double u = index_write_units(effect(index), old_size, new_size);
+    if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
+    total += u;
+  }
   consumed.capacity_units = consumed.write_capacity_units = total;
   if (db.governor_) {
     auto err = db.governor_->consume(name, "", Access::kWrite, consumed.table_capacity_units, now);
@@ -437,12 +448,14 @@ void Ops::commit(Database& db, Table& table, const KeyEnc& key, const Row* row, 
       if (!replace) rowid = db.persistence_.next_item_rowid();
       ImplicitRecord record;
       if (implicit) record = ImplicitRecord{stream->number(), stored->sequence, stored->created};
-      db.persistence_.put_item(rowid, schema.name, new_item, record, replace);
+      db.persistence_.put_item(rowid, schema.name, *new_item, record, replace);
     } else if (rowid != 0) {
       db.persistence_.delete_item(rowid);
     }
-    if (stored != nullptr && !implicit) db.persistence_.append_record(stream->number(), *stored);
-    db.persistence_.forget_last_item();
+    if (stored != nullptr && !implicit) {
+      db.persistence_.append_record(stream->number(), *stored,
+                                    new_item != nullptr && stored->new_image == new_item);
+    }
   }
   table.write(key, std::move(new_item), static_cast<std::uint32_t>(new_size), rowid,
               implicit ? stored->sequence : 0);

@@ -1,6 +1,7 @@
 // Helpers shared by the operation files (ops/*.cc). Internal to the DynamoDB model.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,15 @@ struct PreparedExpressions {
   expr::Bindings bindings;
   // The update's SET plan under these names, when it has that shape (owned by the memo).
   const expr::SetPlan* set_plan = nullptr;
+};
+
+// What a write does to one index's entry of the item: whether the item is in the index before
+// and after, under the same index key, and whether its content changes.
+struct IndexWrite {
+  bool old_in = false;
+  bool new_in = false;
+  bool same_key = false;
+  bool changed = true;
 };
 
 struct ExpressionTexts {
@@ -58,9 +68,11 @@ class Ops {
                                               const Item* old_item, std::size_t old_size,
                                               const Item* new_item, std::size_t new_size,
                                               ConsumedCapacity& consumed, Micros now);
-  // Asks the governor for the write units already in `consumed` (table, per index).
-  static std::optional<AwsError> charge_units(Database& db, const Table& table,
-                                              ConsumedCapacity& consumed, Micros now);
+  // The same for a write whose effect on each index is given (an item changed in place).
+  static std::optional<AwsError> charge_write(
+      Database& db, const Table& table, std::size_t old_size, std::size_t new_size,
+      const std::function<IndexWrite(const IndexSchema&)>& effect, ConsumedCapacity& consumed,
+      Micros now);
   static std::optional<AwsError> charge_read(Database& db, const Table& table,
                                              std::string_view index, double units,
                                              ConsumedCapacity& consumed, Micros now);

@@ -201,45 +201,38 @@ std::optional<Result<UpdateItemResult>> Ops::update_in_place(
       !s) {
     return Outcome(s.error());
   }
-  // An item changes in place only where it is: same index entries, same TTL entry.
-  auto moves_item = [&](const std::string& name) {
-    for (const auto& index : schema.indexes) {
-      if (name == index.hash.name || (index.range && name == index.range->name)) return true;
-    }
-    return schema.ttl_enabled && name == schema.ttl_attribute;
-  };
+  // An item changes in place only where it stays: same index entries, same TTL entry.
   for (const auto& change : changes.changes) {
-    if (moves_item(*change.name)) return std::nullopt;
+    if (table.places_item_by(*change.name)) return std::nullopt;
   }
   const std::size_t old_size = row.size;
   const std::size_t size = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(old_size) +
                                                     changes.size_delta);
-  // The key and index-key attributes are as stored (checked then), so only the size is left.
-  if (size > db.options_.max_item_bytes) {
-    return Outcome(validation_error("Item size to update has exceeded the maximum allowed size"));
+  // The stored item with the new size: its key and index-key attributes stay as they are.
+  if (auto s = validate_item(table, *item, size, db.options_.max_item_bytes, true); !s) {
+    return Outcome(s.error());
   }
   ConsumedCapacity consumed;
-  consumed.table_capacity_units = write_units(std::max(old_size, size));
-  for (const auto& index : schema.indexes) {  // index_write_units with the index key kept
-    if (!changes.changes.empty() && Table::in_index(index, *item)) {
-      consumed.global_secondary_indexes[index.definition.index_name] =
-          write_units(std::max(old_size, size));
-    }
+  const bool changed = !changes.changes.empty();
+  auto effect = [&](const IndexSchema& index) {
+    const bool in = Table::in_index(index, *item);
+    return IndexWrite{in, in, in, changed};
+  };
+  if (auto err = charge_write(db, table, old_size, size, effect, consumed, now)) {
+    return Outcome(*err);
   }
-  if (auto err = charge_units(db, table, consumed, now)) return Outcome(*err);
   if (prepared.condition &&
       !expr::evaluate(prepared.condition->value().root, item, prepared.bindings)) {
     set_condition_failure(db, request.table_name, row.item,
                           request.return_old_on_condition_failure);
     return Outcome(conditional_check_failed());
   }
-  if (!changes.changes.empty()) {  // else a no-op write, which stores nothing
+  if (changed) {  // else a no-op write, which stores nothing
     expr::apply_changes(changes, *item);
     table.resized_in_place(key, static_cast<std::uint32_t>(size));
     if (write_now) {
       db.storage_.ensure_transaction();
-      db.persistence_.put_item(row.rowid, schema.name, row.item, ImplicitRecord{}, true);
-      db.persistence_.forget_last_item();
+      db.persistence_.put_item(row.rowid, schema.name, *item, ImplicitRecord{}, true);
     }
   }
   UpdateItemResult result;
