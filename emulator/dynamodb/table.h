@@ -130,7 +130,7 @@ class Table {
   void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0,
              std::uint64_t insert_seq = 0);
   // The item stored under `key`, writable, if the table holds the only references to it (its
-  // row and index entries: no stream record, response or pending write shares it) and the row
+  // row and index entries: no stream record or copy held elsewhere shares it) and the row
   // carries no implicit INSERT record; else nullptr. Such an item may be changed in place,
   // provided its index keys and TTL stay as they are, followed by resized_in_place().
   Item* exclusive_item(const KeyEnc& key);
