@@ -3,7 +3,7 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl loadgen scenario day
+#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl loadgen scenario day crashloop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -80,9 +80,12 @@ for name in "${WANT[@]}"; do
       header "a whole day in process at 1/20 of the national scale (normal-day.json): wall time, peak RSS"
       /usr/bin/time -f "%e s of wall time, %M KB peak RSS" "$BUILD_DIR/loadgen/loadgen" run \
           scenarios/everyday/normal-day.json --out "$BUILD_DIR/bench-out/normal-day" | head -3 ;;
+    crashloop)
+      header "crash loop: load -> kill -9 at a random moment -> restart -> every acknowledged body stored once"
+      python3 bench/crashloop/crash_loop.py "$BUILD_DIR" --cycles 20 ;;
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
-    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl loadgen scenario day)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl loadgen scenario day crashloop)" >&2; exit 2 ;;
   esac
 done

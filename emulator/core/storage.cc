@@ -80,6 +80,7 @@ void Storage::ensure_transaction() {
 }
 
 bool Storage::commit() {
+  if (before_commit_) before_commit_();
   if (!in_transaction_) return false;
   db_->exec("COMMIT");
   in_transaction_ = false;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -40,6 +41,10 @@ class Storage {
   // Commits the open transaction, if any. Returns true if something was committed.
   bool commit();
   bool in_transaction() const { return in_transaction_; }
+  // Runs at the start of every commit(), even when no transaction is open (it may open one to
+  // write state that must commit with the batch: see durable_state.h). One hook; an empty
+  // function removes it.
+  void set_before_commit(std::function<void()> hook) { before_commit_ = std::move(hook); }
   // See above. Idempotent; a no-op for ":memory:".
   void start_background_checkpoints();
   std::uint64_t commits() const { return commits_; }
@@ -49,6 +54,7 @@ class Storage {
   std::unique_ptr<SQLite::Database> db_;
   bool in_transaction_ = false;
   std::uint64_t commits_ = 0;
+  std::function<void()> before_commit_;
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

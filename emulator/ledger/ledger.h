@@ -52,6 +52,9 @@ class Ledger {
   // --- DLQ -> backoff_retry ---
   void retry_applied(std::int64_t entries);
   void retry_requeued(std::int64_t entries);
+  // A DLQ message re-enqueued again because SQS redelivered the batch whose invocation had
+  // re-enqueued it and then failed: one more copy in the queue (the seed's amplification).
+  void retry_requeued_again(std::int64_t entries);
   // A DLQ message applied again after its batch failed (SQS redelivers the whole batch, so an
   // update already applied in it is applied twice: at-least-once, as on AWS).
   void retry_applied_again(std::int64_t entries);
@@ -73,6 +76,7 @@ class Ledger {
     std::int64_t entries_sent_to_dlq = 0;
     std::int64_t entries_applied_by_retry = 0;
     std::int64_t entries_requeued = 0;
+    std::int64_t entries_requeued_again = 0;
     std::int64_t entries_applied_again_by_retry = 0;
     std::int64_t entries_lost = 0;
     std::int64_t entries_expired_undelivered = 0;
@@ -93,13 +97,20 @@ class Ledger {
   // True when the invariant holds and nothing is in flight or lost.
   bool nothing_lost(std::int64_t aggregate_metric_count_sum) const;
 
+  // Every counter, to keep with the state it describes (durable_state.h), and back. restore()
+  // throws std::invalid_argument naming what is wrong when `saved` is not a saved ledger.
+  nlohmann::json save() const;
+  void restore(const nlohmann::json& saved);
+  // Changes whenever a counter does.
+  std::uint64_t version() const { return version_; }
+
  private:
   Totals totals_;
   std::map<std::string, std::int64_t> answers_by_outcome_;
   std::map<int, std::int64_t> answers_by_status_;
   std::map<std::string, std::int64_t> skipped_by_reason_;
   std::map<std::string, std::int64_t> lost_by_reason_;
-  std::int64_t dlq_messages_lost_ = 0;
+  std::uint64_t version_ = 0;
 };
 
 }  // namespace emu::ledger

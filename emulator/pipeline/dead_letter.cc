@@ -22,7 +22,6 @@ Status SqsQueuePort::send_message(const functions::OutgoingMessage& message, Mic
   }
   auto sent = sqs_.send(**queue, message.body, static_cast<std::int64_t>(d), attributes, now);
   if (!sent) return sent.error();
-  if (on_send_) on_send_((*queue)->name(), now + static_cast<Micros>(d) * kMicrosPerSecond);
   return ok_status();
 }
 
@@ -63,8 +62,13 @@ lambda::HandlerOutcome RetryHandler::operator()(const std::vector<sqs::ReceivedM
         }
         break;
       case Kind::kRequeued:
-        if (!report.function_error) applied_before_.erase(id);
-        ledger_.retry_requeued(entries);
+        if (report.function_error) {
+          // The invocation fails, so SQS keeps the original as well: one more copy.
+          ledger_.retry_requeued_again(entries);
+        } else {
+          applied_before_.erase(id);
+          ledger_.retry_requeued(entries);
+        }
         break;
       case Kind::kLost:
         ledger_.entries_lost("dlq: " + outcome.reason, entries);
@@ -76,7 +80,34 @@ lambda::HandlerOutcome RetryHandler::operator()(const std::vector<sqs::ReceivedM
   if (!report.function_error) {
     for (const auto& r : batch) applied_before_.erase(r.message->id);
   }
+  ++version_;
+  forget_gone_messages();
   return lambda::HandlerOutcome{report.function_error, 0};
+}
+
+void RetryHandler::forget_gone_messages() {
+  // A message can leave the queue without a successful invocation (retention, purge): its id
+  // is dropped once the set has doubled since the last pass, so the set stays within twice
+  // the queue's in-flight messages.
+  if (applied_before_.size() < 2 * size_after_last_pass_ + 64) return;
+  for (auto it = applied_before_.begin(); it != applied_before_.end();) {
+    it = still_queued_(*it) ? std::next(it) : applied_before_.erase(it);
+  }
+  size_after_last_pass_ = applied_before_.size();
+}
+
+nlohmann::json RetryHandler::save() const {
+  return {{"applied_before", std::vector<std::string>(applied_before_.begin(), applied_before_.end())}};
+}
+
+void RetryHandler::restore(const nlohmann::json& saved) {
+  try {
+    applied_before_.clear();
+    for (const auto& id : saved.at("applied_before")) applied_before_.insert(id.get<std::string>());
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("the saved retry state is damaged: ") + e.what());
+  }
+  ++version_;
 }
 
 }  // namespace emu

@@ -19,6 +19,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   build_etl();
   build_cloudwatch();
   add_control_endpoints();
+  keep_durable_state();
   // Routing order: the control API, the AWS services (matched by target, path and SigV4
   // scope), then the phones' endpoint, which answers everything else as the WAF does.
   router_.add(control_);
@@ -32,6 +33,24 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
 }
 
 Pipeline::~Pipeline() = default;
+
+void Pipeline::keep_durable_state() {
+  durable_ = std::make_unique<DurableState>(env_.storage);
+  // Restored from an earlier run on this data dir, then saved with every commit that changes
+  // them: the ledger counts what the tables and queues hold, the mapping's position says which
+  // stream records were aggregated, the retry handler which DLQ messages were applied already.
+  auto keep = [this](const std::string& name, auto& part) {
+    try {
+      if (const auto saved = durable_->load(name)) part.restore(*saved);
+    } catch (const std::invalid_argument& e) {
+      throw DataDirError(e.what());
+    }
+    durable_->track(name, [&part] { return part.version(); }, [&part] { return part.save(); });
+  };
+  keep("ledger", ledger_);
+  keep("raw_metrics_stream_mapping", *stream_mapping_);
+  keep("dead_letter_retry", *retry_handler_);
+}
 
 void Pipeline::build_s3() {
   const Config& c = env_.config;
@@ -158,8 +177,11 @@ void Pipeline::build_dead_letter_queue() {
     if (!existing) throw ConfigError("/sqs/dead_letter_queue", created.error().message);
   }
   sqs_wire_ = std::make_unique<sqs::SqsWire>(*sqs_, env_.random.derive("sqs.wire"));
-  dlq_ = std::make_unique<SqsQueuePort>(*sqs_, [this](const std::string& queue, Micros visible_at) {
-    if (queue_mapping_ && queue == dlq_name_) queue_mapping_->on_send(visible_at);
+  dlq_ = std::make_unique<SqsQueuePort>(*sqs_);
+  // The DLQ's poller hears of every message, whoever sent it (the aggregator, backoff_retry,
+  // an SQS client over the wire, a redrive).
+  sqs_->on_send([this](const sqs::Queue& queue, Micros visible_at) {
+    if (queue_mapping_ && queue.name() == dlq_name_) queue_mapping_->on_send(visible_at);
   });
   dlq_name_ = name;
   dlq_url_ = sqs_->url_of(**sqs_->queue(name));
@@ -169,7 +191,11 @@ void Pipeline::build_retry() {
   const Config& c = env_.config;
   backoff_retry_ = std::make_unique<functions::BackoffRetry>(
       functions::BackoffSettings::from_config(c, dlq_url_), *documents_, *dlq_);
-  retry_handler_ = std::make_unique<RetryHandler>(*backoff_retry_, ledger_);
+  retry_handler_ = std::make_unique<RetryHandler>(
+      *backoff_retry_, ledger_, [this](const std::string& id) {
+        const auto queue = sqs_->queue(dlq_name_);
+        return queue.ok() && (*queue)->contains(id);
+      });
   queue_mapping_ = std::make_unique<QueueMapping>(
       QueueMappingSettings::from_config(c, "dead_letter_queue"), *sqs_, dlq_name_, *lambda_,
       env_.scheduler, [this](const auto& batch, Micros now) { return (*retry_handler_)(batch, now); });

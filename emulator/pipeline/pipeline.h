@@ -13,6 +13,7 @@
 #include "emulator/apigateway/request_model.h"
 #include "emulator/capacity/api_metrics.h"
 #include "emulator/cloudwatch/seed_alarms.h"
+#include "emulator/core/durable_state.h"
 #include "emulator/cloudwatch/wire.h"
 #include "emulator/capacity/apigateway_throttle.h"
 #include "emulator/capacity/dynamodb_capacity.h"
@@ -93,6 +94,7 @@ class Pipeline {
   void build_cloudwatch();
   nlohmann::json alarm_states() const;
   void add_control_endpoints();
+  void keep_durable_state();
   lambda::HandlerOutcome aggregate_batch(const std::vector<const dynamodb::StreamRecord*>& records,
                                          Micros now, bool redelivery);
 
@@ -147,6 +149,9 @@ class Pipeline {
   // ETL.
   std::unique_ptr<AggregateTableRows> aggregate_rows_;
   std::unique_ptr<etl::Etl> etl_;
+
+  // Declared last so that it is destroyed first, while what it saves still exists.
+  std::unique_ptr<DurableState> durable_;
 };
 
 }  // namespace emu

@@ -120,6 +120,29 @@ void StreamMapping::retry_later() {
   schedule_poll(scheduler_.now() + backoff_);
 }
 
+nlohmann::json StreamMapping::save() const {
+  return {{"stream", stream_.arn()}, {"position", position_}, {"delivered_up_to", delivered_up_to_}};
+}
+
+void StreamMapping::restore(const nlohmann::json& saved) {
+  std::uint64_t position = 0, delivered = 0;
+  try {
+    if (saved.at("stream").get<std::string>() != stream_.arn()) return;
+    position = saved.at("position").get<std::uint64_t>();
+    delivered = saved.at("delivered_up_to").get<std::uint64_t>();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string("the saved stream mapping is damaged: ") + e.what());
+  }
+  if (position > stream_.latest_sequence() || delivered > stream_.latest_sequence()) {
+    throw std::invalid_argument("the saved stream mapping is past the stream's last record");
+  }
+  // Records trimmed while the emulator was down cannot be read any more: go on after them.
+  position_ = std::max(position, stream_.first_sequence() - 1);
+  delivered_up_to_ = std::max(delivered, position_);
+  stream_.checkpoint(consumer_, position_);
+  if (lag() > 0) on_append();
+}
+
 nlohmann::json StreamMapping::state() const {
   return {{"function", settings_.function},
           {"stream", stream_.arn()},

@@ -53,6 +53,15 @@ class StreamMapping {
   std::uint64_t lag() const { return stream_.latest_sequence() - position_; }
   bool idle() const { return !in_flight_ && !poll_scheduled_ && lag() == 0; }
 
+  // The position reached, to keep with the stream's records and the aggregates they produced
+  // (durable_state.h): after a restart the mapping goes on from there, as Lambda's checkpoint
+  // does, instead of from LATEST (which would skip what was stored and not yet aggregated).
+  // restore() ignores a position saved for another stream (the table was recreated) and
+  // throws std::invalid_argument when `saved` is damaged.
+  nlohmann::json save() const;
+  void restore(const nlohmann::json& saved);
+  std::uint64_t version() const { return position_ + delivered_up_to_; }
+
  private:
   void on_append();
   void schedule_poll(Micros at);

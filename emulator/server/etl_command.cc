@@ -21,8 +21,11 @@ int run_etl_command(const EtlCommandOptions& options) {
     SystemClock clock;
     Scheduler scheduler(clock);
     Storage storage(db_path.string(), config.string("/storage/synchronous"));
+    // This opening of the data dir is a start like any other (serve.cc): its ids are its own.
+    const std::uint64_t start = DurableState::count_start(storage);
     Env env{config, clock, scheduler, storage,
-            Random(static_cast<std::uint64_t>(config.integer("/seed"))), options.data_dir};
+            random_for_start(static_cast<std::uint64_t>(config.integer("/seed")), start),
+            options.data_dir};
     PipelineOptions pipeline_options;
     pipeline_options.access_log = false;
     Pipeline pipeline(env, pipeline_options);

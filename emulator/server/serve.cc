@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "emulator/core/config.h"
+#include "emulator/core/durable_state.h"
 #include "emulator/pipeline/pipeline.h"
 #include "emulator/server/asio_edge.h"
 #include "emulator/server/http_edge.h"
@@ -74,10 +75,13 @@ int serve(const ServeOptions& options) {
   try {
     storage = std::make_unique<Storage>((data_dir / "emulator.db").string(),
                                         config.string("/storage/synchronous"));
-    env_holder = std::make_unique<Env>(Env{config, clock, scheduler, *storage,
-                                           Random(static_cast<std::uint64_t>(
-                                               config.integer("/seed"))),
-                                           data_dir});
+    // Every start on a data dir draws ids from a stream of its own: ids handed out before a
+    // restart (raw_metrics uuids, SQS message ids) must never be handed out again after it.
+    const std::uint64_t start = DurableState::count_start(*storage);
+    env_holder = std::make_unique<Env>(
+        Env{config, clock, scheduler, *storage,
+            random_for_start(static_cast<std::uint64_t>(config.integer("/seed")), start),
+            data_dir});
     env = env_holder.get();
     PipelineOptions pipeline_options;
     pipeline_options.uptime_seconds = [started] {
@@ -88,6 +92,9 @@ int serve(const ServeOptions& options) {
     storage->start_background_checkpoints();
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());
+    return 2;
+  } catch (const DataDirError& e) {
+    std::fprintf(stderr, "emulator: data dir %s: %s\n", data_dir.c_str(), e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "emulator: cannot start: %s\n", e.what());

@@ -92,6 +92,10 @@ SqsModel::SqsModel(Storage* storage, std::string account_id, std::string region,
 
 SqsModel::~SqsModel() = default;
 
+void SqsModel::notify_send(const Queue& queue, Micros visible_at) {
+  for (const auto& listener : send_listeners_) listener(queue, visible_at);
+}
+
 Result<QueueAttributes> SqsModel::parse_attributes(
     const std::map<std::string, std::string>& attributes, QueueAttributes base) const {
   for (const auto& [name, value] : attributes) {
@@ -292,14 +296,19 @@ Result<SentMessage> SqsModel::send(Queue& queue, const std::string& body,
                                              " messages.", 403);
   }
   Message m;
-  m.id = random_.uuid_v4();
   m.body = body;
   m.attributes = attributes;
   m.sent_at = now;
   const std::int64_t delay = delay_seconds < 0 ? queue.attributes().delay_seconds : delay_seconds;
   m.visible_at = now + seconds(static_cast<double>(delay));
-  const Message& stored = queue.add(std::move(m));
+  const Message* added = nullptr;
+  while (added == nullptr) {  // a repeated random id is drawn again (2^-122 per message)
+    m.id = random_.uuid_v4();
+    added = queue.add(m);
+  }
+  const Message& stored = *added;
   if (persistence_) persistence_->save_message(queue.name(), stored);
+  notify_send(queue, stored.visible_at);
   return SentMessage{stored.id, http::md5_hex(body),
                      attributes.empty() ? "" : md5_of_attributes(attributes)};
 }
@@ -337,8 +346,10 @@ Result<std::vector<ReceivedMessage>> SqsModel::receive(Queue& queue, std::int64_
     m.receive_count = 0;
     m.first_received_at = 0;
     m.sequence = 0;
-    const Message& moved = (*target)->add(std::move(m));
-    if (persistence_) persistence_->save_message((*target)->name(), moved);
+    const Message* moved = (*target)->add(std::move(m));
+    if (moved == nullptr) continue;  // the target already holds this very message
+    if (persistence_) persistence_->save_message((*target)->name(), *moved);
+    notify_send(**target, moved->visible_at);
   }
   if (persistence_) {
     for (const auto& r : received) persistence_->save_message(queue.name(), *r.message);

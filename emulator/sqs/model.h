@@ -9,6 +9,7 @@
 // Thread rules: simulation thread only.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -64,6 +65,12 @@ class SqsModel {
   Status change_visibility(Queue& queue, const std::string& receipt_handle,
                            std::int64_t timeout_seconds, Micros now);
 
+  // Called on the simulation thread after every message added to a queue, however it came
+  // (SendMessage over the wire, a function's send, a redrive), with the time it becomes
+  // receivable: in-process pollers (the DLQ's event source mapping) wake up from it.
+  using SendListener = std::function<void(const Queue& queue, Micros visible_at)>;
+  void on_send(SendListener listener) { send_listeners_.push_back(std::move(listener)); }
+
   const std::string& endpoint() const { return endpoint_; }
   void set_endpoint(std::string endpoint) { endpoint_ = std::move(endpoint); }
   nlohmann::json state(Micros now) const;
@@ -73,6 +80,7 @@ class SqsModel {
   Result<QueueAttributes> parse_attributes(const std::map<std::string, std::string>& attributes,
                                            QueueAttributes base) const;
   void expire(Queue& queue, Micros now);
+  void notify_send(const Queue& queue, Micros visible_at);
 
   std::string account_id_;
   std::string region_;
@@ -81,6 +89,7 @@ class SqsModel {
   Random random_;
   std::map<std::string, std::unique_ptr<Queue>> queues_;
   std::unique_ptr<Persistence> persistence_;
+  std::vector<SendListener> send_listeners_;
 };
 
 // MD5 of message attributes as SQS computes MD5OfMessageAttributes (sorted names, each with

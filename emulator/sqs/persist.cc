@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/durable_state.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::sqs {
@@ -99,7 +100,11 @@ void SqsModel::Persistence::load_messages(Queue& queue) {
     m.receive_count = st.getColumn(6).getInt64();
     m.sequence = static_cast<std::uint64_t>(st.getColumn(7).getInt64());
     m.receipt_handle = st.getColumn(8).getString();
-    queue.add(std::move(m));
+    const std::string id = m.id;
+    if (queue.add(std::move(m)) == nullptr) {
+      throw DataDirError("sqs_messages holds message " + id + " of queue " + queue.name() +
+                         " twice");
+    }
   }
 }
 

@@ -18,14 +18,17 @@ void Queue::set_attributes(const QueueAttributes& attributes, Micros now) {
   modified_at_ = now;
 }
 
-const Message& Queue::add(Message message) {
+const Message* Queue::add(Message message) {
+  // Every index entry names a message the queue holds: an id already here is refused, never
+  // overwritten (that would leave the old message's entries pointing at the new one).
+  if (messages_.count(message.id) > 0) return nullptr;
   if (message.sequence == 0) message.sequence = next_sequence_;
   next_sequence_ = std::max(next_sequence_, message.sequence + 1);
   const std::string id = message.id;
   order_.emplace(OrderKey{message.visible_at, message.sequence}, id);
   by_sent_.emplace(message.sent_at, id);
   if (!message.receipt_handle.empty()) by_handle_[message.receipt_handle] = id;
-  return messages_.insert_or_assign(id, std::move(message)).first->second;
+  return &messages_.emplace(id, std::move(message)).first->second;
 }
 
 void Queue::reindex(Message& m, Micros new_visible_at) {

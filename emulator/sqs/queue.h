@@ -68,8 +68,10 @@ class Queue {
   Micros created_at() const { return created_at_; }
   Micros modified_at() const { return modified_at_; }
 
-  // Adds a message (validated by the caller). Returns it.
-  const Message& add(Message message);
+  // Adds a message (validated by the caller). Returns it, or nullptr when the queue already
+  // holds a message with its id.
+  const Message* add(Message message);
+  bool contains(const std::string& id) const { return messages_.count(id) > 0; }
   // Up to `max` receivable messages at `now`, each made invisible for `visibility_seconds` and
   // given a new receipt handle. Messages whose receive would pass the redrive limit are removed
   // and returned in `redriven` instead (the service moves them).

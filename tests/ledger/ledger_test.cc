@@ -81,3 +81,46 @@ TEST_CASE("a DLQ update applied twice by a failed retry batch is a named duplica
   CHECK(report["verdict"] == "holds, with entries counted twice by at-least-once redelivery (stream or DLQ)");
   CHECK(l.report(3)["invariant_holds"] == false);  // a table without the duplicate disagrees
 }
+
+TEST_CASE("a restored ledger reports exactly what the saved one did, and goes on counting") {
+  Ledger l;
+  l.request_answered("created", 200);
+  l.request_answered("lambda:throttled", 500);
+  l.raw_item_stored(5);
+  l.records_delivered(1, 5, false);
+  l.entries_skipped("ExposureNotificationCheck", 1);
+  l.entries_aggregated(4);
+  l.update_applied(3);
+  l.update_sent_to_dlq(1);
+  l.retry_requeued_again(1);
+  const auto saved = l.save();
+  Ledger restored;
+  const auto before = restored.version();
+  restored.restore(nlohmann::json::parse(saved.dump()));
+  CHECK(restored.version() != before);
+  CHECK(restored.report(3) == l.report(3));
+  restored.retry_applied(1);
+  l.retry_applied(1);
+  CHECK(restored.report(4) == l.report(4));
+  CHECK_THROWS_AS(restored.restore(nlohmann::json{{"totals", 5}}), std::invalid_argument);
+}
+
+TEST_CASE("a copy made by a failed invocation's re-enqueue is counted as a duplicate") {
+  Ledger l;
+  l.raw_item_stored(2);
+  l.records_delivered(1, 2, false);
+  l.entries_aggregated(2);
+  l.update_sent_to_dlq(2);
+  l.retry_requeued_again(2);  // the original stays and a copy joins it
+  CHECK(l.entries_in_dlq() == 4);
+  auto report = l.report(0);
+  CHECK(report["invariant_holds"] == true);
+  CHECK(report["nothing_lost"] == false);
+  l.retry_applied(2);
+  l.retry_applied(2);  // both applied: the table holds the entries twice
+  report = l.report(4);
+  CHECK(report["invariant_holds"] == true);
+  CHECK(report["entries"]["requeued_again_duplicates"] == 2);
+  CHECK(report["verdict"] ==
+        "holds, with entries counted twice by at-least-once redelivery (stream or DLQ)");
+}

@@ -133,3 +133,32 @@ TEST_CASE("query parameters map onto the JSON request shape") {
   CHECK(j["Entries"][1]["MessageAttributes"]["k"]["StringValue"] == "v");
   CHECK(query_code("QueueDoesNotExist") == "AWS.SimpleQueueService.NonExistentQueue");
 }
+
+TEST_CASE("a model whose id stream repeats never overwrites a stored message") {
+  // Two models seeded alike draw the same message ids: what two starts of `emulator serve` on
+  // one data dir did before each start drew its own stream. The store keeps both messages.
+  const auto path = std::filesystem::temp_directory_path() / "emu_sqs_repeat_test.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  Storage storage(path.string(), "NORMAL");
+  std::string first_id;
+  {
+    auto sqs = make(&storage);
+    Queue& q = **sqs.create_queue("q", {}, 0);
+    first_id = sqs.send(q, "before the restart", -1, {}, 0)->message_id;
+    storage.commit();
+  }
+  auto sqs = make(&storage);  // the same seed: its first draw is first_id again
+  Queue& q = **sqs.queue("q");
+  std::vector<std::string> announced;
+  sqs.on_send([&](const Queue& queue, Micros) { announced.push_back(queue.name()); });
+  const auto second = sqs.send(q, "after the restart", -1, {}, seconds(1));
+  REQUIRE(second.ok());
+  CHECK(second->message_id != first_id);
+  CHECK(announced == std::vector<std::string>{"q"});
+  CHECK(q.size() == 2);
+  auto received = sqs.receive(q, 10, -1, seconds(2));
+  REQUIRE(received.ok());
+  std::vector<std::string> bodies;
+  for (const auto& r : *received) bodies.push_back(r.message->body);
+  CHECK(bodies == std::vector<std::string>{"before the restart", "after the restart"});
+}

@@ -104,7 +104,9 @@ class SqsWireTest(unittest.TestCase):
         self.assertLess(elapsed, 4.0)  # answered when the message appeared, not after the wait
 
     def test_json_protocol(self):
-        status, headers, body = json_call(self.emu.url, "GetQueueUrl", {"QueueName": DLQ})
+        # Not the DLQ: its event source mapping takes what arrives there (as on AWS).
+        self.sqs.create_queue(QueueName="json-q")
+        status, headers, body = json_call(self.emu.url, "GetQueueUrl", {"QueueName": "json-q"})
         self.assertEqual(status, 200)
         url = body["QueueUrl"]
         status, _, body = json_call(self.emu.url, "SendMessage",
