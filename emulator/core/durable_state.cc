@@ -25,7 +25,7 @@ DurableState::DurableState(Storage& storage) : storage_(storage) {
     storage_.ensure_transaction();
     write("format", std::to_string(kDataDirFormat));
   }
-  storage_.set_before_commit([this] { save_changed(); });
+  hook_ = storage_.add_before_commit([this] { save_changed(); });
 }
 
 DurableState::~DurableState() {
@@ -34,7 +34,7 @@ DurableState::~DurableState() {
   } catch (...) {
     // Destructors must not throw; the last commit already holds the last acknowledged state.
   }
-  storage_.set_before_commit({});
+  storage_.remove_before_commit(hook_);
 }
 
 std::optional<nlohmann::json> DurableState::load(const std::string& name) {

@@ -71,6 +71,7 @@ class DurableState {
   Storage& storage_;
   std::vector<Tracked> tracked_;
   std::unique_ptr<SQLite::Statement> write_;
+  int hook_ = 0;
 };
 
 // The root random stream of a process on its `start`-th opening of a data dir: the seed's own

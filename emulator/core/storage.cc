@@ -79,8 +79,17 @@ void Storage::ensure_transaction() {
   in_transaction_ = true;
 }
 
+int Storage::add_before_commit(std::function<void()> hook) {
+  before_commit_.emplace_back(next_hook_id_, std::move(hook));
+  return next_hook_id_++;
+}
+
+void Storage::remove_before_commit(int id) {
+  std::erase_if(before_commit_, [id](const auto& hook) { return hook.first == id; });
+}
+
 bool Storage::commit() {
-  if (before_commit_) before_commit_();
+  for (const auto& [_, hook] : before_commit_) hook();
   if (!in_transaction_) return false;
   db_->exec("COMMIT");
   in_transaction_ = false;

@@ -18,6 +18,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -41,10 +43,11 @@ class Storage {
   // Commits the open transaction, if any. Returns true if something was committed.
   bool commit();
   bool in_transaction() const { return in_transaction_; }
-  // Runs at the start of every commit(), even when no transaction is open (it may open one to
-  // write state that must commit with the batch: see durable_state.h). One hook; an empty
-  // function removes it.
-  void set_before_commit(std::function<void()> hook) { before_commit_ = std::move(hook); }
+  // Hooks run at the start of every commit(), in the order added, even when no transaction is
+  // open (a hook may open one to write what must commit with the batch: the DynamoDB model's
+  // pending writes, durable_state.h). add returns an id for remove.
+  int add_before_commit(std::function<void()> hook);
+  void remove_before_commit(int id);
   // See above. Idempotent; a no-op for ":memory:".
   void start_background_checkpoints();
   std::uint64_t commits() const { return commits_; }
@@ -54,7 +57,8 @@ class Storage {
   std::unique_ptr<SQLite::Database> db_;
   bool in_transaction_ = false;
   std::uint64_t commits_ = 0;
-  std::function<void()> before_commit_;
+  std::vector<std::pair<int, std::function<void()>>> before_commit_;
+  int next_hook_id_ = 1;
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

@@ -1,5 +1,6 @@
 #include "emulator/dynamodb/model.h"
 
+#include "emulator/core/durable_state.h"
 #include "emulator/dynamodb/ops/common.h"
 
 namespace emu::dynamodb {
@@ -30,6 +31,11 @@ DatabaseOptions DatabaseOptions::from_config(const Config& config) {
   o.max_item_bytes = static_cast<std::size_t>(max_item);
   o.drop_consumed_stream_records = config.boolean("/dynamodb/stream_drop_consumed_records");
   o.write_through = config.boolean("/dynamodb/write_through");
+  const double cache_mib = config.number("/dynamodb/cache_mib");
+  if (!(cache_mib >= 0.01 && cache_mib <= 1024 * 1024)) {
+    throw ConfigError("/dynamodb/cache_mib", "a number of MiB in [0.01, 1048576]");
+  }
+  o.cache_bytes = static_cast<std::size_t>(cache_mib * 1024 * 1024);
   return o;
 }
 
@@ -41,8 +47,11 @@ Database::Database(Storage& storage, Scheduler& scheduler, const DatabaseOptions
       governor_(governor),
       faults_(faults),
       random_(random),
+      store_(storage),
+      row_cache_(options.cache_bytes),
       persistence_(storage) {
   load();
+  if (options_.write_through) commit_hook_ = storage_.add_before_commit([this] { flush(); });
   schedule_sweep(scheduler_.now());
 }
 
@@ -53,54 +62,43 @@ Database::Database(Storage& storage, Scheduler& scheduler, const Config& config,
 
 Database::~Database() {
   if (sweep_event_) scheduler_.cancel(*sweep_event_);
+  if (commit_hook_ != 0) storage_.remove_before_commit(commit_hook_);
+  try {
+    flush();  // the caller's last commit (or the store's destructor) writes it
+  } catch (...) {
+    // Destructors must not throw; what was acknowledged was flushed by its own commit.
+  }
+  tables_.clear();  // before the cache they are charged to
 }
 
 void Database::load() {
-  struct Implicit {
-    Table* table;
-    ItemPtr item;
-    std::uint32_t size;
-    ImplicitRecord record;
-  };
-  std::map<std::int64_t, std::vector<Implicit>> implicit;  // by stream number
-  for (auto& schema : persistence_.load_schemas()) {
-    auto table = std::make_unique<Table>(std::move(schema));
-    Table& t = *table;
-    persistence_.load_items(
-        t.schema().name, [&](std::int64_t rowid, Item item, ImplicitRecord record) {
-          const auto size = static_cast<std::uint32_t>(item_size(item));
-          const KeyEnc key = t.key_of(item);
-          auto ptr = std::make_shared<Item>(std::move(item));
-          t.write(key, ptr, size, rowid, record.stream != 0 ? record.sequence : 0);
-          if (record.stream != 0) implicit[record.stream].push_back({&t, ptr, size, record});
-        });
-    tables_.emplace(t.schema().name, std::move(table));
+  std::vector<std::int64_t> numbers;
+  for (auto& [schema, stats] : persistence_.load_schemas()) {
+    auto table = std::make_unique<Table>(std::move(schema), store_, row_cache_);
+    try {
+      table->restore_stats(stats);
+    } catch (const std::exception& e) {
+      throw DataDirError("ddb_tables: the counts of table " + table->schema().name +
+                         " are damaged: " + e.what());
+    }
+    numbers.push_back(table->number());
+    tables_.emplace(table->schema().name, std::move(table));
   }
+  // Rows of tables whose schema was not saved (persist = false) belong to no table now.
+  std::string kept = "-1";
+  for (const auto n : numbers) kept += "," + std::to_string(n);
+  storage_.ensure_transaction();
+  storage_.db().exec("DELETE FROM ddb_items WHERE tbl NOT IN (" + kept + ")");
+  storage_.db().exec("DELETE FROM ddb_index_entries WHERE tbl NOT IN (" + kept + ")");
+  std::vector<std::int64_t> stream_numbers;
   for (auto& meta : persistence_.load_streams()) {
     auto stream = std::make_shared<Stream>(meta.table_name, meta.arn, meta.label, meta.view_type,
-                                           meta.created, meta.next_sequence, meta.number);
+                                           meta.created, meta.next_sequence, meta.number,
+                                           &persistence_, meta.first_sequence);
     next_stream_number_ = std::max(next_stream_number_, meta.number + 1);
+    stream_numbers.push_back(meta.number);
     stream->set_drop_consumed(options_.drop_consumed_stream_records);
     if (!meta.enabled) stream->disable(meta.disabled_at);
-    std::map<std::uint64_t, StreamRecord> records;
-    for (const auto& i : implicit[meta.number]) {
-      if (i.record.sequence < meta.first_sequence) continue;
-      StreamRecord r;
-      r.sequence = i.record.sequence;
-      r.event = EventName::kInsert;
-      r.created = i.record.created;
-      r.keys = std::make_shared<Item>(i.table->key_item(*i.item));
-      const auto view = stream->view_type();
-      const bool with_image =
-          view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages;
-      if (with_image) r.new_image = i.item;
-      r.size_bytes = static_cast<std::uint32_t>(item_size(*r.keys) + (with_image ? i.size : 0));
-      records.emplace(r.sequence, std::move(r));
-    }
-    persistence_.load_records(meta.number, [&](StreamRecord r) {
-      if (r.sequence >= meta.first_sequence) records.insert_or_assign(r.sequence, std::move(r));
-    });
-    for (auto& [_, r] : records) stream->restore(std::move(r));
     auto it = tables_.find(meta.table_name);
     if (meta.enabled && it != tables_.end()) {
       it->second->set_stream(stream);
@@ -108,13 +106,27 @@ void Database::load() {
       retired_streams_.emplace(meta.arn, stream);
     }
   }
+  persistence_.delete_orphans(stream_numbers);
+}
+
+std::int64_t Database::next_table_number() {
+  std::int64_t next = 1;
+  for (const auto& [_, t] : tables_) next = std::max(next, t->number() + 1);
+  return next;
 }
 
 void Database::save_stream_meta(const Stream& s) {
+  if (unsaved_streams_.count(s.number()) > 0) return;
   storage_.ensure_transaction();
   persistence_.save_stream(StreamMeta{s.arn(), s.table_name(), s.label(), s.view_type(),
                                       s.created(), s.enabled(), s.disabled_at(), s.next_sequence(),
                                       s.number(), s.first_sequence()});
+}
+
+void Database::save_stats(Table& table) {
+  if (!table.schema().persist) return;
+  storage_.ensure_transaction();
+  persistence_.save_schema(table.schema(), table.stats_json());
 }
 
 std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros now) {
@@ -124,56 +136,85 @@ std::shared_ptr<Stream> Database::make_stream(const TableSchema& schema, Micros 
   const std::string arn = schema.arn + "/stream/" + label;
   auto stream = std::make_shared<Stream>(schema.name, arn, label,
                                          *schema.stream_specification->stream_view_type, now, 1,
-                                         next_stream_number_++);
+                                         next_stream_number_++, &persistence_);
   stream->set_drop_consumed(options_.drop_consumed_stream_records);
-  if (schema.persist) save_stream_meta(*stream);
+  if (!schema.persist) unsaved_streams_.insert(stream->number());
+  save_stream_meta(*stream);
   return stream;
 }
 
 void Database::retire_stream(Table& table, Micros now) {
   auto stream = table.stream_ptr();
   if (!stream) return;
-  if (table.schema().persist && options_.write_through) {
-    // Records kept only implicitly in item rows are written out: the rows may change later.
-    storage_.ensure_transaction();
-    for (const auto& [_, row] : table.rows()) {
-      if (row.insert_seq == 0 || row.insert_seq < stream->first_sequence()) continue;
-      auto records = stream->read(row.insert_seq - 1, 1);
-      if (!records.empty() && records[0]->sequence == row.insert_seq) {
-        persistence_.append_record(stream->number(), *records[0]);
-      }
-    }
-  }
+  flush();
+  // Its pointer records keep the rows' content: the rows may change once it is retired.
+  storage_.ensure_transaction();
+  persistence_.materialize_all(stream->number());
   table.clear_insert_seqs();
   stream->disable(now);
   table.set_stream(nullptr);
   retired_streams_.insert_or_assign(stream->arn(), stream);
-  if (table.schema().persist) save_stream_meta(*stream);
+  save_stream_meta(*stream);
 }
 
-std::size_t Database::save_snapshot() {
-  storage_.ensure_transaction();
-  std::size_t written = 0;
-  for (auto& [name, table] : tables_) {
-    if (!table->schema().persist) continue;
-    persistence_.delete_items(name);
-    // Every retained record is written explicitly below, so rows carry no implicit record.
-    table->clear_insert_seqs();
-    table->assign_rowids([&](const KeyEnc&, const Row& row) {
-      const std::int64_t rowid = persistence_.next_item_rowid();
-      persistence_.put_item(rowid, name, *row.item);
-      ++written;
-      return rowid;
-    });
-  }
+void Database::flush_streams() {
   for (Stream* s : streams()) {
+    const auto records = s->unflushed();
+    if (records.empty()) continue;
+    storage_.ensure_transaction();
     const auto owner = tables_.find(s->table_name());
-    if (owner != tables_.end() && !owner->second->schema().persist) continue;
-    persistence_.delete_stream(s->number());
-    for (const StreamRecord* r : s->read(0, s->size())) persistence_.append_record(s->number(), *r);
+    Table* table = owner != tables_.end() && owner->second->stream() == s ? owner->second.get()
+                                                                          : nullptr;
+    for (const StreamRecord* r : records) {
+      // An INSERT whose image is the row's content as it will be stored points at the row.
+      const Row* row = nullptr;
+      if (table != nullptr && r->event == EventName::kInsert && r->new_image) {
+        row = table->find(table->key_of(*r->keys));
+      }
+      if (row != nullptr && row->insert_seq == r->sequence && row->item == r->new_image) {
+        persistence_.append_pointer(s->number(), *r, row->rowid);
+      } else {
+        persistence_.append_record(s->number(), *r);
+      }
+    }
+    s->mark_flushed();
     save_stream_meta(*s);
   }
-  return written;
+}
+
+void Database::flush() {
+  flush_streams();
+  for (auto& [_, table] : tables_) {
+    if (!table->dirty()) continue;
+    storage_.ensure_transaction();
+    Stream* stream = table->stream();
+    table->flush([&](std::uint64_t sequence, std::int64_t rowid) {
+      if (stream != nullptr && sequence >= stream->first_sequence()) {
+        persistence_.materialize(stream->number(), sequence, rowid);
+      }
+    });
+    save_stats(*table);
+  }
+  const std::size_t tail_bound = row_cache_.budget() == RowCache::kUnbounded
+                                     ? RowCache::kUnbounded
+                                     : row_cache_.budget() / 4;
+  for (Stream* s : streams()) s->release(tail_bound);
+}
+
+void Database::upkeep() {
+  std::size_t tails = 0;
+  for (Stream* s : streams()) tails += s->memory_bytes();
+  const bool tails_over = row_cache_.budget() != RowCache::kUnbounded && tails > row_cache_.budget() / 4;
+  if (row_cache_.dirty_limit_reached() || tails_over) flush();
+  if (row_cache_.over_budget()) row_cache_.trim();
+}
+
+void Database::for_each_row(std::string_view table_name,
+                            const std::function<void(const Item&)>& visit) {
+  Table* t = table(table_name);
+  if (t == nullptr) return;
+  flush();
+  t->for_each_row([&](const Row& row) { visit(*row.item); });
 }
 
 std::optional<AwsError> Database::check_fault(std::string_view operation, std::string_view table,
@@ -184,7 +225,7 @@ std::optional<AwsError> Database::check_fault(std::string_view operation, std::s
   return d.error;
 }
 
-const Table* Database::table(std::string_view name) const {
+Table* Database::table(std::string_view name) {
   auto it = tables_.find(name);
   return it == tables_.end() ? nullptr : it->second.get();
 }
@@ -215,12 +256,11 @@ nlohmann::json Database::state() const {
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& [name, t] : tables_) {
     nlohmann::json entry = {
-        {"item_count", t->rows().size()},
+        {"item_count", t->item_count()},
         {"size_bytes", t->size_bytes()},
         {"billing_mode", t->schema().billing_mode == BillingMode::kPayPerRequest ? "PAY_PER_REQUEST"
                                                                                  : "PROVISIONED"},
-        {"persisted", t->schema().persist},
-        {"ttl_pending", t->ttl_index().size()}};
+        {"persisted", t->schema().persist}};
     if (auto c = counters_.find(name); c != counters_.end()) {
       entry["consumed_read_units"] = c->second.read_units;
       entry["consumed_write_units"] = c->second.write_units;
@@ -231,12 +271,19 @@ nlohmann::json Database::state() const {
     if (const Stream* s = t->stream()) {
       entry["stream"] = {{"arn", s->arn()},
                          {"records", s->size()},
+                         {"records_in_memory", s->memory_records()},
                          {"latest_sequence", s->latest_sequence()},
                          {"trimmed_records", s->trimmed_records()}};
     }
     tables[name] = std::move(entry);
   }
   return {{"tables", std::move(tables)},
+          {"row_cache",
+           {{"budget_bytes", row_cache_.budget()},
+            {"used_bytes", row_cache_.used()},
+            {"dirty_bytes", row_cache_.dirty_bytes()},
+            {"rows", row_cache_.rows()},
+            {"evictions", row_cache_.evictions()}}},
           {"expression_cache",
            {{"entries", cache_.size()}, {"hits", cache_.hits()}, {"misses", cache_.misses()}}}};
 }

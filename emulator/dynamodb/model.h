@@ -9,15 +9,22 @@
 // table and per affected GSI; reads 1 RCU per started 4 KB, half when eventually consistent);
 // a refused operation changes nothing.
 //
-// Storage: items live in memory and are written through to SQLite inside the caller's
-// transaction (Storage::ensure_transaction(); the simulation loop commits). The constructor
-// reloads everything persisted. CreateTableRequest::persist = false keeps a table in memory.
+// Storage: the data dir's SQLite database holds the items (item_store.h) and stream records
+// (persist.h); memory holds a bounded cache of rows (row_cache.h, `dynamodb.cache_mib`) and a
+// bounded tail of each stream. Changes are written by flush(): with write_through (the
+// default, `emulator serve`) inside every commit of the caller's group-commit transaction,
+// before any answer is released; without it (in-process virtual-time runs) when the cache's
+// dirty rows pass half its budget, before range reads, and at flush() (write-behind). The
+// constructor reads only schemas and counts: its cost does not grow with the items stored.
+// CreateTableRequest::persist = false: the table's schema is not saved, so the table is gone
+// after a restart (its rows are dropped then).
 //
 // Time: TTL sweeps and stream trimming run on the Scheduler every ttl_sweep_interval_seconds.
 // Thread rules: simulation thread only.
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,7 +37,9 @@
 #include "emulator/core/scheduler.h"
 #include "emulator/core/storage.h"
 #include "emulator/dynamodb/expr/cache.h"
+#include "emulator/dynamodb/item_store.h"
 #include "emulator/dynamodb/persist.h"
+#include "emulator/dynamodb/row_cache.h"
 #include "emulator/dynamodb/table.h"
 #include "emulator/dynamodb/throughput.h"
 #include "emulator/dynamodb/types.h"
@@ -45,10 +54,11 @@ struct DatabaseOptions {
   Micros stream_retention = 24 * kMicrosPerHour;
   std::size_t max_item_bytes = 409600;
   bool drop_consumed_stream_records = false;
-  // false: items and stream records of persisted tables are not written as they change but
-  // all at once by save_snapshot() (in-process virtual-time runs, where nothing is waiting
-  // for an acknowledged write to be durable). Schemas are still written at once.
+  // true: every Storage commit writes the pending changes first (what `emulator serve` needs:
+  // an acknowledged write is durable). false: write-behind (see above).
   bool write_through = true;
+  // Memory for cached rows; the streams' tails may use a quarter of it again.
+  std::size_t cache_bytes = 64 * 1024 * 1024;
 
   // Reads the "dynamodb" section (plus region/account_id); throws ConfigError on bad ranges.
   static DatabaseOptions from_config(const Config& config);
@@ -100,7 +110,7 @@ class Database {
 
   // ---- tables and streams for in-process callers ----
   bool has_table(std::string_view name) const { return tables_.count(std::string(name)) > 0; }
-  const Table* table(std::string_view name) const;
+  Table* table(std::string_view name);
   // The table's current stream, or nullptr.
   Stream* stream_for_table(std::string_view table_name);
   // Any retained stream (current or disabled within retention) by ARN, or nullptr.
@@ -110,13 +120,14 @@ class Database {
   // Runs one TTL sweep and stream trim now (also run by the scheduler). Returns items deleted.
   std::size_t sweep(Micros now);
 
-  // Writes every persisted table's items and every retained stream record to SQLite as they
-  // are now, replacing what was stored (inside the caller's transaction; the caller commits).
-  // With write_through off this is the only time items are written; with it on, a no-op
-  // rewrite. Returns the number of items written.
-  std::size_t save_snapshot();
-  // Whether item writes go to SQLite as they happen (DatabaseOptions::write_through).
+  // Writes every pending change (rows, index entries, stream records, counts) to SQLite
+  // inside the caller's transaction (the caller commits).
+  void flush();
+  // Whether every commit flushes (DatabaseOptions::write_through).
   bool writes_through() const { return options_.write_through; }
+  // Visits every row of `table_name` in key order (nothing if there is no such table).
+  void for_each_row(std::string_view table_name, const std::function<void(const Item&)>& visit);
+  const RowCache& row_cache() const { return row_cache_; }
 
   // Live counters for /_emulator/state: per table item count, size, consumed and throttled
   // capacity, stream size; expression cache stats.
@@ -133,7 +144,14 @@ class Database {
   };
 
   void load();
+  // Runs as each operation begins: writes pending changes when the cache's dirty bound is
+  // reached, evicts rows over its budget, releases stream tails.
+  void upkeep();
+  void flush_streams();
+  void save_stats(Table& table);
+  std::int64_t next_table_number();
   void schedule_sweep(Micros now);
+  std::size_t expire_items(Table& table, Micros now);
   std::shared_ptr<Stream> make_stream(const TableSchema& schema, Micros now);
   void retire_stream(Table& table, Micros now);
   void save_stream_meta(const Stream& stream);
@@ -146,7 +164,10 @@ class Database {
   ThroughputGovernor* governor_;
   FaultInjector* faults_;
   Random random_;
+  ItemStore store_;
+  RowCache row_cache_;
   Persistence persistence_;
+  int commit_hook_ = 0;
   expr::ExpressionCache cache_;
   std::map<std::string, std::unique_ptr<Table>, std::less<>> tables_;
   std::map<std::string, std::shared_ptr<Stream>, std::less<>> retired_streams_;
@@ -155,6 +176,8 @@ class Database {
   Micros last_fault_latency_ = 0;
   std::optional<EventId> sweep_event_;
   std::int64_t next_stream_number_ = 1;
+  // Streams of tables that are not persisted: their meta is not saved either.
+  std::set<std::int64_t> unsaved_streams_;
 
   // The last request's expressions and binding signature that passed validation: a request
   // with the same parsed expressions, the same names and the same value keys and types (and,

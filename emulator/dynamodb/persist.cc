@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/durable_state.h"
+
 namespace emu::dynamodb {
 
 namespace {
@@ -46,6 +48,7 @@ json schema_json(const TableSchema& s) {
   }
   return {{"arn", s.arn},
           {"id", s.id},
+          {"number", s.number},
           {"created", s.created},
           {"attributes", attrs},
           {"keys", key_schema_json(s.key_schema)},
@@ -71,6 +74,7 @@ TableSchema schema_from(const std::string& name, const json& j) {
   s.name = name;
   s.arn = j.at("arn");
   s.id = j.at("id");
+  s.number = j.at("number").get<std::int64_t>();
   s.created = j.at("created");
   for (const auto& a : j.at("attributes")) {
     s.attribute_definitions.push_back(
@@ -104,58 +108,18 @@ TableSchema schema_from(const std::string& name, const json& j) {
   return s;
 }
 
-std::string image_blob(const ItemPtr& item) {
-  std::string out;
-  if (item) encode_item(*item, out);
-  return out;
-}
-
 ItemPtr image_from(const SQLite::Column& column) {
   if (column.isNull()) return nullptr;
-  Item item;
+  auto item = std::make_shared<Item>();
   if (!decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
                                     static_cast<std::size_t>(column.getBytes())),
-                   item)) {
-    return nullptr;
+                   *item)) {
+    throw DataDirError("ddb_stream_records holds an image that cannot be decoded");
   }
-  return std::make_shared<Item>(std::move(item));
+  return item;
 }
 
 }  // namespace
-
-Persistence::Persistence(Storage& storage) : storage_(storage) {
-  auto& db = storage_.db();
-  db.exec(
-      "CREATE TABLE IF NOT EXISTS ddb_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS ddb_items (id INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
-      "  item BLOB NOT NULL, rec_stream INTEGER NOT NULL, rec_seq INTEGER NOT NULL, "
-      "  rec_created INTEGER NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS ddb_streams (arn TEXT PRIMARY KEY, meta TEXT NOT NULL);"
-      "CREATE TABLE IF NOT EXISTS ddb_stream_records (id INTEGER PRIMARY KEY, "
-      "  event INTEGER NOT NULL, created INTEGER NOT NULL, ttl INTEGER NOT NULL, "
-      "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB);");
-  put_item_ = std::make_unique<SQLite::Statement>(
-      db, "INSERT OR REPLACE INTO ddb_items VALUES (?, ?, ?, ?, ?, ?)");
-  update_item_ = std::make_unique<SQLite::Statement>(
-      db,
-      "UPDATE ddb_items SET item = ?3, rec_stream = ?4, rec_seq = ?5, rec_created = ?6 "
-      "WHERE id = ?1 AND tbl = ?2");
-  delete_item_ = std::make_unique<SQLite::Statement>(db, "DELETE FROM ddb_items WHERE id = ?");
-  append_record_ = std::make_unique<SQLite::Statement>(
-      db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  SQLite::Statement max_id(db, "SELECT COALESCE(MAX(id), 0) FROM ddb_items");
-  if (max_id.executeStep()) next_item_rowid_ = max_id.getColumn(0).getInt64() + 1;
-}
-
-Persistence::~Persistence() = default;
-
-void Persistence::save_schema(const TableSchema& schema) {
-  if (!schema.persist) return;
-  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?)");
-  st.bind(1, schema.name);
-  st.bind(2, schema_json(schema).dump());
-  st.exec();
-}
 
 constexpr int kSequenceBits = 40;
 
@@ -163,39 +127,59 @@ std::int64_t record_id(std::int64_t stream_number, std::uint64_t sequence) {
   return (stream_number << kSequenceBits) | static_cast<std::int64_t>(sequence);
 }
 
-void Persistence::delete_table(const std::string& name) {
-  SQLite::Statement a(storage_.db(), "DELETE FROM ddb_tables WHERE name = ?");
-  a.bind(1, name);
-  a.exec();
-  delete_items(name);
+Persistence::Persistence(Storage& storage) : storage_(storage) {
+  auto& db = storage_.db();
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS ddb_tables (name TEXT PRIMARY KEY, schema TEXT NOT NULL, "
+      "  stats TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS ddb_streams (arn TEXT PRIMARY KEY, meta TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS ddb_stream_records (id INTEGER PRIMARY KEY, "
+      "  event INTEGER NOT NULL, created INTEGER NOT NULL, ttl INTEGER NOT NULL, "
+      "  size INTEGER NOT NULL, keys BLOB NOT NULL, new_image BLOB, old_image BLOB, "
+      "  item INTEGER);");
+  append_record_ = std::make_unique<SQLite::Statement>(
+      db, "INSERT OR REPLACE INTO ddb_stream_records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  materialize_ = std::make_unique<SQLite::Statement>(
+      db, "UPDATE ddb_stream_records SET new_image = (SELECT item FROM ddb_items WHERE id = ?1), "
+          "item = NULL WHERE id = ?2 AND item = ?1");
+  load_records_ = std::make_unique<SQLite::Statement>(
+      db, "SELECT r.id, r.event, r.created, r.ttl, r.size, r.keys, "
+          "COALESCE(r.new_image, i.item), r.old_image FROM ddb_stream_records r "
+          "LEFT JOIN ddb_items i ON i.id = r.item WHERE r.id BETWEEN ? AND ? ORDER BY r.id");
+  created_since_ = std::make_unique<SQLite::Statement>(
+      db, "SELECT id FROM ddb_stream_records WHERE id BETWEEN ? AND ? AND created >= ? "
+          "ORDER BY id LIMIT 1");
 }
 
-void Persistence::delete_items(const std::string& table) {
-  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_items WHERE tbl = ?");
-  st.bind(1, table);
+Persistence::~Persistence() = default;
+
+void Persistence::save_schema(const TableSchema& schema, const nlohmann::json& stats) {
+  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?, ?)");
+  st.bind(1, schema.name);
+  st.bind(2, schema_json(schema).dump());
+  st.bind(3, stats.dump());
   st.exec();
 }
 
-void Persistence::put_item(std::int64_t rowid, const std::string& table, const Item& item,
-                           const ImplicitRecord& record, bool replace) {
-  buffer_.clear();
-  encode_item(item, buffer_);
-  auto& st = replace ? *update_item_ : *put_item_;
-  st.bind(1, rowid);
-  st.bindNoCopy(2, table);
-  st.bindNoCopy(3, buffer_.data(), static_cast<int>(buffer_.size()));
-  st.bind(4, record.stream);
-  st.bind(5, static_cast<std::int64_t>(record.sequence));
-  st.bind(6, static_cast<std::int64_t>(record.created));
+void Persistence::delete_schema(const std::string& name) {
+  SQLite::Statement st(storage_.db(), "DELETE FROM ddb_tables WHERE name = ?");
+  st.bind(1, name);
   st.exec();
-  st.reset();
 }
 
-void Persistence::delete_item(std::int64_t rowid) {
-  auto& st = *delete_item_;
-  st.bind(1, rowid);
-  st.exec();
-  st.reset();
+std::vector<std::pair<TableSchema, nlohmann::json>> Persistence::load_schemas() {
+  std::vector<std::pair<TableSchema, nlohmann::json>> out;
+  SQLite::Statement st(storage_.db(), "SELECT name, schema, stats FROM ddb_tables ORDER BY name");
+  while (st.executeStep()) {
+    const std::string name = st.getColumn(0).getString();
+    try {
+      out.emplace_back(schema_from(name, json::parse(st.getColumn(1).getString())),
+                       json::parse(st.getColumn(2).getString()));
+    } catch (const std::exception& e) {
+      throw DataDirError("ddb_tables: the saved table " + name + " is damaged: " + e.what());
+    }
+  }
+  return out;
 }
 
 void Persistence::save_stream(const StreamMeta& m) {
@@ -221,34 +205,89 @@ void Persistence::delete_stream(std::int64_t number) {
   st.exec();
 }
 
-void Persistence::append_record(std::int64_t stream_number, const StreamRecord& r,
-                                bool image_just_written) {
+std::vector<StreamMeta> Persistence::load_streams() {
+  std::vector<StreamMeta> out;
+  SQLite::Statement st(storage_.db(), "SELECT arn, meta FROM ddb_streams ORDER BY arn");
+  while (st.executeStep()) {
+    const std::string arn = st.getColumn(0).getString();
+    try {
+      const json m = json::parse(st.getColumn(1).getString());
+      out.push_back(StreamMeta{arn, m.at("table"), m.at("label"),
+                               static_cast<StreamViewType>(m.at("view").get<int>()),
+                               m.at("created"), m.at("enabled"), m.at("disabled_at"),
+                               m.at("next"), m.at("no"), m.at("first")});
+    } catch (const std::exception& e) {
+      throw DataDirError("ddb_streams: the saved stream " + arn + " is damaged: " + e.what());
+    }
+  }
+  return out;
+}
+
+void Persistence::delete_orphans(const std::vector<std::int64_t>& streams) {
+  std::string kept = "-1";
+  for (const auto n : streams) kept += "," + std::to_string(n);
+  storage_.db().exec("DELETE FROM ddb_stream_records WHERE (id >> " + std::to_string(kSequenceBits) +
+                     ") NOT IN (" + kept + ")");
+}
+
+namespace {
+
+void bind_optional_image(SQLite::Statement& st, int index, const ItemPtr& image,
+                         std::string& buffer) {
+  if (!image) {
+    st.bind(index);
+    return;
+  }
+  buffer.clear();
+  encode_item(*image, buffer);
+  st.bindNoCopy(index, buffer.data(), static_cast<int>(buffer.size()));
+}
+
+}  // namespace
+
+void Persistence::append_record(std::int64_t stream_number, const StreamRecord& r) {
+  append_pointer(stream_number, r, 0);
+}
+
+void Persistence::append_pointer(std::int64_t stream_number, const StreamRecord& r,
+                                 std::int64_t rowid) {
   auto& st = *append_record_;
   st.bind(1, record_id(stream_number, r.sequence));
   st.bind(2, static_cast<int>(r.event));
   st.bind(3, static_cast<std::int64_t>(r.created));
   st.bind(4, r.ttl_delete ? 1 : 0);
   st.bind(5, static_cast<std::int64_t>(r.size_bytes));
-  record_buffer_.clear();
-  encode_item(*r.keys, record_buffer_);
-  st.bindNoCopy(6, record_buffer_.data(), static_cast<int>(record_buffer_.size()));
-  std::string new_image, old_image;
-  if (r.new_image && image_just_written) {
-    st.bindNoCopy(7, buffer_.data(), static_cast<int>(buffer_.size()));
-  } else if (r.new_image) {
-    new_image = image_blob(r.new_image);
-    st.bindNoCopy(7, new_image.data(), static_cast<int>(new_image.size()));
+  keys_buffer_.clear();
+  encode_item(*r.keys, keys_buffer_);
+  st.bindNoCopy(6, keys_buffer_.data(), static_cast<int>(keys_buffer_.size()));
+  bind_optional_image(st, 7, rowid != 0 ? nullptr : r.new_image, image_buffer_);
+  bind_optional_image(st, 8, r.old_image, old_buffer_);
+  if (rowid != 0) {
+    st.bind(9, rowid);
   } else {
-    st.bind(7);
-  }
-  if (r.old_image) {
-    old_image = image_blob(r.old_image);
-    st.bindNoCopy(8, old_image.data(), static_cast<int>(old_image.size()));
-  } else {
-    st.bind(8);
+    st.bind(9);
   }
   st.exec();
   st.reset();
+}
+
+void Persistence::materialize(std::int64_t stream_number, std::uint64_t sequence,
+                              std::int64_t rowid) {
+  auto& st = *materialize_;
+  st.bind(1, rowid);
+  st.bind(2, record_id(stream_number, sequence));
+  st.exec();
+  st.reset();
+}
+
+void Persistence::materialize_all(std::int64_t stream_number) {
+  SQLite::Statement st(storage_.db(),
+                       "UPDATE ddb_stream_records SET new_image = (SELECT item FROM ddb_items "
+                       "WHERE ddb_items.id = ddb_stream_records.item), item = NULL "
+                       "WHERE id BETWEEN ? AND ? AND item IS NOT NULL");
+  st.bind(1, record_id(stream_number, 0));
+  st.bind(2, record_id(stream_number + 1, 0) - 1);
+  st.exec();
 }
 
 void Persistence::trim_records(std::int64_t stream_number, std::uint64_t up_to_sequence) {
@@ -258,60 +297,14 @@ void Persistence::trim_records(std::int64_t stream_number, std::uint64_t up_to_s
   st.exec();
 }
 
-std::vector<TableSchema> Persistence::load_schemas() {
-  std::vector<TableSchema> out;
-  SQLite::Statement st(storage_.db(), "SELECT name, schema FROM ddb_tables ORDER BY name");
-  while (st.executeStep()) {
-    out.push_back(
-        schema_from(st.getColumn(0).getString(), json::parse(st.getColumn(1).getString())));
-  }
-  return out;
-}
-
-void Persistence::load_items(const std::string& table,
-                             const std::function<void(std::int64_t, Item, ImplicitRecord)>& visit) {
-  SQLite::Statement st(storage_.db(),
-                       "SELECT id, item, rec_stream, rec_seq, rec_created FROM ddb_items "
-                       "WHERE tbl = ? ORDER BY id");
-  st.bind(1, table);
-  while (st.executeStep()) {
-    const auto column = st.getColumn(1);
-    Item item;
-    if (decode_item(std::string_view(static_cast<const char*>(column.getBlob()),
-                                     static_cast<std::size_t>(column.getBytes())),
-                    item)) {
-      const ImplicitRecord record{st.getColumn(2).getInt64(),
-                                  static_cast<std::uint64_t>(st.getColumn(3).getInt64()),
-                                  st.getColumn(4).getInt64()};
-      visit(st.getColumn(0).getInt64(), std::move(item), record);
-    }
-  }
-}
-
-std::vector<StreamMeta> Persistence::load_streams() {
-  std::vector<StreamMeta> out;
-  SQLite::Statement st(storage_.db(), "SELECT arn, meta FROM ddb_streams ORDER BY arn");
-  while (st.executeStep()) {
-    const json m = json::parse(st.getColumn(1).getString());
-    out.push_back(StreamMeta{st.getColumn(0).getString(), m.at("table"), m.at("label"),
-                             static_cast<StreamViewType>(m.at("view").get<int>()), m.at("created"),
-                             m.at("enabled"), m.at("disabled_at"), m.at("next"), m.at("no"),
-                             m.at("first")});
-  }
-  return out;
-}
-
-void Persistence::load_records(std::int64_t stream_number,
-                               const std::function<void(StreamRecord)>& visit) {
-  SQLite::Statement st(storage_.db(),
-                       "SELECT id, event, created, ttl, size, keys, new_image, old_image FROM "
-                       "ddb_stream_records WHERE id BETWEEN ? AND ? ORDER BY id");
-  st.bind(1, record_id(stream_number, 0));
-  st.bind(2, record_id(stream_number + 1, 0) - 1);
+void Persistence::load_records(std::int64_t number, std::uint64_t first, std::uint64_t last,
+                               std::vector<StreamRecord>& out) {
+  auto& st = *load_records_;
+  st.bind(1, record_id(number, first));
+  st.bind(2, record_id(number, last));
   while (st.executeStep()) {
     StreamRecord r;
-    r.sequence =
-        static_cast<std::uint64_t>(st.getColumn(0).getInt64() - record_id(stream_number, 0));
+    r.sequence = static_cast<std::uint64_t>(st.getColumn(0).getInt64() - record_id(number, 0));
     r.event = static_cast<EventName>(st.getColumn(1).getInt());
     r.created = st.getColumn(2).getInt64();
     r.ttl_delete = st.getColumn(3).getInt() != 0;
@@ -320,8 +313,23 @@ void Persistence::load_records(std::int64_t stream_number,
     r.new_image = image_from(st.getColumn(6));
     r.old_image = image_from(st.getColumn(7));
     if (!r.keys) r.keys = std::make_shared<Item>();
-    visit(std::move(r));
+    out.push_back(std::move(r));
   }
+  st.reset();
+}
+
+std::uint64_t Persistence::first_created_since(std::int64_t number, std::uint64_t first,
+                                               std::uint64_t last, Micros cutoff) {
+  auto& st = *created_since_;
+  st.bind(1, record_id(number, first));
+  st.bind(2, record_id(number, last));
+  st.bind(3, static_cast<std::int64_t>(cutoff));
+  std::uint64_t found = last + 1;
+  if (st.executeStep()) {
+    found = static_cast<std::uint64_t>(st.getColumn(0).getInt64() - record_id(number, 0));
+  }
+  st.reset();
+  return found;
 }
 
 }  // namespace emu::dynamodb

@@ -1,26 +1,21 @@
-// Write-through persistence of the DynamoDB model in the emulator's SQLite store.
+// Persistence of the DynamoDB model's schemas and streams in the emulator's SQLite store (items
+// are in item_store.h). Every write goes into the caller's transaction
+// (Storage::ensure_transaction(); the simulation loop commits). Simulation thread only.
 //
-// Every mutation is written inside the caller's transaction (Storage::ensure_transaction());
-// the simulation loop commits in groups. On start the model reloads schemas, items, TTL
-// settings, streams and their retained records. Tables created with persist = false are never
-// written here. Statements are prepared once. Simulation thread only.
-//
-// Layout: everything is loaded into memory at start, so SQLite needs no key index. Items are
-// rows addressed by an integer rowid the model remembers (appends and in-place replaces, not
-// random B-tree inserts keyed by UUID); stream records use rowid = stream number << 40 |
-// sequence, so appends go to the end and trimming is a rowid range delete.
-//
-// An INSERT stream record is fully determined by the item it created (keys and new image are
-// the item; there is no old image), so it is stored implicitly: the item row carries the
-// record's (stream, sequence, time). One SQLite write per PutItem of a new item instead of
-// two. When such a row is about to change or disappear while its record is still retained,
-// the model first writes the record out explicitly (Ops::commit).
+// Stream records use rowid = stream number << 40 | sequence, so appends go to the end and
+// trimming is a rowid range delete. An INSERT record whose new image is an item as it is stored
+// is a pointer to the item's row (column `item`) instead of a copy of the image: one small row
+// per PutItem of a new item instead of the whole body twice. Before such a row changes, the
+// model copies its content into the record (materialize()).
 #pragma once
 
 #include <functional>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "emulator/core/storage.h"
 #include "emulator/dynamodb/streams.h"
@@ -41,52 +36,43 @@ struct StreamMeta {
   std::uint64_t first_sequence = 1;  // records before this one were trimmed
 };
 
-// The implicit INSERT record an item row carries (stream 0 = none).
-struct ImplicitRecord {
-  std::int64_t stream = 0;
-  std::uint64_t sequence = 0;
-  Micros created = 0;
-};
-
-class Persistence {
+class Persistence final : public RecordSource {
  public:
   explicit Persistence(Storage& storage);
-  ~Persistence();
+  ~Persistence() override;
 
-  void save_schema(const TableSchema& schema);
-  // Removes the table's schema and items (its stream stays, disabled, until it expires).
-  void delete_table(const std::string& name);
-  // Removes the table's stored items only (its schema stays).
-  void delete_items(const std::string& table);
-  // A fresh rowid for a new item.
-  std::int64_t next_item_rowid() { return next_item_rowid_++; }
-  // `replace` = the row exists (an in-place UPDATE is cheaper than INSERT OR REPLACE).
-  void put_item(std::int64_t rowid, const std::string& table, const Item& item,
-                const ImplicitRecord& record = {}, bool replace = false);
-  void delete_item(std::int64_t rowid);
+  // Schemas with the table's counts (item count, sizes), which change with every write.
+  void save_schema(const TableSchema& schema, const nlohmann::json& stats);
+  void delete_schema(const std::string& name);
+  // (schema, stats) of every saved table.
+  std::vector<std::pair<TableSchema, nlohmann::json>> load_schemas();
 
   void save_stream(const StreamMeta& meta);
   void delete_stream(std::int64_t number);
-  // `image_just_written`: the record's new image is the item put_item wrote last, whose
-  // encoding is then reused.
-  void append_record(std::int64_t stream_number, const StreamRecord& record,
-                     bool image_just_written = false);
+  std::vector<StreamMeta> load_streams();
+  // Removes records (and streams) of stream numbers no saved stream has (left by tables that
+  // were not persisted).
+  void delete_orphans(const std::vector<std::int64_t>& streams);
+
+  void append_record(std::int64_t stream_number, const StreamRecord& record);
+  // An INSERT record whose new image is the content of item row `rowid`.
+  void append_pointer(std::int64_t stream_number, const StreamRecord& record, std::int64_t rowid);
+  // Copies row `rowid`'s content into record `sequence` if it points at the row.
+  void materialize(std::int64_t stream_number, std::uint64_t sequence, std::int64_t rowid);
+  // Copies every pointer record's row content into the record (the stream is retired).
+  void materialize_all(std::int64_t stream_number);
   void trim_records(std::int64_t stream_number, std::uint64_t up_to_sequence);
 
-  std::vector<TableSchema> load_schemas();
-  // Calls visit(rowid, item, implicit record) for each stored item of `table`.
-  void load_items(const std::string& table,
-                  const std::function<void(std::int64_t, Item, ImplicitRecord)>& visit);
-  std::vector<StreamMeta> load_streams();
-  void load_records(std::int64_t stream_number, const std::function<void(StreamRecord)>& visit);
+  // RecordSource
+  void load_records(std::int64_t number, std::uint64_t first, std::uint64_t last,
+                    std::vector<StreamRecord>& out) override;
+  std::uint64_t first_created_since(std::int64_t number, std::uint64_t first, std::uint64_t last,
+                                    Micros cutoff) override;
 
  private:
   Storage& storage_;
-  std::unique_ptr<SQLite::Statement> put_item_, update_item_, delete_item_, append_record_;
-  std::int64_t next_item_rowid_ = 1;
-  // The encoding of the item last written, reused for a stream record of that image.
-  std::string buffer_;
-  std::string record_buffer_;
+  std::unique_ptr<SQLite::Statement> append_record_, materialize_, load_records_, created_since_;
+  std::string keys_buffer_, image_buffer_, old_buffer_;
 };
 
 }  // namespace emu::dynamodb

@@ -1,9 +1,9 @@
 #include "emulator/dynamodb/table.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "emulator/core/random.h"
+#include "emulator/dynamodb/row_cache.h"
 
 namespace emu::dynamodb {
 
@@ -15,8 +15,13 @@ std::uint64_t KeyEnc::digest() const {
   return cached_digest;
 }
 
-Table::Table(TableSchema schema) : schema_(std::move(schema)) {
-  for (const auto& s : schema_.indexes) indexes_.push_back(Index{s, {}, 0});
+Table::Table(TableSchema schema, ItemStore& store, RowCache& cache)
+    : schema_(std::move(schema)), store_(store), cache_(cache) {
+  for (const auto& s : schema_.indexes) indexes_.push_back(Index{s, {}});
+}
+
+Table::~Table() {
+  for (auto& [_, entry] : entries_) cache_.remove(entry);
 }
 
 KeyEnc Table::key_of(const Item& item) const {
@@ -53,37 +58,6 @@ std::optional<IndexKeyEnc> Table::index_key(const IndexSchema& index, const Item
   return key;
 }
 
-const Row* Table::find(const KeyEnc& key) const {
-  const auto it = lookup_.find(key);
-  found_key_ = it == lookup_.end() ? nullptr : &it->first;
-  found_place_ = it == lookup_.end() ? nullptr : const_cast<RowPlace*>(&it->second);
-  return found_place_ == nullptr ? nullptr : &found_place_->row->second;
-}
-
-Table::RowPlace* Table::place_of(const KeyEnc& key) {
-  if (found_key_ != nullptr && *found_key_ == key) return found_place_;
-  const auto it = lookup_.find(key);
-  return it == lookup_.end() ? nullptr : &it->second;
-}
-
-const Index* Table::index(std::string_view name) const {
-  for (const auto& i : indexes_) {
-    if (i.schema.definition.index_name == name) return &i;
-  }
-  return nullptr;
-}
-
-std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
-  if (!schema_.ttl_enabled) return std::nullopt;
-  auto it = item.find(schema_.ttl_attribute);
-  if (it == item.end() || it->second.type() != Type::kN) return std::nullopt;
-  const std::string& text = it->second.scalar();
-  const auto point = text.find('.');
-  const std::string whole = text.substr(0, point);
-  if (whole.size() > 15) return std::nullopt;  // beyond any plausible epoch second
-  return std::stoll(whole.empty() || whole == "-" ? "0" : whole);
-}
-
 bool Table::in_index(const IndexSchema& index, const Item& item) {
   const auto h = item.find(index.hash.name);
   if (h == item.end() || h->second.type() != index.hash.type) return false;
@@ -99,129 +73,114 @@ bool Table::same_index_key(const IndexSchema& index, const Item& a, const Item& 
   return !index.range || a.find(index.range->name)->second == b.find(index.range->name)->second;
 }
 
-void Table::ttl_replace(const KeyEnc& key, const Item* old_item, const Item* item) {
-  if (!schema_.ttl_enabled) return;
+const Index* Table::index(std::string_view name) const {
+  for (const auto& i : indexes_) {
+    if (i.schema.definition.index_name == name) return &i;
+  }
+  return nullptr;
+}
+
+std::size_t Table::index_number(const IndexSchema& index) const {
+  for (std::size_t i = 0; i < indexes_.size(); ++i) {
+    if (indexes_[i].schema.definition.index_name == index.definition.index_name) return i;
+  }
+  return indexes_.size();
+}
+
+std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
+  if (!schema_.ttl_enabled) return std::nullopt;
+  auto it = item.find(schema_.ttl_attribute);
+  if (it == item.end() || it->second.type() != Type::kN) return std::nullopt;
+  const std::string& text = it->second.scalar();
+  const auto point = text.find('.');
+  const std::string whole = text.substr(0, point);
+  if (whole.size() > 15) return std::nullopt;  // beyond any plausible epoch second
+  return std::stoll(whole.empty() || whole == "-" ? "0" : whole);
+}
+
+// ---- the cache ----
+
+CacheEntry* Table::load(const KeyEnc& key) {
+  auto stored = store_.get(schema_.number, key.hash, key.range);
+  if (!stored) return nullptr;
+  auto [it, _] = entries_.try_emplace(key);
+  CacheEntry& entry = it->second;
+  entry.table = this;
+  entry.key = &it->first;
+  entry.row = Row{std::move(stored->item), stored->size, stored->id, stored->rec_seq};
+  entry.stored = true;
+  entry.stored_insert_seq = stored->rec_seq;
+  cache_.add(entry);
+  return &entry;
+}
+
+const Row* Table::find(const KeyEnc& key) {
+  const auto it = entries_.find(key);
+  CacheEntry* entry = it != entries_.end() ? &it->second : load(key);
+  if (entry == nullptr) return nullptr;
+  entry->referenced = true;
+  return entry->row.item ? &entry->row : nullptr;
+}
+
+void Table::mark_dirty(CacheEntry& entry) {
+  if (!entry.dirty) dirty_.push_back(&entry);
+  cache_.mark_dirty(entry);
+}
+
+void Table::note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
+                               std::uint32_t old_size, std::uint32_t new_size,
+                               std::int64_t rowid) {
+  for (std::size_t i = 0; i < indexes_.size(); ++i) {
+    Index& index = indexes_[i];
+    const bool old_in = old_item != nullptr && in_index(index.schema, *old_item);
+    const bool new_in = new_item != nullptr && in_index(index.schema, *new_item);
+    index.stats.items += (new_in ? 1 : 0) - (old_in ? 1 : 0);
+    index.stats.bytes += (new_in ? new_size : 0) - static_cast<std::int64_t>(old_in ? old_size : 0);
+    if (old_in && new_in && same_index_key(index.schema, *old_item, *new_item)) continue;
+    if (!old_in && !new_in) continue;
+    PendingIndexChange change{i, {}, {}, rowid};
+    if (old_in) change.old_key = index_key(index.schema, *old_item, key);
+    if (new_in) change.new_key = index_key(index.schema, *new_item, key);
+    index_changes_.push_back(std::move(change));
+  }
+}
+
+void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint64_t insert_seq) {
+  auto it = entries_.find(key);
+  CacheEntry* entry = it != entries_.end() ? &it->second : load(key);
+  if (entry == nullptr) {
+    if (!item) return;  // deleting what is not there
+    auto [created, _] = entries_.try_emplace(key);
+    entry = &created->second;
+    entry->table = this;
+    entry->key = &created->first;
+    entry->row.rowid = store_.next_id();
+    cache_.add(*entry);
+  }
+  Row& row = entry->row;
+  const Item* old_item = row.item.get();
   if (old_item != nullptr) {
-    if (auto ttl = ttl_of(*old_item)) ttl_index_.erase({*ttl, key});
+    --item_count_;
+    size_bytes_ -= row.size;
   }
-  if (item != nullptr) {
-    if (auto ttl = ttl_of(*item)) ttl_index_.insert({*ttl, key});
-  }
-}
-
-void Table::index_remove(const KeyEnc& key, const Item& item, RowPlace& place) {
-  for (std::size_t i = 0; i < indexes_.size(); ++i) {
-    Index& index = indexes_[i];
-    if (place.entries[i] == index.entries.end()) continue;
-    index.size_bytes -= place.entries[i]->second.size;
-    index.entries.erase(place.entries[i]);
-    place.entries[i] = index.entries.end();
-  }
-  ttl_replace(key, &item, nullptr);
-}
-
-void Table::index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size,
-                      RowPlace& place) {
-  place.entries.resize(indexes_.size());
-  for (std::size_t i = 0; i < indexes_.size(); ++i) {
-    Index& index = indexes_[i];
-    place.entries[i] = index.entries.end();
-    if (auto k = index_key(index.schema, *item, key)) {
-      place.entries[i] = index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0}).first;
-      index.size_bytes += size;
-    }
-  }
-  ttl_replace(key, nullptr, item.get());
-}
-
-void Table::clear_insert_seqs() {
-  for (auto& [_, row] : rows_) row.insert_seq = 0;
-}
-
-void Table::assign_rowids(const std::function<std::int64_t(const KeyEnc&, const Row&)>& row_of) {
-  // Every item is read once. Key order is not the order items lie in memory, so the rows are
-  // visited in the order of their items' addresses (a snapshot then streams through memory
-  // instead of missing the cache at every item), with the next items prefetched.
-  std::vector<std::pair<const Item*, std::map<KeyEnc, Row>::iterator>> order;
-  order.reserve(rows_.size());
-  for (auto it = rows_.begin(); it != rows_.end(); ++it) {
-    order.emplace_back(it->second.item.get(), it);
-  }
-  std::sort(order.begin(), order.end(),
-            [](const auto& a, const auto& b) { return std::less<>()(a.first, b.first); });
-  constexpr std::size_t kAhead = 4;
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i + kAhead < order.size()) __builtin_prefetch(order[i + kAhead].first);
-    if (i + 1 < order.size() && !order[i + 1].first->empty()) {
-      __builtin_prefetch(&*order[i + 1].first->begin());
-    }
-    auto row = order[i].second;
-    row->second.rowid = row_of(row->first, row->second);
-  }
-}
-
-void Table::index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
-                          std::uint32_t size, RowPlace& place) {
-  for (std::size_t i = 0; i < indexes_.size(); ++i) {
-    Index& index = indexes_[i];
-    IndexEntry& entry = place.entries[i];
-    if (entry != index.entries.end() && same_index_key(index.schema, old_item, *item)) {
-      index.size_bytes += static_cast<std::int64_t>(size) - entry->second.size;
-      entry->second = Row{item, size, 0, 0};
-      continue;
-    }
-    if (entry != index.entries.end()) {
-      index.size_bytes -= entry->second.size;
-      index.entries.erase(entry);
-      entry = index.entries.end();
-    }
-    if (auto k = index_key(index.schema, *item, key)) {
-      entry = index.entries.insert_or_assign(std::move(*k), Row{item, size, 0, 0}).first;
-      index.size_bytes += size;
-    }
-  }
-  ttl_replace(key, &old_item, item.get());
-}
-
-void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid,
-                  std::uint64_t insert_seq) {
-  RowPlace* found = place_of(key);
-  const bool has_secondary = !indexes_.empty() || schema_.ttl_enabled;
-  if (found != nullptr) {
-    RowPlace& place = *found;
-    const auto it = place.row;
-    size_bytes_ -= it->second.size;
-    if (!item) {
-      if (has_secondary) index_remove(key, *it->second.item, place);
-      rows_.erase(it);
-      found_key_ = nullptr;
-      found_place_ = nullptr;
-      lookup_.erase(key);
-      return;
-    }
-    if (has_secondary) index_replace(key, *it->second.item, item, size, place);
+  if (item) {
+    ++item_count_;
     size_bytes_ += size;
-    it->second = Row{std::move(item), size, rowid, insert_seq};
-    return;
   }
-  if (!item) return;
-  RowPlace place;
-  place.row = rows_.emplace(key, Row{item, size, rowid, insert_seq}).first;
-  if (has_secondary) index_add(key, item, size, place);
-  size_bytes_ += size;
-  lookup_.emplace(key, std::move(place));
+  if (!indexes_.empty()) note_index_changes(key, old_item, item.get(), row.size, size, row.rowid);
+  row.insert_seq = item ? insert_seq : 0;
+  row.item = std::move(item);
+  row.size = row.item ? size : 0;
+  entry->referenced = true;
+  mark_dirty(*entry);
+  cache_.recharge(*entry);
 }
 
 Item* Table::exclusive_item(const KeyEnc& key) {
-  RowPlace* place = place_of(key);
-  if (place == nullptr) return nullptr;
-  Row& row = place->row->second;
-  if (row.insert_seq != 0) return nullptr;
-  long owners = 1;
-  for (std::size_t i = 0; i < place->entries.size(); ++i) {
-    if (place->entries[i] != indexes_[i].entries.end()) ++owners;
-  }
-  if (row.item.use_count() != owners) return nullptr;
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return nullptr;
+  Row& row = it->second.row;
+  if (!row.item || row.insert_seq != 0 || row.item.use_count() != 1) return nullptr;
   // Stored items are made non-const (value.h), so writing through this pointer is defined.
   return const_cast<Item*>(row.item.get());
 }
@@ -233,26 +192,129 @@ bool Table::places_item_by(std::string_view name) const {
   return schema_.ttl_enabled && name == schema_.ttl_attribute;
 }
 
-void Table::resized_in_place(const KeyEnc& key, std::uint32_t size) {
-  RowPlace* place = place_of(key);
-  Row& row = place->row->second;
-  if (row.size == size) return;  // the common case: index entries (far in memory) untouched
-  size_bytes_ += static_cast<std::int64_t>(size) - row.size;
+void Table::changed_in_place(const KeyEnc& key, std::uint32_t size) {
+  CacheEntry& entry = entries_.find(key)->second;
+  Row& row = entry.row;
+  const std::int64_t delta = static_cast<std::int64_t>(size) - row.size;
+  mark_dirty(entry);
+  if (delta == 0) return;  // the common case: the charge stays as it was
+  size_bytes_ += delta;
+  for (auto& index : indexes_) {
+    if (in_index(index.schema, *row.item)) index.stats.bytes += delta;
+  }
   row.size = size;
-  for (std::size_t i = 0; i < place->entries.size(); ++i) {
-    if (place->entries[i] == indexes_[i].entries.end()) continue;
-    Row& entry = place->entries[i]->second;
-    indexes_[i].size_bytes += static_cast<std::int64_t>(size) - entry.size;
-    entry.size = size;
+  cache_.recharge(entry);
+}
+
+void Table::evict(CacheEntry& entry) {
+  cache_.remove(entry);
+  entries_.erase(*entry.key);
+}
+
+void Table::clear_insert_seqs() {
+  for (auto& [_, entry] : entries_) {
+    entry.row.insert_seq = 0;
+    entry.stored_insert_seq = 0;
+  }
+  store_.clear_rec_seqs(schema_.number);
+}
+
+void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materialize) {
+  std::vector<const KeyEnc*> deleted;
+  for (CacheEntry* entry : dirty_) {
+    Row& row = entry->row;
+    // A flushed INSERT record points at the stored content: it keeps it before it changes.
+    if (entry->stored && entry->stored_insert_seq != 0) {
+      materialize(entry->stored_insert_seq, row.rowid);
+    }
+    if (row.item) {
+      store_.put(schema_.number, row.rowid, *entry->key, *row.item, row.size, ttl_of(*row.item),
+                 row.insert_seq, entry->stored);
+      entry->stored = true;
+      entry->stored_insert_seq = row.insert_seq;
+    } else {
+      if (entry->stored) store_.remove(row.rowid);
+      deleted.push_back(entry->key);
+    }
+    cache_.mark_clean(*entry);
+  }
+  dirty_.clear();
+  for (const auto& change : index_changes_) {
+    if (change.old_key) store_.remove_index_entry(schema_.number, change.index, *change.old_key);
+    if (change.new_key) {
+      store_.put_index_entry(schema_.number, change.index, *change.new_key, change.rowid);
+    }
+  }
+  index_changes_.clear();
+  for (const KeyEnc* key : deleted) {
+    const auto it = entries_.find(*key);
+    cache_.remove(it->second);
+    entries_.erase(it);
   }
 }
 
-void Table::rebuild_ttl_index() {
-  ttl_index_.clear();
-  if (!schema_.ttl_enabled) return;
-  for (const auto& [key, row] : rows_) {
-    if (auto ttl = ttl_of(*row.item)) ttl_index_.insert({*ttl, key});
+nlohmann::json Table::stats_json() const {
+  nlohmann::json indexes = nlohmann::json::array();
+  for (const auto& i : indexes_) indexes.push_back({i.stats.items, i.stats.bytes});
+  return {{"items", item_count_}, {"bytes", size_bytes_}, {"indexes", indexes}};
+}
+
+void Table::restore_stats(const nlohmann::json& stats) {
+  item_count_ = stats.at("items").get<std::int64_t>();
+  size_bytes_ = stats.at("bytes").get<std::int64_t>();
+  const auto& indexes = stats.at("indexes");
+  for (std::size_t i = 0; i < indexes_.size() && i < indexes.size(); ++i) {
+    indexes_[i].stats = {indexes[i].at(0).get<std::int64_t>(), indexes[i].at(1).get<std::int64_t>()};
   }
+}
+
+// ---- range reads ----
+
+Table::Reader Table::read_rows(RangeRead range) {
+  auto cursor = store_.rows(schema_.number, range);
+  return Reader(*this, std::move(cursor), std::move(range), false);
+}
+
+Table::Reader Table::read_index(std::size_t index, RangeRead range) {
+  auto cursor = store_.index_entries(schema_.number, static_cast<std::int64_t>(index), range);
+  return Reader(*this, std::move(cursor), std::move(range), true);
+}
+
+const Row* Table::Reader::next() {
+  if (!cursor_.next()) return nullptr;
+  // The cache's row when it holds one: the same content (the store was flushed before the
+  // read), without decoding it again.
+  const KeyEnc key{std::string(cursor_.hk()), std::string(cursor_.rk())};
+  if (const auto it = table_.entries_.find(key); it != table_.entries_.end() && it->second.row.item) {
+    return &it->second.row;
+  }
+  current_ = Row{cursor_.item(), cursor_.size(), cursor_.id(), 0};
+  return &current_;
+}
+
+KeyEnc Table::Reader::key() const {
+  return KeyEnc{std::string(cursor_.hk()), std::string(cursor_.rk())};
+}
+
+IndexKeyEnc Table::Reader::index_key() const {
+  return IndexKeyEnc{std::string(cursor_.ih()), std::string(cursor_.ir()), cursor_.th(), key()};
+}
+
+void Table::for_each_row(const std::function<void(const Row&)>& visit) {
+  Reader reader = read_rows({});
+  while (const Row* row = reader.next()) visit(*row);
+}
+
+std::vector<KeyEnc> Table::expired(std::int64_t from, std::int64_t up_to, std::size_t limit) {
+  std::vector<KeyEnc> out;
+  for (auto& e : store_.expired(schema_.number, from, up_to, limit)) {
+    out.push_back(KeyEnc{std::move(e.hk), std::move(e.rk)});
+  }
+  return out;
+}
+
+void Table::rebuild_ttl_index() {
+  store_.recompute_ttls(schema_.number, [this](const Item& item) { return ttl_of(item); });
 }
 
 }  // namespace emu::dynamodb

@@ -1,20 +1,34 @@
-// One table's schema and contents: items ordered by primary key, each global secondary index
-// maintained incrementally, a TTL index (expiry second -> key) and the table's stream.
+// One table: its schema, and its items kept in the data dir's SQLite database (item_store.h)
+// behind a bounded cache of rows (row_cache.h). The database is the store of record; memory
+// holds the rows that are hot or not yet written (dirty), never a copy of everything.
 //
-// Keys are encoded with sort_key() so that std::map order equals DynamoDB's range-key order
+// Writes change the cached row and are written to SQLite by flush(): at every group commit of
+// `emulator serve` (before the answer is released) or, in virtual-time runs, when the cache's
+// dirty bound is reached (write-behind in large transactions). Reads see the cache first; a
+// miss loads the row from SQLite. Range reads (Query, Scan, TTL expiry, the ETL) flush first
+// and read SQLite in key order, taking a row from the cache when it is there (the same
+// content). So every answer is the same whether a row is cached or not, and whatever the
+// cache size.
+//
+// Keys are encoded with sort_key() so that byte order equals DynamoDB's range-key order
 // within a partition. ASSUMPTION: Scan returns partitions in the order of their encoded hash
 // key (AWS uses the order of the key's internal hash); callers must not rely on either.
+//
+// Row pointers returned by find() stay valid until the next find(), write() or the cache's
+// trim (RowCache::trim, run only between operations).
 #pragma once
 
 #include <compare>
 #include <functional>
-#include <map>
-#include <unordered_map>
 #include <memory>
-#include <set>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "emulator/dynamodb/item_store.h"
 #include "emulator/dynamodb/streams.h"
 #include "emulator/dynamodb/types.h"
 #include "emulator/dynamodb/value.h"
@@ -36,6 +50,8 @@ struct TableSchema {
   std::string name;
   std::string arn;
   std::string id;
+  // The table's number in the store (item_store.h): a recreated table gets a new one.
+  std::int64_t number = 0;
   Micros created = 0;
   std::vector<AttributeDefinition> attribute_definitions;
   std::vector<KeySchemaElement> key_schema;
@@ -48,6 +64,7 @@ struct TableSchema {
   bool ttl_enabled = false;
   std::string ttl_attribute;
   std::optional<Micros> ttl_changed;
+  // false: the schema is not saved, so the table (and its rows) is gone after a restart.
   bool persist = true;
 };
 
@@ -91,24 +108,51 @@ struct IndexKeyEnc {
 struct Row {
   ItemPtr item;
   std::uint32_t size = 0;
-  std::int64_t rowid = 0;  // the item's row in SQLite (0 when the table is not persisted)
-  // Sequence of the stream INSERT record whose image is this row's content and which is stored
-  // only implicitly, as this row (see persist.h); 0 if none.
+  std::int64_t rowid = 0;  // the row's id in the store
+  // Sequence of the table's stream INSERT record whose new image is this very content (stored
+  // as a pointer to this row, see streams.h); 0 if none.
   std::uint64_t insert_seq = 0;
+};
+
+struct IndexStats {
+  std::int64_t items = 0;
+  std::int64_t bytes = 0;
 };
 
 struct Index {
   IndexSchema schema;
-  std::map<IndexKeyEnc, Row> entries;
-  std::int64_t size_bytes = 0;
+  IndexStats stats;
+};
+
+class RowCache;
+class Table;
+
+// A row held in memory (row_cache.h): clean (the same as the store's) or dirty (changed since
+// the last flush; a null item is a deletion not yet written).
+struct CacheEntry {
+  Table* table = nullptr;
+  const KeyEnc* key = nullptr;  // the table's map key
+  Row row;
+  std::uint32_t charge = 0;     // estimated bytes of memory (row_cache.h)
+  bool dirty = false;
+  bool stored = false;          // the store has a row with this id (update, not insert)
+  bool referenced = false;      // CLOCK: used since the hand last passed
+  std::uint64_t stored_insert_seq = 0;  // the stored row's rec_seq
+  CacheEntry* prev = nullptr;   // the cache's ring
+  CacheEntry* next = nullptr;
 };
 
 class Table {
  public:
-  explicit Table(TableSchema schema);
+  // `store` holds the rows; `cache` bounds the rows kept in memory (shared by every table).
+  Table(TableSchema schema, ItemStore& store, RowCache& cache);
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
 
   TableSchema& schema() { return schema_; }
   const TableSchema& schema() const { return schema_; }
+  std::int64_t number() const { return schema_.number; }
 
   // Encodes the primary key of `item` (which must hold the key attributes with the right types).
   KeyEnc key_of(const Item& item) const;
@@ -124,72 +168,101 @@ class Table {
   // no key encoding).
   static bool same_index_key(const IndexSchema& index, const Item& a, const Item& b);
 
-  const Row* find(const KeyEnc& key) const;
-  // Stores `item` (or deletes when null) under `key`; maintains indexes, sizes and the TTL
-  // index. `size` is item_size(*item); `rowid` the item's SQLite row.
-  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::int64_t rowid = 0,
-             std::uint64_t insert_seq = 0);
-  // The item stored under `key`, writable, if the table holds the only references to it (its
-  // row and index entries: no stream record or copy held elsewhere shares it) and the row
-  // carries no implicit INSERT record; else nullptr. Such an item may be changed in place,
-  // provided its index keys and TTL stay as they are, followed by resized_in_place().
+  // The row stored under `key` (from the cache, or loaded from the store into it), or nullptr.
+  const Row* find(const KeyEnc& key);
+  // Stores `item` (or deletes when null) under `key`: the cached row changes now, the store at
+  // the next flush(). `size` is item_size(*item); `insert_seq` as in Row.
+  void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint64_t insert_seq = 0);
+  // The item stored under `key`, writable, if the cache holds the only reference to it (no
+  // stream record or copy held elsewhere shares it) and the row carries no INSERT record
+  // pointer; else nullptr. Such an item may be changed in place, provided its index keys and
+  // TTL stay as they are, followed by changed_in_place().
   Item* exclusive_item(const KeyEnc& key);
   // True if attribute `name` decides where an item sits beyond its row: an index key or the
   // TTL attribute (changing it moves the item, so it cannot be changed in place).
   bool places_item_by(std::string_view name) const;
-  // Records the new item_size of the item at `key` after it was changed in place.
-  void resized_in_place(const KeyEnc& key, std::uint32_t size);
-  // Forgets every implicit INSERT record (after they were written out explicitly).
-  void clear_insert_seqs();
-  // Sets each row's SQLite rowid to row_of(key, row) (after the rows were written anew).
-  void assign_rowids(const std::function<std::int64_t(const KeyEnc&, const Row&)>& row_of);
+  // Records that the item at `key` was changed in place and now has item_size `size`.
+  void changed_in_place(const KeyEnc& key, std::uint32_t size);
 
-  const std::map<KeyEnc, Row>& rows() const { return rows_; }
+  std::int64_t item_count() const { return item_count_; }
+  std::int64_t size_bytes() const { return size_bytes_; }
   const std::vector<Index>& indexes() const { return indexes_; }
   const Index* index(std::string_view name) const;
-  std::int64_t size_bytes() const { return size_bytes_; }
+  std::size_t index_number(const IndexSchema& index) const;
+
+  // Range reads, in the range's order (flush first: they read the store).
+  class Reader {
+   public:
+    // The next row (for index readers, the entry's item), or nullptr at the end. Valid until
+    // the next call.
+    const Row* next();
+    // The current row's table key; for index readers, the entry's place.
+    KeyEnc key() const;
+    IndexKeyEnc index_key() const;
+
+   private:
+    friend class Table;
+    Reader(Table& table, ItemStore::Cursor cursor, RangeRead range, bool index)
+        : table_(table), range_(std::move(range)), cursor_(std::move(cursor)), index_(index) {}
+    Table& table_;
+    RangeRead range_;  // the cursor's bound values point into it
+    ItemStore::Cursor cursor_;
+    bool index_;
+    Row current_;
+  };
+  Reader read_rows(RangeRead range);
+  Reader read_index(std::size_t index, RangeRead range);
+  // Visits every row in key order.
+  void for_each_row(const std::function<void(const Row&)>& visit);
 
   // TTL: expiry epoch-seconds of `item`, if it has a Number TTL attribute and TTL is on.
   std::optional<std::int64_t> ttl_of(const Item& item) const;
+  // After the TTL setting changed: recomputes every row's expiry in the store.
   void rebuild_ttl_index();
-  const std::set<std::pair<std::int64_t, KeyEnc>>& ttl_index() const { return ttl_index_; }
-  void drop_ttl_entry(const std::pair<std::int64_t, KeyEnc>& entry) { ttl_index_.erase(entry); }
+  // Keys of stored rows whose expiry is in [from, up_to], oldest first, at most `limit`.
+  std::vector<KeyEnc> expired(std::int64_t from, std::int64_t up_to, std::size_t limit);
 
   Stream* stream() { return stream_.get(); }
   const Stream* stream() const { return stream_.get(); }
   void set_stream(std::shared_ptr<Stream> stream) { stream_ = std::move(stream); }
   std::shared_ptr<Stream> stream_ptr() const { return stream_; }
+  // Every row stops carrying an INSERT record pointer (the stream's pointer records were made
+  // explicit, see Database::retire_stream).
+  void clear_insert_seqs();
+
+  // Writes every dirty row and index change to the store (inside the caller's transaction).
+  // `materialize(seq, rowid)` is called before a stored row that an INSERT record points at
+  // (streams.h) is rewritten or deleted, so that the record keeps the content it points at.
+  void flush(const std::function<void(std::uint64_t, std::int64_t)>& materialize);
+  bool dirty() const { return !dirty_.empty(); }
+  // Counts as saved with the schema (load restores them).
+  nlohmann::json stats_json() const;
+  void restore_stats(const nlohmann::json& stats);
+
+  // The cache's view (row_cache.h).
+  void evict(CacheEntry& entry);
 
  private:
-
-  using IndexEntry = std::map<IndexKeyEnc, Row>::iterator;
-  // A row and where it sits in each index (entries.end() when it is not in that index), so an
-  // update that keeps an item's index keys rewrites its index entries without searching the
-  // index (whose keys compare long strings). Map iterators stay valid.
-  struct RowPlace {
-    std::map<KeyEnc, Row>::iterator row;
-    std::vector<IndexEntry> entries;
+  friend class RowCache;
+  struct PendingIndexChange {
+    std::size_t index;
+    std::optional<IndexKeyEnc> old_key, new_key;
+    std::int64_t rowid;
   };
-  void index_remove(const KeyEnc& key, const Item& item, RowPlace& place);
-  void index_replace(const KeyEnc& key, const Item& old_item, const ItemPtr& item,
-                     std::uint32_t size, RowPlace& place);
-  void index_add(const KeyEnc& key, const ItemPtr& item, std::uint32_t size, RowPlace& place);
-  void ttl_replace(const KeyEnc& key, const Item* old_item, const Item* item);
+  CacheEntry* load(const KeyEnc& key);
+  void note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
+                          std::uint32_t old_size, std::uint32_t new_size, std::int64_t rowid);
+  void mark_dirty(CacheEntry& entry);
 
   TableSchema schema_;
-  std::map<KeyEnc, Row> rows_;
-  // Point lookups by the whole key (GetItem, PutItem, UpdateItem) skip the ordered map's long
-  // string comparisons; rows_ keeps the order Query and Scan need.
-  std::unordered_map<KeyEnc, RowPlace, KeyEncHash> lookup_;
-  // The key find() looked up last and what it found: the write that follows a find (every
-  // PutItem, UpdateItem and DeleteItem) then skips hashing the key again. Comparing two keys
-  // is cheaper than hashing one. Cleared when a row goes away.
-  mutable const KeyEnc* found_key_ = nullptr;
-  mutable RowPlace* found_place_ = nullptr;
-  RowPlace* place_of(const KeyEnc& key);
+  ItemStore& store_;
+  RowCache& cache_;
+  std::unordered_map<KeyEnc, CacheEntry, KeyEncHash> entries_;
+  std::vector<CacheEntry*> dirty_;
+  std::vector<PendingIndexChange> index_changes_;
   std::vector<Index> indexes_;
+  std::int64_t item_count_ = 0;
   std::int64_t size_bytes_ = 0;
-  std::set<std::pair<std::int64_t, KeyEnc>> ttl_index_;
   std::shared_ptr<Stream> stream_;
 };
 

@@ -25,40 +25,37 @@ void Database::schedule_sweep(Micros now) {
   });
 }
 
-std::size_t Database::sweep(Micros now) {
-  std::size_t deleted = 0;
+std::size_t Database::expire_items(Table& t, Micros now) {
+  constexpr std::size_t kBatch = 1000;
   const std::int64_t now_s =
       floor_to(now - options_.ttl_deletion_delay, kMicrosPerSecond) / kMicrosPerSecond;
-  for (auto& [name, table] : tables_) {
-    Table& t = *table;
-    while (!t.ttl_index().empty()) {
-      const auto entry = *t.ttl_index().begin();
-      if (entry.first > now_s) break;
-      if (entry.first <= now_s - kFiveYearsSeconds) {
-        t.drop_ttl_entry(entry);  // too old to be a real expiry: never deleted
-        continue;
-      }
-      const Row* row = t.find(entry.second);
-      if (row == nullptr) {
-        t.drop_ttl_entry(entry);
-        continue;
-      }
-      Ops::commit(*this, t, entry.second, row, nullptr, 0, now, /*ttl_delete=*/true);
-      ++Ops::counters(*this, name).ttl_deleted;
+  std::size_t deleted = 0;
+  while (true) {
+    // Values five or more years in the past are never expired: the range starts after them.
+    const auto keys = t.expired(now_s - kFiveYearsSeconds + 1, now_s, kBatch);
+    for (const KeyEnc& key : keys) {
+      const Row* row = t.find(key);
+      if (row == nullptr) continue;
+      Ops::commit(*this, t, key, row, nullptr, 0, now, /*ttl_delete=*/true);
+      ++Ops::counters(*this, t.schema().name).ttl_deleted;
       ++deleted;
     }
+    if (keys.size() < kBatch) return deleted;
+    flush();  // the next batch's read must not see these rows again
+    row_cache_.trim();
   }
+}
+
+std::size_t Database::sweep(Micros now) {
+  // Streams first: a record about to be trimmed need not keep the image of an item the sweep
+  // is about to delete (see Table::flush).
   const Micros cutoff = now - options_.stream_retention;
   for (Stream* s : streams()) {
     const auto [first, last] = s->trim(cutoff);
     if (first <= last) {
-      const bool persisted = tables_.count(s->table_name()) == 0 ||
-                             tables_.find(s->table_name())->second->schema().persist;
-      if (persisted && options_.write_through) {
-        storage_.ensure_transaction();
-        persistence_.trim_records(s->number(), last);
-        save_stream_meta(*s);
-      }
+      storage_.ensure_transaction();
+      persistence_.trim_records(s->number(), last);
+      save_stream_meta(*s);
     }
   }
   for (auto it = retired_streams_.begin(); it != retired_streams_.end();) {
@@ -72,6 +69,11 @@ std::size_t Database::sweep(Micros now) {
     } else {
       ++it;
     }
+  }
+  flush();  // the store holds every expiry
+  std::size_t deleted = 0;
+  for (auto& [name, table] : tables_) {
+    if (table->schema().ttl_enabled) deleted += expire_items(*table, now);
   }
   return deleted;
 }

@@ -208,30 +208,26 @@ Status AggregateTableRows::scan(const std::function<void(const etl::AggregateRow
 // the read capacity it would consume (on-demand) is not charged.
 Status AggregateTableRows::scan_segment(int segment, int total,
                                         const std::function<void(const etl::AggregateRow&)>& visit) {
-  const dynamodb::Table* table = db_.table(table_);
-  if (table == nullptr) {
+  if (!db_.has_table(table_)) {
     return AwsError::client("ResourceNotFoundException",
                             "Requested resource not found: Table: " + table_ + " not found");
   }
   std::size_t i = 0;
-  for (const auto& [key, row] : table->rows()) {
-    if (static_cast<int>(i++ % static_cast<std::size_t>(total)) != segment) continue;
-    const Item& item = *row.item;
+  db_.for_each_row(table_, [&](const Item& item) {
+    if (static_cast<int>(i++ % static_cast<std::size_t>(total)) != segment) return;
     visit(etl::AggregateRow{text_of(item, "identifier"), text_of(item, "pk"),
                             text_of(item, "date"), text_of(item, "appos"),
                             text_of(item, "appversion"), text_of(item, "count"),
                             text_of(item, "pushnotification"), text_of(item, "frameworkenabled"),
                             text_of(item, "withDate"), text_of(item, "isUserExposed"),
                             count_of(item)});
-  }
+  });
   return ok_status();
 }
 
-std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std::string& name) {
-  const dynamodb::Table* table = db.table(name);
-  if (table == nullptr) return 0;
+std::int64_t aggregate_metric_count_sum(dynamodb::Database& db, const std::string& name) {
   std::int64_t sum = 0;
-  for (const auto& [key, row] : table->rows()) sum += count_of(*row.item);
+  db.for_each_row(name, [&](const Item& item) { sum += count_of(item); });
   return sum;
 }
 

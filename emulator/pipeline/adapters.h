@@ -70,7 +70,8 @@ class AggregateTableRows final : public etl::RowSource {
  public:
   AggregateTableRows(dynamodb::Database& db, std::string table) : db_(db), table_(std::move(table)) {}
   Status scan(const std::function<void(const etl::AggregateRow&)>& visit) override;
-  int max_segments() const override { return 2; }
+  // One: the rows are read through the model's one SQLite connection and row cache.
+  int max_segments() const override { return 1; }
   Status scan_segment(int segment, int total,
                       const std::function<void(const etl::AggregateRow&)>& visit) override;
 
@@ -80,7 +81,7 @@ class AggregateTableRows final : public etl::RowSource {
 };
 
 // The sum of metricCount over the aggregate table (for the ledger's check of the table itself).
-std::int64_t aggregate_metric_count_sum(const dynamodb::Database& db, const std::string& table);
+std::int64_t aggregate_metric_count_sum(dynamodb::Database& db, const std::string& table);
 
 }  // namespace emu
 

@@ -276,7 +276,7 @@ void Pipeline::build_cloudwatch() {
       *metric_store_, *alarms_, env_.random.derive("cloudwatch.wire"));
 }
 
-nlohmann::json Pipeline::ledger_report() const {
+nlohmann::json Pipeline::ledger_report() {
   return ledger_.report(
       aggregate_metric_count_sum(*dynamodb_, env_.config.string("/aggregate_metrics/table_name")));
 }

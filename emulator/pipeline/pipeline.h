@@ -77,7 +77,7 @@ class Pipeline {
   }
 
   // The ledger report with the aggregate table's own metricCount sum.
-  nlohmann::json ledger_report() const;
+  nlohmann::json ledger_report();
   nlohmann::json state();
   // Flushes buffered logs (the server calls it once per turn).
   void flush();

@@ -93,14 +93,17 @@ TEST_CASE("the seed's DocumentClient update params apply and accumulate") {
     REQUIRE(f.db->update_item(*request, f.now()).ok());
   }
   const Table* t = f.db->table("aggregate_metrics");
-  REQUIRE(t->rows().size() == 1);
-  const Item& item = *t->rows().begin()->second.item;
+  const auto rows = test::stored_rows(*f.db, "aggregate_metrics");
+  REQUIRE(rows.size() == 1);
+  CHECK(t->item_count() == 1);
+  const Item& item = *rows[0].item;
   CHECK(item.at("metricCount").scalar() == "7");
   CHECK(item.at("version").scalar() == "6");
   CHECK(item.at("status").scalar() == "background-process");
   CHECK(item.at("region").scalar() == "ON");
   CHECK(item.size() == 2 + 20);
-  CHECK(t->index("IdentifierIndex")->entries.size() == 1);
+  CHECK(t->index("IdentifierIndex")->stats.items == 1);
+  CHECK(test::stored_entries(*f.db, "aggregate_metrics").size() == 1);
 }
 
 TEST_CASE("malformed DocumentClient params give AWS's validation errors") {

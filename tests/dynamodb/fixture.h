@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "emulator/core/clock.h"
 #include "emulator/core/scheduler.h"
@@ -20,6 +21,33 @@ inline Item item_of(const char* json_text) {
   auto r = item_from_json(nlohmann::json::parse(json_text));
   EMU_ASSERT(r.ok());
   return *r;
+}
+
+// A stored row or index entry as a test sees it: its place and its item.
+template <class Key>
+struct StoredView {
+  Key key;
+  ItemPtr item;
+  std::uint32_t size = 0;
+};
+
+// Every row of `table` in key order, as the store holds them after a flush.
+inline std::vector<StoredView<KeyEnc>> stored_rows(Database& db, const std::string& table) {
+  db.flush();
+  auto reader = db.table(table)->read_rows({});
+  std::vector<StoredView<KeyEnc>> out;
+  while (const Row* row = reader.next()) out.push_back({reader.key(), row->item, row->size});
+  return out;
+}
+
+// Every entry of index number `index` of `table`, in index order.
+inline std::vector<StoredView<IndexKeyEnc>> stored_entries(Database& db, const std::string& table,
+                                                           std::size_t index = 0) {
+  db.flush();
+  auto reader = db.table(table)->read_index(index, {});
+  std::vector<StoredView<IndexKeyEnc>> out;
+  while (const Row* row = reader.next()) out.push_back({reader.index_key(), row->item, row->size});
+  return out;
 }
 
 struct Fixture {

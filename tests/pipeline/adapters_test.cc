@@ -23,11 +23,11 @@ struct Side {
   DynamoDocuments documents{db};
   Side() { dynamodb::create_seed_tables(db, config, 0); }
 
-  std::map<std::string, dynamodb::Item> rows() const {
+  std::map<std::string, dynamodb::Item> rows() {
     std::map<std::string, dynamodb::Item> out;
-    for (const auto& [key, row] : db.table("aggregate_metrics")->rows()) {
-      out.emplace(row.item->at("sk").scalar(), *row.item);
-    }
+    db.for_each_row("aggregate_metrics", [&](const dynamodb::Item& item) {
+      out.emplace(item.at("sk").scalar(), item);
+    });
     return out;
   }
 };

@@ -34,13 +34,11 @@ std::string body_for(int i) {
 
 std::map<std::string, std::int64_t> table_counts(InProcess& p) {
   std::map<std::string, std::int64_t> out;
-  const auto* table = p.pipeline.dynamodb().table("aggregate_metrics");
-  REQUIRE(table != nullptr);
-  for (const auto& [key, row] : table->rows()) {
-    const auto& item = *row.item;
+  REQUIRE(p.pipeline.dynamodb().has_table("aggregate_metrics"));
+  p.pipeline.dynamodb().for_each_row("aggregate_metrics", [&](const emu::dynamodb::Item& item) {
     out[item.at("pk").scalar() + "|" + item.at("sk").scalar()] =
         std::stoll(item.at("metricCount").scalar());
-  }
+  });
   return out;
 }
 

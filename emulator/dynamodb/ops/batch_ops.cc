@@ -128,7 +128,7 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
     const auto& [name, ka] = request.request_items[i];
     // Bindings point into `request`, which outlives this loop.
     prepared[i].bindings.names = ka.names ? &*ka.names : nullptr;
-    const Table& t = *tables_.find(name)->second;
+    Table& t = *tables_.find(name)->second;
     std::vector<Item> found;
     for (const auto& key : ka.keys) {
       const Row* row = t.find(t.key_of(key));

@@ -323,6 +323,7 @@ std::optional<AwsError> Ops::begin(Database& db, std::string_view operation, std
                                    Micros now) {
   db.condition_failure_item_.reset();
   db.last_fault_latency_ = 0;
+  db.upkeep();
   return db.check_fault(operation, table, now);
 }
 
@@ -422,43 +423,21 @@ std::optional<StreamRecord> make_record(const Table& table, const Stream& stream
 
 void Ops::commit(Database& db, Table& table, const KeyEnc& key, const Row* row, ItemPtr new_item,
                  std::size_t new_size, Micros now, bool ttl_delete) {
-  const auto& schema = table.schema();
+  (void)db;
   const ItemPtr old_item = row ? row->item : nullptr;
-  std::int64_t rowid = row ? row->rowid : 0;
-  const std::uint64_t old_insert_seq = row ? row->insert_seq : 0;
   Stream* stream = table.stream();
-  const StreamRecord* stored = nullptr;
+  std::uint64_t insert_seq = 0;
   if (stream != nullptr && stream->enabled()) {
     auto record = make_record(table, *stream, old_item, new_item, new_size, now, ttl_delete);
-    if (record) stored = &stream->append(std::move(*record));
-  }
-  // A new item's INSERT record is kept implicitly in the item's row (see persist.h).
-  const bool write_now = schema.persist && db.options_.write_through;
-  const bool implicit = stored != nullptr && stored->event == EventName::kInsert && write_now;
-  if (write_now) {
-    db.storage_.ensure_transaction();
-    if (old_insert_seq != 0 && stream != nullptr && old_insert_seq >= stream->first_sequence()) {
-      auto records = stream->read(old_insert_seq - 1, 1);
-      if (!records.empty() && records[0]->sequence == old_insert_seq) {
-        db.persistence_.append_record(stream->number(), *records[0]);
+    if (record) {
+      const StreamRecord& stored = stream->append(std::move(*record));
+      // Its image is the row's new content: stored as a pointer to the row (persist.h).
+      if (stored.event == EventName::kInsert && stored.new_image == new_item) {
+        insert_seq = stored.sequence;
       }
     }
-    if (new_item) {
-      const bool replace = rowid != 0;
-      if (!replace) rowid = db.persistence_.next_item_rowid();
-      ImplicitRecord record;
-      if (implicit) record = ImplicitRecord{stream->number(), stored->sequence, stored->created};
-      db.persistence_.put_item(rowid, schema.name, *new_item, record, replace);
-    } else if (rowid != 0) {
-      db.persistence_.delete_item(rowid);
-    }
-    if (stored != nullptr && !implicit) {
-      db.persistence_.append_record(stream->number(), *stored,
-                                    new_item != nullptr && stored->new_image == new_item);
-    }
   }
-  table.write(key, std::move(new_item), static_cast<std::uint32_t>(new_size), rowid,
-              implicit ? stored->sequence : 0);
+  table.write(key, std::move(new_item), static_cast<std::uint32_t>(new_size), insert_seq);
 }
 
 std::optional<ConsumedCapacity> Ops::report(const ConsumedCapacity& consumed,

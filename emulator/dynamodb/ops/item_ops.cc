@@ -190,9 +190,6 @@ std::optional<Result<UpdateItemResult>> Ops::update_in_place(
   if (rv == ReturnValues::kAllOld || rv == ReturnValues::kUpdatedOld) return std::nullopt;
   const Stream* stream = table.stream();
   if (stream != nullptr && stream->enabled()) return std::nullopt;  // records need both images
-  const auto& schema = table.schema();
-  const bool write_now = schema.persist && db.options_.write_through;
-  if (write_now && row.rowid == 0) return std::nullopt;
   Item* item = table.exclusive_item(key);
   if (item == nullptr) return std::nullopt;
   const auto& update = prepared.update->value().expression;
@@ -229,11 +226,7 @@ std::optional<Result<UpdateItemResult>> Ops::update_in_place(
   }
   if (changed) {  // else a no-op write, which stores nothing
     expr::apply_changes(changes, *item);
-    table.resized_in_place(key, static_cast<std::uint32_t>(size));
-    if (write_now) {
-      db.storage_.ensure_transaction();
-      db.persistence_.put_item(row.rowid, schema.name, *item, ImplicitRecord{}, true);
-    }
+    table.changed_in_place(key, static_cast<std::uint32_t>(size));
   }
   UpdateItemResult result;
   result.attributes =

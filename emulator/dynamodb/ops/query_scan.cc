@@ -176,45 +176,77 @@ std::optional<std::string> prefix_end(std::string prefix) {
   return prefix;
 }
 
-KeyEnc make_key(const KeyEnc& k, const std::string& h, const std::string& r) {
-  (void)k;
-  return KeyEnc{h, r};
-}
-IndexKeyEnc make_key(const IndexKeyEnc&, const std::string& h, const std::string& r) {
-  return IndexKeyEnc{h, r, 0, KeyEnc{}};
+RangeBound at(std::string h, std::string r, bool inclusive = true) {
+  return RangeBound{{std::move(h), std::move(r)}, inclusive};
 }
 
-template <class Map>
-std::pair<typename Map::const_iterator, typename Map::const_iterator> key_range(
-    const Map& map, const KeyCondition& kc) {
-  using K = typename Map::key_type;
-  const K probe{};
+// The key condition as a range of (hash, range) prefixes: [lower, upper), over table rows and
+// index entries alike (an index entry's place starts with its index key).
+RangeRead key_range(const KeyCondition& kc) {
   const std::string h = sort_key(*kc.hash);
-  auto lb = [&](const std::string& hash, const std::string& r) {
-    return map.lower_bound(make_key(probe, hash, r));
-  };
-  auto pstart = lb(h, "");
-  auto pend = lb(successor(h), "");
   const std::string a = kc.a ? sort_key(*kc.a) : "";
+  RangeRead r;
+  auto set = [&](RangeBound lower, RangeBound upper) {
+    r.lower = std::move(lower);
+    upper.inclusive = false;
+    r.upper = std::move(upper);
+  };
+  const RangeBound partition_start = at(h, ""), partition_end = at(successor(h), "");
   switch (kc.op) {
     case RangeOp::kEq:
-      return {lb(h, a), lb(h, successor(a))};
+      set(at(h, a), at(h, successor(a)));
+      break;
     case RangeOp::kLt:
-      return {pstart, lb(h, a)};
+      set(partition_start, at(h, a));
+      break;
     case RangeOp::kLe:
-      return {pstart, lb(h, successor(a))};
+      set(partition_start, at(h, successor(a)));
+      break;
     case RangeOp::kGt:
-      return {lb(h, successor(a)), pend};
+      set(at(h, successor(a)), partition_end);
+      break;
     case RangeOp::kGe:
-      return {lb(h, a), pend};
+      set(at(h, a), partition_end);
+      break;
     case RangeOp::kBetween:
-      return {lb(h, a), lb(h, successor(sort_key(*kc.b)))};
+      set(at(h, a), at(h, successor(sort_key(*kc.b))));
+      break;
     case RangeOp::kBeginsWith: {
       auto end = prefix_end(a);
-      return {lb(h, a), end ? lb(h, *end) : pend};
+      set(at(h, a), end ? at(h, *end) : partition_end);
+      break;
     }
     default:
-      return {pstart, pend};
+      set(partition_start, partition_end);
+  }
+  return r;
+}
+
+// The place an ExclusiveStartKey names: (hash, range) for table rows, (index hash, index range,
+// table-key digest, table hash, table range) for index entries.
+std::vector<std::string> place_of(const IndexKeyEnc& key, bool index) {
+  if (!index) return {key.hash, key.range};
+  return {key.hash, key.range, ItemStore::digest_bound(key.table_hash), key.table.hash,
+          key.table.range};
+}
+
+// Compares the first min(a, b) values of two places.
+int compare_prefix(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (const int c = a[i].compare(b[i]); c != 0) return c < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+// Narrows `range` to what comes after `place` in the read's direction.
+void continue_after(RangeRead& range, std::vector<std::string> place) {
+  RangeBound after{std::move(place), false};
+  if (range.forward) {
+    if (!range.lower || compare_prefix(after.values, range.lower->values) >= 0) {
+      range.lower = std::move(after);
+    }
+  } else if (!range.upper || compare_prefix(after.values, range.upper->values) < 0) {
+    range.upper = std::move(after);
   }
 }
 
@@ -320,33 +352,9 @@ Result<std::optional<IndexKeyEnc>> start_key(const Table& t, const IndexSchema* 
   return std::optional<IndexKeyEnc>(*ik);
 }
 
-// Runs one Query page over `map` (table rows or index entries) within the key condition,
-// starting after `position` (the ExclusiveStartKey) in the requested direction.
-template <class Map, class Position>
-void query_range(const Map& map, const Position& position, const KeyCondition& kc, bool forward,
-                 const PageInput& in, QueryResult& result, std::size_t& bytes) {
-  auto [first, last] = key_range(map, kc);
-  auto before = [&](auto x, auto y) {  // x precedes y in key order; end() is last
-    if (x == map.end()) return false;
-    return y == map.end() || map.key_comp()(x->first, y->first);
-  };
-  if (position && forward) {
-    auto u = map.upper_bound(*position);
-    if (before(first, u)) first = u;
-  } else if (position) {
-    auto l = map.lower_bound(*position);
-    if (before(l, last)) last = l;
-  }
-  if (before(last, first)) last = first;
-  if (forward) {
-    auto it = first;
-    run_page(
-        in, [&]() -> const Row* { return it == last ? nullptr : &(it++)->second; }, result, bytes);
-  } else {
-    auto it = last;
-    run_page(
-        in, [&]() -> const Row* { return it == first ? nullptr : &(--it)->second; }, result, bytes);
-  }
+Table::Reader reader_for(Table& t, const IndexSchema* index, RangeRead range) {
+  return index ? t.read_index(t.index_number(*index), std::move(range))
+               : t.read_rows(std::move(range));
 }
 
 }  // namespace
@@ -355,7 +363,7 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "Query", request.table_name, now)) return *err;
   auto table = Ops::table(*this, request.table_name);
   if (!table) return table.error();
-  const Table& t = **table;
+  Table& t = **table;
   if (!request.key_condition_expression) {
     return validation_error(
         "Either the KeyConditions or KeyConditionExpression parameter must "
@@ -382,16 +390,12 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   QueryResult result;
   std::size_t bytes = 0;
   const PageInput in{&t, *index, &*prepared, request.limit, request.select};
-  auto scan_range = [&](const auto& map, const auto& position) {
-    query_range(map, position, *kc, request.scan_index_forward, in, result, bytes);
-  };
-  if (*index) {
-    scan_range(t.index((*index)->definition.index_name)->entries, *esk);
-  } else {
-    std::optional<KeyEnc> pos;
-    if (*esk) pos = KeyEnc{(*esk)->hash, (*esk)->range};
-    scan_range(t.rows(), pos);
-  }
+  RangeRead keys = key_range(*kc);
+  keys.forward = request.scan_index_forward;
+  if (*esk) continue_after(keys, place_of(**esk, *index != nullptr));
+  flush();  // the read goes to the store
+  auto reader = reader_for(t, *index, std::move(keys));
+  run_page(in, [&] { return reader.next(); }, result, bytes);
   ConsumedCapacity consumed;
   const std::string index_name = *index ? (*index)->definition.index_name : "";
   if (auto err = Ops::charge_read(*this, t, index_name, read_units(bytes, request.consistent_read),
@@ -406,7 +410,7 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "Scan", request.table_name, now)) return *err;
   auto table = Ops::table(*this, request.table_name);
   if (!table) return table.error();
-  const Table& t = **table;
+  Table& t = **table;
   if (request.segment.has_value() != request.total_segments.has_value()) {
     return validation_error(request.segment
                                 ? "The TotalSegments parameter is required but was not present "
@@ -443,24 +447,22 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
            fnv1a64(hash) % static_cast<std::uint64_t>(*request.total_segments) ==
                static_cast<std::uint64_t>(*request.segment);
   };
-  auto scan_all = [&](const auto& map, auto position, auto hash_of) {
-    auto it = position ? map.upper_bound(*position) : map.begin();
-    run_page(
-        in,
-        [&]() -> const Row* {
-          while (it != map.end() && !in_segment(hash_of(it->first))) ++it;
-          return it == map.end() ? nullptr : &(it++)->second;
-        },
-        result, bytes);
-  };
-  if (*index) {
-    scan_all(t.index((*index)->definition.index_name)->entries, *esk,
-             [](const IndexKeyEnc& k) -> const std::string& { return k.table.hash; });
-  } else {
-    std::optional<KeyEnc> pos;
-    if (*esk) pos = KeyEnc{(*esk)->hash, (*esk)->range};
-    scan_all(t.rows(), pos, [](const KeyEnc& k) -> const std::string& { return k.hash; });
-  }
+  RangeRead range;
+  if (*esk) continue_after(range, place_of(**esk, *index != nullptr));
+  flush();  // the read goes to the store
+  auto reader = reader_for(t, *index, std::move(range));
+  run_page(
+      in,
+      [&]() -> const Row* {
+        while (const Row* row = reader.next()) {
+          if (!request.segment ||
+              in_segment(sort_key(row->item->find(t.schema().hash.name)->second))) {
+            return row;
+          }
+        }
+        return nullptr;
+      },
+      result, bytes);
   ConsumedCapacity consumed;
   const std::string index_name = *index ? (*index)->definition.index_name : "";
   if (auto err = Ops::charge_read(*this, t, index_name, read_units(bytes, request.consistent_read),

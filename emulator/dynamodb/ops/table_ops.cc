@@ -134,13 +134,13 @@ TableDescription describe(const Table& t, const DatabaseOptions& o, const char* 
     IndexDescription id;
     id.definition = index.schema.definition;
     id.index_arn = s.arn + "/index/" + index.schema.definition.index_name;
-    id.item_count = static_cast<std::int64_t>(index.entries.size());
-    id.index_size_bytes = index.size_bytes;
+    id.item_count = index.stats.items;
+    id.index_size_bytes = index.stats.bytes;
     d.global_secondary_indexes.push_back(std::move(id));
   }
   d.billing_mode = s.billing_mode;
   d.provisioned_throughput = s.provisioned_throughput;
-  d.item_count = static_cast<std::int64_t>(t.rows().size());
+  d.item_count = t.item_count();
   d.table_size_bytes = t.size_bytes();
   d.stream_specification = s.stream_specification;
   if (t.stream()) {
@@ -184,12 +184,10 @@ Result<TableDescription> Database::create_table(const CreateTableRequest& reques
     s.stream_specification = request.stream_specification;
   }
   s.persist = request.persist;
-  auto table = std::make_unique<Table>(std::move(s));
+  s.number = next_table_number();
+  auto table = std::make_unique<Table>(std::move(s), store_, row_cache_);
   if (table->schema().stream_specification) table->set_stream(make_stream(table->schema(), now));
-  if (table->schema().persist) {
-    storage_.ensure_transaction();
-    persistence_.save_schema(table->schema());
-  }
+  save_stats(*table);
   Table& t = *table;
   tables_.emplace(request.table_name, std::move(table));
   return describe(t, options_, "CREATING");
@@ -200,11 +198,10 @@ Result<TableDescription> Database::delete_table(const std::string& table_name, M
   auto it = tables_.find(table_name);
   if (it == tables_.end()) return table_not_found(table_name);
   TableDescription d = describe(*it->second, options_, "DELETING");
-  retire_stream(*it->second, now);
-  if (it->second->schema().persist) {
-    storage_.ensure_transaction();
-    persistence_.delete_table(table_name);
-  }
+  retire_stream(*it->second, now);  // flushes, and keeps the stream's records whole
+  storage_.ensure_transaction();
+  persistence_.delete_schema(table_name);
+  store_.remove_table(it->second->number());
   tables_.erase(it);
   return d;
 }
@@ -283,10 +280,7 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
       s.stream_specification.reset();
     }
   }
-  if (s.persist) {
-    storage_.ensure_transaction();
-    persistence_.save_schema(s);
-  }
+  save_stats(t);
   return describe(t, options_, "UPDATING");
 }
 
@@ -321,14 +315,13 @@ Result<UpdateTimeToLiveRequest> Database::update_time_to_live(
         "AttributeName is " +
         s.ttl_attribute);
   }
+  flush();  // every row is in the store, where the expiries are recomputed
   s.ttl_enabled = request.enabled;
   s.ttl_attribute = request.enabled ? request.attribute_name : "";
   s.ttl_changed = now;
+  storage_.ensure_transaction();
   t.rebuild_ttl_index();
-  if (s.persist) {
-    storage_.ensure_transaction();
-    persistence_.save_schema(s);
-  }
+  save_stats(t);
   return request;
 }
 
