@@ -283,7 +283,10 @@ nlohmann::json Database::state() const {
             {"used_bytes", row_cache_.used()},
             {"dirty_bytes", row_cache_.dirty_bytes()},
             {"rows", row_cache_.rows()},
-            {"evictions", row_cache_.evictions()}}},
+            {"evictions", row_cache_.evictions()},
+            {"hits", row_cache_.hits()},
+            {"loads", row_cache_.loads()},
+            {"absent", row_cache_.absent()}}},
           {"expression_cache",
            {{"entries", cache_.size()}, {"hits", cache_.hits()}, {"misses", cache_.misses()}}}};
 }

@@ -45,13 +45,20 @@ class RowCache {
   std::size_t dirty_bytes() const { return dirty_; }
   std::size_t rows() const { return rows_; }
   std::uint64_t evictions() const { return evictions_; }
+  // Lookups answered from memory, rows read from the store, and lookups the store answered
+  // "absent".
+  void count_hit() { ++hits_; }
+  void count_load(bool found) { ++(found ? loads_ : absent_); }
+  std::uint64_t hits() const { return hits_; }
+  std::uint64_t loads() const { return loads_; }
+  std::uint64_t absent() const { return absent_; }
 
   static std::uint32_t charge_of(const CacheEntry& entry);
 
  private:
   std::size_t budget_;
   std::size_t used_ = 0, dirty_ = 0, rows_ = 0;
-  std::uint64_t evictions_ = 0;
+  std::uint64_t evictions_ = 0, hits_ = 0, loads_ = 0, absent_ = 0;
   CacheEntry* hand_ = nullptr;  // the CLOCK hand: the next entry to consider
 };
 

@@ -102,6 +102,7 @@ std::optional<std::int64_t> Table::ttl_of(const Item& item) const {
 
 CacheEntry* Table::load(const KeyEnc& key) {
   auto stored = store_.get(schema_.number, key.hash, key.range);
+  cache_.count_load(stored.has_value());
   if (!stored) return nullptr;
   auto [it, _] = entries_.try_emplace(key);
   CacheEntry& entry = it->second;
@@ -116,9 +117,19 @@ CacheEntry* Table::load(const KeyEnc& key) {
 
 const Row* Table::find(const KeyEnc& key) {
   const auto it = entries_.find(key);
-  CacheEntry* entry = it != entries_.end() ? &it->second : load(key);
+  CacheEntry* entry = nullptr;
+  if (it != entries_.end()) {
+    entry = &it->second;
+    // Used again: a second chance against eviction (a row read or written once gets none).
+    entry->referenced = true;
+    cache_.count_hit();
+  } else {
+    entry = load(key);
+    // The write that usually follows (PutItem or UpdateItem of a new item) need not ask the
+    // store again.
+    if (entry == nullptr) absent_ = key;
+  }
   if (entry == nullptr) return nullptr;
-  entry->referenced = true;
   return entry->row.item ? &entry->row : nullptr;
 }
 
@@ -147,7 +158,13 @@ void Table::note_index_changes(const KeyEnc& key, const Item* old_item, const It
 
 void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint64_t insert_seq) {
   auto it = entries_.find(key);
-  CacheEntry* entry = it != entries_.end() ? &it->second : load(key);
+  CacheEntry* entry = nullptr;
+  if (it != entries_.end()) {
+    entry = &it->second;
+  } else if (!(absent_ && *absent_ == key)) {
+    entry = load(key);
+  }
+  absent_.reset();  // from here on the key has an entry (or is still absent, if deleted)
   if (entry == nullptr) {
     if (!item) return;  // deleting what is not there
     auto [created, _] = entries_.try_emplace(key);
@@ -171,7 +188,6 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint
   row.insert_seq = item ? insert_seq : 0;
   row.item = std::move(item);
   row.size = row.item ? size : 0;
-  entry->referenced = true;
   mark_dirty(*entry);
   cache_.recharge(*entry);
 }

@@ -258,6 +258,8 @@ class Table {
   ItemStore& store_;
   RowCache& cache_;
   std::unordered_map<KeyEnc, CacheEntry, KeyEncHash> entries_;
+  // The key find() last learnt the store does not hold (and no entry has), until the next write.
+  std::optional<KeyEnc> absent_;
   std::vector<CacheEntry*> dirty_;
   std::vector<PendingIndexChange> index_changes_;
   std::vector<Index> indexes_;

@@ -1,0 +1,278 @@
+// The row cache changes nothing but memory: two databases take the same random sequence of
+// requests over the wire (puts, conditional updates, deletes, gets, batches, paginated queries
+// on the table and its index, paginated and segmented scans, TTL expiry on the virtual clock,
+// stream reads from TRIM_HORIZON, a close and reopen half-way), one with a cache of a few
+// tens of KiB written behind, the other unbounded and written through, and every answer,
+// every consumed capacity and every stream record must be the same.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "emulator/dynamodb/wire.h"
+#include "tests/dynamodb/fixture.h"
+
+using namespace emu;
+using namespace emu::dynamodb;
+using nlohmann::json;
+
+namespace {
+
+const char* kTable = "differential";
+const char* kAuth =
+    "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/dynamodb/aws4_request, "
+    "SignedHeaders=host, Signature=abc";
+
+struct Side {
+  Side(std::filesystem::path file, DatabaseOptions o)
+      : path(std::move(file)), options(o), clock(test::kStart), scheduler(clock) {
+    open();
+  }
+  ~Side() { close(); }
+
+  void open() {
+    storage = std::make_unique<Storage>(path.string(), "OFF");
+    db = std::make_unique<Database>(*storage, scheduler, options);
+    service = std::make_unique<DynamoDbService>(*db, Random(7));
+    streams = std::make_unique<DynamoDbStreamsService>(*db, Random(8), "ca-central-1");
+  }
+  void close() {
+    streams.reset();
+    service.reset();
+    db.reset();  // flushes what is pending into the open transaction
+    if (storage) storage->commit();
+    storage.reset();
+  }
+
+  // (status, body) of one call; commits afterwards as the server's loop does.
+  std::pair<int, json> call(const std::string& target, const json& body) {
+    http::HttpRequest r;
+    r.method = "POST";
+    r.path = "/";
+    r.headers.emplace("X-Amz-Target", target);
+    r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
+    r.headers.emplace("Authorization", kAuth);
+    r.body = body.dump();
+    const bool stream = target.rfind("DynamoDBStreams", 0) == 0;
+    const auto response = stream ? streams->handle(r, clock.now()) : service->handle(r, clock.now());
+    storage->commit();
+    return {response.status, json::parse(response.body)};
+  }
+
+  std::filesystem::path path;
+  DatabaseOptions options;
+  VirtualClock clock;
+  Scheduler scheduler;
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<Database> db;
+  std::unique_ptr<DynamoDbService> service;
+  std::unique_ptr<DynamoDbStreamsService> streams;
+};
+
+struct Pair {
+  Side& small;
+  Side& large;
+  std::size_t calls = 0;
+
+  // Both answer alike; returns the answer.
+  json same(const std::string& op, const json& body) {
+    const std::string target = op.find('.') == std::string::npos ? "DynamoDB_20120810." + op : op;
+    const auto a = small.call(target, body);
+    const auto b = large.call(target, body);
+    ++calls;
+    INFO("call ", calls, ": ", op, " ", body.dump());
+    CHECK(a.first == b.first);
+    CHECK(a.second == b.second);
+    return b.second;
+  }
+
+  // Every page of a paginated Query or Scan, compared page by page.
+  void all_pages(const std::string& op, json body) {
+    for (int page = 0; page < 1000; ++page) {
+      const json answer = same(op, body);
+      if (!answer.contains("LastEvaluatedKey")) return;
+      body["ExclusiveStartKey"] = answer["LastEvaluatedKey"];
+    }
+    FAIL("pagination did not end");
+  }
+
+  void advance(Micros by) {
+    const Micros to = large.clock.now() + by;
+    small.scheduler.run_until(to);
+    large.scheduler.run_until(to);
+    small.storage->commit();
+    large.storage->commit();
+  }
+
+  // Every retained stream record, read from TRIM_HORIZON, page by page.
+  void stream_records() {
+    const json streams = same("DynamoDBStreams_20120810.ListStreams", json::object());
+    for (const auto& s : streams["Streams"]) {
+      const json described = same("DynamoDBStreams_20120810.DescribeStream",
+                                  {{"StreamArn", s["StreamArn"]}});
+      const auto shard = described["StreamDescription"]["Shards"][0]["ShardId"];
+      json it = same("DynamoDBStreams_20120810.GetShardIterator",
+                     {{"StreamArn", s["StreamArn"]}, {"ShardId", shard},
+                      {"ShardIteratorType", "TRIM_HORIZON"}})["ShardIterator"];
+      for (int page = 0; page < 1000 && !it.is_null(); ++page) {
+        const json records = same("DynamoDBStreams_20120810.GetRecords",
+                                  {{"ShardIterator", it}, {"Limit", 37}});
+        if (records["Records"].empty()) break;
+        it = records.value("NextShardIterator", json());
+      }
+    }
+  }
+};
+
+json key(Random& r) {
+  return {{"id", {{"S", "p" + std::to_string(r.below(40))}}},
+          {"sk", {{"S", "s" + std::to_string(r.below(12))}}}};
+}
+
+json item(Random& r, Micros now) {
+  json i = key(r);
+  i["g"] = {{"S", "g" + std::to_string(r.below(5))}};
+  i["n"] = {{"N", std::to_string(r.below(1000))}};
+  i["payload"] = {{"S", std::string(r.below(3000), static_cast<char>('a' + r.below(26)))}};
+  if (r.bernoulli(0.3)) {
+    i["exp"] = {{"N", std::to_string(now / kMicrosPerSecond + static_cast<std::int64_t>(r.below(600)))}};
+  }
+  return i;
+}
+
+void one_operation(Pair& p, Random& r) {
+  const Micros now = p.large.clock.now();
+  const json capacity = "INDEXES";
+  switch (r.below(10)) {
+    case 0:
+    case 1: {
+      json body = {{"TableName", kTable}, {"Item", item(r, now)}, {"ReturnValues", "ALL_OLD"},
+                   {"ReturnConsumedCapacity", capacity}};
+      if (r.bernoulli(0.3)) body["ConditionExpression"] = "attribute_not_exists(id)";
+      p.same("PutItem", body);
+      break;
+    }
+    case 2:
+    case 3:
+      p.same("UpdateItem",
+             {{"TableName", kTable}, {"Key", key(r)},
+              {"UpdateExpression", "SET n = if_not_exists(n, :zero) + :d, g = :g"},
+              {"ConditionExpression", "attribute_not_exists(n) OR n < :max"},
+              {"ExpressionAttributeValues",
+               {{":zero", {{"N", "0"}}}, {":d", {{"N", std::to_string(r.below(50))}}},
+                {":g", {{"S", "g" + std::to_string(r.below(5))}}}, {":max", {{"N", "900"}}}}},
+              {"ReturnValues", r.bernoulli(0.5) ? "ALL_NEW" : "UPDATED_OLD"},
+              {"ReturnConsumedCapacity", capacity}});
+      break;
+    case 4:
+      p.same("DeleteItem", {{"TableName", kTable}, {"Key", key(r)}, {"ReturnValues", "ALL_OLD"},
+                            {"ReturnConsumedCapacity", capacity}});
+      break;
+    case 5:
+      p.same("GetItem", {{"TableName", kTable}, {"Key", key(r)}, {"ConsistentRead", true},
+                         {"ReturnConsumedCapacity", capacity}});
+      break;
+    case 6:
+      p.all_pages("Query",
+                  {{"TableName", kTable}, {"KeyConditionExpression", "id = :id AND sk BETWEEN :a AND :b"},
+                   {"ExpressionAttributeValues",
+                    {{":id", key(r)["id"]}, {":a", {{"S", "s1"}}}, {":b", {{"S", "s7"}}}}},
+                   {"ScanIndexForward", r.bernoulli(0.5)}, {"Limit", 1 + r.below(4)},
+                   {"ReturnConsumedCapacity", capacity}});
+      break;
+    case 7:
+      p.all_pages("Query",
+                  {{"TableName", kTable}, {"IndexName", "byG"},
+                   {"KeyConditionExpression", "g = :g AND n > :n"},
+                   {"ExpressionAttributeValues",
+                    {{":g", {{"S", "g" + std::to_string(r.below(5))}}},
+                     {":n", {{"N", std::to_string(r.below(500))}}}}},
+                   {"ScanIndexForward", r.bernoulli(0.5)}, {"Limit", 1 + r.below(7)},
+                   {"ReturnConsumedCapacity", capacity}});
+      break;
+    case 8: {
+      json body = {{"TableName", kTable}, {"Limit", 1 + r.below(30)},
+                   {"FilterExpression", "n > :n"},
+                   {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(r.below(900))}}}}},
+                   {"ReturnConsumedCapacity", capacity}};
+      if (r.bernoulli(0.3)) body["IndexName"] = "byG";
+      if (r.bernoulli(0.3)) {
+        body["Segment"] = r.below(3);
+        body["TotalSegments"] = 3;
+      }
+      p.all_pages("Scan", body);
+      break;
+    }
+    default: {
+      json writes = json::array(), keys = json::array();
+      for (int i = 0; i < 5; ++i) {
+        writes.push_back(r.bernoulli(0.7) ? json{{"PutRequest", {{"Item", item(r, now)}}}}
+                                          : json{{"DeleteRequest", {{"Key", key(r)}}}});
+        keys.push_back(key(r));
+      }
+      // A batch naming one key twice is refused alike on both sides too.
+      p.same("BatchWriteItem", {{"RequestItems", {{kTable, writes}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+      p.same("BatchGetItem", {{"RequestItems", {{kTable, {{"Keys", keys}}}}},
+                              {"ReturnConsumedCapacity", "TOTAL"}});
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one") {
+  int anchor = 0;  // its address names the directory (unique among concurrent test runs)
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("emu-cache-diff-" + std::to_string(reinterpret_cast<std::uintptr_t>(&anchor)));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  DatabaseOptions tiny, unbounded;
+  tiny.cache_bytes = 24 * 1024;
+  tiny.write_through = false;
+  unbounded.cache_bytes = RowCache::kUnbounded;
+  {
+    Side small(dir / "small.db", tiny), large(dir / "large.db", unbounded);
+    Pair p{small, large};
+    p.same("CreateTable",
+           {{"TableName", kTable},
+            {"AttributeDefinitions",
+             {{{"AttributeName", "id"}, {"AttributeType", "S"}},
+              {{"AttributeName", "sk"}, {"AttributeType", "S"}},
+              {{"AttributeName", "g"}, {"AttributeType", "S"}},
+              {{"AttributeName", "n"}, {"AttributeType", "N"}}}},
+            {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}},
+                           {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
+            {"GlobalSecondaryIndexes",
+             {{{"IndexName", "byG"},
+               {"KeySchema", {{{"AttributeName", "g"}, {"KeyType", "HASH"}},
+                              {{"AttributeName", "n"}, {"KeyType", "RANGE"}}}},
+               {"Projection", {{"ProjectionType", "ALL"}}}}}},
+            {"BillingMode", "PAY_PER_REQUEST"},
+            {"StreamSpecification", {{"StreamEnabled", true}, {"StreamViewType", "NEW_AND_OLD_IMAGES"}}}});
+    REQUIRE(small.db->has_table(kTable));
+    p.same("UpdateTimeToLive", {{"TableName", kTable},
+                                {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "exp"}}}});
+    Random r(20210627);
+    for (int i = 0; i < 2400; ++i) {
+      one_operation(p, r);
+      if (r.bernoulli(0.05)) p.advance(seconds(static_cast<double>(r.below(120))));
+      if (i % 400 == 399) p.stream_records();
+      if (i == 1200) {  // close both and open them again on their files
+        small.close();
+        large.close();
+        small.open();
+        large.open();
+      }
+    }
+    p.advance(seconds(900));  // TTL expires what is left to expire
+    p.stream_records();
+    p.same("DescribeTable", {{"TableName", kTable}});
+    // The tiny cache really was tiny: rows went to the store and came back.
+    CHECK(small.db->row_cache().evictions() > 1000);
+    CHECK(small.db->row_cache().loads() > 1000);
+    CHECK(large.db->row_cache().evictions() == 0);
+    CHECK(small.db->table(kTable)->item_count() == large.db->table(kTable)->item_count());
+    CHECK(small.db->table(kTable)->item_count() > 100);
+  }
+  std::filesystem::remove_all(dir);
+}
