@@ -8,7 +8,17 @@ namespace {
 
 // The layout of everything this build keeps in a data dir. A data dir written by a build with
 // another number is refused rather than misread.
-constexpr std::int64_t kDataDirFormat = 1;
+// 2: DynamoDB items keyed in SQLite behind a cache (before: loaded whole at start).
+constexpr std::int64_t kDataDirFormat = 2;
+
+// Whether the database already holds the emulator's state from a build that kept no format
+// number (anything it wrote has one of these tables).
+bool holds_unversioned_state(Storage& storage) {
+  SQLite::Statement st(storage.db(),
+                       "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                       "('ddb_tables', 'ddb_items', 'sqs_queues', 'cw_metrics')");
+  return st.executeStep() && st.getColumn(0).getInt() > 0;
+}
 
 }  // namespace
 
@@ -21,6 +31,9 @@ DurableState::DurableState(Storage& storage) : storage_(storage) {
                          ", this emulator reads format " + std::to_string(kDataDirFormat) +
                          " (use another --data-dir)");
     }
+  } else if (holds_unversioned_state(storage_)) {
+    throw DataDirError("the data dir was written by an older emulator (format 0), this emulator "
+                       "reads format " + std::to_string(kDataDirFormat) + " (use another --data-dir)");
   } else {
     storage_.ensure_transaction();
     write("format", std::to_string(kDataDirFormat));

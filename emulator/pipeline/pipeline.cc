@@ -8,6 +8,8 @@ namespace emu {
 
 
 Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std::move(options)) {
+  // First: it checks that the data dir is in this build's format before anything reads it.
+  durable_ = std::make_unique<DurableState>(env_.storage);
   metric_store_ = std::make_unique<cloudwatch::MetricStore>(&env_.storage);
   metrics_ = std::make_unique<MetricTotals>(metric_store_.get());
   faults_ = std::make_unique<faults::ConfigFaultInjector>(
@@ -35,7 +37,6 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
 Pipeline::~Pipeline() = default;
 
 void Pipeline::keep_durable_state() {
-  durable_ = std::make_unique<DurableState>(env_.storage);
   // Restored from an earlier run on this data dir, then saved with every commit that changes
   // them: the ledger counts what the tables and queues hold, the mapping's position says which
   // stream records were aggregated, the retry handler which DLQ messages were applied already.

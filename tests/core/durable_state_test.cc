@@ -77,7 +77,19 @@ TEST_CASE("a data dir in another format or with damaged state is refused, not mi
   }
   Storage storage(path.string(), "NORMAL");
   CHECK_THROWS_AS(DurableState{storage}, DataDirError);
-  storage.db().exec("UPDATE emu_state SET value = '1' WHERE name = 'format'");
+  storage.db().exec("UPDATE emu_state SET value = '2' WHERE name = 'format'");
   DurableState state(storage);
   CHECK_THROWS_AS(state.load("broken"), DataDirError);
+}
+
+TEST_CASE("state written by a build that kept no format number is refused") {
+  const auto path = fresh_db("emu_durable_unversioned_test.db");
+  Storage storage(path.string(), "NORMAL");
+  storage.db().exec("CREATE TABLE ddb_items (id INTEGER PRIMARY KEY, tbl TEXT, item BLOB)");
+  try {
+    DurableState state(storage);
+    FAIL("an unversioned data dir was accepted");
+  } catch (const DataDirError& e) {
+    CHECK(std::string(e.what()).find("older emulator") != std::string::npos);
+  }
 }
