@@ -206,6 +206,11 @@ void Database::upkeep() {
   for (Stream* s : streams()) tails += s->memory_bytes();
   const bool tails_over = row_cache_.budget() != RowCache::kUnbounded && tails > row_cache_.budget() / 4;
   if (row_cache_.dirty_limit_reached() || tails_over) flush();
+  // Key filters: for tables of 20,000 rows or more, within a quarter of the budget, built
+  // 5,000 stored keys at a time.
+  const std::size_t filter_bytes =
+      row_cache_.budget() == RowCache::kUnbounded ? RowCache::kUnbounded : row_cache_.budget() / 4;
+  for (auto& [_, table] : tables_) table->upkeep_filter(20000, filter_bytes, 5000);
   if (row_cache_.over_budget()) row_cache_.trim();
 }
 
@@ -286,7 +291,9 @@ nlohmann::json Database::state() const {
             {"evictions", row_cache_.evictions()},
             {"hits", row_cache_.hits()},
             {"loads", row_cache_.loads()},
-            {"absent", row_cache_.absent()}}},
+            {"absent", row_cache_.absent()},
+            {"absent_by_filter", row_cache_.filtered()},
+            {"filter_bytes", row_cache_.fixed_bytes()}}},
           {"expression_cache",
            {{"entries", cache_.size()}, {"hits", cache_.hits()}, {"misses", cache_.misses()}}}};
 }

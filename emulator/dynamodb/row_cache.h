@@ -48,6 +48,12 @@ class RowCache {
   // Lookups answered from memory, rows read from the store, and lookups the store answered
   // "absent".
   void count_hit() { ++hits_; }
+  void count_filtered() { ++filtered_; }
+  std::uint64_t filtered() const { return filtered_; }
+  // Memory the cache's budget also pays for (the tables' key filters).
+  void charge_fixed(std::size_t bytes) { used_ += bytes; fixed_ += bytes; }
+  void uncharge_fixed(std::size_t bytes) { used_ -= bytes; fixed_ -= bytes; }
+  std::size_t fixed_bytes() const { return fixed_; }
   void count_load(bool found) { ++(found ? loads_ : absent_); }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t loads() const { return loads_; }
@@ -58,7 +64,8 @@ class RowCache {
  private:
   std::size_t budget_;
   std::size_t used_ = 0, dirty_ = 0, rows_ = 0;
-  std::uint64_t evictions_ = 0, hits_ = 0, loads_ = 0, absent_ = 0;
+  std::uint64_t evictions_ = 0, hits_ = 0, loads_ = 0, absent_ = 0, filtered_ = 0;
+  std::size_t fixed_ = 0;
   CacheEntry* hand_ = nullptr;  // the CLOCK hand: the next entry to consider
 };
 

@@ -22,6 +22,7 @@ Table::Table(TableSchema schema, ItemStore& store, RowCache& cache)
 
 Table::~Table() {
   for (auto& [_, entry] : entries_) cache_.remove(entry);
+  cache_.uncharge_fixed(filter_charge_);
 }
 
 KeyEnc Table::key_of(const Item& item) const {
@@ -124,7 +125,11 @@ const Row* Table::find(const KeyEnc& key) {
     entry->referenced = true;
     cache_.count_hit();
   } else {
-    entry = load(key);
+    if (filter_ready() && !filter_->may_contain(key.digest())) {
+      cache_.count_filtered();
+    } else {
+      entry = load(key);
+    }
     // The write that usually follows (PutItem or UpdateItem of a new item) need not ask the
     // store again.
     if (entry == nullptr) absent_ = key;
@@ -173,12 +178,14 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint
     entry->key = &created->first;
     entry->row.rowid = store_.next_id();
     cache_.add(*entry);
+    if (filter_) filter_->add(key.digest());
   }
   Row& row = entry->row;
   const Item* old_item = row.item.get();
   if (old_item != nullptr) {
     --item_count_;
     size_bytes_ -= row.size;
+    if (!item) ++removed_since_filter_;
   }
   if (item) {
     ++item_count_;
@@ -220,6 +227,49 @@ void Table::changed_in_place(const KeyEnc& key, std::uint32_t size) {
   }
   row.size = size;
   cache_.recharge(entry);
+}
+
+void Table::drop_filter() {
+  cache_.uncharge_fixed(filter_charge_);
+  filter_.reset();
+  filter_charge_ = 0;
+  filter_scan_done_ = false;
+  filter_scan_after_.reset();
+}
+
+void Table::upkeep_filter(std::size_t min_items, std::size_t max_bytes, std::size_t step) {
+  if (filter_ && (filter_->bytes() > max_bytes ||
+                  removed_since_filter_ > static_cast<std::int64_t>(filter_->keys() / 2) + 1024)) {
+    drop_filter();  // too big for the budget, or mostly deleted keys: start again below
+  }
+  if (!filter_) {
+    // 12 bits per key, with room for the table to double before a new link is needed.
+    if (item_count_ < static_cast<std::int64_t>(min_items) ||
+        static_cast<std::size_t>(item_count_) * 3 > max_bytes) {
+      return;
+    }
+    filter_ = std::make_unique<KeyFilter>(std::max<std::size_t>(65536, 2 * item_count_));
+    removed_since_filter_ = 0;
+    // Rows written but not stored yet are only here.
+    for (const auto& [key, entry] : entries_) filter_->add(key.digest());
+  }
+  if (!filter_scan_done_) {
+    std::size_t read = 0;
+    RangeRead range;
+    if (filter_scan_after_) {
+      range.lower = RangeBound{{filter_scan_after_->hash, filter_scan_after_->range}, false};
+    }
+    Reader reader = read_rows(std::move(range));
+    while (read < step && reader.next_key()) {
+      filter_->add(reader.key().digest());
+      filter_scan_after_ = reader.key();
+      ++read;
+    }
+    filter_scan_done_ = read < step;
+  }
+  cache_.uncharge_fixed(filter_charge_);
+  filter_charge_ = filter_->bytes();
+  cache_.charge_fixed(filter_charge_);
 }
 
 void Table::evict(CacheEntry& entry) {
@@ -307,6 +357,8 @@ const Row* Table::Reader::next() {
   current_ = Row{cursor_.item(), cursor_.size(), cursor_.id(), 0};
   return &current_;
 }
+
+bool Table::Reader::next_key() { return cursor_.next(); }
 
 KeyEnc Table::Reader::key() const {
   return KeyEnc{std::string(cursor_.hk()), std::string(cursor_.rk())};

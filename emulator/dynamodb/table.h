@@ -29,6 +29,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/dynamodb/item_store.h"
+#include "emulator/dynamodb/key_filter.h"
 #include "emulator/dynamodb/streams.h"
 #include "emulator/dynamodb/types.h"
 #include "emulator/dynamodb/value.h"
@@ -196,6 +197,8 @@ class Table {
     // The next row (for index readers, the entry's item), or nullptr at the end. Valid until
     // the next call.
     const Row* next();
+    // Moves to the next row without reading its item (then only key() is valid).
+    bool next_key();
     // The current row's table key; for index readers, the entry's place.
     KeyEnc key() const;
     IndexKeyEnc index_key() const;
@@ -242,6 +245,12 @@ class Table {
   // The cache's view (row_cache.h).
   void evict(CacheEntry& entry);
 
+  // Keeps the key filter (key_filter.h) going: starts one for a table of `min_items` or more
+  // that would take at most `max_bytes`, reads `step` more stored keys into one being built,
+  // drops one grown past `max_bytes` or worn by deletions (to start again). Between operations.
+  void upkeep_filter(std::size_t min_items, std::size_t max_bytes, std::size_t step);
+  bool filter_ready() const { return filter_ && filter_scan_done_; }
+
  private:
   friend class RowCache;
   struct PendingIndexChange {
@@ -254,9 +263,18 @@ class Table {
                           std::uint32_t old_size, std::uint32_t new_size, std::int64_t rowid);
   void mark_dirty(CacheEntry& entry);
 
+  void drop_filter();
+
   TableSchema schema_;
   ItemStore& store_;
   RowCache& cache_;
+  // The key filter: answers "absent" only once its scan of the stored keys is done (keys
+  // written meanwhile are added as they are written).
+  std::unique_ptr<KeyFilter> filter_;
+  bool filter_scan_done_ = false;
+  std::optional<KeyEnc> filter_scan_after_;
+  std::size_t filter_charge_ = 0;
+  std::int64_t removed_since_filter_ = 0;
   std::unordered_map<KeyEnc, CacheEntry, KeyEncHash> entries_;
   // The key find() last learnt the store does not hold (and no entry has), until the next write.
   std::optional<KeyEnc> absent_;
