@@ -54,11 +54,11 @@ std::string Progress::line(Micros now, std::uint64_t requests, std::uint64_t ent
   const Micros done = std::clamp(now - start_, Micros{0}, end_ - start_);
   const double fraction = static_cast<double>(done) / static_cast<double>(end_ - start_);
   const double eta = done > 0 ? emu::to_seconds(wall_total) * (1 - fraction) / fraction : 0;
+  const auto requests_rate = per_second(requests - std::min(requests, last_requests_), wall_interval);
+  const auto entries_rate = per_second(entries - std::min(entries, last_entries_), wall_interval);
   return fmt::format("virtual {}Z  {:.1f}%  requests {} ({}/s)  entries {} ({}/s)  rss {} MiB  eta {}",
                      emu::format_iso8601_seconds(start_ + done), 100 * fraction, grouped(requests),
-                     grouped(per_second(requests - std::min(requests, last_requests_), wall_interval)),
-                     grouped(entries),
-                     grouped(per_second(entries - std::min(entries, last_entries_), wall_interval)),
+                     grouped(requests_rate), grouped(entries), grouped(entries_rate),
                      rss_bytes >> 20, done > 0 ? duration(eta) : "?");
 }
 

@@ -1,6 +1,7 @@
 // Live progress of an in-process run on stderr: one line, rewritten in place (\r) at most every
 // kInterval of wall time and finished with a newline, e.g.
-//   virtual 2021-06-27T04:12:00Z  35.2%  requests 171,234 (41,020/s)  entries 612,345 (146,700/s)  rss 412 MiB  eta 9s
+//   virtual 2021-06-27T03:16:42Z  11.7%  requests 158,976 (16,888/s)
+//     entries 1,102,258 (113,113/s)  rss 419 MiB  eta 1m16s            (on one line)
 // "/s" is per wall second over the last interval; the ETA extrapolates the virtual time covered
 // per wall second so far. Nothing is written unless enabled (by default, when stderr is a
 // terminal). Wall time comes from emu::wall, never from the virtual clock.

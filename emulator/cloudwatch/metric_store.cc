@@ -139,8 +139,8 @@ void MetricStore::read_minutes(MetricId id, Micros from, Micros to,
   while (st.executeStep()) {
     const Micros minute = st.getColumn(0).getInt64();
     if (into.count(minute) > 0) continue;
-    auto stats = Stats::from_json(nlohmann::json::parse(st.getColumn(1).getString(), nullptr, false));
-    if (stats) into.emplace(minute, std::move(*stats));
+    const auto stored = nlohmann::json::parse(st.getColumn(1).getString(), nullptr, false);
+    if (auto stats = Stats::from_json(stored)) into.emplace(minute, std::move(*stats));
   }
 }
 
@@ -156,10 +156,11 @@ std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
   const Micros split = memory_from_[id];
   std::map<Micros, Stats> older;
   if (storage_ != nullptr && first < split) {
-    for (auto it = minutes.lower_bound(first); it != minutes.end() && it->first < std::min(split, end); ++it) {
+    const Micros older_end = std::min(split, end);
+    for (auto it = minutes.lower_bound(first); it != minutes.end() && it->first < older_end; ++it) {
       older.emplace(it->first, it->second);
     }
-    read_minutes(id, first, std::min(split, end), older);
+    read_minutes(id, first, older_end, older);
   }
   const Micros recent_from = std::max(first, split);  // split is INT64_MIN without storage
   for (std::int64_t k = windows; k >= 1; --k) {
@@ -170,9 +171,8 @@ std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
     for (auto it = older.lower_bound(from); it != older.end() && it->first < to; ++it) {
       d.stats.merge(it->second);
     }
-    for (auto it = minutes.lower_bound(std::max(from, recent_from)); it != minutes.end() && it->first < to; ++it) {
-      d.stats.merge(it->second);
-    }
+    const auto recent = minutes.lower_bound(std::max(from, recent_from));
+    for (auto it = recent; it != minutes.end() && it->first < to; ++it) d.stats.merge(it->second);
     if (!d.stats.empty()) out.push_back(std::move(d));
   }
   return out;

@@ -182,12 +182,14 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
   // would register more stores nothing.
   std::set<std::string> added;
   for (const auto& p : pending) {
-    if (!store_.find(p.key.name_space, p.key.name, p.key.dimensions, p.key.unit)) added.insert(canonical(p.key));
+    const MetricKey& k = p.key;
+    if (!store_.find(k.name_space, k.name, k.dimensions, k.unit)) added.insert(canonical(k));
   }
   if (store_.size() + added.size() > kMaxMetrics) {
-    return AwsError::client("LimitExceeded", "The emulator holds at most " + std::to_string(kMaxMetrics) +
-                                                 " metrics; this request would add " +
-                                                 std::to_string(added.size()) + " more.");
+    return AwsError::client("LimitExceeded",
+                            "The emulator holds at most " + std::to_string(kMaxMetrics) +
+                                " metrics; this request would add " + std::to_string(added.size()) +
+                                " more.");
   }
   for (auto& p : pending) store_.put_statistics(store_.metric(p.key), p.stats, p.at);
   return json::object();
