@@ -1,6 +1,7 @@
 // `loadgen`: drives a scenario against the emulator in process (virtual time) or any URL, then
 // writes summary.json and report.html and checks the scenario's expectations.
 //   loadgen run SCENARIO [--target URL] [--out DIR] [--seed N] [--speed X] [--shard i/n]
+//               [--progress | --no-progress]
 //   loadgen merge DIR... --out DIR
 // Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad usage, bad scenario file
 // or unreachable target (with a message naming the file, the field and what was expected).
@@ -47,7 +48,7 @@ bool parse_shard(const std::string& text, int& shard, int& shards) {
 
 int run(const std::string& file, const std::string& target, const std::string& out_dir,
         std::optional<std::uint64_t> seed, double speed, const std::string& shard_text,
-        int connections) {
+        int connections, std::optional<bool> progress) {
   Scenario s;
   try {
     s = Scenario::from_file(file);
@@ -75,21 +76,21 @@ int run(const std::string& file, const std::string& target, const std::string& o
   }
   Recorder recorder(s.start);
   Outcome outcome;
-  const bool tty = isatty(STDERR_FILENO) != 0;
+  const bool show_progress = progress.value_or(isatty(STDERR_FILENO) != 0);
   try {
     if (target.empty()) {
       if (shards != 1) {
         std::fprintf(stderr, "loadgen: --shard applies to HTTP runs (--target)\n");
         return 2;
       }
-      outcome = run_virtual(s, recorder, {out_dir, tty});
+      outcome = run_virtual(s, recorder, {out_dir, show_progress});
     } else {
       HttpRunOptions options;
       options.target = target;
       options.speed = speed;
       options.shard = shard;
       options.shards = shards;
-      options.progress = tty;
+      options.progress = show_progress;
       options.max_connections = connections;
       outcome = run_http(s, recorder, options);
     }
@@ -160,6 +161,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--connections", connections, "HTTP runs: most keep-alive connections open at once")
       ->default_val(100)
       ->check(CLI::Range(1, 100000));
+  bool progress_on = false, progress_off = false;
+  CLI::Option* progress_flag = run_cmd->add_flag(
+      "--progress", progress_on,
+      "Show a live progress line on stderr (virtual time, % done, rates, RSS, ETA); the default "
+      "when stderr is a terminal");
+  run_cmd->add_flag("--no-progress", progress_off, "Never show the progress line")
+      ->excludes(progress_flag);
   std::vector<std::string> dirs;
   std::string merge_out = "loadgen-merged";
   CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the summaries of sharded runs into one report");
@@ -172,5 +180,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (merge_cmd->parsed()) return merge(dirs, merge_out);
-  return run(scenario, target, out, seed, speed, shard, connections);
+  std::optional<bool> progress;
+  if (progress_on || progress_off) progress = progress_on;
+  return run(scenario, target, out, seed, speed, shard, connections, progress);
 }

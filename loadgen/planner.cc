@@ -78,20 +78,27 @@ Planner::Planner(const Scenario& s, const PopulationModel& population, int shard
               : next_midnight(from, p.local_midnight ? d.utc_offset_hours : 0) +
                     static_cast<Micros>(r.uniform01() * static_cast<double>(p.within));
       if (at >= end_) continue;
-      Send send;
-      send.at = at;
-      send.device = dev;
-      send.kind = p.kind;
-      send.entries = p.kind == ClientKind::kJsBatch ? d.queue : 1;
-      send.id = phase_id(i, static_cast<std::uint64_t>(dev));
-      send.source = i;
-      wave.push_back(send);
+      wave.push_back({at, dev});
     }
-    std::sort(wave.begin(), wave.end(), [](const Send& a, const Send& b) {
-      return a.at != b.at ? a.at < b.at : a.id < b.id;
+    // In time order, then by id, which grows with the device.
+    std::sort(wave.begin(), wave.end(), [](const WaveSend& a, const WaveSend& b) {
+      return a.at != b.at ? a.at < b.at : a.device < b.device;
     });
-    if (!wave.empty()) heap_.push(wave[0]);
+    wave.shrink_to_fit();
+    if (!wave.empty()) heap_.push(wave_send(i, wave[0], 0));
   }
+}
+
+Send Planner::wave_send(int i, const WaveSend& first, std::uint64_t round) const {
+  const Phase& p = scenario_.schedule[static_cast<std::size_t>(i)];
+  Send send;
+  send.at = first.at + static_cast<Micros>(round) * p.interval;
+  send.device = first.device;
+  send.kind = p.kind;
+  send.entries = p.kind == ClientKind::kJsBatch ? population_.device(first.device).queue : 1;
+  send.id = phase_id(i, static_cast<std::uint64_t>(first.device) | (round << 32));
+  send.source = i;
+  return send;
 }
 
 void Planner::push_phase(int i) {
@@ -139,10 +146,7 @@ void Planner::push_wave_next(int i) {
     pos = 0;
     ++wave_round_[index];
   }
-  Send next = wave[pos];
-  const std::uint64_t round = wave_round_[index];
-  next.at += static_cast<Micros>(round) * scenario_.schedule[index].interval;
-  next.id = phase_id(i, static_cast<std::uint64_t>(next.device) | (round << 32));
+  const Send next = wave_send(i, wave[pos], wave_round_[index]);
   if (next.at < end_) heap_.push(next);
 }
 

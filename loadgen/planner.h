@@ -5,6 +5,12 @@
 // queue at its next background run). `shard i/n` keeps the i-th of n disjoint slices: the
 // k-th arrival of a rate phase goes to shard k mod n, a device's midnight send to shard
 // device mod n, and a resend to the shard of the send it repeats.
+//
+// Memory: a midnight or background phase holds one (time, device) pair, 16 bytes, per device
+// taking part (population.devices x share, set by the scenario); everything else a send
+// carries is derived again when it is due. The heap holds one send per rate phase and per
+// wave, plus the resends waiting for their time: at most the failed sends of the last
+// population.resend_after_seconds, times population.max_resends.
 #pragma once
 
 #include <optional>
@@ -43,15 +49,21 @@ class Planner {
       return a.at != b.at ? a.at > b.at : a.id > b.id;
     }
   };
+  // A wave's first sends, in time order: what each device does, not the whole Send.
+  struct WaveSend {
+    Micros at = 0;
+    std::int64_t device = 0;
+  };
   void push_phase(int phase);
   void push_wave_next(int phase);
+  Send wave_send(int phase, const WaveSend& first, std::uint64_t round) const;
 
   const Scenario& scenario_;
   const PopulationModel& population_;
   int shard_, shards_;
   Micros end_;
   std::vector<std::uint64_t> next_k_;               // per rate phase
-  std::vector<std::vector<Send>> waves_;            // per midnight phase, sorted
+  std::vector<std::vector<WaveSend>> waves_;        // per midnight/background phase, sorted
   std::vector<std::size_t> wave_pos_;
   std::vector<std::uint64_t> wave_round_;  // background phases: how many intervals have passed
   std::priority_queue<Send, std::vector<Send>, Later> heap_;

@@ -8,6 +8,7 @@
 #include "emulator/core/clock.h"
 #include "emulator/pipeline/pipeline.h"
 #include "loadgen/planner.h"
+#include "loadgen/progress.h"
 
 namespace loadgen {
 
@@ -78,8 +79,10 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   PopulationModel population(s.population, s.seed);
   Planner planner(s, population);
   Micros next_sample = s.start;
-  std::uint64_t sent = 0;
-  Micros last_progress = wall_start;
+  std::uint64_t sent = 0, entries_sent = 0;
+  const Micros end = s.start + s.duration + s.drain;
+  Progress progress(options.progress, s.start, end);
+  progress.update(s.start, 0, 0);
   while (auto send = planner.next()) {
     scheduler.run_until(send->at);
     while (next_sample <= send->at) {  // one concurrency sample per simulated second
@@ -92,23 +95,27 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
         request_for(d, population.body(d, send->kind, send->entries, send->at, send->id + static_cast<std::uint64_t>(send->attempt)), api_key));
     recorder.answered(send->at, response.status, response.delay, response.delay, false);
     if (!client_accepts(send->kind, response.status)) planner.resend(*send);
-    if (++sent % 4096 == 0) {
+    entries_sent += static_cast<std::uint64_t>(send->entries);
+    if (++sent % 256 == 0) progress.update(send->at, sent, entries_sent);
+    if (sent % 4096 == 0) {
       storage.commit();
       pipeline.flush();
       recorder.close_seconds(send->at);
-      if (options.progress && emu::wall::monotonic_now() - last_progress > 500 * emu::kMicrosPerMilli) {
-        last_progress = emu::wall::monotonic_now();
-        std::fprintf(stderr, "\r  simulated %s  requests %llu  ",
-                     emu::format_iso8601_seconds(send->at).c_str(), static_cast<unsigned long long>(sent));
-      }
     }
   }
   // Let the pipeline settle: the stream drains, the DLQ retries, alarms evaluate, the ETL runs.
-  const Micros end = s.start + s.duration + s.drain;
   while (next_sample < std::min(end, s.start + s.duration)) {
     scheduler.run_until(next_sample);
     recorder.sample_concurrency(next_sample, static_cast<double>(pipeline.lambda().in_use(function)));
     next_sample += emu::kMicrosPerSecond;
+    progress.update(next_sample, sent, entries_sent);
+  }
+  // In steps of a virtual minute, so that progress shows the drain too (the events run are
+  // the same as in one step).
+  for (Micros t = clock.now(); t < end;) {
+    t = std::min(end, t + emu::kMicrosPerMinute);
+    scheduler.run_until(t);
+    progress.update(t, sent, entries_sent);
   }
   scheduler.run_until(end);
   // The tables as the run leaves them (see above).
@@ -116,7 +123,7 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   storage.commit();
   pipeline.flush();
   recorder.finish();
-  if (options.progress) std::fprintf(stderr, "\r%60s\r", "");
+  progress.finish(end, sent, entries_sent);
 
   Outcome o;
   o.mode = "virtual";

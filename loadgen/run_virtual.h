@@ -14,7 +14,7 @@ namespace loadgen {
 
 struct VirtualRunOptions {
   std::string out_dir;   // the pipeline's data dir goes to <out_dir>/data
-  bool progress = false; // live progress on stderr
+  bool progress = false; // a live progress line on stderr (progress.h)
 };
 
 Outcome run_virtual(const Scenario& scenario, Recorder& recorder, const VirtualRunOptions& options);

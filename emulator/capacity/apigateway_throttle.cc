@@ -31,6 +31,7 @@ ThrottleSettings ThrottleSettings::from_config(const Config& c) {
     throw ConfigError("/apigateway/quota/period", "DAY, WEEK or MONTH");
   }
   if (s.quota_limit < 0) throw ConfigError("/apigateway/quota/limit", "a non-negative integer");
+  s.api_key_required = c.boolean("/apigateway/api_key_required");
   return s;
 }
 
@@ -41,6 +42,9 @@ ApiGatewayThrottle::ApiGatewayThrottle(ThrottleSettings settings)
   // A method's own settings replace the stage default for that method.
   const ThrottleLimit& level = settings_.method.enabled ? settings_.method : settings_.stage;
   if (level.enabled) stage_or_method_.emplace(level.rate, level.burst);
+  per_key_ = settings_.api_key_required && (settings_.usage_plan.enabled ||
+                                            settings_.usage_plan_method.enabled ||
+                                            settings_.quota_enabled);
 }
 
 std::int64_t ApiGatewayThrottle::quota_period_start(Micros now) const {
@@ -66,30 +70,37 @@ bool ApiGatewayThrottle::quota_allows(KeyState& key, Micros now) {
   return true;
 }
 
-std::optional<apigateway::GatewayError> ApiGatewayThrottle::admit(const std::string& api_key,
-                                                                  Micros now) {
+std::optional<apigateway::GatewayError> ApiGatewayThrottle::admit_key(const std::string& api_key,
+                                                                      Micros now) {
   using apigateway::GatewayError;
-  const auto throttle = [this] {
-    ++throttled_;
-    return GatewayError::kThrottled;
-  };
   KeyState& key = keys_[api_key];
   if (settings_.usage_plan_method.enabled) {
     if (!key.plan_method) {
       key.plan_method.emplace(settings_.usage_plan_method.rate, settings_.usage_plan_method.burst);
     }
-    if (!key.plan_method->try_take(now)) return throttle();
+    if (!key.plan_method->try_take(now)) return GatewayError::kThrottled;
   }
   if (settings_.usage_plan.enabled) {
     if (!key.plan) key.plan.emplace(settings_.usage_plan.rate, settings_.usage_plan.burst);
-    if (!key.plan->try_take(now)) return throttle();
+    if (!key.plan->try_take(now)) return GatewayError::kThrottled;
   }
-  if (!quota_allows(key, now)) {
-    ++quota_exceeded_;
-    return GatewayError::kQuotaExceeded;
+  if (!quota_allows(key, now)) return GatewayError::kQuotaExceeded;
+  return std::nullopt;
+}
+
+std::optional<apigateway::GatewayError> ApiGatewayThrottle::admit(const std::string& api_key,
+                                                                  Micros now) {
+  using apigateway::GatewayError;
+  if (per_key_) {
+    if (const auto refused = admit_key(api_key, now)) {
+      ++(*refused == GatewayError::kThrottled ? throttled_ : quota_exceeded_);
+      return refused;
+    }
   }
-  if (stage_or_method_ && !stage_or_method_->try_take(now)) return throttle();
-  if (!account_.try_take(now)) return throttle();
+  if ((stage_or_method_ && !stage_or_method_->try_take(now)) || !account_.try_take(now)) {
+    ++throttled_;
+    return GatewayError::kThrottled;
+  }
   return std::nullopt;
 }
 

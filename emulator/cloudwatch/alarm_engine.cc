@@ -4,7 +4,6 @@ namespace emu::cloudwatch {
 
 namespace {
 constexpr Micros kMinute = 60 * kMicrosPerSecond;
-constexpr std::size_t kMaxHistory = 1000;
 constexpr Micros kHistoryRetention = 14 * kMicrosPerDay;
 }  // namespace
 
@@ -23,6 +22,7 @@ void AlarmEngine::schedule(Micros at) {
     evaluate_all(at);
     store_.flush();
     if (at % kMicrosPerHour == 0) store_.prune(at - 15 * kMicrosPerDay);
+    store_.keep_in_memory(at, memory_windows());
     schedule(at + kMinute);
   });
 }
@@ -31,10 +31,15 @@ std::string AlarmEngine::arn_of(const std::string& name) const {
   return "arn:aws:cloudwatch:" + region_ + ":" + account_id_ + ":alarm:" + name;
 }
 
-void AlarmEngine::put(AlarmDefinition definition, Micros now) {
+Status AlarmEngine::put(AlarmDefinition definition, Micros now) {
+  ++alarms_changed_;
   const std::string name = definition.name;
   auto it = alarms_.find(name);
   if (it == alarms_.end()) {
+    if (alarms_.size() >= kMaxAlarms) {
+      return AwsError::client("LimitExceeded",
+                              "The quota for alarms for this customer has already been reached.");
+    }
     AlarmRecord record;
     record.definition = std::move(definition);
     record.state_updated = now;
@@ -42,15 +47,29 @@ void AlarmEngine::put(AlarmDefinition definition, Micros now) {
     record.history.push_back({now, "ConfigurationUpdate", "Alarm \"" + name + "\" created",
                               {{"type", "Create"}}});
     alarms_.emplace(name, std::move(record));
-    return;
+    return ok_status();
   }
   it->second.definition = std::move(definition);  // the state stays (aws-fidelity 6.2)
   it->second.configuration_updated = now;
-  it->second.history.push_back({now, "ConfigurationUpdate", "Alarm \"" + name + "\" updated",
-                                {{"type", "Update"}}});
+  record(it->second, {now, "ConfigurationUpdate", "Alarm \"" + name + "\" updated",
+                      {{"type", "Update"}}});
+  return ok_status();
 }
 
-bool AlarmEngine::remove(const std::string& name) { return alarms_.erase(name) > 0; }
+// Appends to the history, which keeps the newest kMaxHistory items of the last 14 days.
+void AlarmEngine::record(AlarmRecord& alarm, HistoryItem item) {
+  const Micros now = item.timestamp;
+  alarm.history.push_back(std::move(item));
+  while (alarm.history.size() > kMaxHistory ||
+         (!alarm.history.empty() && alarm.history.front().timestamp < now - kHistoryRetention)) {
+    alarm.history.pop_front();
+  }
+}
+
+bool AlarmEngine::remove(const std::string& name) {
+  ++alarms_changed_;
+  return alarms_.erase(name) > 0;
+}
 
 AlarmRecord* AlarmEngine::find(const std::string& name) {
   const auto it = alarms_.find(name);
@@ -123,6 +142,32 @@ std::vector<std::pair<Micros, std::optional<double>>> AlarmEngine::datapoints(
   return out;
 }
 
+const std::vector<Micros>& AlarmEngine::memory_windows() {
+  if (windows_.alarms_changed == alarms_changed_ && windows_.metrics == store_.size()) {
+    return windows_.by_metric;
+  }
+  windows_.alarms_changed = alarms_changed_;
+  windows_.metrics = store_.size();
+  std::vector<Micros>& windows = windows_.by_metric;
+  windows.assign(store_.size(), 0);
+  for (const auto& [name, alarm] : alarms_) {
+    const AlarmDefinition& a = alarm.definition;
+    // datapoints() reads (N + 2) alarm periods back from now, in whole query periods.
+    const Micros range = (a.evaluation_periods + 2) * a.period;
+    const auto need = [&](const MetricKey& m, Micros period) {
+      const auto id = store_.find(m.name_space, m.name, m.dimensions, m.unit);
+      if (!id || period <= 0) return;
+      const Micros read = (range + period - 1) / period * period;
+      windows[*id] = std::max(windows[*id], read + kMinute);  // + the next evaluation's minute
+    };
+    if (!a.math()) need(a.metric, a.period);
+    for (const auto& q : a.metrics) {
+      if (q.expression.empty()) need(q.metric, q.period);
+    }
+  }
+  return windows;
+}
+
 void AlarmEngine::evaluate(AlarmRecord& alarm, Micros now) {
   const AlarmDefinition& a = alarm.definition;
   const auto points = datapoints(a, now);
@@ -151,16 +196,12 @@ void AlarmEngine::change_state(AlarmRecord& alarm, AlarmState state, const std::
   alarm.state_updated = now;
   const std::string summary =
       std::string("Alarm updated from ") + state_name(old) + " to " + state_name(state);
-  alarm.history.push_back({now, "StateUpdate", summary,
-                           {{"version", "1.0"},
-                            {"oldState", {{"stateValue", state_name(old)}}},
-                            {"newState", {{"stateValue", state_name(state)},
-                                          {"stateReason", reason},
-                                          {"stateReasonData", alarm.reason_data}}}}});
-  while (alarm.history.size() > kMaxHistory ||
-         (!alarm.history.empty() && alarm.history.front().timestamp < now - kHistoryRetention)) {
-    alarm.history.pop_front();
-  }
+  record(alarm, {now, "StateUpdate", summary,
+                 {{"version", "1.0"},
+                  {"oldState", {{"stateValue", state_name(old)}}},
+                  {"newState", {{"stateValue", state_name(state)},
+                                {"stateReason", reason},
+                                {"stateReasonData", alarm.reason_data}}}}});
   const AlarmDefinition& a = alarm.definition;
   if (notifier_ == nullptr || !a.actions_enabled || old == state) return;
   const auto& actions = state == AlarmState::kAlarm ? a.alarm_actions

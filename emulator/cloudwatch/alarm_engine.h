@@ -6,8 +6,14 @@
 //
 // New alarms start INSUFFICIENT_DATA ("Unchecked: Initial alarm creation"); updating an alarm
 // keeps its state; SetAlarmState lasts until the next evaluation. State changes are recorded
-// in the alarm's history (at most 1,000 entries, 14 days) and published to the alarm's SNS
-// topics through the Notifier.
+// in the alarm's history (at most kMaxHistory entries, 14 days) and published to the alarm's
+// SNS topics through the Notifier.
+//
+// Each minute, after evaluating, the engine tells the metric store which minutes to keep in
+// memory: per metric, the longest range an alarm reading it evaluates ((N + 2) periods).
+//
+// DEVIATION: at most kMaxAlarms alarms (PutMetricAlarm beyond answers LimitExceeded, as AWS did
+// while it had a per-Region alarm quota of 5,000); AWS has no such limit today.
 //
 // Thread rules: simulation thread only.
 #pragma once
@@ -45,11 +51,15 @@ struct AlarmRecord {
 
 class AlarmEngine {
  public:
+  static constexpr std::size_t kMaxAlarms = 5000;
+  static constexpr std::size_t kMaxHistory = 1000;
+
   AlarmEngine(MetricStore& store, Scheduler& scheduler, Notifier* notifier, std::string region,
               std::string account_id);
 
-  // Creates or replaces (keeping the state) an alarm.
-  void put(AlarmDefinition definition, Micros now);
+  // Creates or replaces (keeping the state) an alarm. LimitExceeded when creating one more
+  // than kMaxAlarms.
+  Status put(AlarmDefinition definition, Micros now);
   bool remove(const std::string& name);
   AlarmRecord* find(const std::string& name);
   const std::map<std::string, AlarmRecord>& alarms() const { return alarms_; }
@@ -63,11 +73,15 @@ class AlarmEngine {
   // first (nullopt = missing).
   std::vector<std::pair<Micros, std::optional<double>>> datapoints(const AlarmDefinition& a,
                                                                     Micros now) const;
+  // Per metric id, how far back the alarms reading it look (0 for metrics no alarm reads).
+  // Recomputed when the alarms or the metrics change.
+  const std::vector<Micros>& memory_windows();
 
  private:
   void schedule(Micros at);
   void evaluate(AlarmRecord& alarm, Micros now);
   void change_state(AlarmRecord& alarm, AlarmState state, const std::string& reason, Micros now);
+  static void record(AlarmRecord& alarm, HistoryItem item);
   std::optional<Series> series_for(const MetricDataQuery& q, Micros start, Micros end) const;
 
   MetricStore& store_;
@@ -75,6 +89,12 @@ class AlarmEngine {
   Notifier* notifier_;
   std::string region_, account_id_;
   std::map<std::string, AlarmRecord> alarms_;
+  std::uint64_t alarms_changed_ = 0;  // put() and remove() count here
+  struct Windows {
+    std::uint64_t alarms_changed = UINT64_MAX;
+    std::size_t metrics = 0;
+    std::vector<Micros> by_metric;
+  } windows_;
 };
 
 }  // namespace emu::cloudwatch

@@ -1,8 +1,7 @@
 #include "emulator/cloudwatch/metric_store.h"
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
+#include <limits>
 
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
@@ -10,72 +9,10 @@
 namespace emu::cloudwatch {
 
 namespace {
-
-constexpr double kBucketGrowth = 1.01;  // 1% wide buckets
-const double kLogGrowth = std::log(kBucketGrowth);
-constexpr int kZeroBucket = -100000;  // values <= 0 (latencies and counts are never negative)
-
-int bucket_of(double v) {
-  if (v <= 0) return kZeroBucket;
-  return static_cast<int>(std::floor(std::log(v) / kLogGrowth));
-}
-
-double bucket_value(int bucket) {
-  if (bucket == kZeroBucket) return 0;
-  return std::exp((bucket + 0.5) * kLogGrowth);  // the bucket's geometric middle
-}
-
+constexpr Micros kMinute = 60 * kMicrosPerSecond;
+constexpr Micros kAllInMemory = std::numeric_limits<Micros>::min();
+constexpr Micros kNoneInMemory = std::numeric_limits<Micros>::max();
 }  // namespace
-
-void Stats::add(double value, double count) {
-  if (sample_count <= 0) {
-    minimum = maximum = value;
-  } else {
-    minimum = std::min(minimum, value);
-    maximum = std::max(maximum, value);
-  }
-  sample_count += count;
-  sum += value * count;
-  histogram[bucket_of(value)] += count;
-}
-
-void Stats::merge(const Stats& o) {
-  if (o.empty()) return;
-  if (empty()) {
-    *this = o;
-    return;
-  }
-  sample_count += o.sample_count;
-  sum += o.sum;
-  minimum = std::min(minimum, o.minimum);
-  maximum = std::max(maximum, o.maximum);
-  for (const auto& [b, n] : o.histogram) histogram[b] += n;
-}
-
-std::optional<double> Stats::statistic(const std::string& name) const {
-  if (empty()) return std::nullopt;
-  if (name == "SampleCount") return sample_count;
-  if (name == "Sum") return sum;
-  if (name == "Average") return sum / sample_count;
-  if (name == "Minimum") return minimum;
-  if (name == "Maximum") return maximum;
-  if (name.size() < 2 || name[0] != 'p') return std::nullopt;
-  double p = 0;
-  const auto r = std::from_chars(name.data() + 1, name.data() + name.size(), p);
-  if (r.ec != std::errc() || r.ptr != name.data() + name.size() || p < 0 || p > 100) {
-    return std::nullopt;
-  }
-  if (p == 100) return maximum;
-  if (p == 0) return minimum;
-  // The smallest bucket whose cumulative count reaches p% of the samples.
-  const double rank = std::ceil(p / 100.0 * sample_count);
-  double seen = 0;
-  for (const auto& [b, n] : histogram) {
-    seen += n;
-    if (seen >= rank) return std::clamp(bucket_value(b), minimum, maximum);
-  }
-  return maximum;
-}
 
 std::string canonical(const MetricKey& key, bool with_unit) {
   Dimensions dims = key.dimensions;
@@ -103,23 +40,12 @@ MetricStore::MetricStore(Storage* storage) : storage_(storage) {
     if (id != static_cast<MetricId>(keys.getColumn(0).getInt64())) break;  // ids are dense
   }
   saved_keys_ = keys_.size();
-  SQLite::Statement rows(db, "SELECT metric, minute, stats FROM cw_minutes");
-  while (rows.executeStep()) {
-    const auto id = static_cast<MetricId>(rows.getColumn(0).getInt64());
-    if (id >= minutes_.size()) continue;
-    const auto j = nlohmann::json::parse(rows.getColumn(2).getString(), nullptr, false);
-    if (!j.is_array() || j.size() != 5) continue;
-    Stats s;
-    s.sample_count = j[0];
-    s.sum = j[1];
-    s.minimum = j[2];
-    s.maximum = j[3];
-    for (const auto& b : j[4]) s.histogram[b[0].get<int>()] = b[1].get<double>();
-    minutes_[id][rows.getColumn(1).getInt64()] = std::move(s);
-  }
+  // Their minutes stay on disk until a query, a put or keep_in_memory() needs them.
+  std::fill(memory_from_.begin(), memory_from_.end(), kNoneInMemory);
 }
 
 void MetricStore::flush() {
+  current_.clear();  // the next put() of each metric marks its minute dirty again
   if (storage_ == nullptr || (dirty_.empty() && saved_keys_ == keys_.size())) return;
   storage_->ensure_transaction();
   auto& db = storage_->db();
@@ -137,17 +63,13 @@ void MetricStore::flush() {
   for (const auto& [id, minute] : dirty_) {
     const auto it = minutes_[id].find(minute);
     if (it == minutes_[id].end()) continue;
-    const Stats& s = it->second;
-    nlohmann::json histogram = nlohmann::json::array();
-    for (const auto& [b, n] : s.histogram) histogram.push_back({b, n});
     put.reset();
     put.bind(1, static_cast<std::int64_t>(id));
     put.bind(2, static_cast<std::int64_t>(minute));
-    put.bind(3, nlohmann::json::array({s.sample_count, s.sum, s.minimum, s.maximum, histogram}).dump());
+    put.bind(3, it->second.to_json().dump());
     put.exec();
   }
   dirty_.clear();
-  current_.clear();  // the next put() of each metric marks its minute dirty again
 }
 
 MetricId MetricStore::metric(const MetricKey& key) {
@@ -157,25 +79,36 @@ MetricId MetricStore::metric(const MetricKey& key) {
   const auto id = static_cast<MetricId>(keys_.size());
   keys_.push_back(key);
   minutes_.emplace_back();
+  memory_from_.push_back(kAllInMemory);  // nothing of it is on disk yet
   index_.emplace(text, id);
   return id;
 }
 
+Stats& MetricStore::minute_stats(MetricId id, Micros minute) {
+  const auto [it, inserted] = minutes_[id].try_emplace(minute);
+  if (inserted && minute < memory_from_[id] && storage_ != nullptr) {
+    std::map<Micros, Stats> stored;
+    read_minutes(id, minute, minute + 1, stored);
+    if (!stored.empty()) it->second = std::move(stored.begin()->second);
+  }
+  return it->second;
+}
+
 void MetricStore::put(MetricId id, double value, Micros timestamp) {
-  const Micros minute = floor_to(timestamp, 60 * kMicrosPerSecond);
+  const Micros minute = floor_to(timestamp, kMinute);
   if (current_.size() < minutes_.size()) current_.resize(minutes_.size());
   Current& c = current_[id];
   if (c.minute != minute) {
     c.minute = minute;
-    c.stats = &minutes_[id][minute];
+    c.stats = &minute_stats(id, minute);
     if (storage_ != nullptr) dirty_.emplace(id, minute);
   }
   c.stats->add(value);
 }
 
 void MetricStore::put_statistics(MetricId id, const Stats& stats, Micros timestamp) {
-  const Micros minute = floor_to(timestamp, 60 * kMicrosPerSecond);
-  minutes_[id][minute].merge(stats);
+  const Micros minute = floor_to(timestamp, kMinute);
+  minute_stats(id, minute).merge(stats);
   if (storage_ != nullptr) dirty_.emplace(id, minute);
 }
 
@@ -195,6 +128,22 @@ std::optional<MetricId> MetricStore::find(const std::string& name_space, const s
   return std::nullopt;
 }
 
+void MetricStore::read_minutes(MetricId id, Micros from, Micros to,
+                               std::map<Micros, Stats>& into) const {
+  SQLite::Statement st(storage_->db(),
+                       "SELECT minute, stats FROM cw_minutes WHERE metric = ? AND minute >= ? "
+                       "AND minute < ? ORDER BY minute");
+  st.bind(1, static_cast<std::int64_t>(id));
+  st.bind(2, static_cast<std::int64_t>(from));
+  st.bind(3, static_cast<std::int64_t>(to));
+  while (st.executeStep()) {
+    const Micros minute = st.getColumn(0).getInt64();
+    if (into.count(minute) > 0) continue;
+    const auto stored = nlohmann::json::parse(st.getColumn(1).getString(), nullptr, false);
+    if (auto stats = Stats::from_json(stored)) into.emplace(minute, std::move(*stats));
+  }
+}
+
 std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
                                           Micros period) const {
   std::vector<Datapoint> out;
@@ -202,14 +151,28 @@ std::vector<Datapoint> MetricStore::query(MetricId id, Micros start, Micros end,
   const auto& minutes = minutes_[id];
   // Windows end at `end`, going back: [end - k*period, end - (k-1)*period).
   const std::int64_t windows = (end - start + period - 1) / period;
+  const Micros first = end - windows * period;
+  // Minutes before memory_from_ come from SQLite, overlaid with any a late put brought back.
+  const Micros split = memory_from_[id];
+  std::map<Micros, Stats> older;
+  if (storage_ != nullptr && first < split) {
+    const Micros older_end = std::min(split, end);
+    for (auto it = minutes.lower_bound(first); it != minutes.end() && it->first < older_end; ++it) {
+      older.emplace(it->first, it->second);
+    }
+    read_minutes(id, first, older_end, older);
+  }
+  const Micros recent_from = std::max(first, split);  // split is INT64_MIN without storage
   for (std::int64_t k = windows; k >= 1; --k) {
     const Micros from = end - k * period;
     const Micros to = from + period;
     Datapoint d;
     d.timestamp = from;
-    for (auto it = minutes.lower_bound(from); it != minutes.end() && it->first < to; ++it) {
+    for (auto it = older.lower_bound(from); it != older.end() && it->first < to; ++it) {
       d.stats.merge(it->second);
     }
+    const auto recent = minutes.lower_bound(std::max(from, recent_from));
+    for (auto it = recent; it != minutes.end() && it->first < to; ++it) d.stats.merge(it->second);
     if (!d.stats.empty()) out.push_back(std::move(d));
   }
   return out;
@@ -224,6 +187,28 @@ void MetricStore::prune(Micros before) {
     st.bind(1, static_cast<std::int64_t>(before));
     st.exec();
   }
+}
+
+void MetricStore::keep_in_memory(Micros now, const std::vector<Micros>& windows) {
+  if (storage_ == nullptr) return;  // memory is the only copy: prune() bounds it
+  flush();                          // what leaves memory must be on disk first
+  for (MetricId id = 0; id < minutes_.size(); ++id) {
+    const Micros window = std::max(kRecentWindow, id < windows.size() ? windows[id] : 0);
+    const Micros from = floor_to(now - window, kMinute);
+    auto& minutes = minutes_[id];
+    if (from < memory_from_[id]) {
+      // The window grew (a new alarm, or the first call after a restart): load what it covers.
+      read_minutes(id, from, memory_from_[id], minutes);
+    }
+    minutes.erase(minutes.begin(), minutes.lower_bound(from));
+    memory_from_[id] = from;
+  }
+}
+
+std::size_t MetricStore::minutes_in_memory() const {
+  std::size_t n = 0;
+  for (const auto& minutes : minutes_) n += minutes.size();
+  return n;
 }
 
 }  // namespace emu::cloudwatch

@@ -1,15 +1,16 @@
 // The CloudWatch metric store: every metric the models emit (through the MetricSink port) and
-// every PutMetricData, kept as one-minute statistics (SampleCount, Sum, Minimum, Maximum and a
-// log-bucketed histogram for percentiles), queried by period for GetMetricStatistics,
-// GetMetricData and the alarm engine.
+// every PutMetricData, kept as one-minute statistics (see stats.h), queried by period for
+// GetMetricStatistics, GetMetricData and the alarm engine.
 //
 // Minutes are written to SQLite (cw_metrics, cw_minutes) when the alarm engine's minute tick
-// calls flush(), so metrics survive a restart on the same data dir.
+// calls flush(), so metrics survive a restart on the same data dir. Memory holds, per metric,
+// only the minutes of a trailing window: what the alarms reading that metric evaluate (the
+// engine passes it to keep_in_memory() each minute) and at least the last kRecentWindow for
+// recent queries. Older minutes are read back from SQLite when a query reaches them, with the
+// same answers (a minute round-trips exactly). Without storage nothing leaves memory.
 //
-// DEVIATION: one-minute resolution only (high-resolution 1 s data is folded into its minute);
-// percentiles come from histogram buckets 1% wide, so p95/p99 are within ~1% of the exact value
-// (CloudWatch's own percentiles are approximations too). Data older than 15 days is dropped
-// (CloudWatch keeps 1-minute data 15 days).
+// DEVIATION: one-minute resolution only (high-resolution 1 s data is folded into its minute).
+// Data older than 15 days is dropped (CloudWatch keeps 1-minute data 15 days).
 //
 // Thread rules: simulation thread only.
 #pragma once
@@ -21,22 +22,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "emulator/cloudwatch/stats.h"
 #include "emulator/core/metrics.h"
 #include "emulator/core/storage.h"
 
 namespace emu::cloudwatch {
-
-struct Stats {
-  double sample_count = 0, sum = 0, minimum = 0, maximum = 0;
-  std::map<int, double> histogram;  // bucket -> samples (see bucket_of)
-
-  void add(double value, double count = 1);
-  void merge(const Stats& other);
-  bool empty() const { return sample_count <= 0; }
-  // "SampleCount" | "Sum" | "Average" | "Minimum" | "Maximum" | "pNN(.N)"; nullopt if unknown
-  // or there is no data.
-  std::optional<double> statistic(const std::string& name) const;
-};
 
 struct Datapoint {
   Micros timestamp = 0;  // period start
@@ -45,7 +35,11 @@ struct Datapoint {
 
 class MetricStore final : public MetricSink {
  public:
-  // `storage` may be null (nothing persisted); otherwise earlier minutes are loaded from it.
+  // Minutes every metric keeps in memory, alarms or not: a recent hour answers from memory.
+  static constexpr Micros kRecentWindow = 60 * kMicrosPerMinute;
+
+  // `storage` may be null (nothing persisted, nothing leaves memory); otherwise the metrics of
+  // an earlier run on the same database are known again, their minutes read as needed.
   explicit MetricStore(Storage* storage = nullptr);
   MetricId metric(const MetricKey& key) override;
   void put(MetricId id, double value, Micros timestamp) override;
@@ -67,14 +61,30 @@ class MetricStore final : public MetricSink {
   void prune(Micros before);
   // Writes every minute changed since the last flush.
   void flush();
+  // Keeps in memory, per metric, the minutes from `now - max(windows[id], kRecentWindow)` on
+  // (kRecentWindow for ids past the end of `windows`): flushes, drops older minutes, and loads
+  // from SQLite what a grown window now covers. No-op without storage.
+  void keep_in_memory(Micros now, const std::vector<Micros>& windows);
+  // Minutes held in memory, over all metrics (for tests and /_emulator/state).
+  std::size_t minutes_in_memory() const;
 
  private:
+  // The minute's stats in memory, read back from SQLite first when it is older than what
+  // memory holds for the metric (a late put), so that nothing stored is overwritten.
+  Stats& minute_stats(MetricId id, Micros minute);
+  // Stored minutes of `id` in [from, to) not already in `into`.
+  void read_minutes(MetricId id, Micros from, Micros to, std::map<Micros, Stats>& into) const;
+
   std::vector<MetricKey> keys_;
   std::unordered_map<std::string, MetricId> index_;
   std::vector<std::map<Micros, Stats>> minutes_;  // per metric: minute start -> stats
+  // Per metric: every minute at or after it is in memory; earlier ones are in SQLite (and in
+  // memory too when a late put brought them back, newer there). INT64_MIN: all in memory (a
+  // metric new to this run, or no storage); INT64_MAX: none yet (known from an earlier run).
+  std::vector<Micros> memory_from_;
   // Per metric, the minute put() wrote last and its stats (already marked dirty): most puts
   // land in the same minute as the one before, and then skip two tree searches. Map nodes stay
-  // put; flush() and prune() forget these.
+  // put; flush(), prune() and keep_in_memory() forget these.
   struct Current {
     Micros minute = -1;
     Stats* stats = nullptr;

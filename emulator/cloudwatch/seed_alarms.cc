@@ -20,7 +20,9 @@ void install_seed_alarms(AlarmEngine& engine, const Config& config, Micros now) 
     fields["AlarmName"] = name;
     auto definition = AlarmDefinition::from_json(fields);
     if (!definition) throw ConfigError(where, definition.error().message);
-    engine.put(std::move(*definition), now);
+    if (const auto put = engine.put(std::move(*definition), now); !put) {
+      throw ConfigError(where, put.error().message);
+    }
   }
 }
 

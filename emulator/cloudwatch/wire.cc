@@ -27,6 +27,7 @@ std::string json_code(const std::string& query_code) {
   if (query_code == "MissingParameter") return "MissingRequiredParameterException";
   if (query_code == "InvalidParameterCombination") return "InvalidParameterCombinationException";
   if (query_code == "InvalidAction") return "UnknownOperationException";
+  if (query_code == "LimitExceeded") return "LimitExceededFault";
   return query_code;
 }
 
@@ -90,7 +91,7 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
   if (op == "PutMetricAlarm") {
     auto definition = AlarmDefinition::from_json(in);
     if (!definition) return definition.error();
-    alarms_.put(std::move(*definition), now);
+    if (const auto put = alarms_.put(std::move(*definition), now); !put) return put.error();
     return json::object();
   }
   if (op == "DeleteAlarms") {
@@ -176,6 +177,19 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
       p.stats.add(*number_value(d["Value"]));
     }
     pending.push_back(std::move(p));
+  }
+  // DEVIATION: at most kMaxMetrics metrics; AWS has no quota on custom metrics. A request that
+  // would register more stores nothing.
+  std::set<std::string> added;
+  for (const auto& p : pending) {
+    const MetricKey& k = p.key;
+    if (!store_.find(k.name_space, k.name, k.dimensions, k.unit)) added.insert(canonical(k));
+  }
+  if (store_.size() + added.size() > kMaxMetrics) {
+    return AwsError::client("LimitExceeded",
+                            "The emulator holds at most " + std::to_string(kMaxMetrics) +
+                                " metrics; this request would add " + std::to_string(added.size()) +
+                                " more.");
   }
   for (auto& p : pending) store_.put_statistics(store_.metric(p.key), p.stats, p.at);
   return json::object();

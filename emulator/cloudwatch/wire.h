@@ -6,6 +6,10 @@
 //
 // Operations: PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics, PutMetricAlarm,
 // DescribeAlarms, DescribeAlarmHistory, SetAlarmState, DeleteAlarms.
+//
+// DEVIATION: PutMetricData registers at most kMaxMetrics metrics in all (the models' own count
+// towards it); beyond, it answers LimitExceeded and stores nothing. AWS has no such quota; the
+// emulator needs one so that memory does not follow what clients invent (docs/memory.md).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -19,6 +23,8 @@ namespace emu::cloudwatch {
 
 class CloudWatchWire final : public http::Service {
  public:
+  static constexpr std::size_t kMaxMetrics = 10000;
+
   CloudWatchWire(MetricStore& store, AlarmEngine& alarms, Random random)
       : store_(store), alarms_(alarms), random_(std::move(random)) {}
   std::string_view name() const override { return "cloudwatch"; }

@@ -40,6 +40,7 @@ WafSettings WafSettings::from_config(const Config& c) {
   s.rate_limit = c.boolean("/waf/rate_limit/enabled");
   s.rate_limit_requests = positive_at(c, "/waf/rate_limit/limit");
   s.rate_limit_window_seconds = positive_at(c, "/waf/rate_limit/window_seconds");
+  s.rate_limit_max_tracked_clients = positive_at(c, "/waf/rate_limit/max_tracked_clients");
   s.rate_limit_status = status_at(c, "/waf/rate_limit/status");
   s.max_body = c.boolean("/waf/max_body_size/enabled");
   s.max_body_bytes = positive_at(c, "/waf/max_body_size/limit_bytes");
@@ -78,7 +79,8 @@ std::string normalize_uri_path(std::string_view path) {
 
 WebAcl::WebAcl(WafSettings settings)
     : settings_(std::move(settings)),
-      rate_limiter_(settings_.rate_limit_requests, settings_.rate_limit_window_seconds) {}
+      rate_limiter_(settings_.rate_limit_requests, settings_.rate_limit_window_seconds,
+                    static_cast<std::size_t>(settings_.rate_limit_max_tracked_clients)) {}
 
 std::string WebAcl::client_ip(const http::HttpRequest& request) {
   const std::string_view forwarded = request.header("X-Forwarded-For");
@@ -148,6 +150,8 @@ nlohmann::json WebAcl::state(Micros now) const {
           {"counted_max_body_size", counted_max_body_},
           {"rate_limit",
            {{"tracked_clients", rate_limiter_.tracked_clients()},
+            {"max_tracked_clients", settings_.rate_limit_max_tracked_clients},
+            {"clients_forgotten_early", rate_limiter_.forgotten_early()},
             {"clients_over_limit", rate_limiter_.clients_over_limit(now)},
             {"limit", settings_.rate_limit_requests},
             {"window_seconds", settings_.rate_limit_window_seconds}}}};

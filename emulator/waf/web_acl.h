@@ -47,6 +47,7 @@ struct WafSettings {
   bool rate_limit = true;
   std::int64_t rate_limit_requests = 10000;
   std::int64_t rate_limit_window_seconds = 300;
+  std::int64_t rate_limit_max_tracked_clients = RateLimiter::kDefaultMaxClients;
   int rate_limit_status = 403;
   bool max_body = true;
   std::int64_t max_body_bytes = 120000;

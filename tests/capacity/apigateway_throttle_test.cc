@@ -59,3 +59,26 @@ TEST_CASE("a usage-plan quota answers Limit Exceeded until the next UTC day") {
   bad.merge({{"apigateway", {{"quota", {{"period", "YEAR"}}}}}}, "t");
   CHECK_THROWS_AS(ThrottleSettings::from_config(bad), ConfigError);
 }
+
+TEST_CASE("per-key state only when a usage plan applies: keys the method never checks cost nothing") {
+  // The seed: no usage plan, no quota. Whatever x-api-key values arrive, nothing is kept.
+  ApiGatewayThrottle plain(ThrottleSettings::from_config(Config::defaults()));
+  for (int i = 0; i < 1000; ++i) CHECK_FALSE(plain.admit("key-" + std::to_string(i), i * kMicrosPerSecond));
+  CHECK(plain.tracked_keys() == 0);
+  // A usage plan on a method that does not require a key: requests are not identified by a
+  // key, so the plan's limits do not apply to them (aws-fidelity 1.1).
+  Config open = Config::defaults();
+  open.merge({{"apigateway", {{"api_key_required", false},
+                              {"throttle", {{"usage_plan", {{"enabled", true}, {"rate", 1}, {"burst", 1}}}}}}}},
+             "t");
+  ApiGatewayThrottle unkeyed(ThrottleSettings::from_config(open));
+  CHECK(admitted(unkeyed, 5, 0, "anything") == 5);
+  CHECK(unkeyed.tracked_keys() == 0);
+  // With the key required, the plan applies to it: one entry per key let through.
+  Config keyed = Config::defaults();
+  keyed.merge({{"apigateway", {{"throttle", {{"usage_plan", {{"enabled", true}, {"rate", 1}, {"burst", 1}}}}}}}},
+              "t");
+  ApiGatewayThrottle plan(ThrottleSettings::from_config(keyed));
+  CHECK(admitted(plan, 5, 0, "local-metrics-api-key") == 1);
+  CHECK(plan.tracked_keys() == 1);
+}
