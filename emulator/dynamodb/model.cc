@@ -1,5 +1,7 @@
 #include "emulator/dynamodb/model.h"
 
+#include <limits>
+
 #include "emulator/core/durable_state.h"
 #include "emulator/dynamodb/ops/common.h"
 
@@ -159,6 +161,8 @@ void Database::retire_stream(Table& table, Micros now) {
 
 void Database::flush_streams() {
   for (Stream* s : streams()) {
+    // Records every in-process consumer has read are trimmed before they are ever written.
+    if (options_.drop_consumed_stream_records) trim_stream(*s, std::numeric_limits<Micros>::min());
     const auto records = s->unflushed();
     if (records.empty()) continue;
     storage_.ensure_transaction();
@@ -182,19 +186,23 @@ void Database::flush_streams() {
   }
 }
 
+void Database::flush_table(Table& table) {
+  if (!table.dirty()) return;
+  storage_.ensure_transaction();
+  Stream* stream = table.stream();
+  // A record not written yet is not touched here: when it is written, the row's content no
+  // longer matches its image, so it is written whole (flush_streams).
+  table.flush([&](std::uint64_t sequence, std::int64_t rowid) {
+    if (stream != nullptr && sequence >= stream->first_sequence()) {
+      persistence_.materialize(stream->number(), sequence, rowid);
+    }
+  });
+  save_stats(table);
+}
+
 void Database::flush() {
   flush_streams();
-  for (auto& [_, table] : tables_) {
-    if (!table->dirty()) continue;
-    storage_.ensure_transaction();
-    Stream* stream = table->stream();
-    table->flush([&](std::uint64_t sequence, std::int64_t rowid) {
-      if (stream != nullptr && sequence >= stream->first_sequence()) {
-        persistence_.materialize(stream->number(), sequence, rowid);
-      }
-    });
-    save_stats(*table);
-  }
+  for (auto& [_, table] : tables_) flush_table(*table);
   const std::size_t tail_bound = row_cache_.budget() == RowCache::kUnbounded
                                      ? RowCache::kUnbounded
                                      : row_cache_.budget() / 4;

@@ -148,6 +148,11 @@ class Database {
   // reached, evicts rows over its budget, releases stream tails.
   void upkeep();
   void flush_streams();
+  // Trims records created before `cutoff` (and consumed ones, with drop_consumed) from memory
+  // and the store.
+  void trim_stream(Stream& stream, Micros cutoff);
+  // One table's rows alone (its stream's records may follow later: see flush_table).
+  void flush_table(Table& table);
   void save_stats(Table& table);
   std::int64_t next_table_number();
   void schedule_sweep(Micros now);

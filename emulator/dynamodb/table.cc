@@ -116,11 +116,18 @@ CacheEntry* Table::load(const KeyEnc& key) {
   return &entry;
 }
 
-const Row* Table::find(const KeyEnc& key) {
+CacheEntry* Table::cached(const KeyEnc& key) {
+  // The operation that found a row goes on to write it (and, in place, to ask whether it may
+  // and to record the change): one hash lookup for all of them.
+  if (last_ != nullptr && *last_->key == key) return last_;
   const auto it = entries_.find(key);
-  CacheEntry* entry = nullptr;
-  if (it != entries_.end()) {
-    entry = &it->second;
+  last_ = it == entries_.end() ? nullptr : &it->second;
+  return last_;
+}
+
+const Row* Table::find(const KeyEnc& key) {
+  CacheEntry* entry = cached(key);
+  if (entry != nullptr) {
     // Used again: a second chance against eviction (a row read or written once gets none).
     entry->referenced = true;
     cache_.count_hit();
@@ -128,7 +135,7 @@ const Row* Table::find(const KeyEnc& key) {
     if (filter_ready() && !filter_->may_contain(key.digest())) {
       cache_.count_filtered();
     } else {
-      entry = load(key);
+      entry = last_ = load(key);
     }
     // The write that usually follows (PutItem or UpdateItem of a new item) need not ask the
     // store again.
@@ -162,18 +169,13 @@ void Table::note_index_changes(const KeyEnc& key, const Item* old_item, const It
 }
 
 void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint64_t insert_seq) {
-  auto it = entries_.find(key);
-  CacheEntry* entry = nullptr;
-  if (it != entries_.end()) {
-    entry = &it->second;
-  } else if (!(absent_ && *absent_ == key)) {
-    entry = load(key);
-  }
+  CacheEntry* entry = cached(key);
+  if (entry == nullptr && !(absent_ && *absent_ == key)) entry = load(key);
   absent_.reset();  // from here on the key has an entry (or is still absent, if deleted)
   if (entry == nullptr) {
     if (!item) return;  // deleting what is not there
     auto [created, _] = entries_.try_emplace(key);
-    entry = &created->second;
+    entry = last_ = &created->second;
     entry->table = this;
     entry->key = &created->first;
     entry->row.rowid = store_.next_id();
@@ -200,9 +202,9 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint
 }
 
 Item* Table::exclusive_item(const KeyEnc& key) {
-  const auto it = entries_.find(key);
-  if (it == entries_.end()) return nullptr;
-  Row& row = it->second.row;
+  CacheEntry* entry = cached(key);
+  if (entry == nullptr) return nullptr;
+  Row& row = entry->row;
   if (!row.item || row.insert_seq != 0 || row.item.use_count() != 1) return nullptr;
   // Stored items are made non-const (value.h), so writing through this pointer is defined.
   return const_cast<Item*>(row.item.get());
@@ -216,7 +218,7 @@ bool Table::places_item_by(std::string_view name) const {
 }
 
 void Table::changed_in_place(const KeyEnc& key, std::uint32_t size) {
-  CacheEntry& entry = entries_.find(key)->second;
+  CacheEntry& entry = *cached(key);
   Row& row = entry.row;
   const std::int64_t delta = static_cast<std::int64_t>(size) - row.size;
   mark_dirty(entry);
@@ -273,6 +275,7 @@ void Table::upkeep_filter(std::size_t min_items, std::size_t max_bytes, std::siz
 }
 
 void Table::evict(CacheEntry& entry) {
+  if (last_ == &entry) last_ = nullptr;
   cache_.remove(entry);
   entries_.erase(*entry.key);
 }
@@ -314,6 +317,7 @@ void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materi
   index_changes_.clear();
   for (const KeyEnc* key : deleted) {
     const auto it = entries_.find(*key);
+    if (last_ == &it->second) last_ = nullptr;
     cache_.remove(it->second);
     entries_.erase(it);
   }

@@ -259,6 +259,8 @@ class Table {
     std::int64_t rowid;
   };
   CacheEntry* load(const KeyEnc& key);
+  // The cached entry for `key`, or nullptr (no store lookup).
+  CacheEntry* cached(const KeyEnc& key);
   void note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
                           std::uint32_t old_size, std::uint32_t new_size, std::int64_t rowid);
   void mark_dirty(CacheEntry& entry);
@@ -278,6 +280,7 @@ class Table {
   std::unordered_map<KeyEnc, CacheEntry, KeyEncHash> entries_;
   // The key find() last learnt the store does not hold (and no entry has), until the next write.
   std::optional<KeyEnc> absent_;
+  CacheEntry* last_ = nullptr;  // the entry cached() returned last (reset when it goes away)
   std::vector<CacheEntry*> dirty_;
   std::vector<PendingIndexChange> index_changes_;
   std::vector<Index> indexes_;

@@ -41,23 +41,24 @@ std::size_t Database::expire_items(Table& t, Micros now) {
       ++deleted;
     }
     if (keys.size() < kBatch) return deleted;
-    flush();  // the next batch's read must not see these rows again
+    flush_table(t);  // the next batch's read must not see these rows again
     row_cache_.trim();
   }
+}
+
+void Database::trim_stream(Stream& s, Micros cutoff) {
+  const auto [first, last] = s.trim(cutoff);
+  if (first > last) return;
+  storage_.ensure_transaction();
+  persistence_.trim_records(s.number(), last);
+  save_stream_meta(s);
 }
 
 std::size_t Database::sweep(Micros now) {
   // Streams first: a record about to be trimmed need not keep the image of an item the sweep
   // is about to delete (see Table::flush).
   const Micros cutoff = now - options_.stream_retention;
-  for (Stream* s : streams()) {
-    const auto [first, last] = s->trim(cutoff);
-    if (first <= last) {
-      storage_.ensure_transaction();
-      persistence_.trim_records(s->number(), last);
-      save_stream_meta(*s);
-    }
-  }
+  for (Stream* s : streams()) trim_stream(*s, cutoff);
   for (auto it = retired_streams_.begin(); it != retired_streams_.end();) {
     if (it->second->disabled_at() < cutoff && it->second->size() == 0) {
       storage_.ensure_transaction();
@@ -70,10 +71,11 @@ std::size_t Database::sweep(Micros now) {
       ++it;
     }
   }
-  flush();  // the store holds every expiry
   std::size_t deleted = 0;
   for (auto& [name, table] : tables_) {
-    if (table->schema().ttl_enabled) deleted += expire_items(*table, now);
+    if (!table->schema().ttl_enabled) continue;
+    flush_table(*table);  // the store holds every expiry of this table
+    deleted += expire_items(*table, now);
   }
   return deleted;
 }
