@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <vector>
 
 #include "emulator/http/aws_wire.h"
 #include "emulator/s3/model.h"
@@ -21,7 +22,9 @@ TEST_CASE("short segments keep their names; long ones are encoded within NAME_MA
   const std::string name = encoded.substr(4, encoded.size() - 6);
   CHECK(encoded.rfind("dir/", 0) == 0);
   CHECK(encoded.substr(encoded.size() - 2) == "/x");
-  CHECK(name == std::string(160, 'a') + "~" + http::sha256_hex(long_segment) + ".s3key");
+  std::string expected(160, 'a');
+  expected += "~" + http::sha256_hex(long_segment) + ".s3key";
+  CHECK(name == expected);
   CHECK(name.size() <= s3::kMaxFileNameBytes);
   // A 1,024-byte key of one segment.
   CHECK(s3::file_path_of_key(std::string(1024, 'k')).size() <= s3::kMaxFileNameBytes);
@@ -40,8 +43,9 @@ TEST_CASE("encoded names cut at a UTF-8 boundary and are distinct from every pla
   CHECK(s3::file_path_of_key(lookalike) == "a~" + http::sha256_hex("x") + ".s3key~" +
                                                http::sha256_hex(lookalike) + ".s3key");
   std::set<std::string> files;
-  for (const std::string key : {std::string(300, 'a'), std::string(301, 'a'), lookalike,
-                                s3::file_path_of_key(std::string(300, 'a'))}) {
+  for (const std::string& key : std::vector<std::string>{std::string(300, 'a'), std::string(301, 'a'),
+                                                        lookalike,
+                                                        s3::file_path_of_key(std::string(300, 'a'))}) {
     CHECK(files.insert(s3::file_path_of_key(key)).second);
   }
 }

@@ -1,7 +1,7 @@
 """Malformed requests get the status and the error body AWS gives (a 400-class error in the
 protocol's own shape), never the emulator's last-resort 500 "InternalFailure", and the emulator
 stays up (issue 22). Raw HTTP for bytes boto3 would not send; boto3 for the long S3 keys."""
-import json
+import html
 import os
 import re
 import unittest
@@ -23,7 +23,8 @@ def xml_error(answer):
     text = answer.body.decode("utf-8", "replace")
     code = re.search(r"<Code>(.*?)</Code>", text)
     message = re.search(r"<Message>(.*?)</Message>", text)
-    return (code.group(1) if code else None, message.group(1) if message else None)
+    return (html.unescape(code.group(1)) if code else None,
+            html.unescape(message.group(1)) if message else None)
 
 
 class MalformedInputTest(unittest.TestCase):
