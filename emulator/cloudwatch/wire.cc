@@ -134,7 +134,7 @@ std::optional<AwsError> alarm_range_error(const json& in) {
       periods.push_back(metrics[i]["MetricStat"]["Period"].get<std::int64_t>());
     }
   }
-  if (periods.empty()) periods.push_back(60);
+  if (periods.empty() && !metrics.empty()) periods.push_back(60);  // the math alarm default
   const std::int64_t evaluations = in.value("EvaluationPeriods", std::int64_t{1});
   for (const std::int64_t p : periods) {
     const std::int64_t limit = p < 3600 ? 86400 : 604800;

@@ -14,7 +14,7 @@ from emulator_harness import Emulator
 from raw_http import healthy, json_request, query_request, send, signature
 
 SEED = int(os.environ.get("GARBAGE_SEED", "20210627"))
-ROUNDS = int(os.environ.get("GARBAGE_ROUNDS", "25"))  # mutations per template
+ROUNDS = int(os.environ.get("GARBAGE_ROUNDS", "40"))  # mutations per template
 DLQ_PATH = "/000000000000/aggregation-lambda-dead-letter-queue"
 MASKED = "masked-metrics-tdvfd-production"
 

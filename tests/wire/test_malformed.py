@@ -107,9 +107,10 @@ class MalformedInputTest(unittest.TestCase):
                 self.assertEqual(a.status, 400, a)
                 self.assertIn(b"not URI characters", a.body)
         # Percent-encoded, the byte reaches the service, which answers in its own shape.
+        # (The seed's WAF answers requests for unknown paths with its empty 204.)
         a = send(self.url, "GET", b"/%FF")
-        self.assertEqual(a.status, 403, a)
-        self.assertEqual(a.json(), {"message": "Missing Authentication Token"})
+        self.assertEqual(a.status, 204, a)
+        self.assertTrue(a.header("x-amz-apigw-id"))
         a = send(self.url, "GET", b"/_emulator/%FF")
         self.assertEqual(a.status, 404, a)
         self.assertEqual(a.json(), {"error": "no control endpoint /_emulator/%FF"})
