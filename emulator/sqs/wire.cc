@@ -43,10 +43,11 @@ Result<std::int64_t> optional_int(const json& in, const std::string& name,
       return *n;
     }
   }
-  return AwsError::client("InvalidParameterValueException", "Value " + dump_compact(v) +
-                                                                " for parameter " + name +
-                                                                " is invalid. Reason: must be an "
-                                                                "integer.");
+  const std::string text = v.is_string() ? v.get<std::string>() : dump_compact(v);
+  return AwsError::client("InvalidParameterValueException",
+                          "Value " + text + " for parameter " + name +
+                              " is invalid. Reason: must be an integer from -2147483648 to "
+                              "2147483647.");
 }
 
 std::map<std::string, std::string> string_map(const json& in, const std::string& name) {
