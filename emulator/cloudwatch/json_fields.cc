@@ -1,12 +1,17 @@
 #include "emulator/cloudwatch/json_fields.h"
 
+#include "emulator/http/json_shape.h"
+
 namespace emu::cloudwatch {
 
 Dimensions dimensions_of(const nlohmann::json& j) {
   Dimensions out;
   if (!j.is_array()) return out;
   for (const auto& d : j) {
-    if (d.is_object()) out.emplace_back(d.value("Name", ""), d.value("Value", ""));
+    if (!d.is_object()) continue;
+    const auto name = d.find("Name"), value = d.find("Value");
+    out.emplace_back(name != d.end() && name->is_string() ? name->get<std::string>() : "",
+                     value != d.end() && value->is_string() ? value->get<std::string>() : "");
   }
   return out;
 }
@@ -29,14 +34,7 @@ std::vector<std::string> strings_of(const nlohmann::json& j, const char* key) {
 
 std::optional<double> number_value(const nlohmann::json& v) {
   if (v.is_number()) return v.get<double>();
-  if (v.is_string()) {
-    try {
-      std::size_t used = 0;
-      const double d = std::stod(v.get<std::string>(), &used);
-      if (used == v.get<std::string>().size()) return d;
-    } catch (...) {
-    }
-  }
+  if (v.is_string()) return http::parse_double(v.get_ref<const std::string&>());
   return std::nullopt;
 }
 

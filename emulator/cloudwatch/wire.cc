@@ -5,8 +5,10 @@
 #include <set>
 
 #include "emulator/cloudwatch/json_fields.h"
+#include "emulator/cloudwatch/wire_errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/json_shape.h"
 
 namespace emu::cloudwatch {
 
@@ -15,14 +17,8 @@ namespace {
 using nlohmann::json;
 constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801.";
 
-AwsError invalid(const std::string& message) {
-  return AwsError::client("InvalidParameterValue", message);
-}
-AwsError missing(const std::string& name) {
-  return AwsError::client("MissingParameter", "The parameter " + name + " is required.");
-}
-
 std::string json_code(const std::string& query_code) {
+  if (query_code == "ValidationError") return "ValidationException";
   if (query_code == "InvalidParameterValue") return "InvalidParameterValueException";
   if (query_code == "MissingParameter") return "MissingRequiredParameterException";
   if (query_code == "InvalidParameterCombination") return "InvalidParameterCombinationException";
@@ -31,7 +27,51 @@ std::string json_code(const std::string& query_code) {
   return query_code;
 }
 
+std::string_view json_type_prefix(const std::string& json_code) {
+  if (json_code == "ValidationException") return "com.amazon.coral.validate#";
+  if (json_code == "SerializationException") return "com.amazon.coral.service#";
+  return "";
+}
+
 double seconds_of(Micros t) { return static_cast<double>(t) / kMicrosPerSecond; }
+
+// The request as the JSON shape of its operation, whichever protocol carried it; `op` is set
+// first, so that errors can be rendered for it.
+Result<json> read_request(const http::HttpRequest& request, bool query, std::string& op) {
+  std::string body = request.body;
+  if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
+      static_cast<unsigned char>(body[1]) == 0x8b) {
+    auto inflated = http::gunzip(body, 64 * 1024 * 1024);
+    if (!inflated) {
+      return query ? http::invalid_query_parameter("the gzip body does not inflate (or inflates "
+                                                   "past 64 MiB)")
+                   : serialization("Unable to parse the request body: the gzip body does not "
+                                   "inflate (or inflates past 64 MiB)");
+    }
+    body = std::move(*inflated);
+  }
+  if (query) {
+    const http::QueryParams params(body.empty() ? request.query : body);
+    op = params.get_or("Action", "");
+    auto in = query_params_to_json(params);
+    if (!in) return in;
+    if (const http::Shape* shape = input_shape(op)) {
+      if (auto s = http::conform_query(*in, *shape); !s) return s.error();
+    }
+    return in;
+  }
+  op = std::string(request.header("X-Amz-Target").substr(kTargetPrefix.size()));
+  auto parsed = parse_json(body.empty() ? "{}" : body);
+  if (!parsed) return serialization("Unable to parse the request body as JSON.");
+  if (!parsed->is_object()) {
+    return serialization(parsed->is_array() ? "Start of list found where not expected"
+                                            : "Expected null");
+  }
+  if (const http::Shape* shape = input_shape(op)) {
+    if (auto e = http::conform_json(*parsed, *shape)) return serialization(*e);
+  }
+  return std::move(*parsed);
+}
 
 }  // namespace
 
@@ -41,44 +81,73 @@ bool CloudWatchWire::accepts(const http::HttpRequest& request) const {
 
 http::HttpResponse CloudWatchWire::handle(const http::HttpRequest& request, Micros now) {
   const std::string request_id = http::new_request_id(random_);
-  std::string body = request.body;
-  if (body.size() >= 2 && static_cast<unsigned char>(body[0]) == 0x1f &&
-      static_cast<unsigned char>(body[1]) == 0x8b) {
-    auto inflated = http::gunzip(body, 64 * 1024 * 1024);
-    if (!inflated) body.clear();
-    else body = std::move(*inflated);
-  }
   const std::string_view target = request.header("X-Amz-Target");
   const bool query = target.substr(0, kTargetPrefix.size()) != kTargetPrefix;
   std::string op;
-  json in;
-  if (query) {
-    const http::QueryParams params(body.empty() ? request.query : body);
-    op = params.get_or("Action", "");
-    in = query_params_to_json(params);
-  } else {
-    op = std::string(target.substr(kTargetPrefix.size()));
-    const auto parsed = parse_json(body.empty() ? "{}" : body);
-    in = parsed && parsed->is_object() ? *parsed : json();
-  }
-  Result<json> result = in.is_object()
-                            ? dispatch(op, in, now)
-                            : Result<json>(AwsError::client("SerializationException",
-                                                            "Unable to parse the request body."));
+  const Result<json> in = read_request(request, query, op);
+  Result<json> result = in ? dispatch(op, *in, now) : Result<json>(in.error());
   if (!result) {
     const AwsError& e = result.error();
     if (query) return http::query_error(e, request_id, "http://monitoring.amazonaws.com/doc/2010-08-01/");
     AwsError typed = e;
     typed.code = json_code(e.code);
-    return http::json_error(typed, "", request_id, "application/x-amz-json-1.0",
-                            e.code + (e.sender_fault ? ";Sender" : ";Receiver"));
+    // Errors of AWS's JSON front end (SerializationException) carry no query code.
+    const std::string query_code =
+        e.code == "SerializationException" ? "" : e.code + (e.sender_fault ? ";Sender" : ";Receiver");
+    return http::json_error(typed, json_type_prefix(typed.code), request_id,
+                            "application/x-amz-json-1.0", query_code);
   }
   http::HttpResponse r =
       query ? http::HttpResponse::with_body(200, "text/xml", result_to_xml(op, *result, request_id))
-            : http::HttpResponse::with_body(200, "application/x-amz-json-1.0", result->dump());
+            : http::HttpResponse::with_body(200, "application/x-amz-json-1.0", dump_compact(*result));
   r.set_header("x-amzn-RequestId", request_id);
   return r;
 }
+
+namespace {
+
+constexpr std::int64_t kMaxMetricDataPoints = 100800;
+
+// A MetricDataQuery's periods must be at least 1 second (the alarm code divides by them).
+std::optional<AwsError> period_error(const json& query, const std::string& member) {
+  const auto check = [&](const json& holder, const std::string& name) -> std::optional<AwsError> {
+    if (!holder.contains("Period")) return std::nullopt;
+    const auto period = holder["Period"].get<std::int64_t>();
+    if (period >= 1) return std::nullopt;
+    return validation(std::to_string(period), name,
+                      "Member must have value greater than or equal to 1");
+  };
+  if (auto e = check(query, member + ".period")) return e;
+  if (query.contains("MetricStat")) return check(query["MetricStat"], member + ".metricStat.period");
+  return std::nullopt;
+}
+
+// PutMetricAlarm's periods: at least 1 second, and at most a day (a week for hourly periods)
+// of evaluation, for metric math alarms too (the alarm engine walks every period of it).
+std::optional<AwsError> alarm_range_error(const json& in) {
+  if (auto e = period_error(in, "period")) return e;
+  std::vector<std::int64_t> periods;
+  if (in.contains("Period")) periods.push_back(in["Period"].get<std::int64_t>());
+  const json metrics = in.value("Metrics", json::array());
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    if (auto e = period_error(metrics[i], "metrics." + std::to_string(i + 1) + ".member")) return e;
+    if (metrics[i].contains("MetricStat") && metrics[i]["MetricStat"].contains("Period")) {
+      periods.push_back(metrics[i]["MetricStat"]["Period"].get<std::int64_t>());
+    }
+  }
+  if (periods.empty() && !metrics.empty()) periods.push_back(60);  // the math alarm default
+  const std::int64_t evaluations = in.value("EvaluationPeriods", std::int64_t{1});
+  for (const std::int64_t p : periods) {
+    const std::int64_t limit = p < 3600 ? 86400 : 604800;
+    if (evaluations > 0 && p * evaluations > limit) {
+      return invalid("Metrics cannot be checked across more than a day (EvaluationPeriods * "
+                     "Period must be <= " + std::to_string(limit) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Micros now) {
   if (op == "PutMetricData") return put_metric_data(in, now);
@@ -89,6 +158,7 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
   if (op == "DescribeAlarmHistory") return describe_alarm_history(in);
   if (op == "SetAlarmState") return set_alarm_state(in, now);
   if (op == "PutMetricAlarm") {
+    if (auto bad = alarm_range_error(in)) return *bad;
     auto definition = AlarmDefinition::from_json(in);
     if (!definition) return definition.error();
     if (const auto put = alarms_.put(std::move(*definition), now); !put) return put.error();
@@ -101,110 +171,29 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
   return AwsError::client("InvalidAction", "The action " + op + " is not valid for this web service.");
 }
 
-Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
-  const std::string ns = in.value("Namespace", "");
-  if (ns.empty()) return missing("Namespace");
-  if (ns.rfind("AWS/", 0) == 0) {
-    return invalid("The value " + ns + " for parameter Namespace is invalid.");
-  }
-  if (!in.contains("MetricData") || !in["MetricData"].is_array() || in["MetricData"].empty()) {
-    return missing("MetricData");
-  }
-  if (in["MetricData"].size() > 1000) {
-    return invalid("The collection MetricData must not have a size greater than 1000.");
-  }
-  // Validate everything first: a rejected request stores nothing.
-  struct Pending {
-    MetricKey key;
-    Stats stats;
-    Micros at;
-  };
-  std::vector<Pending> pending;
-  for (std::size_t i = 0; i < in["MetricData"].size(); ++i) {
-    const json& d = in["MetricData"][i];
-    const std::string where = "MetricData.member." + std::to_string(i + 1);
-    if (!d.is_object() || d.value("MetricName", "").empty()) return missing(where + ".MetricName");
-    Pending p;
-    p.key = {ns, d["MetricName"].get<std::string>(), dimensions_of(d.value("Dimensions", json::array())),
-             d.value("Unit", "None")};
-    if (p.key.dimensions.size() > 30) return invalid("The collection " + where + ".Dimensions must not have a size greater than 30.");
-    p.at = now;
-    if (d.contains("Timestamp")) {
-      const auto t = timestamp_of(d["Timestamp"]);
-      if (!t) return invalid("The parameter " + where + ".Timestamp must be a timestamp.");
-      if (*t < now - 14 * kMicrosPerDay || *t > now + 2 * 3600 * kMicrosPerSecond) {
-        return invalid("The parameter " + where + ".Timestamp must specify a time no more than "
-                       "two weeks in the past or two hours in the future.");
-      }
-      p.at = *t;
-    }
-    const auto finite = [&](std::optional<double> v, const std::string& field) -> Status {
-      if (!v || !std::isfinite(*v) || std::fabs(*v) > 1e108) {
-        return invalid("The value for parameter " + where + "." + field + " is invalid.");
-      }
-      return ok_status();
-    };
-    if (d.contains("StatisticValues")) {
-      const json& s = d["StatisticValues"];
-      for (const char* f : {"SampleCount", "Sum", "Minimum", "Maximum"}) {
-        auto ok = finite(s.contains(f) ? number_value(s[f]) : std::nullopt, std::string("StatisticValues.") + f);
-        if (!ok) return ok.error();
-      }
-      p.stats.sample_count = *number_value(s["SampleCount"]);
-      p.stats.sum = *number_value(s["Sum"]);
-      p.stats.minimum = *number_value(s["Minimum"]);
-      p.stats.maximum = *number_value(s["Maximum"]);
-      // DEVIATION: percentiles of a StatisticSet are taken from its min, mean and max.
-      p.stats.histogram.clear();
-      Stats shape;
-      shape.add(p.stats.minimum);
-      shape.add(p.stats.sum / std::max(1.0, p.stats.sample_count), std::max(0.0, p.stats.sample_count - 2));
-      shape.add(p.stats.maximum);
-      p.stats.histogram = shape.histogram;
-    } else if (d.contains("Values")) {
-      const json& values = d["Values"];
-      const json counts = d.value("Counts", json::array());
-      if (!values.is_array() || values.size() > 150) return invalid("The collection " + where + ".Values must not have a size greater than 150.");
-      for (std::size_t k = 0; k < values.size(); ++k) {
-        auto ok = finite(number_value(values[k]), "Values");
-        if (!ok) return ok.error();
-        const double count = k < counts.size() ? number_value(counts[k]).value_or(1) : 1;
-        p.stats.add(*number_value(values[k]), count);
-      }
-    } else {
-      auto ok = finite(d.contains("Value") ? number_value(d["Value"]) : std::nullopt, "Value");
-      if (!ok) return ok.error();
-      p.stats.add(*number_value(d["Value"]));
-    }
-    pending.push_back(std::move(p));
-  }
-  // DEVIATION: at most kMaxMetrics metrics; AWS has no quota on custom metrics. A request that
-  // would register more stores nothing.
-  std::set<std::string> added;
-  for (const auto& p : pending) {
-    const MetricKey& k = p.key;
-    if (!store_.find(k.name_space, k.name, k.dimensions, k.unit)) added.insert(canonical(k));
-  }
-  if (store_.size() + added.size() > kMaxMetrics) {
-    return AwsError::client("LimitExceeded",
-                            "The emulator holds at most " + std::to_string(kMaxMetrics) +
-                                " metrics; this request would add " + std::to_string(added.size()) +
-                                " more.");
-  }
-  for (auto& p : pending) store_.put_statistics(store_.metric(p.key), p.stats, p.at);
-  return json::object();
-}
 
 Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
   const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
   const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  const auto period_of = in.contains("Period") ? number_value(in["Period"]) : std::nullopt;
-  if (!start_at) return missing("StartTime");
-  if (!end_at) return missing("EndTime");
-  const double period = period_of.value_or(0);
-  if (period < 1) return missing("Period");
+  if (!start_at) return in.contains("StartTime") ? invalid("The parameter StartTime must be a timestamp.") : missing("StartTime");
+  if (!end_at) return in.contains("EndTime") ? invalid("The parameter EndTime must be a timestamp.") : missing("EndTime");
+  if (!in.contains("Period")) return missing("Period");
+  const std::int64_t period = in["Period"].get<std::int64_t>();
+  if (period < 1) {
+    return validation(std::to_string(period), "period",
+                      "Member must have value greater than or equal to 1");
+  }
   // Plain values from here (GCC 12 misreads later reads of the optionals as uninitialised).
   const Micros start = *start_at, end = *end_at;
+  if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
+  const std::int64_t requested = (end - start) / (period * kMicrosPerSecond);
+  if (requested > 1440) {
+    return AwsError::client("InvalidParameterCombination",
+                            "You have requested up to " + std::to_string(requested) +
+                                " datapoints, which exceeds the limit of 1440. You may reduce the "
+                                "datapoints requested by increasing Period, or decreasing the "
+                                "time range.");
+  }
   const auto stats = strings_of(in, "Statistics");
   const auto extended = strings_of(in, "ExtendedStatistics");
   if (stats.empty() && extended.empty()) {
@@ -216,7 +205,7 @@ Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
                               dimensions_of(in.value("Dimensions", json::array())),
                               in.value("Unit", ""));
   if (!id) return out;
-  const Micros p = static_cast<Micros>(period) * kMicrosPerSecond;
+  const Micros p = period * kMicrosPerSecond;
   // Periods start at StartTime.
   const Micros aligned_end = start + ((end - start + p - 1) / p) * p;
   for (const auto& d : store_.query(*id, start, aligned_end, p)) {
@@ -237,13 +226,22 @@ Result<json> CloudWatchWire::get_metric_data(const json& in) {
   const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
   if (!start_at || !end_at) return missing(start_at ? "EndTime" : "StartTime");
   const Micros start = *start_at, end = *end_at;  // plain values: see get_metric_statistics
-  if (!in.contains("MetricDataQueries") || !in["MetricDataQueries"].is_array()) {
-    return missing("MetricDataQueries");
+  if (!in.contains("MetricDataQueries")) return missing("MetricDataQueries");
+  if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
+  const json& queries = in["MetricDataQueries"];
+  if (queries.size() > 500) {
+    return validation("[...]", "metricDataQueries", "Member must have length less than or equal to 500");
+  }
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    if (auto bad = period_error(queries[i], "metricDataQueries." + std::to_string(i + 1) + ".member")) {
+      return *bad;
+    }
   }
   // An alarm-shaped definition reuses the alarm engine's query code.
   json shaped = {{"AlarmName", "GetMetricData"}, {"EvaluationPeriods", 1}, {"Threshold", 0},
                  {"ComparisonOperator", "GreaterThanThreshold"}, {"Metrics", in["MetricDataQueries"]}};
   json results = json::array();
+  std::int64_t requested = 0;  // datapoints over all the queries that return data
   for (const auto& q : in["MetricDataQueries"]) {
     if (q.contains("ReturnData") && (q["ReturnData"] == false || q["ReturnData"] == "false")) continue;
     json one = shaped;
@@ -251,6 +249,16 @@ Result<json> CloudWatchWire::get_metric_data(const json& in) {
     auto definition = AlarmDefinition::from_json(one);
     if (!definition) return invalid(definition.error().message);
     const std::int64_t windows = std::max<std::int64_t>(1, (end - start) / definition->period);
+    requested += windows;
+    if (requested > kMaxMetricDataPoints) {
+      // DEVIATION: AWS returns the first 100,800 datapoints and a NextToken; the emulator does
+      // not paginate GetMetricData and refuses the request instead.
+      return AwsError::client("InvalidParameterCombination",
+                              "You have requested up to " + std::to_string(requested) +
+                                  " datapoints, which exceeds the limit of 100800 (the emulator "
+                                  "does not paginate GetMetricData). You may reduce the datapoints "
+                                  "requested by increasing Period, or decreasing the time range.");
+    }
     definition->evaluation_periods = static_cast<int>(std::max<std::int64_t>(1, windows - 2));
     const auto points = alarms_.datapoints(*definition, end);
     json timestamps = json::array(), values = json::array();
@@ -352,24 +360,35 @@ Result<json> CloudWatchWire::describe_alarm_history(const json& in) {
     return in.value("ScanBy", "TimestampDescending") == "TimestampAscending" ? a.first < b.first
                                                                              : a.first > b.first;
   });
-  const std::size_t max = static_cast<std::size_t>(number_value(in.value("MaxRecords", json(100))).value_or(100));
+  const std::int64_t max = in.value("MaxRecords", std::int64_t{100});
+  if (max < 1 || max > 100) {
+    return validation(std::to_string(max), "maxRecords",
+                      max < 1 ? "Member must have value greater than or equal to 1"
+                              : "Member must have value less than or equal to 100");
+  }
   json out = json::array();
-  for (std::size_t i = 0; i < items.size() && i < max; ++i) out.push_back(items[i].second);
+  for (std::size_t i = 0; i < items.size() && i < static_cast<std::size_t>(max); ++i) {
+    out.push_back(items[i].second);
+  }
   return json{{"AlarmHistoryItems", out}};
 }
 
 Result<json> CloudWatchWire::set_alarm_state(const json& in, Micros now) {
-  AlarmRecord* alarm = alarms_.find(in.value("AlarmName", ""));
-  if (alarm == nullptr) {
-    return AwsError::client("ResourceNotFound", "Alarm " + in.value("AlarmName", "") + " not found", 404);
-  }
+  // Validation comes before the lookup, as on AWS.
   const std::string value = in.value("StateValue", "");
   AlarmState state;
   if (value == "OK") state = AlarmState::kOk;
   else if (value == "ALARM") state = AlarmState::kAlarm;
   else if (value == "INSUFFICIENT_DATA") state = AlarmState::kInsufficientData;
-  else return invalid("The value " + value + " for parameter StateValue is invalid.");
+  else {
+    return validation(value, "stateValue",
+                      "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
+  }
   if (!in.contains("StateReason")) return missing("StateReason");
+  AlarmRecord* alarm = alarms_.find(in.value("AlarmName", ""));
+  if (alarm == nullptr) {
+    return AwsError::client("ResourceNotFound", "Alarm " + in.value("AlarmName", "") + " not found", 404);
+  }
   alarms_.set_state(*alarm, state, in.value("StateReason", ""), now);
   return json::object();
 }

@@ -17,6 +17,7 @@
 #include "emulator/cloudwatch/alarm_engine.h"
 #include "emulator/core/random.h"
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/json_shape.h"
 #include "emulator/http/router.h"
 
 namespace emu::cloudwatch {
@@ -48,8 +49,12 @@ class CloudWatchWire final : public http::Service {
   Random random_;
 };
 
-// Query form -> JSON request: "A.member.N.B" -> {"A": [.., {"B": ..}]}, values stay strings.
-nlohmann::json query_params_to_json(const http::QueryParams& params);
+// Query form -> JSON request: "A.member.N.B" -> {"A": [.., {"B": ..}]}, values stay strings;
+// list members in index order. InvalidQueryParameter for an index that is not 1..1,000,000, a
+// name that is both a value and a list or structure, or text that is not UTF-8.
+Result<nlohmann::json> query_params_to_json(const http::QueryParams& params);
+// The input shape of `operation` (nullptr for operations the emulator does not serve).
+const http::Shape* input_shape(std::string_view operation);
 // JSON result -> the query protocol's XML document for `operation`.
 std::string result_to_xml(const std::string& operation, const nlohmann::json& result,
                           const std::string& request_id);

@@ -1,37 +1,90 @@
 // The CloudWatch query protocol: nested form parameters in, XML out.
+#include <charconv>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "emulator/cloudwatch/wire.h"
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/json_shape.h"
 
 namespace emu::cloudwatch {
 
 namespace {
 
-bool is_index(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+// The nested form of query parameters before it becomes JSON: list members are kept by index
+// in a sparse map, so a request naming member 99999 costs one entry, not 99999.
+struct Node {
+  std::optional<std::string> value;
+  std::map<std::string, Node> fields;
+  std::map<std::uint64_t, Node> members;
+};
+
+// Largest list index accepted: well above every CloudWatch list limit (MetricData 1,000).
+constexpr std::uint64_t kMaxIndex = 1'000'000;
+// Most dotted parts in a parameter name (the deepest CloudWatch member has 9), which bounds the
+// recursion over the tree.
+constexpr std::size_t kMaxParts = 32;
+
+std::optional<std::uint64_t> index_of(const std::string& s) {
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return n;
 }
 
-// Sets `value` at the dotted `path` ("MetricData.member.1.Dimensions.member.2.Name").
-void set_path(nlohmann::json& root, const std::vector<std::string>& parts, const std::string& value) {
-  nlohmann::json* node = &root;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const bool last = i + 1 == parts.size();
-    if ((parts[i] == "member" || parts[i] == "entry") && i + 1 < parts.size() && is_index(parts[i + 1])) {
-      const std::size_t index = std::stoul(parts[i + 1]);
-      if (index < 1 || index > 10000) return;
-      if (!node->is_array()) *node = nlohmann::json::array();
-      while (node->size() < index) node->push_back(nullptr);
-      node = &(*node)[index - 1];
-      ++i;
-      if (i + 1 == parts.size()) *node = value;
-      continue;
-    }
-    if (!node->is_object()) *node = nlohmann::json::object();
-    node = &(*node)[parts[i]];
-    if (last) *node = value;
+// Places `value` at the dotted path `parts` ("MetricData", "member", "1", "MetricName").
+Status place(Node& root, const std::vector<std::string>& parts, const std::string& key,
+             const std::string& value) {
+  if (parts.size() > kMaxParts) {
+    return http::invalid_query_parameter("parameter " + key.substr(0, 100) + "... has more than " +
+                                         std::to_string(kMaxParts) + " parts");
   }
+  Node* node = &root;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool list_member = (parts[i] == "member" || parts[i] == "entry") && i + 1 < parts.size() &&
+                             !parts[i + 1].empty() &&
+                             parts[i + 1].find_first_not_of("0123456789") == std::string::npos;
+    if (list_member) {
+      const auto index = index_of(parts[i + 1]);
+      if (!index || *index < 1 || *index > kMaxIndex) {
+        return http::invalid_query_parameter("the list index in " + key + " must be between 1 and " +
+                                             std::to_string(kMaxIndex));
+      }
+      node = &node->members[*index];
+      ++i;
+    } else {
+      node = &node->fields[parts[i]];
+    }
+  }
+  node->value = value;
+  return ok_status();
+}
+
+// A node as JSON: a value, a list (members in index order) or an object.
+Result<nlohmann::json> to_json(const Node& node, const std::string& path) {
+  const int kinds = (node.value ? 1 : 0) + (node.fields.empty() ? 0 : 1) + (node.members.empty() ? 0 : 1);
+  if (kinds > 1) {
+    return http::invalid_query_parameter("parameter " + path +
+                                         " is given both as a value and as a list or structure");
+  }
+  if (node.value) return nlohmann::json(*node.value);
+  if (!node.members.empty()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [index, member] : node.members) {
+      auto m = to_json(member, path + ".member." + std::to_string(index));
+      if (!m) return m;
+      out.push_back(std::move(*m));
+    }
+    return out;
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [name, field] : node.fields) {
+    auto f = to_json(field, path.empty() ? name : path + "." + name);
+    if (!f) return f;
+    out[name] = std::move(*f);
+  }
+  return out;
 }
 
 const std::set<std::string>& timestamp_fields() {
@@ -90,10 +143,14 @@ void write(http::XmlWriter& xml, const std::string& key, const nlohmann::json& v
 
 }  // namespace
 
-nlohmann::json query_params_to_json(const http::QueryParams& params) {
-  nlohmann::json out = nlohmann::json::object();
+Result<nlohmann::json> query_params_to_json(const http::QueryParams& params) {
+  Node root;
   for (const auto& [key, value] : params.all()) {
     if (key == "Action" || key == "Version") continue;
+    if (!http::valid_utf8(key) || !http::valid_utf8(value)) {
+      return http::invalid_query_parameter("parameter names and values must be UTF-8 (" +
+                                           http::url_encode(key, false) + ")");
+    }
     std::vector<std::string> parts;
     std::size_t start = 0;
     while (true) {
@@ -102,9 +159,10 @@ nlohmann::json query_params_to_json(const http::QueryParams& params) {
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
-    set_path(out, parts, value);
+    auto placed = place(root, parts, key, value);
+    if (!placed) return placed.error();
   }
-  return out;
+  return to_json(root, "");
 }
 
 std::string result_to_xml(const std::string& operation, const nlohmann::json& result,
@@ -121,8 +179,19 @@ std::string result_to_xml(const std::string& operation, const nlohmann::json& re
   return xml.str();
 }
 
+namespace {
+
+// Epoch seconds a request may name: years 1 to 9999, so later arithmetic cannot overflow.
+std::optional<Micros> from_epoch_seconds(double secs) {
+  constexpr double kMin = -62135596800.0, kMax = 253402300799.0;
+  if (!(secs >= kMin && secs <= kMax)) return std::nullopt;
+  return static_cast<Micros>(std::llround(secs * kMicrosPerSecond));
+}
+
+}  // namespace
+
 std::optional<Micros> timestamp_of(const nlohmann::json& v) {
-  if (v.is_number()) return static_cast<Micros>(std::llround(v.get<double>() * kMicrosPerSecond));
+  if (v.is_number()) return from_epoch_seconds(v.get<double>());
   if (!v.is_string()) return std::nullopt;
   const std::string text = v.get<std::string>();
   if (auto t = parse_iso8601(text)) return t;
@@ -132,12 +201,7 @@ std::optional<Micros> timestamp_of(const nlohmann::json& v) {
     fixed = fixed.substr(0, fixed.size() - 6) + "Z";
   }
   if (auto t = parse_iso8601(fixed)) return t;
-  try {
-    std::size_t used = 0;
-    const double secs = std::stod(text, &used);
-    if (used == text.size()) return static_cast<Micros>(std::llround(secs * kMicrosPerSecond));
-  } catch (...) {
-  }
+  if (const auto secs = http::parse_double(text)) return from_epoch_seconds(*secs);
   return std::nullopt;
 }
 

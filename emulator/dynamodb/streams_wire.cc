@@ -5,6 +5,7 @@
 // records were trimmed gives TrimmedDataAccessException, as AWS does.
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
+#include "emulator/dynamodb/wire_fields.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::dynamodb {
@@ -148,11 +149,12 @@ Result<json> DynamoDbStreamsService::get_records(const json& body, Micros now) {
   const auto text = string_member(body, "ShardIterator");
   if (!text) return missing("shardIterator");
   std::size_t limit = kMaxRecords;
-  if (auto l = body.find("Limit"); l != body.end() && l->is_number_integer()) {
-    const auto v = l->get<std::int64_t>();
+  if (auto l = body.find("Limit"); l != body.end() && !l->is_null()) {
+    if (!l->is_number()) return serialization_error(wire_detail::wrong_type(*l, "Integer"));
+    const double v = l->get<double>();  // any 64-bit value, compared without overflow
     if (v < 1 || v > 1000) {
       return validation_error(
-          "1 validation error detected: Value '" + std::to_string(v) +
+          "1 validation error detected: Value '" + l->dump() +
           "' at 'limit' failed to satisfy constraint: Member must have value " +
           (v < 1 ? "greater than or equal to 1" : "less than or equal to 1000"));
     }

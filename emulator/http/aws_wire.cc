@@ -6,6 +6,8 @@
 #include <charconv>
 #include <set>
 
+#include "emulator/core/json_util.h"
+
 namespace emu::http {
 
 namespace {
@@ -139,6 +141,32 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
+bool valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra = 0;
+    std::uint32_t cp = 0, min = 0;
+    if ((c & 0xE0) == 0xC0) { extra = 1; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { extra = 2; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { extra = 3; cp = c & 0x07; min = 0x10000; }
+    else return false;
+    if (i + static_cast<std::size_t>(extra) >= text.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += 1 + static_cast<std::size_t>(extra);
+  }
+  return true;
+}
+
 XmlWriter::XmlWriter(bool declaration) {
   if (declaration) out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>";
 }
@@ -184,7 +212,7 @@ HttpResponse json_error(const AwsError& error, std::string_view type_prefix,
   nlohmann::json body = {{"__type", std::string(type_prefix) + error.code},
                          {"message", error.message}};
   HttpResponse r = HttpResponse::with_body(error.http_status, std::string(content_type),
-                                           body.dump());
+                                           dump_compact(body));
   r.set_header("x-amzn-RequestId", request_id);
   if (!query_error_header.empty()) r.set_header("x-amzn-query-error", std::string(query_error_header));
   return r;

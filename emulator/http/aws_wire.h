@@ -33,6 +33,10 @@ std::string new_request_id(Random& random);
 
 std::string xml_escape(std::string_view text);
 
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points past
+// U+10FFFF).
+bool valid_utf8(std::string_view text);
+
 // Builds XML documents element by element. Output starts with the XML declaration.
 class XmlWriter {
  public:
@@ -51,7 +55,7 @@ class XmlWriter {
 
 // JSON-protocol error (DynamoDB, SQS-JSON, CloudWatch-JSON):
 // body {"__type": "<type_prefix><code>", "message": "..."}, headers x-amzn-RequestId and
-// Content-Type. `query_error` (e.g. "AWS.SimpleQueueService.NonExistentQueue;Sender") adds the
+// Content-Type. Request text echoed in the message that is not UTF-8 is replaced, not thrown. `query_error` (e.g. "AWS.SimpleQueueService.NonExistentQueue;Sender") adds the
 // x-amzn-query-error header that awsQueryCompatible services send.
 HttpResponse json_error(const AwsError& error, std::string_view type_prefix,
                         const std::string& request_id,

@@ -26,8 +26,10 @@ class Router {
  public:
   // `service` must outlive the router.
   void add(Service& service) { services_.push_back(&service); }
-  // Answers with the first accepting service; 404 JSON if none does. Exceptions escaping a
-  // service become a 500 InternalFailure (and are a bug).
+  // Answers with the first accepting service; 404 JSON if none does. A path or query with raw
+  // bytes that are not URI characters (controls, spaces, bytes that are not UTF-8) gets a plain
+  // 400 before any service sees it. Exceptions escaping a service become a 500 InternalFailure
+  // (and are a bug).
   HttpResponse route(const HttpRequest& request, Micros now);
 
  private:

@@ -1,6 +1,7 @@
 #include "emulator/lambda/wire.h"
 
-#include <regex>
+#include <string_view>
+#include <vector>
 
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
@@ -26,7 +27,8 @@ Seed seed_of(const std::string& name) {
 }
 
 http::HttpResponse json_reply(int status, const nlohmann::json& body, const std::string& rid) {
-  auto r = http::HttpResponse::with_body(status, "application/json", body.dump());
+  // Request text echoed in a body (a function name) may not be UTF-8: replaced, never thrown.
+  auto r = http::HttpResponse::with_body(status, "application/json", dump_compact(body));
   r.set_header("x-amzn-RequestId", rid);
   return r;
 }
@@ -48,6 +50,27 @@ std::string function_name(const std::string& segment) {
   return name.substr(0, name.find(':'));
 }
 
+// The segments of a request path, without the leading slash and one trailing slash:
+// "/2015-03-31/functions/x/" -> {"2015-03-31", "functions", "x"}. (Plain splitting rather than
+// std::regex, whose recursive matcher can exhaust the stack on a long hostile path.)
+std::vector<std::string_view> segments_of(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.empty() || path.front() != '/') return out;
+  path.remove_prefix(1);
+  if (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  while (true) {
+    const auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+bool is_api_version(std::string_view s) {
+  return s == "2015-03-31" || s == "2016-08-19" || s == "2017-10-31" || s == "2019-09-30";
+}
+
 }  // namespace
 
 LambdaWire::LambdaWire(LambdaService& service, Random random)
@@ -55,8 +78,10 @@ LambdaWire::LambdaWire(LambdaService& service, Random random)
 
 bool LambdaWire::accepts(const http::HttpRequest& request) const {
   if (http::sigv4_service(request) == "lambda") return true;
-  static const std::regex kPaths(R"(^/20(15-03-31|16-08-19|17-10-31|19-09-30)/.*)");
-  return std::regex_match(request.path, kPaths) && request.has_header("Authorization");
+  const std::string_view path = request.path;
+  const auto slash = path.find('/', 1);
+  return slash != std::string_view::npos && is_api_version(path.substr(1, slash - 1)) &&
+         request.has_header("Authorization");
 }
 
 std::string LambdaWire::arn(const std::string& function) const {
@@ -96,41 +121,61 @@ http::HttpResponse LambdaWire::handle(const http::HttpRequest& request, Micros) 
 http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const std::string& body,
                                                const std::string& rid) {
   const auto parsed = parse_json(body);
-  if (!parsed || !parsed->is_object() || !parsed->contains("ReservedConcurrentExecutions") ||
-      !parsed->at("ReservedConcurrentExecutions").is_number_integer()) {
+  if (!parsed || !parsed->is_object()) {
+    return error_reply(AwsError::client("InvalidRequestContentException",
+                                        "Could not parse request body into json: the body is not "
+                                        "a JSON object"),
+                       rid);
+  }
+  const auto it = parsed->find("ReservedConcurrentExecutions");
+  // An Integer member: a JSON integer within 32 bits.
+  if (it == parsed->end() || !it->is_number_integer() ||
+      (it->is_number_unsigned() && it->get<std::uint64_t>() > 2147483647u) ||
+      (!it->is_number_unsigned() && (it->get<std::int64_t>() > 2147483647 ||
+                                     it->get<std::int64_t>() < -2147483648LL))) {
     return error_reply(AwsError::client("InvalidParameterValueException",
                                         "ReservedConcurrentExecutions must be an integer"),
                        rid);
   }
-  const auto n = parsed->at("ReservedConcurrentExecutions").get<std::int64_t>();
+  const auto n = it->get<std::int64_t>();
+  if (n < 0) {
+    return error_reply(AwsError::client("ValidationException",
+                                        "1 validation error detected: Value '" + std::to_string(n) +
+                                            "' at 'reservedConcurrentExecutions' failed to satisfy "
+                                            "constraint: Member must have value greater than or "
+                                            "equal to 0"),
+                       rid);
+  }
   const Status s = service_.put_reserved_concurrency(name, n);
   if (!s.ok()) return error_reply(s.error(), rid);
   return json_reply(200, {{"ReservedConcurrentExecutions", n}}, rid);
 }
 
 http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std::string& rid) {
-  static const std::regex kFunctions(R"(^/2015-03-31/functions/?$)");
-  static const std::regex kFunction(R"(^/2015-03-31/functions/([^/]+)(/configuration)?/?$)");
-  static const std::regex kConcurrency(R"(^/20(17-10-31|19-09-30)/functions/([^/]+)/concurrency/?$)");
-  static const std::regex kAccount(R"(^/2016-08-19/account-settings/?$)");
-  std::smatch m;
-  const std::string& path = request.path;
+  const std::vector<std::string_view> seg = segments_of(request.path);
   const std::string& method = request.method;
+  const bool functions = seg.size() >= 2 && seg[1] == "functions";
+  const bool function_path = functions && seg[0] == "2015-03-31" && seg.size() >= 3 &&
+                             !seg[2].empty() &&
+                             (seg.size() == 3 || (seg.size() == 4 && seg[3] == "configuration"));
+  const bool concurrency_path = functions && (seg[0] == "2017-10-31" || seg[0] == "2019-09-30") &&
+                                seg.size() == 4 && !seg[2].empty() && seg[3] == "concurrency";
+  const std::string& path = request.path;
   auto not_found = [&](const std::string& name) {
     return error_reply(AwsError::client("ResourceNotFoundException",
                                         "Function not found: " + arn(name), 404),
                        rid);
   };
-  if (method == "GET" && std::regex_match(path, kFunctions)) {
+  if (method == "GET" && functions && seg.size() == 2 && seg[0] == "2015-03-31") {
     nlohmann::json list = nlohmann::json::array();
     for (const auto* f : service_.functions()) list.push_back(configuration(*f));
     return json_reply(200, {{"Functions", list}}, rid);
   }
-  if (method == "GET" && std::regex_match(path, m, kFunction)) {
-    const std::string name = function_name(m[1]);
+  if (method == "GET" && function_path) {
+    const std::string name = function_name(std::string(seg[2]));
     const FunctionSettings* f = service_.function(name);
     if (f == nullptr) return not_found(name);
-    if (m[2].matched) return json_reply(200, configuration(*f), rid);
+    if (seg.size() == 4) return json_reply(200, configuration(*f), rid);
     nlohmann::json out = {{"Configuration", configuration(*f)},
                           {"Code", {{"RepositoryType", "S3"}, {"Location", ""}}}};
     if (f->reserved_concurrency >= 0) {
@@ -138,8 +183,8 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
     }
     return json_reply(200, out, rid);
   }
-  if (std::regex_match(path, m, kConcurrency)) {
-    const std::string name = function_name(m[2]);
+  if (concurrency_path) {
+    const std::string name = function_name(std::string(seg[2]));
     const FunctionSettings* f = service_.function(name);
     if (f == nullptr) return not_found(name);
     if (method == "PUT") return put_concurrency(name, request.body, rid);
@@ -158,7 +203,7 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
                         rid);
     }
   }
-  if (method == "GET" && std::regex_match(path, kAccount)) {
+  if (method == "GET" && seg.size() == 2 && seg[0] == "2016-08-19" && seg[1] == "account-settings") {
     return json_reply(
         200,
         {{"AccountLimit",

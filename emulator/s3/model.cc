@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::s3 {
@@ -30,7 +31,48 @@ AwsError internal() {
                           "We encountered an internal error. Please try again.");
 }
 
+constexpr std::string_view kEncodedSuffix = ".s3key";
+constexpr std::size_t kHashHex = 64;          // SHA-256 in hex
+constexpr std::size_t kKeptPrefixBytes = 160;  // of a long segment, for people browsing the dir
+
+// "<anything>~<64 hex digits>.s3key": the form of an encoded segment.
+bool looks_encoded(std::string_view segment) {
+  const std::size_t tail = 1 + kHashHex + kEncodedSuffix.size();
+  if (segment.size() < tail || !segment.ends_with(kEncodedSuffix)) return false;
+  const std::string_view mark = segment.substr(segment.size() - tail);
+  if (mark.front() != '~') return false;
+  return mark.substr(1, kHashHex).find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string file_name_of_segment(std::string_view segment) {
+  if (segment.size() <= kMaxFileNameBytes && !looks_encoded(segment)) return std::string(segment);
+  std::size_t keep = std::min(segment.size(), kKeptPrefixBytes);
+  // Cut at a UTF-8 character boundary, so the file name stays readable text.
+  while (keep > 0 && keep < segment.size() &&
+         (static_cast<unsigned char>(segment[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  return std::string(segment.substr(0, keep)) + "~" + http::sha256_hex(segment) +
+         std::string(kEncodedSuffix);
+}
+
 }  // namespace
+
+std::string file_path_of_key(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  std::size_t start = 0;
+  while (true) {
+    const auto slash = key.find('/', start);
+    out += file_name_of_segment(key.substr(start, slash == std::string_view::npos
+                                                      ? std::string_view::npos
+                                                      : slash - start));
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    start = slash + 1;
+  }
+  return out;
+}
 
 bool valid_bucket_name(const std::string& name) {
   if (name.size() < 3 || name.size() > 63) return false;
@@ -103,7 +145,7 @@ class S3Model::Persistence {
     st.bind(4, m.etag);
     st.bind(5, static_cast<std::int64_t>(m.last_modified));
     st.bind(6, m.content_type);
-    st.bind(7, nlohmann::json(m.user_metadata).dump());
+    st.bind(7, dump_compact(nlohmann::json(m.user_metadata)));  // never throws on bad UTF-8
     st.exec();
   }
   void delete_object(const std::string& bucket, const std::string& key) {
@@ -197,7 +239,7 @@ Status S3Model::check_key(const Bucket& bucket, const std::string& key) const {
 }
 
 std::filesystem::path S3Model::path_of(const std::string& bucket, const std::string& key) const {
-  return root_ / bucket / key;
+  return root_ / bucket / file_path_of_key(key);
 }
 
 Result<ObjectMeta> S3Model::put_object(const std::string& bucket_name, const std::string& key,

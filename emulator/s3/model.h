@@ -4,10 +4,16 @@
 // simulation loop's group commit. A body is written to a temporary file and renamed into place,
 // so a reader never sees half an object.
 //
-// Keys map to paths segment by segment. DEVIATION: keys S3 accepts but a file system cannot
-// hold safely are refused with InvalidArgument: empty segments ("a//b", a trailing "/"), "." or
-// ".." segments, a leading "/", NUL or backslash, and a key that is also the "folder" of
-// another key ("a" and "a/b"). Nothing is ever written outside the bucket's directory.
+// Keys map to paths segment by segment ("csv/daily/x.csv" -> s3/<bucket>/csv/daily/x.csv), so
+// every key S3 accepts (1 to 1,024 bytes of UTF-8) is storable: a segment longer than a file
+// name may be (255 bytes) is stored under "<its first bytes>~<SHA-256 of the segment>.s3key"
+// (at most 231 bytes); a short segment that happens to end like such a name is encoded the same
+// way, so no two keys share a file. Listing, reading and deleting go by key (SQLite holds the
+// keys); only the file names are encoded.
+// DEVIATION: keys S3 accepts but a file system cannot hold safely are refused with
+// InvalidArgument: empty segments ("a//b", a trailing "/"), "." or ".." segments, a leading
+// "/", NUL or backslash, and a key that is also the "folder" of another key ("a" and "a/b").
+// Nothing is ever written outside the bucket's directory.
 //
 // Thread rules: simulation thread only.
 #pragma once
@@ -78,5 +84,10 @@ class S3Model {
 };
 
 bool valid_bucket_name(const std::string& name);
+
+// Longest key segment stored under its own name (NAME_MAX on Linux and macOS).
+inline constexpr std::size_t kMaxFileNameBytes = 255;
+// The path of `key`'s file relative to its bucket's directory (see the layout above).
+std::string file_path_of_key(std::string_view key);
 
 }  // namespace emu::s3

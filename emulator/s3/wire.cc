@@ -74,7 +74,7 @@ std::optional<std::pair<std::int64_t, std::int64_t>> parse_range(std::string_vie
   if (dash == std::string_view::npos) return {};
   const auto number = [](std::string_view s) -> std::optional<std::int64_t> {
     std::int64_t v = 0;
-    if (s.empty()) return std::nullopt;
+    if (s.empty() || s.front() == '-') return std::nullopt;  // "bytes=--5" is no range
     const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size()) return std::nullopt;
     return v;
@@ -118,7 +118,10 @@ std::optional<std::string> decode_aws_chunked(std::string_view body) {
     if (r.ec != std::errc() || header.empty()) return std::nullopt;
     at = eol + 2;
     if (n == 0) return out;  // trailers (checksums) follow; the payload is complete
-    if (at + n + 2 > body.size() || body.substr(at + n, 2) != "\r\n") return std::nullopt;
+    // Compared without overflow: a chunk size may be any 64-bit hex number.
+    if (n > body.size() - at || body.size() - at - n < 2 || body.substr(at + n, 2) != "\r\n") {
+      return std::nullopt;
+    }
     out.append(body.substr(at, n));
     at += n + 2;
   }
@@ -169,7 +172,16 @@ http::HttpResponse S3Wire::handle(const http::HttpRequest& request, Micros now) 
   request_id_.erase(std::remove(request_id_.begin(), request_id_.end(), '-'), request_id_.end());
   request_id_.resize(16);
   std::map<std::string, std::string> query;
-  for (auto& [k, v] : http::parse_query(request.query)) query[k] = v;
+  bool utf8 = http::valid_utf8(http::url_decode(request.path, false));
+  for (auto& [k, v] : http::parse_query(request.query)) {
+    utf8 = utf8 && http::valid_utf8(k) && http::valid_utf8(v);
+    query[k] = v;
+  }
+  // Keys, prefixes and markers are UTF-8 on S3; other bytes make the URI unparseable.
+  if (!utf8) {
+    return s3_error(AwsError::client("InvalidURI", "Couldn't parse the specified URI."),
+                    request_id_, "", request.method == "HEAD");
+  }
   return dispatch(request, target_of(request), query, now);
 }
 
@@ -263,6 +275,12 @@ http::HttpResponse S3Wire::put_object(const http::HttpRequest& request, const Ta
   std::map<std::string, std::string> meta;
   for (const auto& [k, v] : request.headers) {
     if (k.size() > 11 && strncasecmp(k.c_str(), "x-amz-meta-", 11) == 0) {
+      // DEVIATION: S3 stores other bytes RFC 2047-encoded; the emulator refuses them.
+      if (!http::valid_utf8(v)) {
+        return s3_error(AwsError::client("InvalidArgument",
+                                         "User-defined metadata (" + k + ") must be UTF-8 text."),
+                        request_id_, t.key);
+      }
       std::string name = k.substr(11);
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       meta[name] = v;
@@ -285,6 +303,10 @@ http::HttpResponse S3Wire::put_object(const http::HttpRequest& request, const Ta
 http::HttpResponse S3Wire::copy_object(const http::HttpRequest& request, const Target& t,
                                        Micros now) {
   std::string source = http::url_decode(request.header("x-amz-copy-source"), false);
+  if (!http::valid_utf8(source)) {
+    return s3_error(AwsError::client("InvalidArgument", "Invalid copy source encoding."),
+                    request_id_, t.key);
+  }
   if (!source.empty() && source.front() == '/') source.erase(0, 1);
   source = source.substr(0, source.find("?versionId="));
   const auto slash = source.find('/');

@@ -1,5 +1,6 @@
 #include "emulator/sqs/wire.h"
 
+#include <limits>
 #include <set>
 
 #include "emulator/core/json_util.h"
@@ -12,6 +13,11 @@ namespace {
 using nlohmann::json;
 constexpr std::string_view kTargetPrefix = "AmazonSQS.";
 constexpr std::string_view kXmlns = "http://queue.amazonaws.com/doc/2012-11-05/";
+
+// An error of AWS's JSON front end: a body that does not parse, or a member of the wrong type.
+AwsError serialization(const std::string& message) {
+  return AwsError::client("SerializationException", message);
+}
 
 AwsError missing(const std::string& name) {
   return AwsError::client("MissingRequiredParameterException",
@@ -28,18 +34,20 @@ Result<std::int64_t> optional_int(const json& in, const std::string& name,
                                   std::int64_t fallback) {
   if (!in.contains(name) || in[name].is_null()) return fallback;
   const json& v = in[name];
+  // JSON numbers were range-checked by the shape (an Integer); query text is checked here.
   if (v.is_number_integer()) return v.get<std::int64_t>();
   if (v.is_string()) {
-    try {
-      std::size_t used = 0;
-      const auto n = std::stoll(v.get<std::string>(), &used);
-      if (used == v.get<std::string>().size()) return static_cast<std::int64_t>(n);
-    } catch (...) {
+    const auto n = http::parse_int64(v.get_ref<const std::string&>());
+    if (n && *n >= std::numeric_limits<std::int32_t>::min() &&
+        *n <= std::numeric_limits<std::int32_t>::max()) {
+      return *n;
     }
   }
-  return AwsError::client("InvalidParameterValueException", "Value " + v.dump() + " for parameter " +
-                                                       name + " is invalid. Reason: must be an "
-                                                       "integer.");
+  const std::string text = v.is_string() ? v.get<std::string>() : dump_compact(v);
+  return AwsError::client("InvalidParameterValueException",
+                          "Value " + text + " for parameter " + name +
+                              " is invalid. Reason: must be an integer from -2147483648 to "
+                              "2147483647.");
 }
 
 std::map<std::string, std::string> string_map(const json& in, const std::string& name) {
@@ -76,6 +84,14 @@ Result<MessageAttributes> message_attributes(const json& in) {
                                 "The message attribute '" + name + "' has an invalid binary value.");
       }
       value.binary_value = *decoded;
+    }
+    // ASSUMPTION: the wording; SQS refuses attribute text that is not UTF-8 (the query
+    // protocol can carry any bytes; JSON bodies are UTF-8 by construction).
+    if (!http::valid_utf8(name) || !http::valid_utf8(value.data_type) ||
+        !http::valid_utf8(value.string_value)) {
+      return AwsError::client("InvalidParameterValueException",
+                              "The message attribute '" + name + "' contains text that is not "
+                              "valid UTF-8.");
     }
     if (value.data_type.empty()) {
       return AwsError::client("InvalidParameterValueException",
@@ -199,16 +215,26 @@ http::HttpResponse SqsWire::handle(const http::HttpRequest& request, Micros now)
   const std::string_view target = request.header("X-Amz-Target");
   if (target.substr(0, kTargetPrefix.size()) == kTargetPrefix) {
     call.operation = std::string(target.substr(kTargetPrefix.size()));
-    const auto body = parse_json(request.body.empty() ? "{}" : request.body);
+    auto body = parse_json(request.body.empty() ? "{}" : request.body);
     if (!body || !body->is_object()) {
-      return render(call, AwsError::client("SerializationException", "Unable to parse the request body."), request_id);
+      const char* why = !body ? "Unable to parse the request body as JSON."
+                        : body->is_array() ? "Start of list found where not expected"
+                                           : "Expected null";
+      return render(call, serialization(why), request_id);
     }
-    call.input = *body;
+    if (const http::Shape* shape = input_shape(call.operation)) {
+      if (auto mismatch = http::conform_json(*body, *shape)) {
+        return render(call, serialization(*mismatch), request_id);
+      }
+    }
+    call.input = std::move(*body);
   } else {
     call.query = true;
     const http::QueryParams params(request.body.empty() ? request.query : request.body);
     call.operation = params.get_or("Action", "");
-    call.input = query_to_json(call.operation, params);
+    auto input = query_to_json(call.operation, params);
+    if (!input) return render(call, input.error(), request_id);
+    call.input = std::move(*input);
     // Older clients POST to the queue URL itself.
     if (!call.input.contains("QueueUrl") && request.path.size() > 1) {
       call.input["QueueUrl"] = request.path;
@@ -401,11 +427,15 @@ http::HttpResponse SqsWire::render(const Call& call, Result<json> result,
   }
   if (!result) {
     const AwsError& e = result.error();
+    // Errors of AWS's JSON front end carry the framework's namespace and no query code.
+    if (e.code == "SerializationException") {
+      return http::json_error(e, "com.amazon.coral.service#", request_id);
+    }
     const std::string header = query_code(e.code) + (e.sender_fault ? ";Sender" : ";Receiver");
     return http::json_error(e, "com.amazonaws.sqs#", request_id, "application/x-amz-json-1.0",
                             header);
   }
-  auto r = http::HttpResponse::with_body(200, "application/x-amz-json-1.0", result->dump());
+  auto r = http::HttpResponse::with_body(200, "application/x-amz-json-1.0", dump_compact(*result));
   r.set_header("x-amzn-RequestId", request_id);
   return r;
 }

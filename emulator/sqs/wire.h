@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/json_shape.h"
 #include "emulator/http/router.h"
 #include "emulator/sqs/model.h"
 
@@ -42,8 +43,11 @@ class SqsWire final : public http::Service {
   Random random_;
 };
 
-// Query form parameters -> the JSON protocol's request object for `operation`.
-nlohmann::json query_to_json(const std::string& operation, const http::QueryParams& params);
+// Query form parameters -> the JSON protocol's request object for `operation`;
+// InvalidQueryParameter when a list index ("AttributeName.N") is not 1..1,000,000.
+Result<nlohmann::json> query_to_json(const std::string& operation, const http::QueryParams& params);
+// The JSON protocol's input shape of `operation` (nullptr for operations not served).
+const http::Shape* input_shape(std::string_view operation);
 // A JSON result -> the query protocol's <OpResponse><OpResult>...</OpResult>...</OpResponse>.
 std::string json_to_query_xml(const std::string& operation, const nlohmann::json& result,
                               const std::string& request_id);

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/json_shape.h"
 #include "emulator/sqs/wire.h"
 
 namespace emu::sqs {
@@ -16,39 +17,50 @@ const char* const kScalars[] = {"QueueName", "QueueUrl", "QueueNamePrefix", "Mes
                                 "WaitTimeSeconds", "ReceiptHandle", "Id", "MaxResults",
                                 "NextToken"};
 
-// "<prefix>N.<rest>" entries grouped by N, in order.
-std::map<int, Params> indexed(const Params& all, const std::string& prefix) {
-  std::map<int, Params> out;
+// Largest index of a flattened list ("AttributeName.N") accepted; the maps below are sparse.
+constexpr std::int64_t kMaxIndex = 1'000'000;
+
+// "<prefix>N.<rest>" entries grouped by N, in order. InvalidQueryParameter for an N that is not
+// an integer in 1..kMaxIndex.
+Result<std::map<std::int64_t, Params>> indexed(const Params& all, const std::string& prefix) {
+  std::map<std::int64_t, Params> out;
   for (auto it = all.lower_bound(prefix); it != all.end() && it->first.rfind(prefix, 0) == 0;
        ++it) {
     const std::string tail = it->first.substr(prefix.size());
     const auto dot = tail.find('.');
-    try {
-      const int n = std::stoi(tail.substr(0, dot));
-      out[n][dot == std::string::npos ? "" : tail.substr(dot + 1)] = it->second;
-    } catch (...) {
+    const auto n = http::parse_int64(std::string_view(tail).substr(0, dot));
+    if (!n || *n < 1 || *n > kMaxIndex || tail[0] == '+') {
+      return http::invalid_query_parameter("the list index in " + it->first +
+                                           " must be between 1 and " + std::to_string(kMaxIndex));
     }
+    out[*n][dot == std::string::npos ? "" : tail.substr(dot + 1)] = it->second;
   }
   return out;
 }
 
-json object_from(const Params& p) {
+Result<json> object_from(const Params& p) {
   json out = json::object();
   for (const char* name : kScalars) {
     if (const auto it = p.find(name); it != p.end()) out[name] = it->second;
   }
-  for (const auto& [n, a] : indexed(p, "Attribute.")) {
+  auto attributes = indexed(p, "Attribute.");
+  if (!attributes) return attributes.error();
+  for (const auto& [n, a] : *attributes) {
     if (a.count("Name")) out["Attributes"][a.at("Name")] = a.count("Value") ? a.at("Value") : "";
   }
   for (const auto& [list, prefix] :
        {std::pair{"AttributeNames", "AttributeName."},
         std::pair{"MessageAttributeNames", "MessageAttributeName."},
         std::pair{"MessageSystemAttributeNames", "MessageSystemAttributeName."}}) {
-    for (const auto& [n, a] : indexed(p, prefix)) {
+    auto names = indexed(p, prefix);
+    if (!names) return names.error();
+    for (const auto& [n, a] : *names) {
       if (a.count("")) out[list].push_back(a.at(""));
     }
   }
-  for (const auto& [n, a] : indexed(p, "MessageAttribute.")) {
+  auto message_attributes = indexed(p, "MessageAttribute.");
+  if (!message_attributes) return message_attributes.error();
+  for (const auto& [n, a] : *message_attributes) {
     if (!a.count("Name")) continue;
     json value = json::object();
     for (const auto& [k, field] : {std::pair{"Value.DataType", "DataType"},
@@ -106,13 +118,20 @@ void write_value(http::XmlWriter& xml, const std::string& name, const json& v) {
 
 }  // namespace
 
-nlohmann::json query_to_json(const std::string& operation, const http::QueryParams& params) {
+Result<nlohmann::json> query_to_json(const std::string& operation, const http::QueryParams& params) {
   const Params& all = params.all();
-  json out = object_from(all);
+  auto out = object_from(all);
+  if (!out) return out;
   for (const char* prefix : {"SendMessageBatchRequestEntry.", "DeleteMessageBatchRequestEntry.",
                              "ChangeMessageVisibilityBatchRequestEntry."}) {
     if (operation.size() > 0 && std::string(prefix).rfind(operation, 0) != 0) continue;
-    for (const auto& [n, entry] : indexed(all, prefix)) out["Entries"].push_back(object_from(entry));
+    auto entries = indexed(all, prefix);
+    if (!entries) return entries.error();
+    for (const auto& [n, entry] : *entries) {
+      auto e = object_from(entry);
+      if (!e) return e;
+      (*out)["Entries"].push_back(std::move(*e));
+    }
   }
   return out;
 }

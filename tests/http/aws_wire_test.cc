@@ -57,3 +57,23 @@ TEST_CASE("query params expose flattened lists") {
   CHECK(p.indices("AttributeName") == std::vector<int>{1});
   CHECK(p.get_or("Missing", "d") == "d");
 }
+
+TEST_CASE("UTF-8 validation") {
+  CHECK(valid_utf8(""));
+  CHECK(valid_utf8("plain ascii"));
+  CHECK(valid_utf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  CHECK_FALSE(valid_utf8("\xff"));
+  CHECK_FALSE(valid_utf8("\xc3"));              // truncated
+  CHECK_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+  CHECK_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(valid_utf8("a\x80"));
+}
+
+TEST_CASE("JSON errors echoing bytes that are not UTF-8 are replaced, not thrown") {
+  const auto r = json_error(emu::AwsError::client("UnknownOperationException",
+                                                  "Unknown operation \xff."),
+                            "com.amazonaws.sqs#", "rid");
+  CHECK(r.status == 400);
+  CHECK(nlohmann::json::parse(r.body)["message"] == "Unknown operation \xef\xbf\xbd.");
+}

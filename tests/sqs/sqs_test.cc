@@ -126,12 +126,21 @@ TEST_CASE("query parameters map onto the JSON request shape") {
       "SendMessageBatchRequestEntry.2.MessageAttribute.1.Name=k&"
       "SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType=String&"
       "SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue=v");
-  const auto j = query_to_json("SendMessageBatch", params);
+  const auto converted = query_to_json("SendMessageBatch", params);
+  REQUIRE(converted.ok());
+  const nlohmann::json& j = *converted;
   CHECK(j["QueueUrl"] == "u");
   REQUIRE(j["Entries"].size() == 2);
   CHECK(j["Entries"][0]["DelaySeconds"] == "3");
   CHECK(j["Entries"][1]["MessageAttributes"]["k"]["StringValue"] == "v");
   CHECK(query_code("QueueDoesNotExist") == "AWS.SimpleQueueService.NonExistentQueue");
+  // A list index that is not 1..1,000,000 is the query protocol's InvalidQueryParameter.
+  for (const char* bad : {"AttributeName.0=All", "AttributeName.99999999999999999999=All",
+                          "AttributeName.x=All", "AttributeName.+1=All"}) {
+    const auto refused = query_to_json("ReceiveMessage", http::QueryParams(bad));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "InvalidQueryParameter");
+  }
 }
 
 TEST_CASE("a model whose id stream repeats never overwrites a stored message") {

@@ -100,3 +100,93 @@ TEST_CASE("CloudWatch: JSON errors with the query header; query errors as XML") 
   CHECK(unknown.body.find("<Code>InvalidAction</Code>") != std::string::npos);
   CHECK(store.size() == 0);  // the rejected PutMetricData stored nothing
 }
+
+// Issue 22: malformed requests get the protocol's 400, never an exception (the router's 500).
+TEST_CASE("CloudWatch: malformed query and JSON requests are 400s in the protocol's shape") {
+  VirtualClock clock(0);
+  Scheduler scheduler(clock);
+  cloudwatch::MetricStore store;
+  cloudwatch::AlarmEngine alarms(store, scheduler, nullptr, "ca-central-1", "000000000000");
+  cloudwatch::CloudWatchWire wire(store, alarms, Random(4));
+  const auto overflow = wire.handle(
+      signed_request("monitoring", "POST", "/",
+                     "Action=PutMetricData&Namespace=T&MetricData.member.99999999999999999999.MetricName=m"),
+      0);
+  CHECK(overflow.status == 400);
+  CHECK(overflow.body.find("<Type>Sender</Type><Code>InvalidQueryParameter</Code><Message>The AWS "
+                           "query string is malformed or does not adhere to AWS standards: the "
+                           "list index in MetricData.member.99999999999999999999.MetricName must "
+                           "be between 1 and 1000000.</Message>") != std::string::npos);
+  auto typed = signed_request("monitoring", "POST", "/",
+                              R"({"Namespace":5,"MetricData":[{"MetricName":"m","Value":1}]})");
+  typed.headers.emplace("X-Amz-Target", "GraniteServiceVersion20100801.PutMetricData");
+  const auto t = wire.handle(typed, 0);
+  CHECK(t.status == 400);
+  CHECK(nlohmann::json::parse(t.body) ==
+        nlohmann::json{{"__type", "com.amazon.coral.service#SerializationException"},
+                       {"message", "class com.amazon.coral.value.json.numbers.TruncatingBigNumber "
+                                   "can not be converted to an String"}});
+  CHECK(t.header("x-amzn-query-error").empty());
+  // Members from both protocols reach the operation with their model types.
+  const auto q = wire.handle(
+      signed_request("monitoring", "POST", "/",
+                     "Action=PutMetricData&Namespace=T&MetricData.member.2.MetricName=b"
+                     "&MetricData.member.2.Value=2&MetricData.member.1.MetricName=a"
+                     "&MetricData.member.1.Values.member.1=1&MetricData.member.1.Counts.member.1=3"),
+      0);
+  CHECK(q.status == 200);
+  CHECK(store.size() == 2);
+  auto bad_target = signed_request("monitoring", "POST", "/", "{}");
+  bad_target.headers.emplace("X-Amz-Target", "GraniteServiceVersion20100801.\xff");
+  const auto b = wire.handle(bad_target, 0);
+  CHECK(b.status == 400);
+  CHECK(nlohmann::json::parse(b.body)["__type"] == "UnknownOperationException");
+}
+
+TEST_CASE("SQS: wrong JSON types and bad query indices are 400s in the protocol's shape") {
+  sqs::SqsModel model(nullptr, "000000000000", "ca-central-1", "http://127.0.0.1:4566", {}, Random(1));
+  REQUIRE(model.create_queue("q", {}, 0).ok());
+  sqs::SqsWire wire(model, Random(2));
+  auto batch = signed_request("sqs", "POST", "/",
+                              R"({"QueueUrl":"http://127.0.0.1:4566/000000000000/q","Entries":[5]})");
+  batch.headers.emplace("X-Amz-Target", "AmazonSQS.SendMessageBatch");
+  const auto j = wire.handle(batch, 0);
+  CHECK(j.status == 400);
+  CHECK(nlohmann::json::parse(j.body) ==
+        nlohmann::json{{"__type", "com.amazon.coral.service#SerializationException"},
+                       {"message", "Expected null"}});
+  auto target = signed_request("sqs", "POST", "/", "{}");
+  target.headers.emplace("X-Amz-Target", "AmazonSQS.\xff");
+  const auto t = wire.handle(target, 0);
+  CHECK(t.status == 400);
+  CHECK(nlohmann::json::parse(t.body)["message"] == "Unknown operation \xef\xbf\xbd.");
+  const auto q = wire.handle(
+      signed_request("sqs", "POST", "/000000000000/q",
+                     "Action=ReceiveMessage&AttributeName.99999999999999999999=All"),
+      0);
+  CHECK(q.status == 400);
+  CHECK(q.body.find("<Code>InvalidQueryParameter</Code>") != std::string::npos);
+  const auto n = wire.handle(signed_request("sqs", "POST", "/000000000000/q",
+                                            "Action=ReceiveMessage&VisibilityTimeout=9999999999"),
+                             0);
+  CHECK(n.status == 400);
+  CHECK(n.body.find("<Code>InvalidParameterValue</Code>") != std::string::npos);
+}
+
+TEST_CASE("S3: keys that are not UTF-8 are InvalidURI; long keys are stored") {
+  const auto root = std::filesystem::temp_directory_path() / "emu-s3-shapes-utf8";
+  std::filesystem::remove_all(root);
+  s3::S3Model model(nullptr, root, "ca-central-1");
+  REQUIRE(model.create_bucket("bucket", 0).ok());
+  s3::S3Wire wire(model, Random(3));
+  const auto bad = wire.handle(signed_request("s3", "PUT", "/bucket/a%FFb", "x"), 0);
+  CHECK(bad.status == 400);
+  CHECK(bad.body.find("<Code>InvalidURI</Code><Message>Couldn&apos;t parse the specified URI."
+                      "</Message>") != std::string::npos);
+  const std::string key = "d/" + std::string(300, 's');
+  CHECK(wire.handle(signed_request("s3", "PUT", "/bucket/" + key, "long"), 0).status == 200);
+  const auto get = wire.handle(signed_request("s3", "GET", "/bucket/" + key), 0);
+  CHECK(get.status == 200);
+  CHECK(get.body == "long");
+  std::filesystem::remove_all(root);
+}
