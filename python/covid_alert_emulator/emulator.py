@@ -13,7 +13,7 @@ import urllib.parse
 from pathlib import Path
 
 from .locate import find_program, share_dir
-from .scenario import ScenarioResult, resolve_scenario, run_loadgen
+from .scenario import resolve_scenario, run_loadgen
 
 REGION = "ca-central-1"
 # Any credentials work: the emulator does not check signatures (a DEVIATION from AWS).
@@ -23,8 +23,9 @@ PHONE_HEADERS = {"Content-Type": "application/json", "Accept": "application/json
                  "User-Agent": "CovidShield/1.4.5"}
 STOP_TIMEOUT_SECONDS = 30
 # Per-test state is thrown away, so it goes to memory when the machine has room: on a disk, the
-# emulator's durable commits (fsync per 200) and removing the files cost more than starting it
-# (bench/fixture: ~130 ms per fixture on this project's disk, ~35 ms on tmpfs).
+# emulator's durable commits (every 200 is fsynced) and removing the files cost more than
+# starting it (bench/fixture/bench_fixture.py: median 123 ms per fixture on this project's disk,
+# 32 ms on tmpfs).
 TMPFS = "/dev/shm"
 TMPFS_MIN_FREE_BYTES = 256 << 20
 
@@ -93,8 +94,10 @@ class Emulator:
         self.clock, self.start_time, self.config = clock, start, config
         self.args = list(args)
         self.program = Path(program) if program else find_program("emulator")
-        self._root = Path(tempfile.mkdtemp(prefix="covid-alert-emu-", dir=scratch_base()))
-        self.data_dir = Path(data_dir) if data_dir else self._root / "data"
+        self._given_data_dir = data_dir
+        # Set by start(): a temporary root holding the data dir (unless given), the config file,
+        # the emulator's stderr and scenario outputs; removed by close().
+        self._root = self.data_dir = self._log_path = None
         self.url = self.api_key = self.process = None
         self._clients = {}
         self._scenario_runs = 0
@@ -109,6 +112,9 @@ class Emulator:
         self.close()
 
     def start(self):
+        self._root = Path(tempfile.mkdtemp(prefix="covid-alert-emu-", dir=scratch_base()))
+        self.data_dir = Path(self._given_data_dir or self._root / "data")
+        self._log_path = self._root / "emulator.log"
         args = [str(self.program), "serve", "--port", "0", "--data-dir", str(self.data_dir),
                 "--clock", self.clock]
         if self.start_time is not None:
@@ -117,7 +123,6 @@ class Emulator:
             config_path = self._root / "config.json"
             config_path.write_text(json.dumps(self.config))
             args += ["--config", str(config_path)]
-        self._log_path = self._root / "emulator.log"
         with open(self._log_path, "wb") as log:
             # stdout carries only the ready line; stderr (shutdown notes, errors) goes to a file
             # so that a chatty emulator can never block on a full pipe.
@@ -163,11 +168,12 @@ class Emulator:
         """What the emulator wrote on stderr so far."""
         try:
             return self._log_path.read_text(errors="replace")
-        except (AttributeError, FileNotFoundError):
+        except (TypeError, FileNotFoundError):  # not started, or removed
             return ""
 
     def _remove_root(self):
-        shutil.rmtree(self._root, ignore_errors=True)
+        if self._root is not None:
+            shutil.rmtree(self._root, ignore_errors=True)
 
     # -- AWS clients -------------------------------------------------------------------------
 

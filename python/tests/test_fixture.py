@@ -90,12 +90,14 @@ def test_factory_gives_independent_emulators(emulator_factory):
     assert b.now() == "2021-06-26T12:00:00.000Z"
 
 
-def test_a_bad_config_fails_to_start_with_the_emulators_message_and_leaves_nothing():
+def test_a_bad_config_fails_to_start_with_the_emulators_message_and_leaves_nothing(
+        monkeypatch, tmp_path):
+    monkeypatch.setenv("COVID_ALERT_EMULATOR_TMPDIR", str(tmp_path))
     emu = Emulator(config={"no_such_setting": 1})
-    root = emu.data_dir.parent
+    assert os.listdir(tmp_path) == []  # nothing made before start()
     with pytest.raises(EmulatorError, match="exit 2.*no_such_setting"):
         emu.start()
-    assert not root.exists()
+    assert os.listdir(tmp_path) == []
 
 
 def test_options_are_checked_before_starting():
