@@ -24,8 +24,8 @@ PHONE_HEADERS = {"Content-Type": "application/json", "Accept": "application/json
 STOP_TIMEOUT_SECONDS = 30
 # Per-test state is thrown away, so it goes to memory when the machine has room: on a disk, the
 # emulator's durable commits (every 200 is fsynced) and removing the files cost more than
-# starting it (bench/fixture/bench_fixture.py: median 123 ms per fixture on this project's disk,
-# 32 ms on tmpfs).
+# starting it (bench/fixture/bench_fixture.py, 2-core machine under load: median 100-120 ms per
+# fixture with the data on its disk, 30 ms on tmpfs).
 TMPFS = "/dev/shm"
 TMPFS_MIN_FREE_BYTES = 256 << 20
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from package_paths import PROGRAMS, ROOT, SHARE, SOURCE_DIR, clean_env
+from package_paths import ROOT, SHARE, SOURCE_DIR, clean_env
 
 CI_MD = (SOURCE_DIR / "docs/ci.md").read_text()
 INSTALLED_PREFIX = "/usr/share/covid-alert-emulator"
@@ -128,8 +128,7 @@ def test_workflow_is_yaml_of_the_expected_shape():
         "actions/checkout", "actions/upload-artifact"]
     upload = next(s for s in STEPS if "upload-artifact" in s.get("uses", ""))
     assert upload["if"] == "always()" and "loadgen-out/report.html" in upload["with"]["path"]
-    assert "covid-alert-emulator" in " ".join(apt_installed_packages(INSTALL_STEP["run"])) or \
-        re.search(r"apt-get install .*\.deb", INSTALL_STEP["run"])
+    assert re.search(r"^apt-get install .*covid-alert-emulator\.deb", INSTALL_STEP["run"], re.M)
 
 
 def test_every_command_exists_in_the_package_or_the_container():
@@ -235,8 +234,7 @@ def test_the_workflow_runs_against_the_package(tmp_path, workspace):
         for step in STEPS:
             if "uses" in step or step is INSTALL_STEP:
                 continue  # checkout: the workspace; install: the scratch root (test_install.py)
-            if step.get("if") != "always()":
-                assert all(r.returncode == 0 for r in results.values())
+            # Every step must pass, so the `if: always()` ones run after passing steps here.
             results[step["name"]] = proc = runner.run(step)
             assert proc.returncode == 0, f"{step['name']}:\n{proc.stdout}\n{proc.stderr}"
     finally:
