@@ -1,7 +1,9 @@
-"""server.max_buffered_body_bytes: request bodies held across all connections are capped. Past
-the cap a request is refused at once with a 503 shaped like the addressed service's error, while
-requests on other connections keep being served; once held bodies are answered, the room is
-back. (Before: every connection could hold server.max_body_bytes, 64 MiB, with no overall cap.)"""
+"""What the edge holds is bounded. server.max_buffered_body_bytes: request bodies held across all
+connections are capped; past the cap a request is refused at once with a 503 shaped like the
+addressed service's error, while requests on other connections keep being served; once held
+bodies are answered, the room is back. (Before: every connection could hold
+server.max_body_bytes, 64 MiB, with no overall cap.) server.max_connections: past it, new
+connections wait in the accept backlog until one closes."""
 import select
 import socket
 import time
@@ -137,6 +139,27 @@ class BodyBudgetTest(unittest.TestCase):
 class HttplibBodyBudgetTest(BodyBudgetTest):
     """The same bounds on the older thread-per-connection edge (server.edge: httplib)."""
     EDGE = "httplib"
+
+
+class ConnectionCapTest(unittest.TestCase):
+    def test_connections_past_the_cap_wait_until_one_closes(self):
+        with Emulator(config={"server": {"max_connections": 4}}) as emu:
+            host, port = emu.url[len("http://"):].split(":")
+            held = [socket.create_connection((host, int(port)), timeout=10) for _ in range(4)]
+            # Each held connection is a session once a request of its own has been answered.
+            for s in held:
+                s.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(len(answered(held, 4)), 4)
+            for s in held:
+                s.recv(65536)
+            waiting = socket.create_connection((host, int(port)), timeout=10)
+            waiting.sendall(b"GET /_emulator/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            self.assertEqual(answered([waiting], 1, timeout=0.5), [])  # in the backlog
+            held[0].close()
+            self.assertEqual(answered([waiting], 1, timeout=5), [waiting])
+            self.assertTrue(waiting.recv(65536).startswith(b"HTTP/1.1 200"))
+            for s in held[1:] + [waiting]:
+                s.close()
 
 
 class BodyBudgetConfigTest(unittest.TestCase):
