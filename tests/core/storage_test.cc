@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <condition_variable>
 #include <filesystem>
@@ -10,7 +11,8 @@
 using namespace emu;
 
 TEST_CASE("writes become visible to a new connection only after commit") {
-  const auto path = std::filesystem::temp_directory_path() / "emu_storage_test.db";
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("emu_storage_test." + std::to_string(::getpid()) + ".db");
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
@@ -38,8 +40,10 @@ TEST_CASE("writes become visible to a new connection only after commit") {
 TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it stays bounded") {
   // Passive checkpoints alone never let SQLite start the WAL over while a writer keeps
   // committing pages all over the database: it grew to 9 GB against a 644 MB database. Here a
-  // writer updates rows scattered over an 8 MB table in group commits, back to back, for 3 s.
-  const auto path = std::filesystem::temp_directory_path() / "emu_storage_wal_test.db";
+  // writer updates rows scattered over an 8 MB table in group commits, back to back, until it
+  // has written 40 times the table (by volume, not time: test machines are loaded).
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("emu_storage_wal_test." + std::to_string(::getpid()) + ".db");
   const std::string wal = path.string() + "-wal";
   for (const auto& p : {path.string(), wal, path.string() + "-shm"}) std::filesystem::remove(p);
   constexpr std::int64_t kLimit = 1 << 20;
@@ -60,8 +64,9 @@ TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it sta
     SQLite::Statement update(storage.db(), "UPDATE t SET v = ? WHERE id = ?");
     std::uint32_t row = 1;
     Micros slowest_commit = 0;
-    const Micros end = wall::monotonic_now() + 3 * kMicrosPerSecond;
-    while (wall::monotonic_now() < end && written < (std::int64_t{2} << 30)) {
+    constexpr std::int64_t kVolume = std::int64_t{40} * kRows * 1000;
+    const Micros end = wall::monotonic_now() + 120 * kMicrosPerSecond;
+    while (wall::monotonic_now() < end && written < kVolume) {
       storage.ensure_transaction();
       for (int j = 0; j < 50; ++j) {  // a group commit of 50 rows, anywhere in the table
         row = row * 1664525u + 1013904223u;
@@ -105,7 +110,7 @@ TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it sta
   // While writing: about the limit plus what a round lets through (rounds are 20 ms here, and
   // this writer is far faster than the emulator's); without the truncation it reached 32 MB
   // and stayed there.
-  CHECK(written > 100 * db_size);
+  CHECK(written > 30 * db_size);
   CHECK(largest_wal <= 4 * kLimit + 3 * db_size);
   for (const auto& p : {path.string(), wal, path.string() + "-shm"}) std::filesystem::remove(p);
 }
