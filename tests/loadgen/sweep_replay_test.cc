@@ -138,3 +138,17 @@ TEST_CASE("a replayed body matches the logged request length") {
     CHECK(static_cast<double>(r.body.size()) == doctest::Approx(bytes).epsilon(0.1));
   }
 }
+
+TEST_CASE("the midnight what-if sweep of the README is a valid grid") {
+  const std::string file = std::string(EMU_SOURCE_DIR) + "/scenarios/sweeps/midnight-what-if.json";
+  const auto scenario = loadgen::Scenario::from_file(file);
+  std::vector<loadgen::SweepKey> keys = {
+      loadgen::parse_sweep_key("lambda.functions.create_metrics.reserved_concurrency=-1,900"),
+      loadgen::parse_sweep_key("lambda.scaling.regime=2021,2023"),
+      loadgen::parse_sweep_key("cloudwatch.alarms.metrics-api-gateway-500-errors-above-threshold.Threshold=100,1000")};
+  const auto points = loadgen::sweep_points(scenario.source, file, keys);
+  REQUIRE(points.size() == 8);
+  // The incident's own point: the settings of 2021-06-27.
+  CHECK(points[0].scenario["emulator"]["lambda"]["scaling"]["regime"] == "2021");
+  CHECK(points[0].scenario["emulator"]["cloudwatch"]["alarms"]["metrics-api-gateway-500-errors-above-threshold"]["Period"] == 60);
+}
