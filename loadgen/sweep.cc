@@ -95,6 +95,20 @@ std::vector<int> run_points(const std::vector<SweepPoint>& points, const fs::pat
   return codes;
 }
 
+// One line of the text summary: the point's values, verdict and chosen figures.
+std::string row_line(const json& row) {
+  const json figures = row.value("figures", json::object());
+  const auto figure = [&](const char* name) { return figures.value(name, 0.0); };
+  std::string alarms;
+  for (const auto& a : row.value("alarms_fired", json::array())) {
+    alarms += fmt::format("; {} ALARM at {}", a["alarm"].get<std::string>(), a["at"].dump());
+  }
+  return fmt::format("  {} {}: throttles {:g}, 4xx {:g}, 5xx {:g}, entries lost {:g}{}{}\n",
+                     row.value("passed", false) ? "PASS" : "FAIL", row["label"].get<std::string>(),
+                     figure("lambda_throttles"), figure("status.4xx"), figure("status.5xx"),
+                     figure("entries_lost"), alarms, row.contains("error") ? "; " + row["error"].get<std::string>() : "");
+}
+
 }  // namespace
 
 json sweep_row(const SweepPoint& point, const std::vector<SweepKey>& keys, const json& summary,
@@ -216,6 +230,7 @@ int run_sweep(const SweepOptions& o) {
                       {"rows", rows}};
   std::ofstream(out / "sweep.json") << sweep.dump(2) << "\n";
   write_sweep_html((out / "sweep.html").string(), sweep);
+  for (const auto& row : rows) std::cout << row_line(row);
   std::cout << fmt::format("sweep {}: {} of {} points meet the expectations ({}): {}\n  table:  {}\n  json:   {}\n",
                            source.value("name", ""), passing, points.size(),
                            o.expect_any ? "--expect-any" : "all required", passed ? "PASS" : "FAIL",

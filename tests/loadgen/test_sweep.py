@@ -103,6 +103,29 @@ class SweepTest(unittest.TestCase):
         with open(os.path.join(out, "summary.json")) as f:
             self.assertEqual(json.load(f)["digest"], r["digest"])
 
+    def test_false_alarms_are_alarms_no_expectation_asked_for_in_a_fine_run(self):
+        # One client over the WAF limit: the 4xx alarm fires. With only a ledger expectation
+        # (which holds) that is a false alarm; when an expectation asks for it, it is not.
+        alarm = "metrics-api-gateway-400-errors-above-threshold"
+        rows = {}
+        for name, expectations in (("unasked", [{"ledger": "nothing_lost"}]),
+                                   ("asked", [{"ledger": "nothing_lost"}, {"alarm": alarm, "state": "ALARM"}])):
+            path = os.path.join(self.dir, f"{name}.json")
+            with open(path, "w") as f:
+                json.dump({**SCENARIO, "expectations": expectations}, f)
+            out = os.path.join(self.dir, name)
+            r = loadgen("sweep", path, "--set", "population.devices=1", "--set", f"{RATE_KEY}=100",
+                        "--out", out)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(out, "sweep.json")) as f:
+                rows[name] = json.load(f)["rows"][0]
+        self.assertIn(alarm, [a["alarm"] for a in rows["unasked"]["alarms_fired"]])
+        self.assertEqual(rows["unasked"]["false_alarms"], [alarm])
+        self.assertEqual(rows["asked"]["false_alarms"], [])
+        self.assertIn(alarm, [a["alarm"] for a in rows["asked"]["alarms_fired"]])
+        # The blocked point of the main grid failed a figure expectation: nothing there is false.
+        self.assertEqual(self.row("1", "100")["false_alarms"], [])
+
     def test_bad_input_exits_2_naming_it(self):
         out = os.path.join(self.dir, "bad")
         cases = [
