@@ -16,7 +16,8 @@ CLI::App* add_sweep_command(CLI::App& app, SweepOptions& o) {
                   "KEY=V1,V2,...: a setting of the scenario's emulator block (lambda.scaling.regime, "
                   "cloudwatch.alarms.NAME.Threshold, ...) or population.FIELD, and its values; repeat "
                   "for more keys (the grid is every combination)")
-      ->required();
+      ->required()
+      ->allow_extra_args(false);  // one KEY=... per --set: a scenario after it stays positional
   cmd->add_option("--out", o.out_dir, "Output directory (sweep.json, sweep.html, points/pNNN/)")
       ->default_val("loadgen-sweep");
   cmd->add_option("--jobs", o.jobs, "Points run at once (default: every core)")->check(CLI::Range(1, 1024));

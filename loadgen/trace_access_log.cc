@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <functional>
 #include <optional>
 #include <map>
 
@@ -159,7 +158,8 @@ emu::http::HttpRequest replay_request(const AccessLogTrace& trace, const ReplayL
                                       std::uint64_t salt, const std::string& api_key) {
   // The device (user agent, province, app version) follows the client IP: a client's lines
   // look like one phone's.
-  const std::uint64_t ip_hash = std::hash<std::string>{}(line.ip);
+  std::uint64_t ip_hash = 0xcbf29ce484222325ULL;  // FNV-1a: the same on every platform
+  for (const char c : line.ip) ip_hash = (ip_hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   const Device d = population.device(static_cast<std::int64_t>(ip_hash % static_cast<std::uint64_t>(population.size())));
   emu::http::HttpRequest r;
   r.method = trace.methods[line.method];
