@@ -16,7 +16,8 @@
 // Lines that cannot be parsed (not JSON, no valid requestTime) are counted and skipped; the run
 // reports them (figure `trace_unparseable_lines`), and `loadgen run --strict` refuses them
 // (exit 2 naming the file and the first bad line). Memory: the whole log is held, sorted, about
-// 70 bytes a line (a day of the seed's production traffic, ~5 M lines: ~350 MB).
+// 70 bytes a line, twice that while it is read (a day of the seed's production traffic, ~5 M
+// lines: ~350 MB).
 #pragma once
 
 #include <cstdint>
