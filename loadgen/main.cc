@@ -1,8 +1,9 @@
 // `loadgen`: drives a scenario against the emulator in process (virtual time) or any URL, then
 // writes summary.json and report.html and checks the scenario's expectations.
 //   loadgen run SCENARIO [--target URL] [--out DIR] [--seed N] [--speed X] [--shard i/n]
-//               [--progress | --no-progress]
+//               [--progress | --no-progress] [--strict]
 //   loadgen merge DIR... --out DIR
+//   loadgen sweep SCENARIO --set KEY=V1,V2,... [--set ...] [--out DIR] [--jobs N] [--expect-any]
 // Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad usage, bad scenario file
 // or unreachable target (with a message naming the file, the field and what was expected).
 #include <unistd.h>
@@ -18,6 +19,8 @@
 #include "loadgen/outcome.h"
 #include "loadgen/run_http.h"
 #include "loadgen/run_virtual.h"
+#include "loadgen/sweep_cli.h"
+#include "loadgen/trace_access_log.h"
 
 namespace {
 
@@ -48,7 +51,7 @@ bool parse_shard(const std::string& text, int& shard, int& shards) {
 
 int run(const std::string& file, const std::string& target, const std::string& out_dir,
         std::optional<std::uint64_t> seed, double speed, const std::string& shard_text,
-        int connections, std::optional<bool> progress) {
+        int connections, std::optional<bool> progress, bool strict) {
   Scenario s;
   try {
     s = Scenario::from_file(file);
@@ -57,6 +60,10 @@ int run(const std::string& file, const std::string& target, const std::string& o
     return 2;
   }
   if (seed) s.seed = *seed;
+  if (const std::string problems = access_log_problems(s); !problems.empty()) {
+    std::fprintf(stderr, "loadgen: %s%s\n", strict ? "" : "warning (skipped; --strict refuses them): ", problems.c_str());
+    if (strict) return 2;
+  }
   if (!target.empty()) {
     // An HTTP run that could not keep up with its schedule fails by default.
     bool gated = false;
@@ -102,6 +109,7 @@ int run(const std::string& file, const std::string& target, const std::string& o
     return 2;
   }
   outcome.settings["seed"] = s.seed;
+  add_access_log_figures(s, outcome.figures);
   outcome.settings["shard"] = shard_text.empty() ? "0/1" : shard_text;
   return finish(s, recorder, outcome, out_dir);
 }
@@ -168,11 +176,15 @@ int main(int argc, char** argv) {
       "when stderr is a terminal");
   run_cmd->add_flag("--no-progress", progress_off, "Never show the progress line")
       ->excludes(progress_flag);
+  bool strict = false;
+  run_cmd->add_flag("--strict", strict, "Refuse a trace whose access log has unparseable lines (exit 2)");
   std::vector<std::string> dirs;
   std::string merge_out = "loadgen-merged";
   CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the summaries of sharded runs into one report");
   merge_cmd->add_option("dirs", dirs, "Output directories of the shards")->required();
   merge_cmd->add_option("--out", merge_out, "Output directory")->default_val("loadgen-merged");
+  SweepOptions sweep_options;
+  CLI::App* sweep_cmd = add_sweep_command(app, sweep_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,7 +192,8 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
   if (merge_cmd->parsed()) return merge(dirs, merge_out);
+  if (sweep_cmd->parsed()) return run_sweep_command(sweep_options, argv[0]);
   std::optional<bool> progress;
   if (progress_on || progress_off) progress = progress_on;
-  return run(scenario, target, out, seed, speed, shard, connections, progress);
+  return run(scenario, target, out, seed, speed, shard, connections, progress, strict);
 }

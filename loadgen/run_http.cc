@@ -12,6 +12,7 @@
 #include "emulator/core/clock.h"
 #include "loadgen/planner.h"
 #include "loadgen/run_virtual.h"
+#include "loadgen/trace_access_log.h"
 
 namespace loadgen {
 
@@ -48,7 +49,11 @@ struct Job {
   Micros planned_real;  // monotonic µs
   std::string body;
   std::string ip;
-  const char* user_agent = "";
+  std::string user_agent;
+  // An access-log replay (trace_access_log.h) keeps the logged method and path, and sends no
+  // API key for a logged 403; it is never resent.
+  std::string method = "POST", path = "/save-metrics";
+  bool api_key = true, replayed = false;
 };
 
 class Driver {
@@ -132,8 +137,18 @@ class Driver {
 
   Job job_for(const Send& send) const {
     const Device d = population_.device(send.device);
-    return Job{send, real_time_of(send.at),
-               population_.body(d, send.kind, send.entries, send.at, send.id + static_cast<std::uint64_t>(send.attempt)),
+    const std::uint64_t salt = send.id + static_cast<std::uint64_t>(send.attempt);
+    const AccessLogTrace* trace = nullptr;
+    if (const ReplayLine* line = replay_line_of(s_, send, &trace)) {
+      auto r = replay_request(*trace, *line, population_, send.at, salt, options_.api_key);
+      Job job{send, real_time_of(send.at), std::move(r.body), r.remote_ip, std::string(r.header("User-Agent"))};
+      job.method = r.method;
+      job.path = r.path;
+      job.api_key = r.has_header("x-api-key");
+      job.replayed = true;
+      return job;
+    }
+    return Job{send, real_time_of(send.at), population_.body(d, send.kind, send.entries, send.at, salt),
                device_ip(d), user_agent(d)};
   }
 
@@ -173,12 +188,12 @@ class Driver {
   // request then goes once more on a fresh connection (as HTTP clients do).
   void send_shared(Conn* c, std::shared_ptr<Job> shared, bool may_retry) {
     c->req = {};
-    c->req.method(bhttp::verb::post);
-    c->req.target(target_.base + "/save-metrics");
+    c->req.method_string(shared->method);
+    c->req.target(target_.base + shared->path);
     c->req.version(11);
     c->req.set(bhttp::field::host, target_.host + ":" + target_.port);
     c->req.set(bhttp::field::content_type, "application/json");
-    c->req.set("x-api-key", options_.api_key);
+    if (shared->api_key) c->req.set("x-api-key", options_.api_key);
     c->req.set(bhttp::field::user_agent, shared->user_agent);
     c->req.set("X-Forwarded-For", shared->ip);
     c->req.body() = shared->body;
@@ -220,7 +235,7 @@ class Driver {
     const Micros now = emu::wall::monotonic_now();
     const bool late = sent_at - job->planned_real > kMicrosLate;
     recorder_.answered(job->send.at, status, now - job->planned_real, now - sent_at, late);
-    if (closed_until_ == 0 && !client_accepts(job->send.kind, status)) planner_.resend(job->send);
+    if (closed_until_ == 0 && !job->replayed && !client_accepts(job->send.kind, status)) planner_.resend(job->send);
     if (status != 0 && c->res.need_eof()) {
       beast::error_code ignored;
       c->socket.close(ignored);

@@ -9,6 +9,7 @@
 #include "emulator/pipeline/pipeline.h"
 #include "loadgen/planner.h"
 #include "loadgen/progress.h"
+#include "loadgen/trace_access_log.h"
 
 namespace loadgen {
 
@@ -91,10 +92,14 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
     }
     const Device d = population.device(send->device);
     recorder.planned(send->at);
+    const std::uint64_t salt = send->id + static_cast<std::uint64_t>(send->attempt);
+    const AccessLogTrace* trace = nullptr;
+    const ReplayLine* replayed = replay_line_of(s, *send, &trace);
     const auto response = pipeline.handle(
-        request_for(d, population.body(d, send->kind, send->entries, send->at, send->id + static_cast<std::uint64_t>(send->attempt)), api_key));
+        replayed != nullptr ? replay_request(*trace, *replayed, population, send->at, salt, api_key)
+                            : request_for(d, population.body(d, send->kind, send->entries, send->at, salt), api_key));
     recorder.answered(send->at, response.status, response.delay, response.delay, false);
-    if (!client_accepts(send->kind, response.status)) planner.resend(*send);
+    if (replayed == nullptr && !client_accepts(send->kind, response.status)) planner.resend(*send);
     entries_sent += static_cast<std::uint64_t>(send->entries);
     if (++sent % 256 == 0) progress.update(send->at, sent, entries_sent);
     if (sent % 4096 == 0) {

@@ -8,6 +8,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "loadgen/trace_access_log.h"
+
 namespace loadgen {
 
 namespace {
@@ -129,12 +131,18 @@ ClientKind kind_of(const Reader& r, const std::string& text) {
   r.fail("kind", "\"js\", \"ios_single\" or \"android_forced\"");
 }
 
+// A file named by a scenario: relative to the scenario's directory.
+std::string resolve(const std::string& scenario_file, const std::string& name) {
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = std::filesystem::path(scenario_file).parent_path() / path;
+  return path.string();
+}
+
 // A trace file: one send per line, "<seconds after the phase start>[,<anything>]", in any
 // order; '#' starts a comment. Offsets are divided by `speed`.
 std::vector<Micros> read_trace(const Reader& r, const std::string& scenario_file,
                                const std::string& trace_file, double speed) {
-  std::filesystem::path path(trace_file);
-  if (path.is_relative()) path = std::filesystem::path(scenario_file).parent_path() / path;
+  const std::filesystem::path path = resolve(scenario_file, trace_file);
   std::ifstream in(path);
   if (!in) r.fail("file", "a readable trace file (" + path.string() + ")");
   std::vector<Micros> out;
@@ -164,7 +172,7 @@ std::vector<Micros> read_trace(const Reader& r, const std::string& scenario_file
 Phase read_phase(const json& j, const std::string& file, std::size_t index, Micros start) {
   const std::string path = "schedule[" + std::to_string(index) + "]";
   Reader r(j, file, path, {"type", "from", "duration", "rate", "to_rate", "midnight", "within",
-                           "share", "kind", "connections", "file", "speed", "interval"});
+                           "share", "kind", "connections", "file", "speed", "interval", "format"});
   Phase p;
   const std::string type = r.string("type", "", true);
   p.from = r.time("from", start) - start;
@@ -190,7 +198,15 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
   } else if (type == "trace") {
     p.type = Phase::Type::kTrace;
     const double speed = r.number("speed", 1, 1e-6, 1e6);
-    p.trace = read_trace(r, file, r.string("file", "", true), speed);
+    const std::string format = r.string("format", "offsets");
+    if (format == "apigw-access-log") {
+      p.access_log = read_access_log(resolve(file, r.string("file", "", true)), speed, file, r.where("file"));
+      for (const auto& line : p.access_log->lines) p.trace.push_back(line.offset);
+    } else if (format == "offsets") {
+      p.trace = read_trace(r, file, r.string("file", "", true), speed);
+    } else {
+      r.fail("format", "\"offsets\" (CSV of seconds) or \"apigw-access-log\"");
+    }
   } else if (type == "closed") {
     // Closed loop (wrk-style, for measuring a target's ceiling): no planned times, so latency
     // here is service time and coordinated omission is not corrected. HTTP runs only.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,8 @@ class ScenarioError : public std::runtime_error {
   ScenarioError(const std::string& file, const std::string& field, const std::string& expected)
       : std::runtime_error(file + ": " + field + ": expected " + expected) {}
 };
+
+struct AccessLogTrace;  // trace_access_log.h
 
 enum class ClientKind { kJsBatch, kIosSingle, kAndroidForced };
 const char* kind_name(ClientKind k);
@@ -52,6 +55,7 @@ struct Phase {
   ClientKind kind = ClientKind::kJsBatch;
   int connections = 0;        // closed: each connection sends again as soon as it is answered
   std::vector<Micros> trace;  // trace: send offsets from `from` (already divided by its speed)
+  std::shared_ptr<const AccessLogTrace> access_log;  // trace, format apigw-access-log: its lines
 };
 
 struct Expectation {
