@@ -68,6 +68,10 @@ class ItemStore {
 
   Storage& storage() { return storage_; }
 
+  // Removes the rows and index entries of table numbers not in `kept` (tables that were not
+  // persisted), in time independent of the rows kept.
+  void delete_tables_not_in(const std::vector<std::int64_t>& kept);
+
   // A fresh id for a new row (ids are never reused while the data dir lives).
   std::int64_t next_id() { return next_id_++; }
 

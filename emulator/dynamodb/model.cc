@@ -88,11 +88,8 @@ void Database::load() {
     tables_.emplace(table->schema().name, std::move(table));
   }
   // Rows of tables whose schema was not saved (persist = false) belong to no table now.
-  std::string kept = "-1";
-  for (const auto n : numbers) kept += "," + std::to_string(n);
   storage_.ensure_transaction();
-  storage_.db().exec("DELETE FROM ddb_items WHERE tbl NOT IN (" + kept + ")");
-  storage_.db().exec("DELETE FROM ddb_index_entries WHERE tbl NOT IN (" + kept + ")");
+  store_.delete_tables_not_in(numbers);
   std::vector<std::int64_t> stream_numbers;
   for (auto& meta : persistence_.load_streams()) {
     auto stream = std::make_shared<Stream>(meta.table_name, meta.arn, meta.label, meta.view_type,

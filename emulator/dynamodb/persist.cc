@@ -1,5 +1,7 @@
 #include "emulator/dynamodb/persist.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/durable_state.h"
@@ -224,10 +226,24 @@ std::vector<StreamMeta> Persistence::load_streams() {
 }
 
 void Persistence::delete_orphans(const std::vector<std::int64_t>& streams) {
-  std::string kept = "-1";
-  for (const auto n : streams) kept += "," + std::to_string(n);
-  storage_.db().exec("DELETE FROM ddb_stream_records WHERE (id >> " + std::to_string(kSequenceBits) +
-                     ") NOT IN (" + kept + ")");
+  // Seeks from one stream's id range to the next (ids lead with the stream number), so a start
+  // does not scan every stored record.
+  auto& db = storage_.db();
+  SQLite::Statement next(db, "SELECT id FROM ddb_stream_records WHERE id >= ? ORDER BY id LIMIT 1");
+  std::vector<std::int64_t> gone;
+  std::int64_t from = 0;
+  for (;;) {
+    next.bind(1, from);
+    if (!next.executeStep()) break;
+    const std::int64_t stream = next.getColumn(0).getInt64() >> kSequenceBits;
+    next.reset();
+    if (std::find(streams.begin(), streams.end(), stream) == streams.end()) gone.push_back(stream);
+    from = (stream + 1) << kSequenceBits;
+  }
+  for (const auto stream : gone) {
+    db.exec("DELETE FROM ddb_stream_records WHERE id BETWEEN " + std::to_string(stream << kSequenceBits) +
+            " AND " + std::to_string(((stream + 1) << kSequenceBits) - 1));
+  }
 }
 
 namespace {
