@@ -245,7 +245,9 @@ Result<json> DynamoDbService::dispatch_control(std::string_view op, const json& 
                        {{"Enabled", r.enabled}, {"AttributeName", r.attribute_name}}}};
         });
   }
-  return AwsError::client("UnknownOperationException", "");
+  // DEVIATION: AWS sends no message here; a named operation the emulator lacks says so.
+  return AwsError::client("UnknownOperationException",
+                          "Operation " + std::string(op) + " is not supported by this emulator's DynamoDB");
 }
 
 bool DynamoDbStreamsService::accepts(const http::HttpRequest& request) const {
