@@ -81,10 +81,11 @@ void HttpDelivery::enqueue(Delivery delivery) {
     if (waiting_.size() >= capacity_) {
       // The oldest waiting delivery makes room (its Due entry is skipped when it comes up).
       auto oldest = waiting_.begin();
-      ++counts_[oldest->second.subscription_arn].dropped;
+      count(oldest->second.subscription_arn, &DeliveryCounts::dropped);
       ++total_.dropped;
       waiting_.erase(oldest);
     }
+    counts_.try_emplace(delivery.subscription_arn);  // forgotten with the subscription
     const std::uint64_t order = next_order_++;
     waiting_.emplace(order, std::move(delivery));
     due_.push({wall::monotonic_now(), order});
@@ -111,11 +112,11 @@ void HttpDelivery::run() {
     const bool finished = attempt(delivery);
     lock.lock();
     ++total_.attempts;
-    ++counts_[delivery.subscription_arn].attempts;
+    count(delivery.subscription_arn, &DeliveryCounts::attempts);
     if (finished) continue;
     const int retry = delivery.attempts;  // retries made so far + 1
     if (retry > delivery.policy.num_retries) {
-      ++counts_[delivery.subscription_arn].failed;
+      count(delivery.subscription_arn, &DeliveryCounts::failed);
       ++total_.failed;
       continue;
     }
@@ -144,12 +145,12 @@ bool HttpDelivery::attempt(Delivery& delivery) {
   const int status = result ? result->status : 0;
   std::lock_guard<std::mutex> lock(mutex_);
   if (status >= 200 && status < 300) {
-    ++counts_[delivery.subscription_arn].delivered;
+    count(delivery.subscription_arn, &DeliveryCounts::delivered);
     ++total_.delivered;
     return true;
   }
   if (status >= 400 && status < 500 && status != 429) {
-    ++counts_[delivery.subscription_arn].failed;
+    count(delivery.subscription_arn, &DeliveryCounts::failed);
     ++total_.failed;
     return true;
   }
@@ -160,6 +161,16 @@ DeliveryCounts HttpDelivery::counts(const std::string& subscription_arn) const {
   std::lock_guard<std::mutex> lock(mutex_);
   const auto it = counts_.find(subscription_arn);
   return it == counts_.end() ? DeliveryCounts{} : it->second;
+}
+
+void HttpDelivery::count(const std::string& subscription_arn, std::uint64_t DeliveryCounts::*field) {
+  const auto it = counts_.find(subscription_arn);
+  if (it != counts_.end()) ++(it->second.*field);
+}
+
+void HttpDelivery::forget(const std::string& subscription_arn) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  counts_.erase(subscription_arn);
 }
 
 nlohmann::json HttpDelivery::state() const {

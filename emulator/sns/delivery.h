@@ -62,6 +62,8 @@ class HttpDelivery {
   // Simulation thread.
   void enqueue(Delivery delivery);
   DeliveryCounts counts(const std::string& subscription_arn) const;
+  // Drops the counters of a subscription that is gone (its deliveries already queued still run).
+  void forget(const std::string& subscription_arn);
   nlohmann::json state() const;
 
  private:
@@ -71,6 +73,8 @@ class HttpDelivery {
     bool operator>(const Due& o) const { return at != o.at ? at > o.at : order > o.order; }
   };
   void run();
+  // Counts for a subscription that still exists (mutex held).
+  void count(const std::string& subscription_arn, std::uint64_t DeliveryCounts::*field);
   // One POST; true when the delivery is finished (delivered or permanently failed).
   bool attempt(Delivery& delivery);
 

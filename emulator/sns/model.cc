@@ -170,6 +170,7 @@ Result<std::string> SnsModel::confirm_subscription(const std::string& topic_arn,
 
 Status SnsModel::unsubscribe(const std::string& arn) {
   if (subscriptions_.erase(arn) == 0) return not_found("Subscription does not exist");
+  delivery_.forget(arn);
   subscription_order_.erase(std::remove(subscription_order_.begin(), subscription_order_.end(), arn),
                             subscription_order_.end());
   return ok_status();
