@@ -88,7 +88,10 @@ static std::variant<json, http::HttpResponse> front_checks(const http::HttpReque
     body = std::move(*parsed);
   }
   const std::string_view target = request.header("X-Amz-Target");
-  if (target.substr(0, prefix.size()) != prefix) return fail("UnknownOperationException", "");
+  if (target.substr(0, prefix.size()) != prefix) {
+    return fail("UnknownOperationException",
+                "X-Amz-Target must name an operation: " + std::string(prefix) + "<Operation>");
+  }
   operation = std::string(target.substr(prefix.size()));
   const std::string_view auth = request.header("Authorization");
   const bool query_auth = request.query.find("X-Amz-Algorithm") != std::string::npos;

@@ -112,8 +112,8 @@ void LogStore::append_to_file(const std::string& group, const LogEvent& event) {
   if (settings_.directory.empty()) return;
   DayFile& file = files_[group];
   const std::int64_t day = day_of(event.timestamp);
-  const std::filesystem::path dir = settings_.directory / directory_name(group);
   if (day > file.day) {
+    const std::filesystem::path dir = settings_.directory / directory_name(group);
     if (file.file != nullptr) std::fclose(file.file);
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
