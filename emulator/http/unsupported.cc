@@ -74,8 +74,12 @@ UnsupportedCall classify_unsupported(const HttpRequest& request) {
 }
 
 std::string UnsupportedService::message_for(const UnsupportedCall& call) const {
-  std::string text = "Service '" + call.service + "' operation '" + call.operation +
-                     "' is not supported by this emulator. Emulated services: ";
+  const bool emulated = std::find(emulated_.begin(), emulated_.end(), call.service) != emulated_.end();
+  std::string text = "Service '" + call.service + "' operation '" + call.operation + "' " +
+                     (emulated ? "is not supported by this emulator in this form (the service is "
+                                 "emulated: check the protocol and method). "
+                               : "is not supported by this emulator. ") +
+                     "Emulated services: ";
   for (std::size_t i = 0; i < supported_.size(); ++i) {
     if (i > 0) text += "; ";
     text += supported_[i];

@@ -7,6 +7,7 @@
 // Requests with none of these marks are the phones' (the WAF answers them).
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,14 @@ UnsupportedCall classify_unsupported(const HttpRequest& request);
 class UnsupportedService final : public Service {
  public:
   // `supported`: one line per emulated service, e.g. "dynamodb (JSON 1.0)", listed in messages.
-  UnsupportedService(std::vector<std::string> supported, Random random)
-      : supported_(std::move(supported)), random_(std::move(random)) {}
+  // `emulated_signing_names`: the SigV4 names of the emulated services ("dynamodb", "sqs", ...):
+  // a request signed for one that its wire layer did not take is told that the service is
+  // emulated but not that request's form.
+  UnsupportedService(std::vector<std::string> supported,
+                     std::vector<std::string> emulated_signing_names, Random random)
+      : supported_(std::move(supported)),
+        emulated_(std::move(emulated_signing_names)),
+        random_(std::move(random)) {}
 
   std::string_view name() const override { return "unsupported"; }
   bool accepts(const HttpRequest& request) const override { return looks_like_aws(request); }
@@ -41,6 +48,7 @@ class UnsupportedService final : public Service {
 
  private:
   std::vector<std::string> supported_;
+  std::vector<std::string> emulated_;
   Random random_;
 };
 

@@ -32,6 +32,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
           "lambda concurrency and function listing (rest-json)",
           "logs/CloudWatch Logs of the functions, read-only (JSON 1.1)",
           "sns topics, http(s) subscriptions and Publish (query)"},
+      std::vector<std::string>{"dynamodb", "sqs", "s3", "monitoring", "lambda", "logs", "sns"},
       env_.random.derive("unsupported.wire"));
   router_.add(control_);
   router_.add(*dynamodb_streams_wire_);

@@ -20,7 +20,9 @@ HttpRequest signed_for(const std::string& service, std::string method = "POST") 
   return r;
 }
 
-UnsupportedService service() { return UnsupportedService({"dynamodb", "sns"}, emu::Random(1)); }
+UnsupportedService service() {
+  return UnsupportedService({"dynamodb", "sns"}, {"dynamodb", "sns"}, emu::Random(1));
+}
 
 }  // namespace
 
@@ -98,4 +100,13 @@ TEST_CASE("rest protocols: method and path name the operation; rest-xml for Rout
   HttpRequest route53 = signed_for("route53", "GET");
   route53.path = "/2013-04-01/hostedzone";
   CHECK(classify_unsupported(route53).protocol == Protocol::kRestXml);
+}
+
+TEST_CASE("a request signed for an emulated service in a form it does not take says so") {
+  HttpRequest r = signed_for("dynamodb", "GET");
+  auto s = service();
+  const HttpResponse answer = s.handle(r, 0);
+  CHECK(nlohmann::json::parse(answer.body)["message"].get<std::string>().find(
+            "Service 'dynamodb' operation 'GET /' is not supported by this emulator in this form "
+            "(the service is emulated") != std::string::npos);
 }
