@@ -50,7 +50,10 @@ void LogGroup::add(LogEvent event, std::int64_t max_events) {
   stored_bytes_ += bytes;
   const Key key{event.timestamp, event.sequence};
   events_.emplace(key, std::move(event));
-  while (static_cast<std::int64_t>(events_.size()) > max_events) drop_oldest();
+  while (static_cast<std::int64_t>(events_.size()) > max_events) {
+    drop_oldest();
+    ++dropped_;
+  }
 }
 
 void LogGroup::drop_oldest() {
@@ -63,14 +66,12 @@ void LogGroup::drop_oldest() {
     if (--stream->second.events == 0) streams_.erase(stream);
   }
   events_.erase(oldest);
-  ++dropped_;
 }
 
 void LogGroup::expire(Micros now) {
   const Micros horizon = now - retention_days_ * kMicrosPerDay;
   while (!events_.empty() && events_.begin()->first.first < horizon) {
-    drop_oldest();
-    --dropped_;  // expired, not dropped for space
+    drop_oldest();  // expired, not dropped for space
   }
 }
 
