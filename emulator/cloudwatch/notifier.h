@@ -1,18 +1,14 @@
-// Alarm notifications: SNS topics alert-critical and alert-warning. Every state change whose
-// alarm has an action for the new state is appended as one JSON line (the SNS message CloudWatch
-// sends) to <data_dir>/<notifications.log_file>, and, when `webhook_url` is set, POSTed there by
-// a background thread, so a slow or failing receiver never blocks the simulation. Failed POSTs
-// are retried every `webhook_retry_seconds` up to `webhook_max_attempts`; the queue holds at
-// most 1,000 messages (older ones are dropped and counted).
+// Alarm notifications: CloudWatch publishes each state change whose alarm has an action for
+// the new state to the action's SNS topic (alert-critical, alert-warning). Every one is
+// appended as one JSON line (the SNS Notification: Type, TopicArn, Subject, Message) to
+// <data_dir>/<notifications.log_file>, and handed to `publish` (SNS, which delivers it to the
+// topic's subscribers from its own thread, never blocking the simulation).
 #pragma once
 
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <filesystem>
-#include <mutex>
+#include <functional>
 #include <string>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -20,9 +16,10 @@ namespace emu::cloudwatch {
 
 struct NotifierSettings {
   std::filesystem::path log_file;
-  std::string webhook_url;
-  int webhook_max_attempts = 5;
-  double webhook_retry_seconds = 30;
+  // SNS Publish(topic_arn, subject, message); may be empty (the log file only).
+  std::function<void(const std::string& topic_arn, const std::string& subject,
+                     const std::string& message)>
+      publish;
 };
 
 class Notifier {
@@ -38,17 +35,9 @@ class Notifier {
   nlohmann::json state() const;
 
  private:
-  void deliver_loop();
-
   NotifierSettings settings_;
   std::FILE* log_ = nullptr;
   std::uint64_t published_ = 0;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<std::string> pending_;
-  std::uint64_t delivered_ = 0, failed_ = 0, dropped_ = 0;
-  bool stopping_ = false;
-  std::thread worker_;
 };
 
 }  // namespace emu::cloudwatch

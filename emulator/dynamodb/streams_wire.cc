@@ -65,7 +65,11 @@ Result<json> DynamoDbStreamsService::dispatch(std::string_view op, const json& b
   if (op == "DescribeStream") return describe_stream(body);
   if (op == "GetShardIterator") return get_shard_iterator(body, now);
   if (op == "GetRecords") return get_records(body, now);
-  return AwsError::client("UnknownOperationException", "");
+  // DEVIATION: AWS sends no message here; a named operation the emulator lacks says so.
+  return AwsError::client("UnknownOperationException",
+                          "Operation " + std::string(op) +
+                              " is not supported by this emulator's DynamoDB Streams (it serves "
+                              "ListStreams, DescribeStream, GetShardIterator, GetRecords)");
 }
 
 Result<json> DynamoDbStreamsService::list_streams(const json& body) {

@@ -88,7 +88,10 @@ static std::variant<json, http::HttpResponse> front_checks(const http::HttpReque
     body = std::move(*parsed);
   }
   const std::string_view target = request.header("X-Amz-Target");
-  if (target.substr(0, prefix.size()) != prefix) return fail("UnknownOperationException", "");
+  if (target.substr(0, prefix.size()) != prefix) {
+    return fail("UnknownOperationException",
+                "X-Amz-Target must name an operation: " + std::string(prefix) + "<Operation>");
+  }
   operation = std::string(target.substr(prefix.size()));
   const std::string_view auth = request.header("Authorization");
   const bool query_auth = request.query.find("X-Amz-Algorithm") != std::string::npos;
@@ -245,7 +248,9 @@ Result<json> DynamoDbService::dispatch_control(std::string_view op, const json& 
                        {{"Enabled", r.enabled}, {"AttributeName", r.attribute_name}}}};
         });
   }
-  return AwsError::client("UnknownOperationException", "");
+  // DEVIATION: AWS sends no message here; a named operation the emulator lacks says so.
+  return AwsError::client("UnknownOperationException",
+                          "Operation " + std::string(op) + " is not supported by this emulator's DynamoDB");
 }
 
 bool DynamoDbStreamsService::accepts(const http::HttpRequest& request) const {

@@ -95,6 +95,30 @@ std::vector<std::pair<std::size_t, std::size_t>> chunk_bounds(
   return bounds;
 }
 
+// The console lines create_metric.js writes before saving an unsplittable body.
+void CreateMetrics::log_drop(CreateMetricsReport& report, const js::Value* payload,
+                             const std::string& size) const {
+  const std::string& key = report.dropped_key;
+  report.console.push_back("ERROR\t" + key + " - Upload failed, unable to split large payload: " +
+                           size + " > " + std::to_string(settings_.split_threshold_bytes));
+  const char* type = payload == nullptr       ? "undefined"
+                     : payload->is_string()   ? "string"
+                     : payload->is_number()   ? "number"
+                     : payload->is_boolean()  ? "boolean"
+                                              : "object";
+  report.console.push_back("INFO\t" + key + " - Payload type: " + type);
+  report.console.push_back("INFO\t" + key + " - Payload isArray: " +
+                           (payload != nullptr && payload->is_array() ? "true" : "false"));
+  if (js::truthy(payload)) {
+    const js::Value* length = payload->is_array() || payload->is_string() ? payload : nullptr;
+    const std::string text =
+        length == nullptr ? "undefined"
+                          : std::to_string(payload->is_array() ? payload->size()
+                                                               : payload->get<std::string>().size());
+    report.console.push_back("INFO\t" + key + " - Payload length: " + text);
+  }
+}
+
 CreateMetrics::CreateMetrics(CreateMetricsSettings settings, RawTablePort& table,
                              ObjectPort& bucket, Random random)
     : settings_(std::move(settings)), table_(table), bucket_(bucket), random_(std::move(random)) {}
@@ -114,18 +138,24 @@ CreateMetricsReport CreateMetrics::handle(const std::optional<std::string>& body
     // putItem({raw: {S: null}}) fails the SDK's parameter validation.
     report.error = "InvalidParameterType: Expected params.Item['raw'].S to be a string";
     set_result(report, CreateMetricsReport::Result::kUploadFailed);
+    report.console.push_back("ERROR\tUpload failed " + report.error);
     return report;
   }
   if (static_cast<std::int64_t>(body->size()) > settings_.split_threshold_bytes) {
-    return write_split(*body, ttl, now);
+    report = write_split(*body, ttl, now);
+  } else {
+    const Status s = write(*body, ttl, now, report);
+    if (s.ok()) {
+      set_result(report, CreateMetricsReport::Result::kCreated);
+    } else {
+      report.error = s.error().code + ": " + s.error().message;
+      set_result(report, CreateMetricsReport::Result::kUploadFailed);
+    }
   }
-  const Status s = write(*body, ttl, now, report);
-  if (!s.ok()) {
-    report.error = s.error().code + ": " + s.error().message;
-    set_result(report, CreateMetricsReport::Result::kUploadFailed);
-    return report;
+  // catch (err) { console.error(`Upload failed ${err}`) }
+  if (report.result == CreateMetricsReport::Result::kUploadFailed) {
+    report.console.push_back("ERROR\tUpload failed " + report.error);
   }
-  set_result(report, CreateMetricsReport::Result::kCreated);
   return report;
 }
 
@@ -133,6 +163,8 @@ CreateMetricsReport CreateMetrics::write_split(const std::string& body, const st
                                                Micros now) {
   CreateMetricsReport report;
   const auto parsed = js::parse(body);
+  const std::string size = std::to_string(body.size());
+  if (parsed) report.console.push_back("INFO\tLarge payload being split; size: " + size);
   if (!parsed || parsed->is_null()) {  // SyntaxError, or TypeError reading null.payload
     report.error = parsed ? "TypeError: Cannot read property 'payload' of null"
                           : "SyntaxError: Unexpected token in JSON";
@@ -143,6 +175,7 @@ CreateMetricsReport CreateMetrics::write_split(const std::string& body, const st
   if (parsed->is_object() && parsed->contains("payload")) payload = &(*parsed)["payload"];
   if (payload == nullptr || !payload->is_array() || payload->size() == 1) {
     report.dropped_key = random_.uuid_v4();
+    log_drop(report, payload, size);
     const Status s = bucket_.put_object(settings_.bucket_name, report.dropped_key, body, now);
     if (!s.ok()) {
       report.error = s.error().code + ": " + s.error().message;

@@ -18,6 +18,7 @@
 
 #include "emulator/core/config.h"
 #include "emulator/core/random.h"
+#include "emulator/functions/js.h"
 #include "emulator/functions/ports.h"
 
 namespace emu::functions {
@@ -40,6 +41,9 @@ struct CreateMetricsReport {
   std::string dropped_key;              // error-samples key when dropped
   bool split = false;
   std::string error;                    // why it failed, when it did
+  // What the JS writes with console.info / console.error, in order, as "INFO\t<text>" or
+  // "ERROR\t<text>" (the Lambda runtime's level column), for CloudWatch Logs.
+  std::vector<std::string> console;
   // The proxy integration result: {"isBase64Encoded":false,"statusCode":..,"body":".."}.
   nlohmann::json proxy_result() const;
 };
@@ -54,6 +58,8 @@ class CreateMetrics {
 
  private:
   CreateMetricsReport write_split(const std::string& body, const std::string& ttl, Micros now);
+  void log_drop(CreateMetricsReport& report, const js::Value* payload,
+                const std::string& size) const;
   Status write(const std::string& raw, const std::string& ttl, Micros now,
                CreateMetricsReport& report);
 

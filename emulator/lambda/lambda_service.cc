@@ -11,7 +11,8 @@ LambdaService::LambdaService(LambdaSettings settings, Scheduler& scheduler, cons
                              MetricSink* metrics, FaultInjector* faults)
     : settings_(std::move(settings)), scheduler_(scheduler), metrics_(metrics), faults_(faults) {
   for (const auto& fs : settings_.functions) {
-    Function f{fs, random.derive("lambda." + fs.name)};
+    Function f{fs, random.derive("lambda." + fs.name),
+               random.derive("lambda.environments." + fs.name)};
     if (settings_.regime == ScalingRegime::k2023) {
       const auto per_10s = static_cast<double>(settings_.per_function_per_10s);
       f.scaling.emplace(per_10s / 10.0, per_10s);
@@ -87,7 +88,9 @@ std::int64_t LambdaService::environments_total() const {
 // ASSUMPTION: AWS does not document how long an idle environment lives; `idle_reclaim`
 // (default 7 minutes) is the commonly observed order of magnitude.
 void LambdaService::reclaim_idle(Function& f, Micros now) {
-  while (!f.idle.empty() && now - f.idle.front() >= settings_.idle_reclaim) f.idle.pop_front();
+  while (!f.idle.empty() && now - f.idle.front().last_used >= settings_.idle_reclaim) {
+    f.idle.pop_front();
+  }
 }
 
 std::optional<std::string> LambdaService::concurrency_refusal(const Function& f) const {
@@ -151,12 +154,13 @@ void LambdaService::emit_start_metrics(Function& f, Micros now) {
   metrics_->put(unreserved_concurrent_, static_cast<double>(unreserved_busy), now);
 }
 
-void LambdaService::release_later(int index, Micros at) {
-  scheduler_.at(at, [this, index, at] {
+void LambdaService::release_later(int index, Environment environment) {
+  const Micros at = environment.last_used;
+  scheduler_.at(at, [this, index, environment = std::move(environment)]() mutable {
     Function& f = functions_[static_cast<size_t>(index)];
     EMU_ASSERT(f.busy > 0);
     --f.busy;
-    f.idle.push_back(at);
+    f.idle.push_back(std::move(environment));
   });
 }
 
@@ -173,8 +177,10 @@ InvokeResult LambdaService::invoke(std::string_view name, Micros now,
   reclaim_idle(f, now);
   if (auto refusal = concurrency_refusal(f)) return throttle(f, std::move(*refusal), now);
   InvokeResult r;
+  Environment environment;
   if (!f.idle.empty()) {
-    f.idle.pop_back();  // most recently used first
+    environment = std::move(f.idle.back());  // most recently used first
+    f.idle.pop_back();
   } else {
     // ASSUMPTION: throttles caused by the scaling rate report ConcurrentInvocationLimitExceeded.
     if (!scaling_allows_new_environment(f, now)) {
@@ -183,6 +189,10 @@ InvokeResult LambdaService::invoke(std::string_view name, Micros now,
     r.cold_start = true;
     ++f.cold_starts;
     r.init_duration = millis(f.settings.init_ms.sample(f.random));
+    environment.created = now;
+    environment.id = f.environment_ids.uuid_v4();  // 32 hex digits, as Lambda's stream ids
+    environment.id.erase(std::remove(environment.id.begin(), environment.id.end(), '-'),
+                         environment.id.end());
   }
   ++f.busy;
   ++f.total_invocations;
@@ -192,10 +202,12 @@ InvokeResult LambdaService::invoke(std::string_view name, Micros now,
   if (faults_ != nullptr) fault = faults_->check("lambda", "Invoke", f.settings.name, now);
   duration += fault.extra_latency;
   bool error = false;
+  HandlerOutcome outcome;
   if (fault.error) {
     error = true;  // a crash before the handler ran: no side effects
+    outcome.function_error = true;
   } else {
-    const HandlerOutcome outcome = body();
+    outcome = body();
     error = outcome.function_error;
     duration += outcome.extra_duration;
   }
@@ -212,7 +224,11 @@ InvokeResult LambdaService::invoke(std::string_view name, Micros now,
     if (r.outcome != Outcome::kOk) metrics_->put(f.errors, 1, now);
     metrics_->put(f.duration, to_millis(duration), now);
   }
-  release_later(index, now + r.latency);
+  r.environment_id = environment.id;
+  r.environment_created = environment.created;
+  if (observer_ != nullptr) observer_->on_invocation(f.settings, r, outcome, now);
+  environment.last_used = now + r.latency;
+  release_later(index, std::move(environment));
   return r;
 }
 

@@ -37,6 +37,8 @@ namespace emu::lambda {
 struct HandlerOutcome {
   bool function_error = false;  // the handler threw / returned an error
   Micros extra_duration = 0;    // work beyond the drawn base duration (e.g. per record)
+  // console.* output, one line each as "INFO\t<text>" / "ERROR\t<text>" (CloudWatch Logs).
+  std::vector<std::string> console;
 };
 
 struct InvokeResult {
@@ -49,6 +51,19 @@ struct InvokeResult {
   bool cold_start = false;
   Micros init_duration = 0;
   Micros duration = 0;
+  // The execution environment that ran it (its log stream): an id of 32 hex digits and when
+  // the environment was created. Empty when throttled.
+  std::string environment_id;
+  Micros environment_created = 0;
+};
+
+// Hears of every invocation that ran (not the throttled ones), after it is decided: CloudWatch
+// Logs writes its START / console / END / REPORT lines from this.
+class InvocationObserver {
+ public:
+  virtual ~InvocationObserver() = default;
+  virtual void on_invocation(const FunctionSettings& function, const InvokeResult& result,
+                             const HandlerOutcome& outcome, Micros start) = 0;
 };
 
 class LambdaService {
@@ -58,6 +73,9 @@ class LambdaService {
 
   InvokeResult invoke(std::string_view function, Micros now,
                       const std::function<HandlerOutcome()>& body);
+
+  // `observer` (may be null) must outlive the service.
+  void set_observer(InvocationObserver* observer) { observer_ = observer; }
 
   bool has_function(std::string_view name) const { return index_of(name) >= 0; }
   const FunctionSettings* function(std::string_view name) const;
@@ -77,12 +95,19 @@ class LambdaService {
   nlohmann::json state(Micros now);
 
  private:
+  struct Environment {
+    Micros last_used = 0;
+    Micros created = 0;
+    std::string id;
+  };
   struct Function {
-    Function(FunctionSettings s, Random r) : settings(std::move(s)), random(std::move(r)) {}
+    Function(FunctionSettings s, Random r, Random ids)
+        : settings(std::move(s)), random(std::move(r)), environment_ids(std::move(ids)) {}
     FunctionSettings settings;
     Random random;
+    Random environment_ids;  // its own stream, so log ids never shift the drawn durations
     std::int64_t busy = 0;
-    std::deque<Micros> idle;  // last-used times of warm environments, most recent at the back
+    std::deque<Environment> idle;  // warm environments, most recently used at the back
     std::optional<capacity::TokenBucket> scaling;  // 2023 regime
     MetricId invocations = 0, errors = 0, throttles = 0, duration = 0, concurrent = 0;
     std::uint64_t total_invocations = 0, total_throttles = 0, total_errors = 0, cold_starts = 0;
@@ -95,12 +120,13 @@ class LambdaService {
   std::int64_t environments_total() const;
   InvokeResult throttle(Function& f, std::string reason, Micros now);
   void emit_start_metrics(Function& f, Micros now);
-  void release_later(int index, Micros at);
+  void release_later(int index, Environment environment);
 
   LambdaSettings settings_;
   Scheduler& scheduler_;
   MetricSink* metrics_;
   FaultInjector* faults_;
+  InvocationObserver* observer_ = nullptr;
   std::vector<Function> functions_;
   // 2021 regime: the account-wide ceiling on execution environments.
   double allowance_ = 0;

@@ -82,7 +82,21 @@ lambda::HandlerOutcome RetryHandler::operator()(const std::vector<sqs::ReceivedM
   }
   ++version_;
   forget_gone_messages();
-  return lambda::HandlerOutcome{report.function_error, 0};
+  lambda::HandlerOutcome handled{report.function_error, 0, {}};
+  for (const auto& outcome : report.outcomes) {
+    if (outcome.kind == Kind::kLost) handled.console.push_back("ERROR\tFailed sending to dead letter queue: " + outcome.reason);
+  }
+  if (report.function_error) {
+    // The Node.js runtime's line for an error escaping the handler.
+    const auto colon = report.error.find(':');
+    handled.console.push_back(
+        "ERROR\tInvoke Error \t" +
+        dump_compact(nlohmann::json{{"errorType", report.error.substr(0, colon)},
+                                    {"errorMessage", colon == std::string::npos
+                                                         ? report.error
+                                                         : report.error.substr(colon + 2)}}));
+  }
+  return handled;
 }
 
 void RetryHandler::forget_gone_messages() {

@@ -15,7 +15,9 @@ InvokePort::Result CreateMetricsInvoker::invoke_create_metrics(const std::string
     if (report.result == functions::CreateMetricsReport::Result::kDropped) {
       ledger_.body_dropped_to_error_samples(ledger::count_payload_entries(body));
     }
-    return lambda::HandlerOutcome{};
+    lambda::HandlerOutcome outcome;
+    outcome.console = std::move(report.console);
+    return outcome;
   });
   Result r;
   r.latency = invoked.latency;

@@ -23,7 +23,17 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   add_control_endpoints();
   keep_durable_state();
   // Routing order: the control API, the AWS services (matched by target, path and SigV4
-  // scope), then the phones' endpoint, which answers everything else as the WAF does.
+  // scope), the answer for AWS requests none of them claims, then the phones' endpoint, which
+  // answers everything else as the WAF does.
+  unsupported_ = std::make_unique<http::UnsupportedService>(
+      std::vector<std::string>{
+          "dynamodb and dynamodbstreams (JSON 1.0)", "sqs (JSON 1.0 and query)",
+          "s3 (rest-xml)", "monitoring/CloudWatch metrics and alarms (JSON 1.0 and query)",
+          "lambda concurrency and function listing (rest-json)",
+          "logs/CloudWatch Logs of the functions, read-only (JSON 1.1)",
+          "sns topics, http(s) subscriptions and Publish (query)"},
+      std::vector<std::string>{"dynamodb", "sqs", "s3", "monitoring", "lambda", "logs", "sns"},
+      env_.random.derive("unsupported.wire"));
   router_.add(control_);
   router_.add(*dynamodb_streams_wire_);
   router_.add(*dynamodb_wire_);
@@ -31,6 +41,9 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   router_.add(*sqs_wire_);
   router_.add(*s3_wire_);
   router_.add(*cloudwatch_wire_);
+  router_.add(*logs_wire_);
+  router_.add(*sns_wire_);
+  router_.add(*unsupported_);
   router_.add(*front_door_);
 }
 
@@ -108,6 +121,22 @@ void Pipeline::build_capacity() {
                                                     env_.scheduler, env_.random.derive("lambda"),
                                                     metrics_.get(), faults_.get());
   lambda_wire_ = std::make_unique<lambda::LambdaWire>(*lambda_, env_.random.derive("lambda.wire"));
+  build_logs();
+}
+
+void Pipeline::build_logs() {
+  const Config& c = env_.config;
+  logs::LogSettings settings = logs::LogSettings::from_config(c, env_.data_dir);
+  // Big in-process runs (no access log) keep no Lambda logs either: nobody reads them.
+  if (!options_.access_log) settings.enabled = false;
+  logs_ = std::make_unique<logs::LogStore>(std::move(settings));
+  for (const auto* function : lambda_->functions()) {
+    logs_->create_group(logs::lambda_log_group(function->name), env_.clock.now());
+  }
+  lambda_logs_ = std::make_unique<logs::LambdaLogWriter>(*logs_, env_.random.derive("lambda.request_ids"));
+  if (logs_->enabled()) lambda_->set_observer(lambda_logs_.get());
+  logs_wire_ = std::make_unique<logs::LogsWire>(*logs_, c.string("/region"), c.string("/account_id"),
+                                                env_.random.derive("logs.wire"));
 }
 
 void Pipeline::build_front_door() {
@@ -231,6 +260,8 @@ lambda::HandlerOutcome Pipeline::aggregate_batch(
   const std::int64_t unprocessed = entries - report.entries_aggregated - report.entries_skipped_debug;
   if (unprocessed != 0) ledger_.entries_skipped("record processing error", unprocessed);
   ledger_.entries_aggregated(report.entries_aggregated);
+  lambda::HandlerOutcome outcome;
+  for (const auto& line : report.errors) outcome.console.push_back("ERROR\t" + line);
   for (const auto& update : report.updates) {
     if (update.applied) {
       ledger_.update_applied(update.metric_count);
@@ -240,7 +271,7 @@ lambda::HandlerOutcome Pipeline::aggregate_batch(
       ledger_.entries_lost("dlq send failed", update.metric_count);
     }
   }
-  return lambda::HandlerOutcome{};
+  return outcome;
 }
 
 void Pipeline::build_etl() {
@@ -253,22 +284,18 @@ void Pipeline::build_etl() {
 
 void Pipeline::build_cloudwatch() {
   const Config& c = env_.config;
+  build_sns();
   cloudwatch::NotifierSettings n;
   const std::string log_file = c.string("/cloudwatch/notifications/log_file");
   if (log_file.empty() || log_file.find("..") != std::string::npos || log_file.front() == '/') {
     throw ConfigError("/cloudwatch/notifications/log_file", "a file name inside the data dir");
   }
   n.log_file = env_.data_dir / log_file;
-  n.webhook_url = c.string("/cloudwatch/notifications/webhook_url");
-  if (!n.webhook_url.empty() && n.webhook_url.rfind("http://", 0) != 0 &&
-      n.webhook_url.rfind("https://", 0) != 0) {
-    throw ConfigError("/cloudwatch/notifications/webhook_url", "\"\" or an http(s):// URL");
-  }
-  n.webhook_max_attempts = static_cast<int>(c.integer("/cloudwatch/notifications/webhook_max_attempts"));
-  n.webhook_retry_seconds = c.number("/cloudwatch/notifications/webhook_retry_seconds");
-  if (n.webhook_max_attempts < 1) {
-    throw ConfigError("/cloudwatch/notifications/webhook_max_attempts", "at least 1");
-  }
+  n.publish = [this](const std::string& topic, const std::string& subject, const std::string& message) {
+    // A topic that does not exist (an alarm action naming another one) fails the action, as
+    // in CloudWatch's alarm history; it is counted in /_emulator/state.
+    if (!sns_->publish(topic, message, subject, env_.clock.now())) ++alarm_actions_failed_;
+  };
   notifier_ = std::make_unique<cloudwatch::Notifier>(std::move(n));
   alarms_ = std::make_unique<cloudwatch::AlarmEngine>(*metric_store_, env_.scheduler, notifier_.get(),
                                                       c.string("/region"), c.string("/account_id"));
@@ -296,7 +323,60 @@ nlohmann::json Pipeline::state() {
           {"faults", faults_->state()},
           {"metrics", metrics_->to_json()},
           {"alarms", alarm_states()},
-          {"notifications", notifier_->state()}};
+          {"notifications", notification_state()},
+          {"sns", sns_->state()},
+          {"logs", logs_->state()}};
+}
+
+void Pipeline::build_sns() {
+  const Config& c = env_.config;
+  sns_ = std::make_unique<sns::SnsModel>(sns::SnsSettings::from_config(c), env_.random.derive("sns"));
+  sns_wire_ = std::make_unique<sns::SnsWire>(*sns_, env_.random.derive("sns.wire"));
+  // The webhook setting of earlier versions: a confirmed subscription of both alarm topics
+  // (it predates the confirmation handshake), retried as its own settings say.
+  const std::string url = c.string("/cloudwatch/notifications/webhook_url");
+  if (url.empty()) return;
+  const std::string protocol = url.rfind("https://", 0) == 0 ? "https" : "http";
+  if (url.rfind("http://", 0) != 0 && protocol != "https") {
+    throw ConfigError("/cloudwatch/notifications/webhook_url", "\"\" or an http(s):// URL");
+  }
+  const auto attempts = c.integer("/cloudwatch/notifications/webhook_max_attempts");
+  if (attempts < 1 || attempts > 101) {
+    throw ConfigError("/cloudwatch/notifications/webhook_max_attempts", "1..101");
+  }
+  const double delay = c.number("/cloudwatch/notifications/webhook_retry_seconds");
+  if (delay < 0 || delay > 3600) {
+    throw ConfigError("/cloudwatch/notifications/webhook_retry_seconds", "0..3600 seconds");
+  }
+  sns::DeliveryPolicy policy;
+  policy.num_retries = static_cast<int>(attempts - 1);
+  policy.num_min_delay_retries = policy.num_retries;
+  // The old setting's seconds are wall seconds, not scaled by sns.retry_time_scale.
+  const double scale = sns_->settings().retry_time_scale;
+  policy.min_delay_seconds = policy.max_delay_seconds = scale > 0 ? delay / scale : delay;
+  for (const std::string& topic : sns_->settings().topics) {
+    const auto arn = sns_->subscribe(sns_->topic_arn(topic), protocol, url, "http://127.0.0.1:4566",
+                                     env_.clock.now(), /*confirmed=*/true, policy);
+    if (!arn) throw ConfigError("/cloudwatch/notifications/webhook_url", arn.error().message);
+    webhook_subscriptions_.push_back(*arn);
+  }
+}
+
+nlohmann::json Pipeline::notification_state() const {
+  nlohmann::json out = notifier_->state();
+  sns::DeliveryCounts webhook;
+  for (const auto& arn : webhook_subscriptions_) {
+    const auto counts = sns_->delivery().counts(arn);
+    webhook.delivered += counts.delivered;
+    webhook.failed += counts.failed;
+    webhook.dropped += counts.dropped;
+  }
+  out["webhook_url"] = env_.config.string("/cloudwatch/notifications/webhook_url");
+  out["webhook_delivered"] = webhook.delivered;
+  out["webhook_failed"] = webhook.failed;
+  out["webhook_dropped"] = webhook.dropped;
+  out["alarm_actions_failed"] = alarm_actions_failed_;
+  return out;
 }
 
 nlohmann::json Pipeline::alarm_states() const {
@@ -308,6 +388,7 @@ nlohmann::json Pipeline::alarm_states() const {
 void Pipeline::flush() {
   if (access_log_) access_log_->flush();
   if (notifier_) notifier_->flush();
+  if (logs_) logs_->flush();
 }
 
 }  // namespace emu

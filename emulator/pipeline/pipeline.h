@@ -24,8 +24,12 @@
 #include "emulator/functions/aggregate_metrics.h"
 #include "emulator/functions/create_metrics.h"
 #include "emulator/http/router.h"
+#include "emulator/http/unsupported.h"
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/lambda/wire.h"
+#include "emulator/logs/lambda_logs.h"
+#include "emulator/logs/log_store.h"
+#include "emulator/logs/wire.h"
 #include "emulator/ledger/ledger.h"
 #include "emulator/pipeline/adapters.h"
 #include "emulator/pipeline/control.h"
@@ -37,6 +41,8 @@
 #include "emulator/pipeline/queue_mapping.h"
 #include "emulator/pipeline/stream_mapping.h"
 #include "emulator/s3/wire.h"
+#include "emulator/sns/model.h"
+#include "emulator/sns/wire.h"
 #include "emulator/sqs/wire.h"
 #include "emulator/waf/web_acl.h"
 
@@ -64,6 +70,8 @@ class Pipeline {
   ledger::Ledger& ledger() { return ledger_; }
   MetricTotals& metrics() { return *metrics_; }
   etl::Etl& etl() { return *etl_; }
+  logs::LogStore& logs() { return *logs_; }
+  sns::SnsModel& sns() { return *sns_; }
   StreamMapping& stream_mapping() { return *stream_mapping_; }
   sqs::SqsModel& sqs() { return *sqs_; }
   s3::S3Model& s3() { return *s3_; }
@@ -86,12 +94,15 @@ class Pipeline {
   void build_s3();
   void schedule_s3_lifecycle();
   void build_capacity();
+  void build_logs();
   void build_front_door();
   void build_back_half();
   void build_dead_letter_queue();
   void build_retry();
   void build_etl();
   void build_cloudwatch();
+  void build_sns();
+  nlohmann::json notification_state() const;
   nlohmann::json alarm_states() const;
   void add_control_endpoints();
   void keep_durable_state();
@@ -106,6 +117,10 @@ class Pipeline {
 
   std::unique_ptr<cloudwatch::MetricStore> metric_store_;
   std::unique_ptr<MetricTotals> metrics_;
+  std::unique_ptr<sns::SnsModel> sns_;
+  std::unique_ptr<sns::SnsWire> sns_wire_;
+  std::vector<std::string> webhook_subscriptions_;
+  std::uint64_t alarm_actions_failed_ = 0;
   std::unique_ptr<cloudwatch::Notifier> notifier_;
   std::unique_ptr<cloudwatch::AlarmEngine> alarms_;
   std::unique_ptr<cloudwatch::CloudWatchWire> cloudwatch_wire_;
@@ -116,8 +131,12 @@ class Pipeline {
   std::unique_ptr<dynamodb::DynamoDbStreamsService> dynamodb_streams_wire_;
   std::unique_ptr<lambda::LambdaService> lambda_;
   std::unique_ptr<lambda::LambdaWire> lambda_wire_;
+  std::unique_ptr<logs::LogStore> logs_;
+  std::unique_ptr<logs::LambdaLogWriter> lambda_logs_;
+  std::unique_ptr<logs::LogsWire> logs_wire_;
   std::unique_ptr<s3::S3Model> s3_;
   std::unique_ptr<s3::S3Wire> s3_wire_;
+  std::unique_ptr<http::UnsupportedService> unsupported_;
   std::unique_ptr<S3Objects> objects_;
 
   // Front door.

@@ -182,3 +182,41 @@ TEST_CASE("the seed's configuration loads; unknown functions are refused") {
             "t");
   CHECK_THROWS_AS(LambdaSettings::from_config(bad), ConfigError);
 }
+
+TEST_CASE("each execution environment has an id: reused warm, new when cold") {
+  Fixture f(settings());
+  const auto first = f.invoke();
+  REQUIRE(first.cold_start);
+  CHECK(first.environment_id.size() == 32);
+  CHECK(first.environment_created == 0);
+  const auto second = f.invoke();  // the first is still busy: a second environment
+  CHECK(second.cold_start);
+  CHECK(second.environment_id != first.environment_id);
+  f.scheduler.run_until(3 * kMicrosPerSecond);
+  const auto warm = f.invoke();
+  CHECK_FALSE(warm.cold_start);
+  CHECK((warm.environment_id == first.environment_id || warm.environment_id == second.environment_id));
+  CHECK(warm.environment_created == 0);
+}
+
+TEST_CASE("the invocation observer hears of every invocation that ran, with its console lines") {
+  struct Recorder final : InvocationObserver {
+    std::vector<std::string> lines;
+    int calls = 0;
+    void on_invocation(const FunctionSettings&, const InvokeResult&, const HandlerOutcome& outcome,
+                       Micros) override {
+      ++calls;
+      lines.insert(lines.end(), outcome.console.begin(), outcome.console.end());
+    }
+  } recorder;
+  LambdaSettings s = settings();
+  s.functions[0].reserved_concurrency = 1;
+  Fixture f(s);
+  f.lambda.set_observer(&recorder);
+  HandlerOutcome out;
+  out.console = {"INFO\thello"};
+  CHECK(f.invoke("create_metrics", out).outcome == Outcome::kOk);
+  CHECK(f.invoke("create_metrics", out).outcome == Outcome::kThrottled);  // never ran: no log
+  CHECK(recorder.calls == 1);
+  CHECK(recorder.lines == std::vector<std::string>{"INFO\thello"});
+}
