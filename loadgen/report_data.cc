@@ -60,7 +60,8 @@ json moments(const Scenario& s, const Outcome& o, Micros end) {
                          {"label", fmt::format("00:00 {} ({})", zone_label(z.offset_hours), z.provinces)}});
     }
   }
-  const json config = o.settings.value("effective_emulator_config", json::object());
+  const json config = o.settings.is_object() ? o.settings.value("effective_emulator_config", json::object())
+                                             : json::object();
   for (const auto& f : config.value("faults", json::array())) {
     const auto from = fault_time(f.value("from", json()), s.start).value_or(s.start);
     const auto to = fault_time(f.value("to", json()), s.start).value_or(end);
