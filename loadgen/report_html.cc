@@ -71,7 +71,7 @@ std::string alarm_rule(const nlohmann::json& d) {
                      d.value("datapoints_to_alarm", 1), d.value("evaluation_periods", 1));
 }
 
-std::string fired_alarms(const Scenario& s, const Outcome& o, const nlohmann::json& zone) {
+std::string fired_alarms(const Outcome& o, const nlohmann::json& zone) {
   const double offset = zone.value("offset_hours", 0.0);
   const std::string label = emu::web::escape_html(zone_label(offset));
   std::string items;
@@ -105,7 +105,7 @@ std::string ledger_panel(const Outcome& o) {
                      rows, holds ? "ok" : "bad", escape_html(o.ledger.value("verdict", "")));
 }
 
-std::string headline(const Scenario& s, const Outcome& o, const nlohmann::json& data) {
+std::string headline(const Outcome& o, const nlohmann::json& data) {
   std::ostringstream h;
   std::size_t passed = 0;
   for (const auto& c : o.checked) passed += c.passed ? 1 : 0;
@@ -124,7 +124,7 @@ std::string headline(const Scenario& s, const Outcome& o, const nlohmann::json& 
   }
   h << tile(o, "latency_p99_ms", "p99 latency (ms, from the planned time)", false);
   h << "</div><div class='headline-row'><div class='alarms-fired'><h3>Alarms that fired</h3>"
-    << fired_alarms(s, o, data["zone"]) << "</div>" << ledger_panel(o) << "</div></section>";
+    << fired_alarms(o, data["zone"]) << "</div>" << ledger_panel(o) << "</div></section>";
   return h.str();
 }
 
@@ -140,7 +140,8 @@ std::string charts(const Outcome& o, const nlohmann::json& data) {
     << "time in " << escape_html(data["zone"].value("label", "UTC"))
     << " and every value. Drag to zoom (all charts follow), shift-drag to pan, double-click to reset. "
     << "<span class='key alarm'>red: an alarm in ALARM</span> <span class='key fault'>orange: a fault "
-    << "window</span> <span class='key midnight'>dashed: a local midnight</span></p>";
+    << "window</span> <span class='key midnight'>dashed: a local midnight</span></p>"
+    << "<div id='zoom' class='zoom'></div>";
   c << chart_block("requests", "Requests per second", "planned, sent, and answered 2xx");
   c << chart_block("errors", "Errors and throttles per second",
                    o.mode == "virtual" ? "4xx, 5xx and transport errors as clients saw them, and create_metrics "
@@ -233,7 +234,7 @@ void write_report_html(const std::string& path, const Scenario& s, const Recorde
   html << "<header><h1>" << escape_html(s.name) << "</h1><p class='description'>" << escape_html(s.description)
        << "</p><p class='muted'>" << escape_html(o.mode) << " run from " << emu::format_iso8601_seconds(s.start)
        << " UTC; main local zone " << escape_html(data["zone"].value("label", "UTC")) << "</p></header>";
-  html << headline(s, o, data) << charts(o, data) << alarms_table(o) << expectations(o) << latency_section(r)
+  html << headline(o, data) << charts(o, data) << alarms_table(o) << expectations(o) << latency_section(r)
        << details(s, r, o);
   html << "<script type='application/json' id='report-data'>" << emu::web::json_for_script(data.dump())
        << "</script><script>" << emu::web::dygraphs_js() << "\n</script><script>" << kReportJs

@@ -172,6 +172,35 @@
     graphs.push(spectrum);
   }
 
+  // Quick zooms: the whole run, the first second with errors or throttles, each fired alarm.
+  var timeGraphs = graphs.filter(function (g) { return !g.independent; });
+  function zoomButton(label, range) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;  // alarm names are user input: text, never HTML
+    b.addEventListener('click', function () {
+      timeGraphs.forEach(function (g) { g.updateOptions({ dateWindow: range }); });
+    });
+    document.getElementById('zoom').appendChild(b);
+  }
+  if (document.getElementById('zoom')) {
+    zoomButton('whole run', [data.start, data.end]);
+    var firstBad = -1;
+    for (var i = 0; i < seconds && firstBad < 0; ++i) {
+      if (series['4xx'][i] + series['5xx'][i] + series.transport_errors[i] + series.lambda_throttles[i] > 0) firstBad = i;
+    }
+    if (firstBad >= 0) {
+      var at = data.start + firstBad * 1000;
+      zoomButton('first errors (' + hhmmss(at) + ' UTC) \u00b1 2 min', [at - 120000, at + 120000]);
+    }
+    var seen = {};
+    data.alarm_periods.forEach(function (p) {
+      if (seen[p.alarm]) return;
+      seen[p.alarm] = true;
+      zoomButton(p.alarm + ' ALARM (' + hhmmss(p.from) + ' UTC) \u00b1 3 min', [p.from - 180000, p.to + 180000]);
+    });
+  }
+
   // What was drawn, for anyone checking the page (the browser test reads these attributes).
   graphs.forEach(function (g) {
     var points = 0, max = -Infinity;

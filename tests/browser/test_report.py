@@ -101,6 +101,12 @@ class IncidentReport(unittest.TestCase):
         self.assertLess(table_rows.index("metrics-api-gateway-500-errors-above-threshold"),
                         table_rows.index("EcsTaskError"))
 
+    def test_quick_zooms_to_the_incident(self):
+        buttons = [b.text for b in self.dom.find_all("button")]
+        self.assertEqual(buttons[0], "whole run")
+        self.assertIn("first errors (04:00:00 UTC) \u00b1 2 min", buttons)
+        self.assertIn("metrics-api-gateway-500-errors-above-threshold ALARM (04:01:00 UTC) \u00b1 3 min", buttons)
+
     def test_nothing_wider_than_the_window(self):
         for width in (1400, 900):
             with self.subTest(width=width):
