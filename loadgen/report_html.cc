@@ -231,10 +231,11 @@ void write_report_html(const std::string& path, const Scenario& s, const Recorde
        // Records script errors in the page itself, for anyone (and the browser test) to read.
        << "<script>window.reportErrors=[];window.addEventListener('error',function(e){"
        << "window.reportErrors.push(String(e.message));});</script></head><body>";
-  html << "<header><h1>" << escape_html(s.name) << "</h1><p class='description'>" << escape_html(s.description)
-       << "</p><p class='muted'>" << escape_html(o.mode) << " run from " << emu::format_iso8601_seconds(s.start)
-       << " UTC; main local zone " << escape_html(data["zone"].value("label", "UTC")) << "</p></header>";
-  html << headline(o, data) << charts(o, data) << alarms_table(o) << expectations(o) << latency_section(r)
+  html << "<header><h1>" << escape_html(s.name) << "</h1><p class='muted'>" << escape_html(o.mode) << " run from "
+       << emu::format_iso8601_seconds(s.start) << " UTC; main local zone "
+       << escape_html(data["zone"].value("label", "UTC")) << "</p></header>";
+  // The headline first; the scenario's (often long) description after it.
+  html << headline(o, data) << "<p class='description'>" << escape_html(s.description) << "</p>" << charts(o, data) << alarms_table(o) << expectations(o) << latency_section(r)
        << details(s, r, o);
   html << "<script type='application/json' id='report-data'>" << emu::web::json_for_script(data.dump())
        << "</script><script>" << emu::web::dygraphs_js() << "\n</script><script>" << kReportJs
