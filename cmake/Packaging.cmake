@@ -106,6 +106,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # Depends comes from the libraries the binaries link (dpkg-shlibdeps), never written by hand.
+# Building needs libjs-dygraphs as well (./dev installs it): its script is compiled into both
+# programs (emulator/dashboard/CMakeLists.txt), so the package does not depend on it.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # The fixture's own needs; the programs run without them.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3, python3-boto3, python3-pytest")

@@ -116,11 +116,12 @@ nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
   for (const auto& c : checked) {
     expectations.push_back({{"description", c.description}, {"passed", c.passed}, {"detail", c.detail}});
   }
-  nlohmann::json timelines = nlohmann::json::object();
+  nlohmann::json timelines = nlohmann::json::object(), definitions = nlohmann::json::object();
   for (const auto& [name, t] : alarms) {
     nlohmann::json states = nlohmann::json::array();
     for (const auto& [since, state] : t.states) states.push_back({emu::format_iso8601(since), state});
     timelines[name] = states;
+    definitions[name] = t.definition;
   }
   bool passed = true;
   for (const auto& c : checked) passed = passed && c.passed;
@@ -134,6 +135,8 @@ nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
           {"figures", figures},
           {"expectations", expectations},
           {"alarms", timelines},
+          {"alarm_definitions", definitions},
+          {"lambda_limits", lambda_limits},
           {"ledger", ledger},
           {"recorder", r.to_json()}};
 }
@@ -154,7 +157,7 @@ std::string text_summary(const Scenario& s, const Recorder& r, const Outcome& o)
     out << fmt::format("  Lambda throttles (create_metrics) {:.0f}; entries stored {:.0f}, lost {:.0f}; "
                        "ledger: {}\n",
                        f("lambda_throttles"), f("entries_stored"), f("entries_lost"),
-                       o.ledger.value("verdict", "?"));
+                       o.ledger.is_object() ? o.ledger.value("verdict", "?") : "? (merged runs)");
     for (const auto& [name, t] : o.alarms) {
       std::string fired;
       for (const auto& [since, state] : t.states) {

@@ -16,6 +16,7 @@ namespace loadgen {
 
 struct AlarmTimeline {
   std::vector<std::pair<Micros, std::string>> states;  // (since, state), in time order
+  nlohmann::json definition = nlohmann::json::object();  // metric, statistic, threshold, ...
 };
 
 struct Outcome {
@@ -23,6 +24,7 @@ struct Outcome {
   std::map<std::string, double> figures;         // name -> value
   std::map<std::string, AlarmTimeline> alarms;   // in-process runs
   nlohmann::json ledger;                         // in-process runs
+  nlohmann::json lambda_limits;                  // in-process runs: create_metrics' limits
   double wall_seconds = 0;
   std::string mode;                              // "virtual" | "http"
 

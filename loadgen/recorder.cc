@@ -58,6 +58,13 @@ void Recorder::sample_concurrency(Micros t, double value) {
   s.lambda_concurrency = std::max(s.lambda_concurrency, value);
 }
 
+void Recorder::lambda_throttled(Micros t, std::uint64_t count) { at(t).lambda_throttles += count; }
+
+void Recorder::sample_scaling_ceiling(Micros t, double value) {
+  Second& s = at(t);
+  s.scaling_ceiling = std::max(s.scaling_ceiling, value);
+}
+
 void Recorder::close_seconds(Micros now) {
   const auto upto = std::max<Micros>(0, now - start_) / emu::kMicrosPerSecond;
   while (!open_.empty() && open_.begin()->first < upto) {
@@ -75,7 +82,8 @@ nlohmann::json Recorder::to_json() const {
   nlohmann::json series = nlohmann::json::array();
   for (const auto& s : seconds_) {
     series.push_back({s.planned, s.sent, s.late, s.ok2xx, s.c3xx, s.c4xx, s.c5xx, s.errors,
-                      s.p50_us, s.p99_us, s.max_us, s.lambda_concurrency});
+                      s.p50_us, s.p99_us, s.max_us, s.lambda_concurrency, s.lambda_throttles,
+                      s.scaling_ceiling});
   }
   nlohmann::json statuses = nlohmann::json::object();
   for (const auto& [code, n] : statuses_) statuses[std::to_string(code)] = n;
@@ -87,7 +95,8 @@ nlohmann::json Recorder::to_json() const {
           {"latency_histogram", latency_.to_json()},
           {"service_histogram", service_.to_json()},
           {"series_columns", {"planned", "sent", "late", "2xx", "3xx", "4xx", "5xx", "errors",
-                              "p50_us", "p99_us", "max_us", "lambda_concurrency"}},
+                              "p50_us", "p99_us", "max_us", "lambda_concurrency", "lambda_throttles",
+                              "scaling_ceiling"}},
           {"series", series}};
 }
 
@@ -104,6 +113,10 @@ Recorder Recorder::from_json(const nlohmann::json& j) {
     s.planned = row[0]; s.sent = row[1]; s.late = row[2]; s.ok2xx = row[3]; s.c3xx = row[4];
     s.c4xx = row[5]; s.c5xx = row[6]; s.errors = row[7]; s.p50_us = row[8]; s.p99_us = row[9];
     s.max_us = row[10]; s.lambda_concurrency = row[11];
+    if (row.size() > 13) {  // summaries written before these columns existed lack them
+      s.lambda_throttles = row[12];
+      s.scaling_ceiling = row[13];
+    }
     r.seconds_.push_back(s);
   }
   return r;
@@ -128,6 +141,8 @@ void Recorder::merge(const Recorder& o) {
     a.p99_us = std::max(a.p99_us, b.p99_us);
     a.max_us = std::max(a.max_us, b.max_us);
     a.lambda_concurrency += b.lambda_concurrency;
+    a.lambda_throttles += b.lambda_throttles;
+    a.scaling_ceiling = std::max(a.scaling_ceiling, b.scaling_ceiling);
   }
   digest_ ^= o.digest_;
 }

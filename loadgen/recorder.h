@@ -22,7 +22,12 @@ struct Second {
   std::uint64_t planned = 0, sent = 0, late = 0, ok2xx = 0, c3xx = 0, c4xx = 0, c5xx = 0,
                 errors = 0;
   std::int64_t p50_us = 0, p99_us = 0, max_us = 0;
-  double lambda_concurrency = 0;  // in-process runs
+  // In-process runs: create_metrics' concurrent executions (the most seen in the second: after
+  // every invocation and at the second's start), its throttled invocations, and the 2021
+  // scaling regime's ceiling on execution environments at the second's start (0: not known).
+  double lambda_concurrency = 0;
+  std::uint64_t lambda_throttles = 0;
+  double scaling_ceiling = 0;
 };
 
 class Recorder {
@@ -32,7 +37,9 @@ class Recorder {
   // One answer: `status` 0 for a transport error; `latency` from the planned time, `service`
   // from the actual send; `late` when the send left after its planned time (HTTP runs).
   void answered(Micros planned_at, int status, Micros latency, Micros service, bool late);
-  void sample_concurrency(Micros at, double value);
+  void sample_concurrency(Micros at, double value);  // keeps the second's maximum
+  void lambda_throttled(Micros at, std::uint64_t count);
+  void sample_scaling_ceiling(Micros at, double value);  // keeps the second's maximum
   // Closes the per-second latency rows up to `now` (answers arrive roughly in time order).
   void close_seconds(Micros now);
   void finish();

@@ -32,8 +32,21 @@ emu::http::HttpRequest request_for(const Device& d, std::string body, const std:
   return r;
 }
 
+// What the report shows beside an alarm: its metric (or "metric math"), statistic and period,
+// and the comparison with its threshold.
+nlohmann::json definition_of(const emu::cloudwatch::AlarmDefinition& d) {
+  return {{"metric", d.math() ? std::string("metric math") : d.metric.name_space + " " + d.metric.name},
+          {"statistic", d.statistic},
+          {"period_seconds", d.period / emu::kMicrosPerSecond},
+          {"evaluation_periods", d.evaluation_periods},
+          {"datapoints_to_alarm", d.datapoints_to_alarm},
+          {"comparison", d.comparison},
+          {"threshold", d.threshold}};
+}
+
 AlarmTimeline timeline_of(const emu::cloudwatch::AlarmRecord& a) {
   AlarmTimeline t;
+  t.definition = definition_of(a.definition);
   t.states.emplace_back(a.history.empty() ? 0 : a.history.front().timestamp, "INSUFFICIENT_DATA");
   for (const auto& h : a.history) {
     if (h.type != "StateUpdate") continue;
@@ -84,12 +97,22 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   const Micros end = s.start + s.duration + s.drain;
   Progress progress(options.progress, s.start, end);
   progress.update(s.start, 0, 0);
+  auto& lambda = pipeline.lambda();
+  // The state at each second's start (seconds without requests included), then after every
+  // request: concurrency only rises when an invocation starts, so the per-second maximum of
+  // these samples is the true maximum (a sample per second alone missed most of the peak).
+  const auto sample_second = [&](Micros at) {
+    recorder.sample_concurrency(at, static_cast<double>(lambda.in_use(function)));
+    if (const auto ceiling = lambda.environment_ceiling(at)) recorder.sample_scaling_ceiling(at, *ceiling);
+  };
+  std::uint64_t throttles_seen = 0;
   while (auto send = planner.next()) {
-    scheduler.run_until(send->at);
-    while (next_sample <= send->at) {  // one concurrency sample per simulated second
-      recorder.sample_concurrency(next_sample, static_cast<double>(pipeline.lambda().in_use(function)));
+    while (next_sample <= send->at) {
+      scheduler.run_until(next_sample);
+      sample_second(next_sample);
       next_sample += emu::kMicrosPerSecond;
     }
+    scheduler.run_until(send->at);
     const Device d = population.device(send->device);
     recorder.planned(send->at);
     const std::uint64_t salt = send->id + static_cast<std::uint64_t>(send->attempt);
@@ -99,6 +122,11 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
         replayed != nullptr ? replay_request(*trace, *replayed, population, send->at, salt, api_key)
                             : request_for(d, population.body(d, send->kind, send->entries, send->at, salt), api_key));
     recorder.answered(send->at, response.status, response.delay, response.delay, false);
+    recorder.sample_concurrency(send->at, static_cast<double>(lambda.in_use(function)));
+    if (const auto throttles = lambda.throttles(function); throttles != throttles_seen) {
+      recorder.lambda_throttled(send->at, throttles - throttles_seen);
+      throttles_seen = throttles;
+    }
     if (replayed == nullptr && !client_accepts(send->kind, response.status)) planner.resend(*send);
     entries_sent += static_cast<std::uint64_t>(send->entries);
     if (++sent % 256 == 0) progress.update(send->at, sent, entries_sent);
@@ -111,7 +139,7 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   // Let the pipeline settle: the stream drains, the DLQ retries, alarms evaluate, the ETL runs.
   while (next_sample < std::min(end, s.start + s.duration)) {
     scheduler.run_until(next_sample);
-    recorder.sample_concurrency(next_sample, static_cast<double>(pipeline.lambda().in_use(function)));
+    sample_second(next_sample);
     next_sample += emu::kMicrosPerSecond;
     progress.update(next_sample, sent, entries_sent);
   }
@@ -157,6 +185,14 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
     for (const auto& [since, state] : o.alarms[name].states) fired += state == "ALARM" ? 1 : 0;
     o.figures["alarm_fired." + name] = fired;
   }
+  const auto* settings = lambda.function(function);
+  o.lambda_limits = {{"function", function},
+                     {"account_concurrency", lambda.account_limit()},
+                     {"unreserved_limit", lambda.unreserved_limit()},
+                     {"reserved_concurrency", settings != nullptr && settings->reserved_concurrency >= 0
+                                                  ? nlohmann::json(settings->reserved_concurrency)
+                                                  : nlohmann::json(nullptr)},
+                     {"scaling_regime", lambda.settings().regime == emu::lambda::ScalingRegime::k2021 ? "2021" : "2023"}};
   o.settings = {{"mode", "virtual"},
                 {"scenario", s.source},
                 {"effective_emulator_config", config.json()},

@@ -79,6 +79,24 @@ std::int64_t LambdaService::environments(std::string_view function) const {
   return f.busy + static_cast<std::int64_t>(f.idle.size());
 }
 
+std::uint64_t LambdaService::throttles(std::string_view function) const {
+  const int i = index_of(function);
+  return i < 0 ? 0 : functions_[static_cast<size_t>(i)].total_throttles;
+}
+
+std::optional<double> LambdaService::environment_ceiling(Micros now) const {
+  if (settings_.regime != ScalingRegime::k2021) return std::nullopt;
+  const auto envs = static_cast<double>(environments_total());
+  const auto per_minute = static_cast<double>(settings_.burst_per_minute);
+  if (scaling_) {  // the same rule as scaling_allows_new_environment, without changing state
+    const double ceiling =
+        std::min(static_cast<double>(settings_.account_concurrency),
+                 scaling_base_ + per_minute * to_seconds(now - scaling_since_) / 60);
+    if (ceiling - envs <= per_minute) return ceiling;
+  }
+  return std::max(static_cast<double>(settings_.initial_burst), envs);
+}
+
 std::int64_t LambdaService::environments_total() const {
   std::int64_t n = 0;
   for (const auto& f : functions_) n += f.busy + static_cast<std::int64_t>(f.idle.size());

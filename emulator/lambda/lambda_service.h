@@ -90,6 +90,11 @@ class LambdaService {
   std::int64_t in_use(std::string_view function) const;
   std::int64_t in_use_total() const;
   std::int64_t environments(std::string_view function) const;
+  // Invocations of `function` throttled so far (loadgen's per-second series).
+  std::uint64_t throttles(std::string_view function) const;
+  // 2021 regime: the account's ceiling on execution environments at `now`, as the next cold
+  // start would compute it (loadgen's report draws it); nullopt in the 2023 regime.
+  std::optional<double> environment_ceiling(Micros now) const;
   const LambdaSettings& settings() const { return settings_; }
 
   nlohmann::json state(Micros now);

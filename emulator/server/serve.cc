@@ -9,6 +9,7 @@
 
 #include "emulator/core/config.h"
 #include "emulator/core/durable_state.h"
+#include "emulator/dashboard/dashboard.h"
 #include "emulator/pipeline/pipeline.h"
 #include "emulator/server/asio_edge.h"
 #include "emulator/server/edge_settings.h"
@@ -137,6 +138,7 @@ int serve(const ServeOptions& options) {
       return to_seconds(wall::monotonic_now() - started);
     };
     pipeline = std::make_unique<Pipeline>(*env, pipeline_options);
+    dashboard::add_endpoints(*pipeline);
     storage->commit();
     storage->start_background_checkpoints(settings.max_wal_bytes);
   } catch (const ConfigError& e) {
@@ -175,10 +177,11 @@ int serve(const ServeOptions& options) {
     if (asio_edge) asio_edge->listen();
     else httplib_edge->listen();
   });
-  std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s\n",
+  std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s "
+              "dashboard=http://%s:%d/_emulator/dashboard\n",
               options.host.c_str(), port, data_dir.c_str(),
               options.virtual_clock ? "virtual" : "real",
-              config.string("/apigateway/api_key").c_str());
+              config.string("/apigateway/api_key").c_str(), options.host.c_str(), port);
   std::fflush(stdout);
 
   int signal_number = 0;

@@ -117,6 +117,21 @@ TEST_CASE("2021 regime: an account-wide burst of 500, then +500 per minute") {
   CHECK(f.admitted(100) == 0);                       // the account limit (1000) binds
 }
 
+TEST_CASE("2021 regime: the environment ceiling reads what the next cold start would allow") {
+  LambdaSettings s = settings(ScalingRegime::k2021, 600000);
+  s.functions[0].timeout = 900 * kMicrosPerSecond;
+  Fixture f(s);
+  CHECK(f.lambda.environment_ceiling(0) == doctest::Approx(500));  // the initial burst
+  CHECK(f.admitted(600) == 500);
+  CHECK(f.lambda.throttles("create_metrics") == 100);
+  CHECK(f.lambda.environment_ceiling(0) == doctest::Approx(500));
+  f.scheduler.run_until(30 * kMicrosPerSecond);
+  CHECK(f.lambda.environment_ceiling(f.clock.now()) == doctest::Approx(750));  // +500 a minute
+  CHECK(f.admitted(800) == 250);  // reading it changed nothing
+  CHECK(f.lambda.environment_ceiling(f.clock.now()) == doctest::Approx(750));
+  CHECK(!Fixture(settings(ScalingRegime::k2023)).lambda.environment_ceiling(0));
+}
+
 TEST_CASE("cold starts add Init; idle environments are reclaimed") {
   LambdaSettings s = settings(ScalingRegime::k2023, 40);
   s.functions[0].init_ms = Distribution::constant(450);
