@@ -19,6 +19,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 LOADGEN = os.environ.get("LOADGEN_BIN", os.path.join(os.path.dirname(EMULATOR_BIN), "..", "loadgen", "loadgen"))
 SMOKE = os.path.join(ROOT, "scenarios", "everyday", "smoke.json")
 QR_BURST = os.path.join(ROOT, "scenarios", "incidents", "qr-parse-error-burst.json")
+DLQ = os.path.join(ROOT, "scenarios", "incidents", "aggregate-write-failures-dlq.json")
 
 
 def loadgen(*args):
@@ -115,6 +116,21 @@ class HttpRunTest(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout)
         self.assertEqual([e["passed"] for e in self.summary(virtual)["expectations"]],
                          [e["passed"] for e in s["expectations"]][:len(self.summary(virtual)["expectations"])])
+
+    def test_an_emulator_started_with_the_scenarios_settings_runs_it(self):
+        # Faults cannot change at runtime: an emulator started with them in its --config has
+        # them in force, and the DLQ incident runs over HTTP with the in-process verdicts.
+        with open(DLQ) as f:
+            block = json.load(f)["emulator"]
+        out = os.path.join(self.dir, "dlq")
+        with Emulator("--clock", "virtual", "--start", "2021-10-01T12:00:00Z", config=block) as emu:
+            proc = loadgen("run", DLQ, "--target", emu.url, "--speed", "60", "--out", out)
+            s = self.assert_everything_evaluated(proc, out)
+        self.assertEqual(sorted(s["settings"]["emulator"]["overrides"]["already_in_force"]),
+                         ["backoff_retry.faithful_nan_bug", "faults"])
+        entries = s["ledger"]["entries"]
+        self.assertGreater(entries["sent_to_dlq"], 0)  # the fault was in force
+        self.assertEqual(entries["applied_by_retry"], entries["sent_to_dlq"])
 
     def test_the_summary_names_emulator_side_causes(self):
         path = os.path.join(self.dir, "burst.json")
