@@ -11,6 +11,7 @@
 #include "emulator/core/durable_state.h"
 #include "emulator/pipeline/pipeline.h"
 #include "emulator/server/asio_edge.h"
+#include "emulator/server/data_dir_lock.h"
 #include "emulator/server/http_edge.h"
 #include "emulator/server/sim_loop.h"
 
@@ -46,6 +47,16 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
+// A temporary data dir made for a start that then fails is removed again: a failed start
+// leaves nothing behind. Disarmed once the server is ready.
+struct TemporaryDirOfAFailedStart {
+  std::filesystem::path dir;
+  ~TemporaryDirOfAFailedStart() {
+    std::error_code ignored;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
+  }
+};
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
@@ -53,14 +64,22 @@ int serve(const ServeOptions& options) {
   sigset_t signals = block_shutdown_signals();
   Config config;
   std::filesystem::path data_dir;
+  TemporaryDirOfAFailedStart temporary;
   try {
     config = load_config(options);
     data_dir = make_data_dir(options);
+    if (!options.data_dir) temporary.dir = data_dir;
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "emulator: %s\n", e.what());
+    return 2;
+  }
+  std::string holder;
+  const std::optional<DataDirLock> lock = DataDirLock::take(data_dir, holder);
+  if (!lock) {
+    std::fprintf(stderr, "emulator: data dir %s: %s\n", data_dir.c_str(), holder.c_str());
     return 2;
   }
 
@@ -131,6 +150,7 @@ int serve(const ServeOptions& options) {
     if (asio_edge) asio_edge->listen();
     else httplib_edge->listen();
   });
+  temporary.dir.clear();  // started: the data dir is the run's
   std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s\n",
               options.host.c_str(), port, data_dir.c_str(),
               options.virtual_clock ? "virtual" : "real",
