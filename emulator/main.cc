@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 65535));
   serve->add_option("--host", serve_options.host, "Address to bind")->default_val("127.0.0.1");
   serve->add_option("--data-dir", data_dir,
-                    "Directory for all state (default: a fresh temporary directory)");
+                    "Directory for all state (default: a fresh temporary directory, "
+                    "removed on exit)");
   serve->add_option("--config", config_file, "JSON file overriding any default setting")
       ->check(CLI::ExistingFile);
   serve->add_option("--clock", clock_mode, "real, or virtual (time moves via POST /_emulator/clock)")
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   etl->add_option("--task", etl_options.task, "masked_inapp_metrics or unmasked_inapp_metrics")
       ->default_val("masked_inapp_metrics");
-  etl->add_option("--date", etl_options.date, "Last day to publish, YYYY-MM-DD (default: yesterday)");
+  etl->add_option("--date", etl_options.date,
+                  "Last day to publish, YYYY-MM-DD, at most today (default: yesterday)");
   etl->add_option("--config", etl_config, "JSON file overriding any default setting")
       ->check(CLI::ExistingFile);
 

@@ -1,6 +1,7 @@
 #include "emulator/core/scheduler.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "emulator/core/assert.h"
 
@@ -63,9 +64,14 @@ VirtualClock& Scheduler::virtual_clock() const {
 }
 
 std::size_t Scheduler::run_until(Micros t) {
+  return run_until(t, std::numeric_limits<std::size_t>::max());
+}
+
+std::size_t Scheduler::run_until(Micros t, std::size_t max_events) {
   VirtualClock& clock = virtual_clock();
   std::size_t ran = 0;
   for (auto due = next_due(); due && *due <= t; due = next_due()) {
+    if (ran == max_events) return ran;
     clock.advance_to(*due);
     Event event = pop();
     ++events_run_;

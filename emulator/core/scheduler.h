@@ -50,6 +50,11 @@ class Scheduler {
   // Virtual clock only: runs events in order up to and including time `t`, moving the clock to
   // each event's due time, then leaves the clock at `t`. Returns how many ran.
   std::size_t run_until(Micros t);
+  // Virtual clock only: the same, but stops after `max_events` events, so that a long advance
+  // can be done in slices with other work in between. The clock ends at `t` only when every
+  // event due by `t` has run (then now() == t); otherwise at the due time of the last event run.
+  // Running the slices back to back runs exactly the events run_until(t) would, in the same order.
+  std::size_t run_until(Micros t, std::size_t max_events);
   // Virtual clock only: moves the clock to the next event and runs it. False if none pending.
   bool run_next();
 

@@ -1,6 +1,8 @@
 #include "emulator/core/storage.h"
 
+#include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -11,8 +13,13 @@ namespace emu {
 
 class Storage::Checkpointer {
  public:
-  explicit Checkpointer(const std::string& path)
-      : db_(path, SQLite::OPEN_READWRITE), thread_([this] { loop(); }) {}
+  Checkpointer(Storage& storage, std::int64_t wal_limit, Micros interval)
+      : storage_(storage),
+        db_(storage.path(), SQLite::OPEN_READWRITE),
+        wal_path_(storage.path() + "-wal"),
+        wal_limit_(wal_limit),
+        interval_(interval),
+        thread_([this] { loop(); }) {}
   ~Checkpointer() {
     {
       std::lock_guard lock(mutex_);
@@ -22,23 +29,80 @@ class Storage::Checkpointer {
     thread_.join();
   }
 
+  // Simulation thread, between transactions: truncates the WAL if the checkpointer asked for
+  // it and is not checkpointing itself right now (then the next commit tries again).
+  void truncate_if_wanted() {
+    if (!truncate_wanted_.load(std::memory_order_relaxed)) return;
+    std::unique_lock busy(checkpointing_, std::try_to_lock);
+    if (!busy.owns_lock()) return;
+    try {
+      // The writer's own connection, between transactions: no writer to wait for, and the
+      // passive rounds left only the last frames to copy.
+      storage_.db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      ++storage_.wal_truncations_;
+    } catch (...) {
+      // Busy (a reader): the checkpointer asks again next round.
+    }
+    truncate_wanted_.store(false, std::memory_order_relaxed);
+  }
+
  private:
   void loop() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
-      wall::wait_until(wake_, lock, wall::monotonic_now() + kMicrosPerSecond);
+      wall::wait_until(wake_, lock, wall::monotonic_now() + interval_);
       if (stopping_) break;
       lock.unlock();
-      try {
-        db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
-      } catch (...) {
-        // Busy or locked: the next round checkpoints instead.
-      }
+      round();
       lock.lock();
     }
   }
 
+  // A passive checkpoint copies what it can without blocking anyone, but under constant writes
+  // it never catches up with the writer, so SQLite never starts the WAL over and the file only
+  // grows. Past the limit, when the passive copy has left a small backlog (what was written
+  // while it ran), the simulation thread is asked to finish with a TRUNCATE: it copies the
+  // backlog and empties the file. Far past the limit (a writer faster than the passive copy) it
+  // is asked regardless: that commit then waits for the copy, which slows the writer to what
+  // the disk absorbs and keeps the WAL bounded.
+  void round() {
+    std::int64_t backlog = 0;
+    {
+      std::lock_guard busy(checkpointing_);
+      backlog = passive_checkpoint();
+    }
+    const std::int64_t size = wal_bytes();
+    if (size > wal_limit_ && (backlog <= kSmallBacklogFrames || size > 4 * wal_limit_)) {
+      truncate_wanted_.store(true, std::memory_order_relaxed);
+    }
+  }
+
+  // Frames in the WAL not yet copied into the database.
+  std::int64_t passive_checkpoint() {
+    try {
+      SQLite::Statement checkpoint(db_, "PRAGMA wal_checkpoint(PASSIVE)");
+      if (!checkpoint.executeStep()) return 0;
+      return checkpoint.getColumn(1).getInt64() - checkpoint.getColumn(2).getInt64();
+    } catch (...) {
+      return 0;  // busy or locked: the next round checkpoints instead
+    }
+  }
+
+  std::int64_t wal_bytes() const {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(wal_path_, ec);
+    return ec ? 0 : static_cast<std::int64_t>(size);
+  }
+
+  static constexpr std::int64_t kSmallBacklogFrames = 1024;  // ~4 MiB of 4 KiB pages
+
+  Storage& storage_;
   SQLite::Database db_;
+  const std::string wal_path_;
+  const std::int64_t wal_limit_;
+  const Micros interval_;
+  std::mutex checkpointing_;  // held while a checkpoint runs on either thread
+  std::atomic<bool> truncate_wanted_{false};
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
@@ -58,10 +122,12 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   db_->exec("PRAGMA temp_store=MEMORY");
 }
 
-void Storage::start_background_checkpoints() {
+void Storage::start_background_checkpoints(std::int64_t max_wal_bytes, Micros interval) {
   if (checkpointer_ || path_ == ":memory:") return;
   db_->exec("PRAGMA wal_autocheckpoint=0");
-  checkpointer_ = std::make_unique<Checkpointer>(path_);
+  // Whenever SQLite starts the WAL over, it cuts the file back to this size.
+  db_->exec("PRAGMA journal_size_limit=" + std::to_string(max_wal_bytes));
+  checkpointer_ = std::make_unique<Checkpointer>(*this, max_wal_bytes, interval);
 }
 
 Storage::~Storage() {
@@ -94,6 +160,7 @@ bool Storage::commit() {
   db_->exec("COMMIT");
   in_transaction_ = false;
   ++commits_;
+  if (checkpointer_) checkpointer_->truncate_if_wanted();
   return true;
 }
 

@@ -11,7 +11,12 @@
 // Checkpoints: SQLite's automatic checkpoint runs inside a commit and fsyncs, stalling the
 // simulation thread for milliseconds every ~4 MB of WAL. start_background_checkpoints() turns
 // it off and runs passive checkpoints (which never block the writer) from a thread of its own
-// with a separate connection, about once a second.
+// with a separate connection, about once a second. Passive checkpoints alone never let the WAL
+// start over while writes keep coming (it reached 9 GB against a 644 MB database), so once the
+// WAL file is over `max_wal_bytes` the next commit() ends with a TRUNCATE checkpoint on the
+// writer's connection, which copies the few frames the passive rounds left and empties the
+// file: the WAL stays within about max_wal_bytes plus what is written in one round (at most
+// 4 x max_wal_bytes when the writer outpaces the passive copy; commits then wait for the disk).
 #pragma once
 
 #include <cstdint>
@@ -23,6 +28,8 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+
+#include "emulator/core/time.h"
 
 namespace emu {
 
@@ -49,8 +56,11 @@ class Storage {
   int add_before_commit(std::function<void()> hook);
   void remove_before_commit(int id);
   // See above. Idempotent; a no-op for ":memory:".
-  void start_background_checkpoints();
+  void start_background_checkpoints(std::int64_t max_wal_bytes = 64 << 20,
+                                    Micros interval = kMicrosPerSecond);
   std::uint64_t commits() const { return commits_; }
+  // TRUNCATE checkpoints done by commit() (see above).
+  std::uint64_t wal_truncations() const { return wal_truncations_; }
 
  private:
   std::string path_;
@@ -59,6 +69,7 @@ class Storage {
   std::uint64_t commits_ = 0;
   std::vector<std::pair<int, std::function<void()>>> before_commit_;
   int next_hook_id_ = 1;
+  std::uint64_t wal_truncations_ = 0;
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

@@ -1,5 +1,6 @@
 #include "emulator/dynamodb/model.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "emulator/core/durable_state.h"
@@ -213,7 +214,21 @@ void Database::upkeep() {
   std::size_t tails = 0;
   for (Stream* s : streams()) tails += s->memory_bytes();
   const bool tails_over = row_cache_.budget() != RowCache::kUnbounded && tails > row_cache_.budget() / 4;
-  if (row_cache_.dirty_limit_reached() || tails_over) flush();
+  if (tails_over) flush();
+  if (row_cache_.dirty_limit_reached()) {
+    // Write behind: the tables holding the most unwritten rows first, until a quarter of the
+    // budget is left dirty. Rows that keep changing (the aggregates) are then written once in a
+    // while, not at every flush the day's new raw items call for.
+    flush_streams();
+    std::vector<Table*> order;
+    for (auto& [_, table] : tables_) order.push_back(table.get());
+    std::sort(order.begin(), order.end(),
+              [](const Table* a, const Table* b) { return a->dirty_charge() > b->dirty_charge(); });
+    for (Table* table : order) {
+      if (row_cache_.dirty_bytes() <= row_cache_.budget() / 4) break;
+      flush_table(*table);
+    }
+  }
   // Key filters: for tables of 20,000 rows or more, within a quarter of the budget, built
   // 5,000 stored keys at a time.
   const std::size_t filter_bytes =

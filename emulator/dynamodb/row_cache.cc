@@ -61,7 +61,10 @@ void RowCache::add(CacheEntry& entry) {
 
 void RowCache::remove(CacheEntry& entry) {
   used_ -= entry.charge;
-  if (entry.dirty) dirty_ -= entry.charge;
+  if (entry.dirty) {
+    dirty_ -= entry.charge;
+    entry.table->dirty_charge_ -= entry.charge;
+  }
   --rows_;
   if (entry.next == &entry) {
     hand_ = nullptr;
@@ -76,7 +79,10 @@ void RowCache::remove(CacheEntry& entry) {
 void RowCache::recharge(CacheEntry& entry) {
   const std::uint32_t charge = charge_of(entry);
   used_ = used_ - entry.charge + charge;
-  if (entry.dirty) dirty_ = dirty_ - entry.charge + charge;
+  if (entry.dirty) {
+    dirty_ = dirty_ - entry.charge + charge;
+    entry.table->dirty_charge_ = entry.table->dirty_charge_ - entry.charge + charge;
+  }
   entry.charge = charge;
 }
 
@@ -84,12 +90,14 @@ void RowCache::mark_dirty(CacheEntry& entry) {
   if (entry.dirty) return;
   entry.dirty = true;
   dirty_ += entry.charge;
+  entry.table->dirty_charge_ += entry.charge;
 }
 
 void RowCache::mark_clean(CacheEntry& entry) {
   if (!entry.dirty) return;
   entry.dirty = false;
   dirty_ -= entry.charge;
+  entry.table->dirty_charge_ -= entry.charge;
 }
 
 void RowCache::trim() {

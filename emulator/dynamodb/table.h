@@ -237,7 +237,9 @@ class Table {
   // `materialize(seq, rowid)` is called before a stored row that an INSERT record points at
   // (streams.h) is rewritten or deleted, so that the record keeps the content it points at.
   void flush(const std::function<void(std::uint64_t, std::int64_t)>& materialize);
-  bool dirty() const { return !dirty_.empty(); }
+  bool dirty() const { return !dirty_.empty() || !index_changes_.empty(); }
+  // Estimated memory of the rows not yet written (row_cache.h's charges).
+  std::size_t dirty_charge() const { return dirty_charge_; }
   // Counts as saved with the schema (load restores them).
   nlohmann::json stats_json() const;
   void restore_stats(const nlohmann::json& stats);
@@ -282,6 +284,7 @@ class Table {
   std::optional<KeyEnc> absent_;
   CacheEntry* last_ = nullptr;  // the entry cached() returned last (reset when it goes away)
   std::vector<CacheEntry*> dirty_;
+  std::size_t dirty_charge_ = 0;  // kept by RowCache
   std::vector<PendingIndexChange> index_changes_;
   std::vector<Index> indexes_;
   std::int64_t item_count_ = 0;

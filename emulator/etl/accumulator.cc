@@ -12,12 +12,22 @@ namespace {
 bool has_versions(const FileSpec& spec) {
   return std::find(spec.dims.begin(), spec.dims.end(), Dim::kAppVersion) != spec.dims.end();
 }
+
+// The counter at `slot`, growing `counts` to hold it (vector growth is geometric, so rows that
+// arrive in date order cost amortised O(1)).
+std::int64_t& counter(std::vector<std::int64_t>& counts, std::size_t slot, std::size_t cells) {
+  if (slot >= counts.size()) counts.resize((slot / cells + 1) * cells, 0);
+  return counts[slot];
+}
+
+void add_counts(std::vector<std::int64_t>& into, const std::vector<std::int64_t>& from) {
+  if (into.size() < from.size()) into.resize(from.size(), 0);
+  for (std::size_t s = 0; s < from.size(); ++s) into[s] += from[s];
+}
 }  // namespace
 
 Accumulator::Accumulator(std::int64_t first_day, std::int64_t last_day)
-    : first_day_(first_day),
-      last_day_(last_day),
-      days_(static_cast<std::size_t>(std::max<std::int64_t>(0, last_day - first_day + 1))) {
+    : first_day_(first_day), last_day_(last_day) {
   for (const auto& spec : catalog()) {
     FileCounts f;
     f.spec = &spec;
@@ -27,7 +37,6 @@ Accumulator::Accumulator(std::int64_t first_day, std::int64_t last_day)
       f.cells *= levels_of(d).size();
     }
     f.versioned = has_versions(spec);
-    if (!f.versioned) f.dense.assign(days_ * f.cells, 0);
     files_.push_back(std::move(f));
   }
   for (size_t i = 0; i < files_.size(); ++i) {
@@ -135,12 +144,11 @@ void Accumulator::add(const AggregateRow& row) {
     if (!keep) continue;
     const std::size_t slot = static_cast<std::size_t>(offset) * f.cells + cell;
     if (f.versioned) {
-      if (f.by_version.size() <= static_cast<std::size_t>(version)) f.by_version.resize(version + 1);
-      auto& counts = f.by_version[static_cast<std::size_t>(version)];
-      if (counts.empty()) counts.assign(days_ * f.cells, 0);
-      counts[slot] += row.metric_count;
+      const auto v = static_cast<std::size_t>(version);
+      if (f.by_version.size() <= v) f.by_version.resize(v + 1);
+      counter(f.by_version[v], slot, f.cells) += row.metric_count;
     } else {
-      f.dense[slot] += row.metric_count;
+      counter(f.dense, slot, f.cells) += row.metric_count;
     }
     f.first_seen = std::min(f.first_seen, day);
   }
@@ -154,16 +162,14 @@ void Accumulator::merge(const Accumulator& other) {
     const FileCounts& theirs = other.files_[i];
     mine.first_seen = std::min(mine.first_seen, theirs.first_seen);
     if (!mine.versioned) {
-      for (std::size_t s = 0; s < mine.dense.size(); ++s) mine.dense[s] += theirs.dense[s];
+      add_counts(mine.dense, theirs.dense);
       continue;
     }
     for (std::size_t v = 0; v < theirs.by_version.size(); ++v) {
       if (theirs.by_version[v].empty()) continue;
       const auto id = static_cast<std::size_t>(versions_.intern(other.versions_.at(static_cast<int>(v))));
       if (mine.by_version.size() <= id) mine.by_version.resize(id + 1);
-      auto& counts = mine.by_version[id];
-      if (counts.empty()) counts.assign(days_ * mine.cells, 0);
-      for (std::size_t s = 0; s < counts.size(); ++s) counts[s] += theirs.by_version[v][s];
+      add_counts(mine.by_version[id], theirs.by_version[v]);
     }
   }
 }

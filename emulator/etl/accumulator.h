@@ -3,6 +3,9 @@
 // category cells, and one such array per app version for the app-version files, whose rows
 // exist only where the count is not zero). Per row: one identifier lookup, each dimension's
 // level computed once, one array increment per file.
+//
+// The arrays cover the days from first_day to the latest day with data, growing as rows arrive
+// (not to last_day): memory and time track the data, however far away the last day is.
 #pragma once
 
 #include <cstdint>
@@ -46,7 +49,8 @@ class Accumulator {
   struct FileCounts {
     const FileSpec* spec = nullptr;
     bool versioned = false;
-    std::vector<std::int64_t> dense;  // [day - first_day][cell] (files without versions)
+    // [day - first_day][cell], up to the latest day with data: slots past the end count 0.
+    std::vector<std::int64_t> dense;  // files without versions
     std::vector<std::vector<std::int64_t>> by_version;  // [version][day - first_day][cell]
     std::int64_t first_seen = INT64_MAX;  // earliest day with data
     std::size_t cells = 1;                // product of the fixed dimensions' level counts
@@ -58,13 +62,10 @@ class Accumulator {
   std::int64_t last_day() const { return last_day_; }
   std::uint64_t rows_seen() const { return rows_seen_; }
 
-  std::size_t days() const { return days_; }
-
  private:
   std::int64_t day_of(std::string_view date);
 
   std::int64_t first_day_, last_day_;
-  std::size_t days_;
   std::vector<FileCounts> files_;
   StringIds identifiers_;
   std::vector<std::vector<int>> files_by_identifier_;  // identifier id -> file indexes

@@ -97,7 +97,10 @@ Rendered render(const Accumulator& acc, const Accumulator::FileCounts& file, Per
   if (!sparse) {
     for (std::int64_t day = first; day <= last; ++day) {
       const std::size_t base = static_cast<std::size_t>(day - acc.first_day()) * file.cells;
-      for (std::size_t cell = 0; cell < file.cells; ++cell) add(day, cell, -1, file.dense[base + cell]);
+      for (std::size_t cell = 0; cell < file.cells; ++cell) {
+        const std::size_t slot = base + cell;  // days after the last with data count 0
+        add(day, cell, -1, slot < file.dense.size() ? file.dense[slot] : 0);
+      }
     }
   } else {
     // App-version files list only the (categories, version) pairs seen that day.

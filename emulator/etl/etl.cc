@@ -44,6 +44,14 @@ EtlSettings EtlSettings::from_config(const Config& c) {
   return s;
 }
 
+std::optional<std::string> refuse_through_day(std::int64_t through_day, Micros now) {
+  const std::int64_t today = floor_to(now, kMicrosPerDay) / kMicrosPerDay;
+  if (through_day <= today) return std::nullopt;
+  const std::string last = format_date(civil_from_days(today));
+  return format_date(civil_from_days(through_day)) + " has not begun; accepted: 0000-01-01 to " +
+         last + " (today on the emulator's clock)";
+}
+
 nlohmann::json RunReport::to_json() const {
   return {{"task", task},       {"through", through},
           {"started_at", started_at}, {"ok", ok},

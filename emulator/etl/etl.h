@@ -59,6 +59,12 @@ struct RunReport {
   static RunReport from_json(const nlohmann::json& j);
 };
 
+// Why a run asked for on demand may not publish through `through_day` at emulated time `now`, or
+// nullopt if it may. The last day must have begun: YYYY-MM-DD from 0000-01-01 to today on the
+// emulator's clock. Later days hold no data yet, and the daily CSVs list every day from the first
+// day with data to the last day, so a far date would only cost time and memory.
+std::optional<std::string> refuse_through_day(std::int64_t through_day, Micros now);
+
 class Etl {
  public:
   Etl(EtlSettings settings, RowSource& source, ObjectSink& sink, MetricSink* metrics);

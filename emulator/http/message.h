@@ -48,6 +48,10 @@ struct HttpResponse {
   // calls `recheck(now)` on the simulation thread every few milliseconds; a response it returns
   // is sent at once instead. Under the virtual clock the held reply is sent immediately.
   std::function<std::optional<HttpResponse>(Micros now)> recheck;
+  // A long operation done in slices (POST /_emulator/clock's advance): the server's simulation
+  // loop does not send this response; it calls `resume(now)` on the simulation thread, serving
+  // other requests between calls, until it returns the response to send (nullopt: call again).
+  std::function<std::optional<HttpResponse>(Micros now)> resume;
 
   // A response with a body and Content-Type.
   static HttpResponse with_body(int status, std::string content_type, std::string body);

@@ -30,4 +30,14 @@ http::HttpResponse ControlService::error(int status, const std::string& message)
   return json_response(status, {{"error", message}});
 }
 
+nlohmann::json ControlService::health(bool virtual_clock, Micros now, double uptime_seconds,
+                                     const std::string& data_dir) {
+  return {{"status", "ok"},
+          {"version", EMU_VERSION},
+          {"clock_mode", virtual_clock ? "virtual" : "real"},
+          {"now", format_iso8601(now)},
+          {"uptime_seconds", uptime_seconds},
+          {"data_dir", data_dir}};
+}
+
 }  // namespace emu

@@ -26,6 +26,9 @@ class ControlService final : public http::Service {
 
   static http::HttpResponse json_response(int status, const nlohmann::json& body);
   static http::HttpResponse error(int status, const std::string& message);
+  // The body of GET /_emulator/health (served by the pipeline and by the server's I/O thread).
+  static nlohmann::json health(bool virtual_clock, Micros now, double uptime_seconds,
+                               const std::string& data_dir);
 
  private:
   std::map<std::pair<std::string, std::string>, Endpoint> endpoints_;

@@ -1,5 +1,6 @@
 // The /_emulator/ control API (architecture section 2).
 #include "emulator/core/json_util.h"
+#include "emulator/pipeline/control_clock.h"
 #include "emulator/pipeline/pipeline.h"
 
 namespace emu {
@@ -19,13 +20,10 @@ std::optional<nlohmann::json> json_body(const HttpRequest& request) {
 
 void Pipeline::add_control_endpoints() {
   control_.add("GET", "/_emulator/health", [this](const HttpRequest&, Micros now) {
+    // The server answers health on its I/O thread (server/health.h) with the same body.
     return ControlService::json_response(
-        200, {{"status", "ok"},
-              {"version", EMU_VERSION},
-              {"clock_mode", env_.clock.is_virtual() ? "virtual" : "real"},
-              {"now", format_iso8601(now)},
-              {"uptime_seconds", options_.uptime_seconds()},
-              {"data_dir", env_.data_dir.string()}});
+        200, ControlService::health(env_.clock.is_virtual(), now, options_.uptime_seconds(),
+                                    env_.data_dir.string()));
   });
   control_.add("GET", "/_emulator/config", [this](const HttpRequest&, Micros) {
     return ControlService::json_response(200, env_.config.json());
@@ -40,27 +38,10 @@ void Pipeline::add_control_endpoints() {
     report["counters"] = ledger_.save();
     return ControlService::json_response(200, report);
   });
-  control_.add("POST", "/_emulator/clock", [this](const HttpRequest& request, Micros now) {
-    if (!env_.clock.is_virtual()) {
-      return ControlService::error(409, "the clock is real; start with --clock virtual to move it");
-    }
-    const auto body = json_body(request);
-    Micros target = now;
-    if (body && body->contains("advance_seconds") && body->at("advance_seconds").is_number() &&
-        body->at("advance_seconds").get<double>() >= 0) {
-      target = now + seconds(body->at("advance_seconds").get<double>());
-    } else if (body && body->contains("set") && body->at("set").is_string()) {
-      const auto parsed = parse_iso8601(body->at("set").get<std::string>());
-      if (!parsed) return ControlService::error(400, "\"set\" must be an ISO-8601 UTC time");
-      if (*parsed < now) return ControlService::error(400, "time cannot move backwards");
-      target = *parsed;
-    } else {
-      return ControlService::error(
-          400, R"(expected {"advance_seconds": N >= 0} or {"set": "<ISO-8601 UTC>"})");
-    }
-    const auto ran = env_.scheduler.run_until(target);
-    return ControlService::json_response(
-        200, {{"now", format_iso8601(env_.clock.now())}, {"events_run", ran}});
+  // The endpoint owns the advance in progress; the lambda (kept by control_) keeps it alive.
+  auto clock = std::make_shared<ClockControl>(env_.scheduler);
+  control_.add("POST", "/_emulator/clock", [clock](const HttpRequest& request, Micros now) {
+    return clock->handle(request, now);
   });
   control_.add("GET", "/_emulator/etl", [this](const HttpRequest&, Micros) {
     nlohmann::json runs = nlohmann::json::array();
@@ -81,6 +62,9 @@ void Pipeline::add_control_endpoints() {
                             : std::nullopt;
       if (!date) return ControlService::error(400, "\"date\" must be YYYY-MM-DD");
       through = days_from_civil(*date);
+      if (const auto refused = etl::refuse_through_day(through, now)) {
+        return ControlService::error(400, "\"date\": " + *refused);
+      }
     }
     const auto report = etl_->run(body->at("task").get<std::string>(), through, now);
     return ControlService::json_response(report.ok ? 200 : 500, report.to_json());

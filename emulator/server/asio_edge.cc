@@ -4,10 +4,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+#include <atomic>
 #include <mutex>
 #include <vector>
 
 #include "emulator/http/router.h"
+#include "emulator/server/body_budget.h"
+#include "emulator/server/edge_errors.h"
 
 namespace emu::server {
 
@@ -20,8 +24,11 @@ namespace {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(2);  // as the httplib edge: keep-alive idle
 constexpr auto kReadTimeout = std::chrono::seconds(60);
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
+constexpr auto kAcceptRetry = std::chrono::milliseconds(20);
 
-http::HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const std::string& ip) {
+// The body is moved out of `in` (one copy of a large body, not two).
+http::HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& ip) {
   http::HttpRequest out;
   out.method = std::string(in.method_string());
   const std::string target(in.target());
@@ -32,7 +39,7 @@ http::HttpRequest to_request(const bhttp::request<bhttp::string_body>& in, const
     out.query = target.substr(q + 1);
   }
   for (const auto& field : in) out.headers.emplace(std::string(field.name_string()), std::string(field.value()));
-  out.body = in.body();
+  out.body = std::move(in.body());
   out.remote_ip = ip;
   out.protocol = in.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
   return out;
@@ -59,6 +66,10 @@ class Outbox {
     }
     if (wake) asio::post(io_, [this] { flush(); });
   }
+  void drop_pending() {
+    std::lock_guard lock(mutex_);
+    pending_.clear();
+  }
 
  private:
   void flush();  // I/O thread
@@ -69,17 +80,42 @@ class Outbox {
   bool flush_posted_ = false;
 };
 
+// What every connection of one edge shares (owned jointly by the edge and its sessions, which
+// may outlive it briefly while the io_context destroys their handlers).
+struct EdgeContext {
+  EdgeContext(SimLoop& l, http::Router& r, asio::io_context& io, const EdgeSettings& s,
+              LocalAnswer a)
+      : loop(l), router(r), outbox(io), settings(s),
+        budget(std::make_shared<BodyBudget>(s.max_buffered_body_bytes)), local(std::move(a)) {}
+
+  SimLoop& loop;
+  http::Router& router;
+  Outbox outbox;
+  const EdgeSettings settings;
+  std::shared_ptr<BodyBudget> budget;
+  LocalAnswer local;
+  std::atomic<std::size_t> connections{0};  // open sessions
+};
+
+// A request on its way through the simulation loop, with the body bytes it holds.
+struct HeldRequest {
+  http::HttpRequest request;
+  BodyBudget::Reservation reservation;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, SimLoop& loop, http::Router& router, std::size_t max_body,
-          Outbox& outbox)
-      : stream_(std::move(socket)), loop_(loop), router_(router), max_body_(max_body),
-        outbox_(outbox) {
+  Session(tcp::socket socket, std::shared_ptr<EdgeContext> edge)
+      : stream_(std::move(socket)),
+        buffer_(EdgeSettings::kMaxReadBuffer),
+        shared_(std::move(edge)),
+        edge_(*shared_) {
     beast::error_code ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     ip_ = ec ? "127.0.0.1" : remote.address().to_string();
     stream_.socket().set_option(tcp::no_delay(true), ec);
   }
+  ~Session() { edge_.connections.fetch_sub(1); }
 
   void start() { read_header(); }
 
@@ -96,11 +132,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (head_) sr->split(true);
     auto done = [self = shared_from_this(), res, sr](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec);
-      if (!self->keep_alive_) {
-        beast::error_code ignored;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        return;
-      }
+      if (!self->keep_alive_) return self->linger();
       self->read_header();
     };
     if (head_) {
@@ -113,8 +145,9 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void read_header() {
     parser_.emplace();
-    parser_->body_limit(max_body_);
+    parser_->body_limit(edge_.settings.max_body_bytes);
     parser_->header_limit(64 * 1024);
+    reservation_ = edge_.budget->reservation();
     stream_.expires_after(kIdleTimeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -125,6 +158,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) return too_large();  // a Content-Length over the limit
     if (ec) return fail(ec);
+    // A body of known length is reserved before it is read (beast allocates it whole).
+    const auto length = parser_->content_length();
+    if (length && !hold(static_cast<std::size_t>(*length))) return over_budget();
     const auto& req = parser_->get();
     if (beast::iequals(req[bhttp::field::expect], "100-continue")) {
       // botocore sends Expect: 100-continue on PutObject and waits for it before the body.
@@ -139,10 +175,27 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    if (parser_->is_done()) return on_request();  // no body, or all of it read
     stream_.expires_after(kReadTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      self->on_request(ec);
-    });
+    bhttp::async_read_some(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->on_body(ec);
+                           });
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) return too_large();
+    if (ec) return fail(ec);
+    // A chunked body is reserved as it grows (by one socket read at most past the budget).
+    if (!parser_->content_length() && !hold(parser_->get().body().capacity())) {
+      return over_budget();
+    }
+    read_body();
+  }
+
+  // Reserves a body of `bytes` unless it is small enough to go without (edge_settings.h).
+  bool hold(std::size_t bytes) {
+    return bytes <= EdgeSettings::kUnreservedBody || reservation_.grow_to(bytes);
   }
 
   void too_large() {
@@ -152,24 +205,58 @@ class Session : public std::enable_shared_from_this<Session> {
                                         R"({"message":"Request Entity Too Large"})"));
   }
 
-  void on_request(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) return too_large();
-    if (ec) return fail(ec);
+  // The body would take the edge past server.max_buffered_body_bytes: refused unread.
+  void over_budget() {
+    reservation_.release();
+    const auto head = to_request(parser_->get(), ip_);
+    keep_alive_ = false;
+    head_ = false;
+    write(service_unavailable(head, "the emulator is holding its limit of request bodies "
+                                    "(server.max_buffered_body_bytes = " +
+                                        std::to_string(edge_.budget->capacity()) +
+                                        " bytes); retry later"));
+  }
+
+  void on_request() {
     stream_.expires_never();
-    const auto& req = parser_->get();
+    auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     head_ = req.method() == bhttp::verb::head;
-    auto request = std::make_shared<http::HttpRequest>(to_request(req, ip_));
-    const bool queued = loop_.call_async(
-        [this, request](Micros now) { return router_.route(*request, now); },
+    auto held = std::make_shared<HeldRequest>(
+        HeldRequest{to_request(req, ip_), std::move(reservation_)});
+    if (edge_.local) {
+      if (auto answer = edge_.local(held->request)) return write(std::move(*answer));
+    }
+    const bool queued = edge_.loop.call_async(
+        [&router = edge_.router, held](Micros now) { return router.route(held->request, now); },
         [self = shared_from_this()](http::HttpResponse response) {
-          self->outbox_.deliver(self, std::move(response));
+          self->edge_.outbox.deliver(self, std::move(response));
         });
     if (!queued) {
       keep_alive_ = false;
-      write(http::HttpResponse::with_body(503, "application/json",
-                                          R"({"message":"emulator is shutting down or overloaded"})"));
+      write(service_unavailable(held->request, "emulator is shutting down or overloaded"));
     }
+  }
+
+  // The last answer on this connection is sent. Whatever the client still sends (the rest of a
+  // refused body) is read and dropped until it closes, for a short while: closing with unread
+  // data would reset the connection, and the client could lose the answer.
+  void linger() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    drain_ = std::make_unique<std::array<char, 16384>>();
+    drain();
+  }
+
+  void drain() {
+    auto dropped = [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (!ec && self->drained_ <= self->edge_.settings.max_body_bytes) return self->drain();
+      beast::error_code ignored;
+      self->stream_.socket().close(ignored);
+    };
+    stream_.async_read_some(asio::buffer(*drain_), std::move(dropped));
   }
 
   void fail(beast::error_code ec) {
@@ -190,13 +277,14 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  SimLoop& loop_;
-  http::Router& router_;
-  std::size_t max_body_;
-  Outbox& outbox_;
+  std::shared_ptr<EdgeContext> shared_;
+  EdgeContext& edge_;
+  BodyBudget::Reservation reservation_;
   std::string ip_;
   bool keep_alive_ = true;
   bool head_ = false;
+  std::unique_ptr<std::array<char, 16384>> drain_;  // only while lingering
+  std::size_t drained_ = 0;
 };
 
 void Outbox::flush() {
@@ -212,31 +300,42 @@ void Outbox::flush() {
 }  // namespace
 
 struct AsioEdge::Impl {
-  Impl(SimLoop& l, http::Router& r, std::size_t max_body)
-      : loop(l), router(r), max_body_bytes(max_body), acceptor(io), outbox(io) {}
+  Impl(SimLoop& loop, http::Router& router, const EdgeSettings& settings, LocalAnswer local)
+      : acceptor(io),
+        retry(io),
+        edge(std::make_shared<EdgeContext>(loop, router, io, settings, std::move(local))) {}
+  // Answers never flushed hold their sessions, which hold the context: let them go first.
+  ~Impl() { edge->outbox.drop_pending(); }
 
+  // At most max_connections sessions: at the cap (or when accept fails, e.g. out of file
+  // descriptors) the acceptor pauses and looks again shortly; clients wait in the backlog.
   void accept() {
+    if (edge->connections.load() >= edge->settings.max_connections) return accept_later();
     acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (ec == asio::error::operation_aborted) return;
-      } else {
-        std::make_shared<Session>(std::move(socket), loop, router, max_body_bytes, outbox)
-            ->start();
-      }
+      if (ec == asio::error::operation_aborted) return;
+      if (ec) return accept_later();
+      edge->connections.fetch_add(1);
+      std::make_shared<Session>(std::move(socket), edge)->start();
       accept();
     });
   }
 
-  SimLoop& loop;
-  http::Router& router;
-  std::size_t max_body_bytes;
+  void accept_later() {
+    retry.expires_after(kAcceptRetry);
+    retry.async_wait([this](beast::error_code ec) {
+      if (!ec) accept();
+    });
+  }
+
   asio::io_context io;
   tcp::acceptor acceptor;
-  Outbox outbox;
+  asio::steady_timer retry;
+  std::shared_ptr<EdgeContext> edge;
 };
 
-AsioEdge::AsioEdge(SimLoop& loop, http::Router& router, std::size_t max_body_bytes)
-    : impl_(std::make_unique<Impl>(loop, router, max_body_bytes)) {}
+AsioEdge::AsioEdge(SimLoop& loop, http::Router& router, const EdgeSettings& settings,
+                   LocalAnswer local)
+    : impl_(std::make_unique<Impl>(loop, router, settings, std::move(local))) {}
 
 AsioEdge::~AsioEdge() = default;
 
@@ -264,6 +363,7 @@ void AsioEdge::stop() {
   asio::post(impl_->io, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
+    impl_->retry.cancel();
     impl_->io.stop();
   });
 }

@@ -39,6 +39,10 @@ int run_etl_command(const EtlCommandOptions& options) {
         return 2;
       }
       through = days_from_civil(*date);
+      if (const auto refused = etl::refuse_through_day(through, now)) {
+        std::fprintf(stderr, "emulator etl: --date: %s\n", refused->c_str());
+        return 2;
+      }
     }
     const auto report = pipeline.etl().run(options.task, through, now);
     storage.commit();

@@ -1,10 +1,16 @@
 // The cpp-httplib edge: HTTP threads parse requests, hand them to the simulation loop and write
-// back its answer. No emulator state is touched here.
+// back its answer. No emulator state is touched here. Bodies count against
+// server.max_buffered_body_bytes by their Content-Length (a chunked body by max_body_bytes);
+// connections are bounded by the thread pool (server.threads) serving them, not by
+// server.max_connections (the asio edge's).
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "emulator/server/body_budget.h"
+#include "emulator/server/edge_settings.h"
+#include "emulator/server/health.h"
 #include "emulator/server/sim_loop.h"
 
 namespace httplib {
@@ -19,8 +25,8 @@ namespace emu::server {
 
 class HttpEdge {
  public:
-  // `route` runs on the simulation thread for each request.
-  HttpEdge(SimLoop& loop, http::Router& router, int threads, std::size_t max_body_bytes);
+  // Requests are routed on the simulation thread, except what `local` answers (may be empty).
+  HttpEdge(SimLoop& loop, http::Router& router, const EdgeSettings& settings, LocalAnswer local);
   ~HttpEdge();
 
   // Binds host:port (port 0 = any free port). Returns the bound port, or -1.
@@ -31,6 +37,7 @@ class HttpEdge {
 
  private:
   std::unique_ptr<httplib::Server> server_;
+  std::shared_ptr<BodyBudget> budget_;
 };
 
 }  // namespace emu::server

@@ -12,6 +12,8 @@
 #include "emulator/pipeline/pipeline.h"
 #include "emulator/server/asio_edge.h"
 #include "emulator/server/data_dir_lock.h"
+#include "emulator/server/edge_settings.h"
+#include "emulator/server/health.h"
 #include "emulator/server/http_edge.h"
 #include "emulator/server/sim_loop.h"
 
@@ -32,6 +34,48 @@ std::filesystem::path make_data_dir(const ServeOptions& options) {
   return pattern;
 }
 
+// A data dir the server made for itself (no --data-dir): removed when serve() returns, after a
+// clean stop or a failed start, since nothing could find it again. A --data-dir is never removed.
+class TemporaryDataDir {
+ public:
+  explicit TemporaryDataDir(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  ~TemporaryDataDir() {
+    if (dir_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+    if (ec) {
+      std::fprintf(stderr, "emulator: cannot remove temporary data dir %s: %s\n", dir_.c_str(),
+                   ec.message().c_str());
+    } else {
+      std::fprintf(stderr, "emulator: removed temporary data dir %s\n", dir_.c_str());
+    }
+  }
+  TemporaryDataDir(const TemporaryDataDir&) = delete;
+  TemporaryDataDir& operator=(const TemporaryDataDir&) = delete;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The settings serve() reads itself, checked before anything is created.
+struct ServeSettings {
+  EdgeSettings edge;
+  std::int64_t max_wal_bytes = 0;
+};
+
+ServeSettings read_settings(const Config& config, const ServeOptions& options) {
+  try {
+    ServeSettings s{EdgeSettings::from_config(config), config.integer("/storage/max_wal_bytes")};
+    if (s.max_wal_bytes < (1 << 20)) {
+      throw ConfigError("/storage/max_wal_bytes", "at least 1048576 (1 MiB)");
+    }
+    return s;
+  } catch (const ConfigError& e) {
+    if (!options.config_file || !e.file().empty()) throw;
+    throw e.in_file(options.config_file->string());
+  }
+}
+
 Config load_config(const ServeOptions& options) {
   return options.config_file ? Config::from_file(*options.config_file) : Config::defaults();
 }
@@ -47,28 +91,18 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
-// A temporary data dir made for a start that then fails is removed again: a failed start
-// leaves nothing behind. Disarmed once the server is ready.
-struct TemporaryDirOfAFailedStart {
-  std::filesystem::path dir;
-  ~TemporaryDirOfAFailedStart() {
-    std::error_code ignored;
-    if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
-  }
-};
-
 }  // namespace
 
 int serve(const ServeOptions& options) {
   const Micros started = wall::monotonic_now();
   sigset_t signals = block_shutdown_signals();
   Config config;
+  ServeSettings settings;
   std::filesystem::path data_dir;
-  TemporaryDirOfAFailedStart temporary;
   try {
     config = load_config(options);
+    settings = read_settings(config, options);
     data_dir = make_data_dir(options);
-    if (!options.data_dir) temporary.dir = data_dir;
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());
     return 2;
@@ -76,6 +110,9 @@ int serve(const ServeOptions& options) {
     std::fprintf(stderr, "emulator: %s\n", e.what());
     return 2;
   }
+  // Declared before everything that uses the dir, so it is removed after they are gone.
+  const TemporaryDataDir temporary(options.data_dir ? std::filesystem::path() : data_dir);
+  // One emulator per data dir (held until serve() returns).
   std::string holder;
   const std::optional<DataDirLock> lock = DataDirLock::take(data_dir, holder);
   if (!lock) {
@@ -108,7 +145,7 @@ int serve(const ServeOptions& options) {
     };
     pipeline = std::make_unique<Pipeline>(*env, pipeline_options);
     storage->commit();
-    storage->start_background_checkpoints();
+    storage->start_background_checkpoints(settings.max_wal_bytes);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());
     return 2;
@@ -120,22 +157,17 @@ int serve(const ServeOptions& options) {
     return 2;
   }
 
-  SimLoop loop(scheduler, storage.get(),
-               static_cast<std::size_t>(config.integer("/server/inbox_capacity")));
+  SimLoop loop(scheduler, storage.get(), settings.edge.inbox_capacity);
   loop.set_turn_end([&pipeline] { pipeline->flush(); });
-  const std::string edge_kind = config.string("/server/edge");
-  if (edge_kind != "asio" && edge_kind != "httplib") {
-    std::fprintf(stderr, "emulator: config error: /server/edge: expected \"asio\" or \"httplib\"\n");
-    return 2;
-  }
-  const auto max_body = static_cast<std::size_t>(config.integer("/server/max_body_bytes"));
+  const LocalAnswer health = HealthAnswer(clock, loop, data_dir.string(), [started] {
+    return to_seconds(wall::monotonic_now() - started);
+  });
   std::unique_ptr<HttpEdge> httplib_edge;
   std::unique_ptr<AsioEdge> asio_edge;
-  if (edge_kind == "asio") {
-    asio_edge = std::make_unique<AsioEdge>(loop, pipeline->router(), max_body);
+  if (settings.edge.edge == "asio") {
+    asio_edge = std::make_unique<AsioEdge>(loop, pipeline->router(), settings.edge, health);
   } else {
-    httplib_edge = std::make_unique<HttpEdge>(loop, pipeline->router(),
-                                              static_cast<int>(config.integer("/server/threads")), max_body);
+    httplib_edge = std::make_unique<HttpEdge>(loop, pipeline->router(), settings.edge, health);
   }
   const int port = asio_edge ? asio_edge->bind(options.host, options.port)
                              : httplib_edge->bind(options.host, options.port);
@@ -150,7 +182,6 @@ int serve(const ServeOptions& options) {
     if (asio_edge) asio_edge->listen();
     else httplib_edge->listen();
   });
-  temporary.dir.clear();  // started: the data dir is the run's
   std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s\n",
               options.host.c_str(), port, data_dir.c_str(),
               options.virtual_clock ? "virtual" : "real",

@@ -3,7 +3,10 @@
 namespace emu::server {
 
 SimLoop::SimLoop(Scheduler& scheduler, Storage* storage, std::size_t inbox_capacity)
-    : scheduler_(scheduler), storage_(storage), inbox_capacity_(inbox_capacity) {}
+    : scheduler_(scheduler),
+      storage_(storage),
+      inbox_capacity_(inbox_capacity),
+      published_now_(scheduler.now()) {}
 
 bool SimLoop::post(std::function<void()> work) {
   {
@@ -20,7 +23,7 @@ std::optional<http::HttpResponse> SimLoop::call(Handler handler) {
   auto future = promise->get_future();
   const bool queued = post([this, promise, handler = std::move(handler)]() mutable {
     const Micros now = scheduler_.now();
-    replies_.push_back(PendingReply{promise, handler(now), now, nullptr});
+    accept(PendingReply{promise, handler(now), now, nullptr});
   });
   if (!queued) return std::nullopt;
   return future.get();
@@ -29,8 +32,16 @@ std::optional<http::HttpResponse> SimLoop::call(Handler handler) {
 bool SimLoop::call_async(Handler handler, Done done) {
   return post([this, handler = std::move(handler), done = std::move(done)]() mutable {
     const Micros now = scheduler_.now();
-    replies_.push_back(PendingReply{nullptr, handler(now), now, std::move(done)});
+    accept(PendingReply{nullptr, handler(now), now, std::move(done)});
   });
+}
+
+void SimLoop::accept(PendingReply reply) {
+  if (reply.response.resume) {
+    resuming_.push_back(std::move(reply));
+  } else {
+    replies_.push_back(std::move(reply));
+  }
 }
 
 void SimLoop::deliver(PendingReply& reply, http::HttpResponse response) {
@@ -50,7 +61,7 @@ void SimLoop::stop() {
 }
 
 void SimLoop::wait_for_work(std::unique_lock<std::mutex>& lock) {
-  while (inbox_.empty() && !stopping_) {
+  while (inbox_.empty() && !stopping_ && resuming_.empty()) {
     const auto due = scheduler_.clock().is_virtual() ? std::nullopt : scheduler_.next_due();
     if (!due) {
       wake_.wait(lock);
@@ -75,6 +86,7 @@ void SimLoop::run() {
     batch.clear();
   }
   run_turn(batch);  // answer anything queued before stopping
+  abandon_long_operations();
   // Replies still waiting for their modelled delay are released now: shutting down must not
   // leave a client hanging.
   for (auto& [id, reply] : delayed_) deliver(reply, std::move(reply.response));
@@ -85,11 +97,46 @@ void SimLoop::run_turn(std::deque<std::function<void()>>& batch) {
   ++turns_;
   if (!scheduler_.clock().is_virtual()) scheduler_.run_due();
   for (auto& work : batch) work();
+  resume_long_operations();
   if (storage_ != nullptr) storage_->commit();
   if (turn_end_) turn_end_();
+  published_now_.store(scheduler_.now(), std::memory_order_release);
   std::vector<PendingReply> ready;
   ready.swap(replies_);
   for (auto& reply : ready) release(std::move(reply));
+}
+
+bool SimLoop::inbox_waiting() {
+  std::lock_guard lock(mutex_);
+  return !inbox_.empty() || stopping_;
+}
+
+void SimLoop::resume_long_operations() {
+  const Micros deadline = wall::monotonic_now() + kResumeBudget;
+  while (!resuming_.empty()) {
+    PendingReply& operation = resuming_.front();
+    auto finished = operation.response.resume(scheduler_.now());
+    published_now_.store(scheduler_.now(), std::memory_order_release);
+    if (finished) {
+      PendingReply reply = std::move(operation);
+      resuming_.pop_front();
+      reply.response = std::move(*finished);
+      accept(std::move(reply));
+    }
+    if (wall::monotonic_now() >= deadline || inbox_waiting()) return;
+  }
+}
+
+// Shutting down mid-operation: the state is consistent (events ran in order up to the clock's
+// time), so the operation stops there and its client hears so rather than waiting.
+void SimLoop::abandon_long_operations() {
+  for (auto& operation : resuming_) {
+    deliver(operation, http::HttpResponse::with_body(
+                           503, "application/json",
+                           "{\"error\": \"the emulator is shutting down; stopped at " +
+                               format_iso8601(scheduler_.now()) + "\"}\n"));
+  }
+  resuming_.clear();
 }
 
 void SimLoop::release(PendingReply reply) {

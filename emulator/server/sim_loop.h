@@ -6,8 +6,15 @@
 // the replies. A reply whose response carries a modelled delay is released that much later in
 // real-time mode (so clients see the modelled latency) and at once in virtual mode (where time
 // stands still until POST /_emulator/clock moves it).
+//
+// Long operations (a response with `resume`, such as a clock advance) are done in slices: each
+// turn runs the queued requests first, then slices of the long operation for up to
+// kResumeBudget of wall time (less if requests are waiting), so that requests arriving meanwhile
+// wait one slice, not the whole operation. They are served at the clock's current time. One
+// long operation runs at a time; others wait in arrival order.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -51,6 +58,12 @@ class SimLoop {
   void stop();
 
   std::uint64_t turns() const { return turns_; }
+  // Any thread: the emulated time at the end of the last turn or long-operation slice (what
+  // GET /_emulator/health reports without waiting for the simulation thread).
+  Micros published_now() const { return published_now_.load(std::memory_order_acquire); }
+
+  // Wall time a turn spends on long-operation slices before it serves queued requests again.
+  static constexpr Micros kResumeBudget = 10 * kMicrosPerMilli;
   // Called on the simulation thread at the end of every turn, after the commit (flush logs).
   void set_turn_end(std::function<void()> hook) { turn_end_ = std::move(hook); }
 
@@ -64,6 +77,10 @@ class SimLoop {
   };
 
   void run_turn(std::deque<std::function<void()>>& batch);
+  void accept(PendingReply reply);
+  void resume_long_operations();
+  bool inbox_waiting();
+  void abandon_long_operations();
   static void deliver(PendingReply& reply, http::HttpResponse response);
   void release(PendingReply reply);
   void wait_for_work(std::unique_lock<std::mutex>& lock);
@@ -78,6 +95,8 @@ class SimLoop {
   bool stopping_ = false;
 
   std::vector<PendingReply> replies_;  // simulation thread only
+  std::deque<PendingReply> resuming_;  // long operations, oldest first (simulation thread only)
+  std::atomic<Micros> published_now_;
   void send_delayed(std::uint64_t id, std::optional<http::HttpResponse> response);
   void schedule_recheck(std::uint64_t id, Micros due);
   std::unordered_map<std::uint64_t, PendingReply> delayed_;  // waiting for modelled latency

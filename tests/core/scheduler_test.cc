@@ -74,3 +74,34 @@ TEST_CASE("run_due runs only what the clock has reached") {
   CHECK(scheduler.run_due() == 1);
   CHECK(ran == 2);
 }
+
+TEST_CASE("run_until in slices runs the same events in the same order as in one go") {
+  auto build = [](VirtualClock& clock, Scheduler& scheduler, std::vector<std::string>& log) {
+    for (int i = 0; i < 5; ++i) {
+      scheduler.at(100 * (i + 1), [&, i] {
+        log.push_back(std::to_string(i) + "@" + std::to_string(clock.now()));
+        if (i == 1) scheduler.after(50, [&] { log.push_back("x@" + std::to_string(clock.now())); });
+      });
+    }
+    scheduler.at(100, [&] { log.push_back("tie@" + std::to_string(clock.now())); });
+  };
+  VirtualClock whole_clock(0);
+  Scheduler whole(whole_clock);
+  std::vector<std::string> whole_log;
+  build(whole_clock, whole, whole_log);
+  CHECK(whole.run_until(1000) == 7);
+
+  VirtualClock sliced_clock(0);
+  Scheduler sliced(sliced_clock);
+  std::vector<std::string> sliced_log;
+  build(sliced_clock, sliced, sliced_log);
+  CHECK(sliced.run_until(1000, 2) == 2);
+  CHECK(sliced_clock.now() == 100);  // stopped at the last event run, not at the target
+  CHECK(sliced.run_until(1000, 2) == 2);
+  CHECK(sliced_clock.now() == 250);  // not at the target: events remain
+  CHECK(sliced.run_until(1000, 2) == 2);
+  CHECK(sliced.run_until(1000, 2) == 1);
+  CHECK(sliced_clock.now() == 1000);
+  CHECK(sliced.run_until(1000, 2) == 0);
+  CHECK(sliced_log == whole_log);
+}

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "emulator/etl/csv_writer.h"
 #include "emulator/etl/etl.h"
 #include "tests/etl/fixtures.h"
@@ -147,4 +149,45 @@ TEST_CASE("scheduled at 03:00 and 04:00 UTC for the previous day; failures emit 
   CHECK_FALSE(f.etl.run("unmasked_inapp_metrics", day("2021-03-02"), 0).ok);
   CHECK(f.metrics.sum("EcsTaskError-unmasked_inapp_metrics") == 1);
   CHECK_FALSE(f.etl.run("nope", day("2021-03-02"), 0).ok);
+}
+
+TEST_CASE("the counts cover the days with data, not the days up to the last one") {
+  // A last day millions of days away once cost gigabytes of zeroed counters (and 75 s).
+  const std::int64_t first = day("2021-02-25"), far = day("9999-12-31");
+  Accumulator empty(first, far);
+  for (const auto& file : empty.files()) {
+    CHECK(file.dense.empty());
+    CHECK(file.by_version.empty());
+  }
+  Accumulator acc(first, far);
+  acc.add(row("installed", "2021-03-01", 5).view());
+  const auto& installs = *std::find_if(acc.files().begin(), acc.files().end(),
+                                       [](const auto& f) { return f.spec->name == "installs"; });
+  CHECK(installs.dense.size() == 5 * installs.cells);  // 2021-02-25 .. 2021-03-01
+  // A second accumulator whose data reaches further merges into a shorter one.
+  Accumulator later(first, far);
+  later.add(row("installed", "2021-03-10", 7).view());
+  acc.merge(later);
+  CHECK(installs.dense.size() == 14 * installs.cells);
+  CHECK(installs.dense[4 * installs.cells] == 5);
+  CHECK(installs.dense[13 * installs.cells] == 7);
+}
+
+TEST_CASE("days after the last with data are published as zero rows up to the last day") {
+  Fixture f;
+  f.rows.rows = {row("installed", "2021-03-01", 25)};
+  REQUIRE(f.etl.run("unmasked_inapp_metrics", day("2021-03-03"), 0).ok);
+  CHECK(f.unmasked("installs", "daily-journalier") ==
+        "date,count-nombre\n2021-03-01,25\n2021-03-02,0\n2021-03-03,0\n");
+}
+
+TEST_CASE("an on-demand run may publish through today on the emulator's clock, not later") {
+  const Micros now = *parse_iso8601("2021-06-27T10:00:00Z");
+  CHECK_FALSE(refuse_through_day(day("2021-06-27"), now));
+  CHECK_FALSE(refuse_through_day(day("2021-01-31"), now));  // before etl.first_date: headers only
+  const auto refused = refuse_through_day(day("9999-12-31"), now);
+  REQUIRE(refused);
+  CHECK(*refused == "9999-12-31 has not begun; accepted: 0000-01-01 to 2021-06-27 "
+                    "(today on the emulator's clock)");
+  CHECK(refuse_through_day(day("2021-06-28"), now));
 }

@@ -104,7 +104,7 @@ def aws(url, *args, input_text=None, timeout=60):
     return proc.returncode, out, proc.stderr
 
 
-def wait_until(predicate, timeout=10.0, interval=0.02):
+def wait_until(predicate, timeout=30.0, interval=0.02):
     """Polls `predicate` (for server-side effects that complete asynchronously in real time)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
