@@ -1,10 +1,8 @@
 #include "loadgen/emulator_side.h"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <set>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -146,7 +144,7 @@ json EmulatorSide::wait_until_idle(double settle_seconds, double& waited, bool& 
     // A virtual clock does not move on its own: waiting would not change anything.
     if (settled || virtual_clock_ || emu::wall::monotonic_now() - started >= bound) return l;
     // Polling the emulator's own counters (the thing waited for), not a stand-in sleep.
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    emu::wall::sleep_for(100 * emu::kMicrosPerMilli);
   }
 }
 
