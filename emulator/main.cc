@@ -50,8 +50,9 @@ int main(int argc, char** argv) {
   serve->add_option("--clock", clock_mode, "real, or virtual (time moves via POST /_emulator/clock)")
       ->check(CLI::IsMember({"real", "virtual"}))
       ->default_val("real");
-  serve->add_option("--start", start, "Virtual clock start time (ISO-8601 UTC)")
-      ->default_val("2021-06-26T23:00:00Z");
+  CLI::Option* start_option =
+      serve->add_option("--start", start, "Virtual clock start time (ISO-8601 UTC, with a time of day; needs --clock virtual)")
+          ->default_val("2021-06-26T23:00:00Z");
 
   bool print_defaults = false;
   std::string print_config_file;
@@ -96,9 +97,15 @@ int main(int argc, char** argv) {
   if (!data_dir.empty()) serve_options.data_dir = data_dir;
   if (!config_file.empty()) serve_options.config_file = config_file;
   serve_options.virtual_clock = clock_mode == "virtual";
+  if (start_option->count() > 0 && !serve_options.virtual_clock) {
+    std::fprintf(stderr, "emulator: --start: sets the virtual clock's start; expected --clock virtual "
+                         "with it (a real clock reads the system time)\n");
+    return 2;
+  }
   const auto start_time = emu::parse_iso8601(start);
-  if (!start_time) {
-    std::fprintf(stderr, "emulator: --start: expected an ISO-8601 UTC time, got \"%s\"\n",
+  if (!start_time || start.find('T') == std::string::npos) {
+    std::fprintf(stderr, "emulator: --start: expected an ISO-8601 UTC time with a time of day, e.g. "
+                         "2021-06-27T00:00:00Z, got \"%s\"\n",
                  start.c_str());
     return 2;
   }

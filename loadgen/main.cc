@@ -1,11 +1,13 @@
 // `loadgen`: drives a scenario against the emulator in process (virtual time) or any URL, then
 // writes summary.json and report.html and checks the scenario's expectations.
 //   loadgen run SCENARIO [--target URL] [--out DIR] [--seed N] [--speed X] [--shard i/n]
-//               [--progress | --no-progress] [--strict]
+//               [--api-key KEY] [--header NAME:VALUE]... [--strict] [--settle-timeout S]
+//               [--progress | --no-progress]
 //   loadgen merge DIR... --out DIR
 //   loadgen sweep SCENARIO --set KEY=V1,V2,... [--set ...] [--out DIR] [--jobs N] [--expect-any]
 // Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad usage, bad scenario file
 // or unreachable target (with a message naming the file, the field and what was expected).
+// Every check that needs nothing but the file and the flags runs before anything is sent.
 #include <unistd.h>
 
 #include <cstdio>
@@ -49,20 +51,66 @@ bool parse_shard(const std::string& text, int& shard, int& shards) {
   return shards >= 1 && shard >= 0 && shard < shards;
 }
 
-int run(const std::string& file, const std::string& target, const std::string& out_dir,
-        std::optional<std::uint64_t> seed, double speed, const std::string& shard_text,
-        int connections, std::optional<bool> progress, bool strict) {
+struct RunFlags {
+  std::string file, target, out_dir, shard_text;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> speed, settle_seconds;
+  int connections = 100;
+  std::optional<bool> progress;
+  std::optional<std::string> api_key;
+  std::vector<std::string> headers;
+  bool strict = false;
+};
+
+// Flags that only mean something over HTTP; nullopt when they fit the run.
+std::optional<std::string> misplaced_flag(const RunFlags& f) {
+  if (!f.target.empty()) return std::nullopt;
+  if (f.speed) return "--speed: applies to HTTP runs (--target); an in-process run goes as fast as the CPU allows";
+  if (f.api_key) return "--api-key: applies to HTTP runs (--target)";
+  if (!f.headers.empty()) return "--header: applies to HTTP runs (--target)";
+  if (f.settle_seconds) return "--settle-timeout: applies to HTTP runs (--target)";
+  if (!f.shard_text.empty()) return "--shard: applies to HTTP runs (--target)";
+  return std::nullopt;
+}
+
+bool parse_headers(const std::vector<std::string>& texts, Headers& out) {
+  for (const auto& text : texts) {
+    const auto colon = text.find(':');
+    if (colon == std::string::npos || colon == 0 ||
+        text.find_first_of(" \t\r\n") < colon) {
+      std::fprintf(stderr, "loadgen: --header: expected NAME:VALUE (e.g. x-api-key:abc), got \"%s\"\n",
+                   text.c_str());
+      return false;
+    }
+    std::string value = text.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    out.emplace_back(text.substr(0, colon), value);
+  }
+  return true;
+}
+
+int run(const RunFlags& f) {
+  const std::string& file = f.file;
+  const std::string& target = f.target;
+  if (const auto misplaced = misplaced_flag(f)) {
+    std::fprintf(stderr, "loadgen: %s\n", misplaced->c_str());
+    return 2;
+  }
+  Headers headers;
+  if (!parse_headers(f.headers, headers)) return 2;
   Scenario s;
   try {
     s = Scenario::from_file(file);
+    check_mode(s, !target.empty());
   } catch (const ScenarioError& e) {
     std::fprintf(stderr, "loadgen: %s\n", e.what());
     return 2;
   }
+  const auto& seed = f.seed;
   if (seed) s.seed = *seed;
   if (const std::string problems = access_log_problems(s); !problems.empty()) {
-    std::fprintf(stderr, "loadgen: %s%s\n", strict ? "" : "warning (skipped; --strict refuses them): ", problems.c_str());
-    if (strict) return 2;
+    std::fprintf(stderr, "loadgen: %s%s\n", f.strict ? "" : "warning (skipped; --strict refuses them): ", problems.c_str());
+    if (f.strict) return 2;
   }
   if (!target.empty()) {
     // An HTTP run that could not keep up with its schedule fails by default.
@@ -77,44 +125,48 @@ int run(const std::string& file, const std::string& target, const std::string& o
     }
   }
   int shard = 0, shards = 1;
-  if (!parse_shard(shard_text, shard, shards)) {
-    std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n", shard_text.c_str());
+  if (!parse_shard(f.shard_text, shard, shards)) {
+    std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n", f.shard_text.c_str());
     return 2;
   }
   Recorder recorder(s.start);
   Outcome outcome;
-  const bool show_progress = progress.value_or(isatty(STDERR_FILENO) != 0);
+  const bool show_progress = f.progress.value_or(isatty(STDERR_FILENO) != 0);
   try {
     if (target.empty()) {
-      if (shards != 1) {
-        std::fprintf(stderr, "loadgen: --shard applies to HTTP runs (--target)\n");
-        return 2;
-      }
-      outcome = run_virtual(s, recorder, {out_dir, show_progress});
+      outcome = run_virtual(s, recorder, {f.out_dir, show_progress});
     } else {
       HttpRunOptions options;
       options.target = target;
-      options.speed = speed;
+      options.speed = f.speed.value_or(1.0);
       options.shard = shard;
       options.shards = shards;
       options.progress = show_progress;
-      options.max_connections = connections;
+      options.max_connections = f.connections;
+      options.api_key = f.api_key;
+      options.headers = headers;
+      options.settle_seconds = f.settle_seconds;
       outcome = run_http(s, recorder, options);
     }
   } catch (const emu::ConfigError& e) {
     std::fprintf(stderr, "loadgen: %s: emulator: %s\n", file.c_str(), e.what());
     return 2;
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+    return 2;
   } catch (const TargetError& e) {
     std::fprintf(stderr, "loadgen: %s\n", e.what());
     return 2;
   }
+  outcome.strict = f.strict;
   outcome.settings["seed"] = s.seed;
   add_access_log_figures(s, outcome.figures);
-  outcome.settings["shard"] = shard_text.empty() ? "0/1" : shard_text;
-  return finish(s, recorder, outcome, out_dir);
+  outcome.settings["strict"] = f.strict;
+  outcome.settings["shard"] = f.shard_text.empty() ? "0/1" : f.shard_text;
+  return finish(s, recorder, outcome, f.out_dir);
 }
 
-int merge(const std::vector<std::string>& dirs, const std::string& out_dir) {
+int merge(const std::vector<std::string>& dirs, const std::string& out_dir, bool strict) {
   std::optional<Recorder> merged;
   nlohmann::json first;
   for (const auto& dir : dirs) {
@@ -145,6 +197,9 @@ int merge(const std::vector<std::string>& dirs, const std::string& out_dir) {
   o.settings = first["settings"];
   o.settings["merged_from"] = dirs;
   o.add_recorder_figures(*merged);
+  // Each shard checked its own share of the emulator's side; the merge has only the clients'.
+  o.emulator_unknown = "a merged run has only the clients' figures (each shard's summary has the emulator's side)";
+  o.strict = strict;
   return finish(s, *merged, o, out_dir);
 }
 
@@ -154,21 +209,33 @@ int main(int argc, char** argv) {
   CLI::App app{"Load generator for the COVID Alert metrics pipeline: runs a scenario in process "
                "on the virtual clock, or over HTTP against any URL, and checks its expectations."};
   app.require_subcommand(1);
-  std::string scenario, target, out = "loadgen-out", shard;
-  std::optional<std::uint64_t> seed;
-  double speed = 1.0;
+  RunFlags flags;
   CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario file");
-  run_cmd->add_option("scenario", scenario, "Scenario file (JSON, see scenarios/README.md)")->required();
-  run_cmd->add_option("--target", target, "Base URL (http://host:port); without it the pipeline runs in process");
-  run_cmd->add_option("--out", out, "Output directory for summary.json and report.html")->default_val("loadgen-out");
-  run_cmd->add_option("--seed", seed, "Override the scenario's seed");
-  run_cmd->add_option("--speed", speed, "HTTP runs: time scale (2 = twice as fast as the schedule)")
+  run_cmd->add_option("scenario", flags.file, "Scenario file (JSON or YAML, see scenarios/README.md)")->required();
+  run_cmd->add_option("--target", flags.target,
+                      "Base URL (http://host:port); without it the pipeline runs in process");
+  run_cmd->add_option("--out", flags.out_dir, "Output directory for summary.json and report.html")
+      ->default_val("loadgen-out");
+  run_cmd->add_option("--seed", flags.seed, "Override the scenario's seed");
+  run_cmd->add_option("--speed", flags.speed, "HTTP runs: time scale (2 = twice as fast as the schedule)")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--shard", shard, "HTTP runs: send the i-th of n disjoint slices (i/n)");
-  int connections = 100;
-  run_cmd->add_option("--connections", connections, "HTTP runs: most keep-alive connections open at once")
+  run_cmd->add_option("--shard", flags.shard_text, "HTTP runs: send the i-th of n disjoint slices (i/n)");
+  run_cmd->add_option("--connections", flags.connections, "HTTP runs: most keep-alive connections open at once")
       ->default_val(100)
       ->check(CLI::Range(1, 100000));
+  run_cmd->add_option("--api-key", flags.api_key,
+                      "HTTP runs: the x-api-key header (default: an emulator target's own key)");
+  run_cmd->add_option("--header", flags.headers,
+                      "HTTP runs: NAME:VALUE, one more header on every request (repeatable)");
+  run_cmd->add_option("--settle-timeout", flags.settle_seconds,
+                      "HTTP runs against a real-clock emulator: most seconds to wait for the stream "
+                      "and the DLQ to empty, before and after the load (default: drain / speed, "
+                      "at least 10)")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_flag("--strict", flags.strict,
+                    "An expectation that cannot be evaluated (SKIPPED: the target is not an "
+                    "emulator) fails the run, and a trace whose access log has unparseable "
+                    "lines is refused (exit 2)");
   bool progress_on = false, progress_off = false;
   CLI::Option* progress_flag = run_cmd->add_flag(
       "--progress", progress_on,
@@ -176,8 +243,6 @@ int main(int argc, char** argv) {
       "when stderr is a terminal");
   run_cmd->add_flag("--no-progress", progress_off, "Never show the progress line")
       ->excludes(progress_flag);
-  bool strict = false;
-  run_cmd->add_flag("--strict", strict, "Refuse a trace whose access log has unparseable lines (exit 2)");
   std::vector<std::string> dirs;
   std::string merge_out = "loadgen-merged";
   CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the summaries of sharded runs into one report");
@@ -185,15 +250,16 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out", merge_out, "Output directory")->default_val("loadgen-merged");
   SweepOptions sweep_options;
   CLI::App* sweep_cmd = add_sweep_command(app, sweep_options);
+  bool merge_strict = false;
+  merge_cmd->add_flag("--strict", merge_strict, "A SKIPPED expectation fails the merged run");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  if (merge_cmd->parsed()) return merge(dirs, merge_out);
+  if (merge_cmd->parsed()) return merge(dirs, merge_out, merge_strict);
   if (sweep_cmd->parsed()) return run_sweep_command(sweep_options, argv[0]);
-  std::optional<bool> progress;
-  if (progress_on || progress_off) progress = progress_on;
-  return run(scenario, target, out, seed, speed, shard, connections, progress, strict);
+  if (progress_on || progress_off) flags.progress = progress_on;
+  return run(flags);
 }

@@ -55,7 +55,7 @@ Outcome::Checked check_alarm(const Expectation& e, const std::map<std::string, A
                             e.state + window
                       : e.description;
   if (it == alarms.end()) {
-    c.detail = alarms.empty() ? "alarm states are only known in in-process runs" : "no such alarm";
+    c.detail = "the run has no alarm named " + e.alarm;
     return c;
   }
   const Micros from = e.between_from.value_or(run_start), to = e.between_to.value_or(run_end);
@@ -76,34 +76,85 @@ Outcome::Checked check_alarm(const Expectation& e, const std::map<std::string, A
 
 }  // namespace
 
+std::vector<std::string> refusal_causes(const nlohmann::json& ledger, const nlohmann::json& lambda_state) {
+  std::vector<std::string> out;
+  if (!ledger.is_object() || !ledger.contains("requests")) return out;
+  const nlohmann::json by_outcome = ledger["requests"].value("by_outcome", nlohmann::json::object());
+  for (const auto& [outcome, count] : by_outcome.items()) {
+    const auto n = count.get<std::int64_t>();
+    if (outcome == "created" || n <= 0) continue;
+    if (outcome.rfind("lambda:", 0) == 0) {
+      const auto fn = lambda_state.value("functions", nlohmann::json::object())
+                          .value("create_metrics", nlohmann::json::object());
+      const auto reserved = fn.value("reserved_concurrency", std::int64_t{-1});
+      const std::string limit =
+          reserved >= 0 ? fmt::format("reserved concurrency {}", reserved)
+                        : fmt::format("account concurrency {} (unreserved {}), scaling regime {}",
+                                      lambda_state.value("account_concurrency", std::int64_t{0}),
+                                      lambda_state.value("unreserved_limit", std::int64_t{0}),
+                                      lambda_state.value("scaling_regime", std::string("?")));
+      out.push_back(fmt::format("create_metrics {} {}: {}", outcome.substr(7), n, limit));
+    } else {
+      out.push_back(fmt::format("{} {}", outcome, n));
+    }
+  }
+  return out;
+}
+
+namespace {
+
+Outcome::Checked check_figure(const Expectation& e, const std::map<std::string, double>& figures) {
+  Outcome::Checked c;
+  std::string range = e.min ? fmt::format(">= {}", *e.min) : "";
+  if (e.max) range += (range.empty() ? "" : " and ") + fmt::format("<= {}", *e.max);
+  c.description = e.description.empty() ? e.figure + " " + range : e.description;
+  const auto it = figures.find(e.figure);
+  // A status that never occurred is a count of 0, and so is an alarm that never fired.
+  const bool zero_default = e.figure.rfind("status.", 0) == 0 || e.figure.rfind("alarm_fired.", 0) == 0;
+  if (it == figures.end() && !zero_default) {
+    c.detail = "this run does not know " + e.figure;
+  } else {
+    const double v = it == figures.end() ? 0 : it->second;
+    c.passed = (!e.min || v >= *e.min) && (!e.max || v <= *e.max);
+    c.detail = fmt::format("{} = {}", e.figure, v);
+  }
+  return c;
+}
+
+Outcome::Checked check_ledger(const Expectation& e, const nlohmann::json& ledger) {
+  Outcome::Checked c;
+  c.description = e.description.empty() ? "ledger " + e.ledger : e.description;
+  if (!ledger.is_object() || !ledger.contains(e.ledger)) {
+    c.detail = "the run has no ledger";
+  } else {
+    c.passed = ledger[e.ledger].get<bool>() == *e.equals;
+    c.detail = "ledger says " + ledger[e.ledger].dump() + " (" + ledger.value("verdict", "") + ")";
+  }
+  return c;
+}
+
+bool needs_emulator(const Expectation& e) {
+  return !e.alarm.empty() || !e.ledger.empty() || is_emulator_figure(e.figure);
+}
+
+}  // namespace
+
 bool Outcome::check(const Scenario& s) {
   bool all = true;
   for (const auto& e : s.expectations) {
     Checked c;
-    if (!e.alarm.empty()) {
+    if (!emulator_unknown.empty() && needs_emulator(e)) {
+      c = !e.alarm.empty() ? check_alarm(e, {}, s.start, s.start) : !e.ledger.empty() ? check_ledger(e, nullptr)
+                                                                                      : check_figure(e, {});
+      c.skipped = true;
+      c.passed = !strict;
+      c.detail = emulator_unknown + (strict ? " (--strict: a skip fails the run)" : "");
+    } else if (!e.alarm.empty()) {
       c = check_alarm(e, alarms, s.start, s.start + s.duration + s.drain);
     } else if (!e.ledger.empty()) {
-      c.description = e.description.empty() ? "ledger " + e.ledger : e.description;
-      if (!ledger.is_object() || !ledger.contains(e.ledger)) {
-        c.detail = "the ledger is only known in in-process runs";
-      } else {
-        c.passed = ledger[e.ledger].get<bool>() == *e.equals;
-        c.detail = "ledger says " + ledger[e.ledger].dump() + " (" + ledger.value("verdict", "") + ")";
-      }
+      c = check_ledger(e, ledger);
     } else {
-      std::string range = e.min ? fmt::format(">= {}", *e.min) : "";
-      if (e.max) range += (range.empty() ? "" : " and ") + fmt::format("<= {}", *e.max);
-      c.description = e.description.empty() ? e.figure + " " + range : e.description;
-      const auto it = figures.find(e.figure);
-      // A status that never occurred is a count of 0.
-      const bool zero_default = e.figure.rfind("status.", 0) == 0;
-      if (it == figures.end() && !zero_default) {
-        c.detail = "unknown figure (known: requests, latency_p99_ms, status.500, ...)";
-      } else {
-        const double v = it == figures.end() ? 0 : it->second;
-        c.passed = (!e.min || v >= *e.min) && (!e.max || v <= *e.max);
-        c.detail = fmt::format("{} = {}", e.figure, v);
-      }
+      c = check_figure(e, figures);
     }
     all = all && c.passed;
     checked.push_back(std::move(c));
@@ -114,7 +165,8 @@ bool Outcome::check(const Scenario& s) {
 nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
   nlohmann::json expectations = nlohmann::json::array();
   for (const auto& c : checked) {
-    expectations.push_back({{"description", c.description}, {"passed", c.passed}, {"detail", c.detail}});
+    expectations.push_back({{"description", c.description}, {"passed", c.passed},
+                            {"skipped", c.skipped}, {"detail", c.detail}});
   }
   nlohmann::json timelines = nlohmann::json::object(), definitions = nlohmann::json::object();
   for (const auto& [name, t] : alarms) {
@@ -124,11 +176,16 @@ nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
     definitions[name] = t.definition;
   }
   bool passed = true;
-  for (const auto& c : checked) passed = passed && c.passed;
+  int skipped = 0;
+  for (const auto& c : checked) {
+    passed = passed && c.passed;
+    skipped += c.skipped ? 1 : 0;
+  }
   return {{"scenario", s.name},
           {"description", s.description},
           {"mode", mode},
           {"passed", passed},
+          {"skipped", skipped},
           {"digest", fmt::format("{:016x}", r.digest())},
           {"wall_seconds", wall_seconds},
           {"settings", settings},
@@ -138,6 +195,8 @@ nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
           {"alarm_definitions", definitions},
           {"lambda_limits", lambda_limits},
           {"ledger", ledger},
+          {"drain", drain},
+          {"causes", causes},
           {"recorder", r.to_json()}};
 }
 
@@ -153,7 +212,7 @@ std::string text_summary(const Scenario& s, const Recorder& r, const Outcome& o)
   out << fmt::format("  latency from planned time: p50 {:.2f} ms, p99 {:.2f} ms, max {:.2f} ms; "
                      "service p99 {:.2f} ms\n",
                      f("latency_p50_ms"), f("latency_p99_ms"), f("latency_max_ms"), f("service_p99_ms"));
-  if (o.mode == "virtual") {
+  if (o.ledger.is_object() && o.ledger.contains("verdict")) {
     out << fmt::format("  Lambda throttles (create_metrics) {:.0f}; entries stored {:.0f}, lost {:.0f}; "
                        "ledger: {}\n",
                        f("lambda_throttles"), f("entries_stored"), f("entries_lost"),
@@ -166,8 +225,17 @@ std::string text_summary(const Scenario& s, const Recorder& r, const Outcome& o)
       if (!fired.empty()) out << "  alarm " << name << " -> ALARM at " << fired << "\n";
     }
   }
+  if (o.drain.is_object() && o.drain.contains("how")) {
+    out << "  drain: " << o.drain["how"].get<std::string>()
+        << (o.drain.value("settled", false) ? "" : " (not settled: entries still in flight)") << "\n";
+  }
+  if (!o.causes.empty()) {
+    std::string causes;
+    for (const auto& c : o.causes) causes += (causes.empty() ? "" : "; ") + c;
+    out << "  refused by the emulator: " << causes << "\n";
+  }
   for (const auto& c : o.checked) {
-    out << (c.passed ? "  PASS " : "  FAIL ") << c.description << "  [" << c.detail << "]\n";
+    out << (c.skipped ? (c.passed ? "  SKIPPED " : "  FAIL (skipped) ") : c.passed ? "  PASS " : "  FAIL ") << c.description << "  [" << c.detail << "]\n";
   }
   return out.str();
 }

@@ -25,12 +25,19 @@ struct Outcome {
   std::map<std::string, AlarmTimeline> alarms;   // in-process runs
   nlohmann::json ledger;                         // in-process runs
   nlohmann::json lambda_limits;                  // in-process runs: create_metrics' limits
+  nlohmann::json drain;                          // emulator targets: how the pipeline settled
+  std::vector<std::string> causes;               // why requests were refused, as the emulator knows
   double wall_seconds = 0;
   std::string mode;                              // "virtual" | "http"
+  // Why the ledger, alarms and emulator figures are unknown (a target that is not an
+  // emulator, a merged run): expectations needing them are SKIPPED, or fail when `strict`.
+  std::string emulator_unknown;
+  bool strict = false;
 
   struct Checked {
     std::string description;
     bool passed = false;
+    bool skipped = false;  // not evaluated (passed unless --strict)
     std::string detail;
   };
   std::vector<Checked> checked;
@@ -41,6 +48,10 @@ struct Outcome {
   bool check(const Scenario& scenario);
   nlohmann::json summary(const Scenario& scenario, const Recorder& r) const;
 };
+
+// The emulator-side causes of refused requests, from a ledger report's requests.by_outcome and
+// the Lambda service's state (e.g. "create_metrics throttled 585: reserved concurrency 10").
+std::vector<std::string> refusal_causes(const nlohmann::json& ledger, const nlohmann::json& lambda_state);
 
 void write_report_html(const std::string& path, const Scenario& scenario, const Recorder& r,
                        const Outcome& outcome);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <deque>
+#include <functional>
 #include <memory>
 
 #include <boost/asio.hpp>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "emulator/core/clock.h"
+#include "loadgen/emulator_side.h"
 #include "loadgen/planner.h"
 #include "loadgen/run_virtual.h"
 #include "loadgen/trace_access_log.h"
@@ -22,27 +24,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
-
-struct Target {
-  std::string host, port, base;
-};
-
-Target parse_target(const std::string& url) {
-  if (url.rfind("http://", 0) != 0) {
-    throw TargetError("--target: expected http://host:port[/path], got \"" + url + "\" (https is not supported)");
-  }
-  std::string rest = url.substr(7);
-  Target t;
-  const auto slash = rest.find('/');
-  t.base = slash == std::string::npos ? "" : rest.substr(slash);
-  if (!t.base.empty() && t.base.back() == '/') t.base.pop_back();
-  rest = rest.substr(0, slash);
-  const auto colon = rest.rfind(':');
-  t.host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  t.port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
-  if (t.host.empty()) throw TargetError("--target: no host in \"" + url + "\"");
-  return t;
-}
 
 struct Job {
   Send send;
@@ -58,9 +39,11 @@ struct Job {
 
 class Driver {
  public:
-  Driver(const Scenario& s, Recorder& recorder, const HttpRunOptions& o, const Target& target,
-         tcp::resolver::results_type endpoints)
-      : s_(s), recorder_(recorder), options_(o), target_(target), endpoints_(std::move(endpoints)),
+  using BeforeSend = std::function<void(Micros planned)>;
+  Driver(const Scenario& s, Recorder& recorder, const HttpRunOptions& o, std::string api_key,
+         const TargetUrl& target, tcp::resolver::results_type endpoints, BeforeSend before_send)
+      : s_(s), recorder_(recorder), options_(o), api_key_(std::move(api_key)), target_(target),
+        endpoints_(std::move(endpoints)), before_send_(std::move(before_send)),
         population_(s.population, s.seed), planner_(s, population_, o.shard, o.shards), timer_(io_) {}
 
   void run() {
@@ -122,6 +105,7 @@ class Driver {
     send.entries = population_.device(send.device).queue;
     send.id = closed_count_++;
     recorder_.planned(send.at);
+    if (before_send_) before_send_(send.at);
     send_on(c, job_for(send));
   }
 
@@ -154,6 +138,7 @@ class Driver {
 
   void start(const Send& send) {
     recorder_.planned(send.at);
+    if (before_send_) before_send_(send.at);
     Conn* conn = nullptr;
     if (!idle_.empty()) {
       conn = idle_.back();
@@ -193,7 +178,8 @@ class Driver {
     c->req.version(11);
     c->req.set(bhttp::field::host, target_.host + ":" + target_.port);
     c->req.set(bhttp::field::content_type, "application/json");
-    if (shared->api_key) c->req.set("x-api-key", options_.api_key);
+    if (shared->api_key) c->req.set("x-api-key", api_key_);
+    for (const auto& [name, value] : options_.headers) c->req.set(name, value);
     c->req.set(bhttp::field::user_agent, shared->user_agent);
     c->req.set("X-Forwarded-For", shared->ip);
     c->req.body() = shared->body;
@@ -274,8 +260,10 @@ class Driver {
   const Scenario& s_;
   Recorder& recorder_;
   HttpRunOptions options_;
-  Target target_;
+  std::string api_key_;
+  TargetUrl target_;
   tcp::resolver::results_type endpoints_;
+  BeforeSend before_send_;
   asio::io_context io_;
   PopulationModel population_;
   Planner planner_;
@@ -296,7 +284,7 @@ class Driver {
 }  // namespace
 
 Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& options) {
-  const Target target = parse_target(options.target);
+  const TargetUrl target = TargetUrl::parse(options.target);
   asio::io_context probe_io;
   tcp::resolver resolver(probe_io);
   beast::error_code ec;
@@ -307,22 +295,51 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
   if (ec) throw TargetError("--target " + options.target + ": unreachable: " + ec.message());
   probe.close(ec);
 
-  const Micros wall_start = emu::wall::monotonic_now();
-  Driver driver(s, recorder, options, target, endpoints);
-  driver.run();
-  if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
+  HttpClient control(options.target, options.headers);
+  std::optional<EmulatorSide> emulator;
+  std::string not_emulator;
+  try {
+    if (auto health = EmulatorSide::probe(control)) emulator.emplace(control, *health, s, options.speed);
+    else not_emulator = "the target is not an emulator (GET /_emulator/health is not an emulator's answer)";
+  } catch (const TargetError& e) {
+    not_emulator = std::string("the target is not an emulator (") + e.what() + ")";
+  }
+  std::string api_key = options.api_key.value_or("local-metrics-api-key");
+  if (emulator) {
+    emulator->validate();
+    if (!options.api_key) api_key = emulator->api_key().value_or(api_key);
+    emulator->apply_overrides();
+  }
+  const double settle = options.settle_seconds.value_or(
+      std::max(10.0, emu::to_seconds(s.drain) / options.speed));
   Outcome o;
-  o.mode = "http";
-  o.add_recorder_figures(recorder);
-  o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
-  o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
-  o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
-  // Achieved vs planned rate: the schedule's sending span over the span sending really took,
-  // scaled by what was answered (dropped sends count against it).
-  o.figures["achieved_ratio"] = driver.achieved_ratio() * o.figures["achieved_ratio"];
-  o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
-  o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
-                {"speed", options.speed}, {"max_connections", options.max_connections}};
+  try {
+    if (emulator) emulator->begin(settle);
+    const Micros wall_start = emu::wall::monotonic_now();
+    Driver::BeforeSend follow;
+    if (emulator && emulator->virtual_clock()) follow = [&emulator](Micros at) { emulator->follow(at); };
+    Driver driver(s, recorder, options, api_key, target, endpoints, follow);
+    driver.run();
+    if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
+    o.mode = "http";
+    o.add_recorder_figures(recorder);
+    o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
+    o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
+    o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
+    // Achieved vs planned rate: the schedule's sending span over the span sending really took,
+    // scaled by what was answered (dropped sends count against it).
+    o.figures["achieved_ratio"] = driver.achieved_ratio() * o.figures["achieved_ratio"];
+    o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
+                  {"speed", options.speed}, {"max_connections", options.max_connections},
+                  {"settle_timeout_seconds", settle}};
+    if (emulator) emulator->finish(o, settle);
+    else o.emulator_unknown = not_emulator;
+    o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
+  } catch (...) {
+    if (emulator) emulator->restore_overrides();
+    throw;
+  }
+  if (emulator) emulator->restore_overrides();
   return o;
 }
 

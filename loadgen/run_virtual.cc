@@ -44,6 +44,20 @@ nlohmann::json definition_of(const emu::cloudwatch::AlarmDefinition& d) {
           {"threshold", d.threshold}};
 }
 
+// Before anything is sent: every alarm an expectation names is one the pipeline has.
+void check_alarm_names(const Scenario& s, const emu::cloudwatch::AlarmEngine& alarms) {
+  for (std::size_t i = 0; i < s.expectations.size(); ++i) {
+    const auto& e = s.expectations[i];
+    const std::string name = !e.alarm.empty() ? e.alarm
+                             : e.figure.rfind("alarm_fired.", 0) == 0 ? e.figure.substr(12) : "";
+    if (name.empty() || alarms.alarms().count(name)) continue;
+    std::string known;
+    for (const auto& [n, a] : alarms.alarms()) known += (known.empty() ? "" : ", ") + n;
+    throw ScenarioError(s.file, "expectations[" + std::to_string(i) + "]." + (e.alarm.empty() ? "figure" : "alarm"),
+                        "the name of an alarm the emulator has (\"" + name + "\" is not one; it has: " + known + ")");
+  }
+}
+
 AlarmTimeline timeline_of(const emu::cloudwatch::AlarmRecord& a) {
   AlarmTimeline t;
   t.definition = definition_of(a.definition);
@@ -59,11 +73,7 @@ AlarmTimeline timeline_of(const emu::cloudwatch::AlarmRecord& a) {
 
 Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptions& options) {
   const Micros wall_start = emu::wall::monotonic_now();
-  for (const auto& phase : s.schedule) {
-    if (phase.type == Phase::Type::kClosed) {
-      throw ScenarioError(s.file, "schedule[0].type", "a planned phase for in-process runs (\"closed\" needs --target)");
-    }
-  }
+  check_mode(s, false);
   emu::Config config = emu::Config::defaults();
   // DEVIATION (in-process runs): stream records are dropped once aggregate_metrics has
   // consumed them, so the run's file does not keep 24 h of records nobody reads. Tables are
@@ -87,6 +97,7 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   emu::PipelineOptions pipeline_options;
   pipeline_options.access_log = false;
   emu::Pipeline pipeline(env, pipeline_options);
+  check_alarm_names(s, pipeline.alarms());
   const std::string api_key = config.string("/apigateway/api_key");
   const std::string function = "create_metrics";
 
@@ -193,6 +204,7 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
                                                   ? nlohmann::json(settings->reserved_concurrency)
                                                   : nlohmann::json(nullptr)},
                      {"scaling_regime", lambda.settings().regime == emu::lambda::ScalingRegime::k2021 ? "2021" : "2023"}};
+  o.causes = refusal_causes(o.ledger, pipeline.lambda().state(clock.now()));
   o.settings = {{"mode", "virtual"},
                 {"scenario", s.source},
                 {"effective_emulator_config", config.json()},

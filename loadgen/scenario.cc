@@ -1,6 +1,7 @@
 #include "loadgen/scenario.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -219,6 +220,22 @@ Phase read_phase(const json& j, const std::string& file, std::size_t index, Micr
   return p;
 }
 
+bool is_status_figure(const std::string& f) {
+  if (f.rfind("status.", 0) != 0) return false;
+  const std::string code = f.substr(7);
+  if (code == "2xx" || code == "4xx" || code == "5xx") return true;
+  return code.size() == 3 && code[0] >= '1' && code[0] <= '5' && std::isdigit(static_cast<unsigned char>(code[1])) &&
+         std::isdigit(static_cast<unsigned char>(code[2]));
+}
+
+bool is_known_figure(const std::string& f) {
+  static const std::set<std::string> names = {
+      "planned", "requests", "late_sends", "achieved_ratio", "latency_max_ms", "transport_errors",
+      "error_rate", "latency_p50_ms", "latency_p90_ms", "latency_p99_ms", "latency_p99.9_ms",
+      "service_p50_ms", "service_p90_ms", "service_p99_ms", "service_p99.9_ms"};
+  return names.count(f) || is_status_figure(f) || is_emulator_figure(f) || !figure_only_in(f).empty();
+}
+
 Expectation read_expectation(const json& j, const std::string& file, std::size_t index) {
   const std::string path = "expectations[" + std::to_string(index) + "]";
   Reader r(j, file, path, {"description", "figure", "alarm", "state", "between", "mode", "ledger",
@@ -237,6 +254,14 @@ Expectation read_expectation(const json& j, const std::string& file, std::size_t
     e.equals = r.raw("equals").get<bool>();
   }
   if (!e.figure.empty() && !e.min && !e.max) r.fail("min", "\"min\" and/or \"max\" for a figure");
+  if (!e.figure.empty() && !is_known_figure(e.figure)) {
+    r.fail("figure", e.figure.rfind("status.", 0) == 0
+                         ? "status.<code> (three digits, e.g. status.503) or status.2xx, status.4xx, "
+                           "status.5xx (got \"" + e.figure + "\")"
+                         : "a figure of scenarios/README.md (planned, requests, achieved_ratio, "
+                           "latency_p99_ms, status.500, status.5xx, lambda_throttles, entries_lost, "
+                           "alarm_fired.<alarm>, ...; got \"" + e.figure + "\")");
+  }
   if (!e.ledger.empty()) {
     if (e.ledger != "nothing_lost" && e.ledger != "invariant_holds") {
       r.fail("ledger", "\"nothing_lost\" or \"invariant_holds\"");
@@ -269,6 +294,40 @@ Expectation read_expectation(const json& j, const std::string& file, std::size_t
 
 }  // namespace
 
+bool is_emulator_figure(const std::string& f) {
+  static const std::set<std::string> names = {"lambda_throttles", "entries_stored", "entries_lost",
+                                              "entries_in_dlq", "items_stored", "csv_rows",
+                                              "csv_files", "etl_failures"};
+  return names.count(f) || (f.rfind("alarm_fired.", 0) == 0 && f.size() > 12);
+}
+
+std::string figure_only_in(const std::string& f) {
+  if (f == "connections_opened" || f == "max_waiting_for_a_connection" || f == "dropped_client_overloaded") {
+    return "http";
+  }
+  if (f == "simulated_requests_per_wall_second") return "virtual";
+  return "";
+}
+
+void check_mode(const Scenario& s, bool http) {
+  const std::string mode = http ? "http" : "virtual";
+  for (std::size_t i = 0; i < s.schedule.size(); ++i) {
+    if (!http && s.schedule[i].type == Phase::Type::kClosed) {
+      throw ScenarioError(s.file, "schedule[" + std::to_string(i) + "].type",
+                          "a planned phase for an in-process run (\"closed\" has no planned times: "
+                          "it needs --target)");
+    }
+  }
+  for (std::size_t i = 0; i < s.expectations.size(); ++i) {
+    const std::string only = figure_only_in(s.expectations[i].figure);
+    if (!only.empty() && only != mode) {
+      throw ScenarioError(s.file, "expectations[" + std::to_string(i) + "].figure",
+                          "a figure this run has (" + s.expectations[i].figure + " exists only in " +
+                              (only == "http" ? "HTTP runs, with --target" : "in-process runs, without --target") + ")");
+    }
+  }
+}
+
 const char* kind_name(ClientKind k) {
   switch (k) {
     case ClientKind::kJsBatch: return "js";
@@ -288,7 +347,9 @@ Scenario Scenario::from_json(const json& j, const std::string& file) {
   s.seed = static_cast<std::uint64_t>(r.number("seed", 1, 0, 9e15));
   const std::string start = r.string("start", "2021-06-27T00:00:00Z");
   const auto t = emu::parse_iso8601(start);
-  if (!t) r.fail("start", "an ISO-8601 UTC time");
+  if (!t || start.find('T') == std::string::npos) {
+    r.fail("start", "an ISO-8601 UTC time with a time of day, e.g. 2021-06-27T00:00:00Z (got \"" + start + "\")");
+  }
   s.start = *t;
   s.duration = emu::seconds(r.number("duration", 0, 1, 30 * 86400.0, true));
   s.drain = emu::seconds(r.number("drain", 600, 0, 7 * 86400.0));
@@ -345,6 +406,28 @@ json yaml_to_json(const YAML::Node& node) {
   }
 }
 
+// nlohmann counts bytes from 1, up to and including the one that failed.
+std::pair<std::size_t, std::size_t> line_and_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+// "[json.exception.parse_error.101] parse error at line 3, column 5: syntax error while
+// parsing object - unexpected '}'; expected string literal" -> the part after the position.
+std::string json_error_reason(const json::parse_error& e) {
+  const std::string what = e.what();
+  const auto colon = what.find(": ", what.find("parse error"));
+  return colon == std::string::npos ? what : what.substr(colon + 2);
+}
+
 }  // namespace
 
 Scenario Scenario::from_file(const std::string& path) {
@@ -357,11 +440,18 @@ Scenario Scenario::from_file(const std::string& path) {
     try {
       return from_json(yaml_to_json(YAML::Load(text.str())), path);
     } catch (const YAML::Exception& e) {
-      throw ScenarioError(path, "line " + std::to_string(e.mark.line + 1), "valid YAML (" + e.msg + ")");
+      throw ScenarioError(path, "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1),
+                          "valid YAML (" + e.msg + ")");
     }
   }
-  const json j = json::parse(text.str(), nullptr, false);
-  if (j.is_discarded()) throw ScenarioError(path, "(file)", "valid JSON");
+  json j;
+  try {
+    j = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    const auto [line, column] = line_and_column(text.str(), e.byte);
+    throw ScenarioError(path, "line " + std::to_string(line) + ", column " + std::to_string(column),
+                        "valid JSON (" + json_error_reason(e) + ")");
+  }
   return from_json(j, path);
 }
 

@@ -87,4 +87,13 @@ struct Scenario {
   static Scenario from_json(const nlohmann::json& j, const std::string& file);
 };
 
+// Figures the emulator knows (its ledger, Lambda, alarms, ETL): in-process runs and HTTP runs
+// against an emulator have them; against any other target they are SKIPPED.
+bool is_emulator_figure(const std::string& figure);
+// "" when every run can have `figure`, else the only mode that has it ("http" or "virtual").
+std::string figure_only_in(const std::string& figure);
+// Checks, before anything runs, that the scenario can run in the chosen mode (phases and
+// figures); throws ScenarioError naming the field.
+void check_mode(const Scenario& scenario, bool http);
+
 }  // namespace loadgen

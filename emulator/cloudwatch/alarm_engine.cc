@@ -33,6 +33,7 @@ std::string AlarmEngine::arn_of(const std::string& name) const {
 
 Status AlarmEngine::put(AlarmDefinition definition, Micros now) {
   ++alarms_changed_;
+  ++version_;
   const std::string name = definition.name;
   auto it = alarms_.find(name);
   if (it == alarms_.end()) {
@@ -58,6 +59,7 @@ Status AlarmEngine::put(AlarmDefinition definition, Micros now) {
 
 // Appends to the history, which keeps the newest kMaxHistory items of the last 14 days.
 void AlarmEngine::record(AlarmRecord& alarm, HistoryItem item) {
+  ++version_;
   const Micros now = item.timestamp;
   alarm.history.push_back(std::move(item));
   while (alarm.history.size() > kMaxHistory ||
@@ -68,6 +70,7 @@ void AlarmEngine::record(AlarmRecord& alarm, HistoryItem item) {
 
 bool AlarmEngine::remove(const std::string& name) {
   ++alarms_changed_;
+  ++version_;
   return alarms_.erase(name) > 0;
 }
 

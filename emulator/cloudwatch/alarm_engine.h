@@ -66,6 +66,18 @@ class AlarmEngine {
   // SetAlarmState: until the next evaluation.
   void set_state(AlarmRecord& alarm, AlarmState state, const std::string& reason, Micros now);
 
+  // The alarms' states, histories and update times, and the alarms PutMetricAlarm made, to
+  // keep with the data dir (durable_state.h): they outlive a restart. restore() runs after the
+  // configured alarms are installed: their definitions come from the config (it may have
+  // changed meanwhile), their state and history from `saved`; an alarm made by PutMetricAlarm
+  // comes back whole. DEVIATION: a configured alarm deleted with DeleteAlarms comes back from
+  // the config after a restart. Throws std::invalid_argument when `saved` is damaged.
+  nlohmann::json save() const;
+  void restore(const nlohmann::json& saved);
+  // Changes whenever a state, a history or the set of alarms does (not with each minute's
+  // evaluation that changes nothing).
+  std::uint64_t version() const { return version_; }
+
   // Evaluates every alarm now (the scheduler calls it each minute).
   void evaluate_all(Micros now);
   std::string arn_of(const std::string& name) const;
@@ -81,7 +93,7 @@ class AlarmEngine {
   void schedule(Micros at);
   void evaluate(AlarmRecord& alarm, Micros now);
   void change_state(AlarmRecord& alarm, AlarmState state, const std::string& reason, Micros now);
-  static void record(AlarmRecord& alarm, HistoryItem item);
+  void record(AlarmRecord& alarm, HistoryItem item);
   std::optional<Series> series_for(const MetricDataQuery& q, Micros start, Micros end) const;
 
   MetricStore& store_;
@@ -90,6 +102,7 @@ class AlarmEngine {
   std::string region_, account_id_;
   std::map<std::string, AlarmRecord> alarms_;
   std::uint64_t alarms_changed_ = 0;  // put() and remove() count here
+  std::uint64_t version_ = 0;
   struct Windows {
     std::uint64_t alarms_changed = UINT64_MAX;
     std::size_t metrics = 0;

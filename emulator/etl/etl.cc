@@ -1,6 +1,7 @@
 #include "emulator/etl/etl.h"
 
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
 #include "emulator/etl/accumulator.h"
@@ -58,6 +59,40 @@ nlohmann::json RunReport::to_json() const {
           {"csv_rows", csv_rows}, {"aggregate_rows_scanned", aggregate_rows_scanned}};
 }
 
+RunReport RunReport::from_json(const nlohmann::json& j) {
+  try {
+    RunReport r;
+    r.task = j.at("task").get<std::string>();
+    r.through = j.at("through").get<std::string>();
+    r.started_at = j.at("started_at").get<std::string>();
+    r.ok = j.at("ok").get<bool>();
+    r.error = j.at("error").get<std::string>();
+    r.files_written = j.at("files_written").get<std::size_t>();
+    r.csv_rows = j.at("csv_rows").get<std::size_t>();
+    r.aggregate_rows_scanned = j.at("aggregate_rows_scanned").get<std::uint64_t>();
+    return r;
+  } catch (const nlohmann::json::exception& e) {
+    throw std::invalid_argument(std::string("the saved ETL run history is damaged: ") + e.what());
+  }
+}
+
+nlohmann::json Etl::save() const {
+  nlohmann::json runs = nlohmann::json::array();
+  for (const auto& r : history_) runs.push_back(r.to_json());
+  return {{"runs", runs}};
+}
+
+void Etl::restore(const nlohmann::json& saved) {
+  if (!saved.is_object() || !saved.contains("runs") || !saved["runs"].is_array()) {
+    throw std::invalid_argument("the saved ETL run history is damaged: expected {\"runs\": [...]}");
+  }
+  std::vector<RunReport> runs;
+  for (const auto& r : saved["runs"]) runs.push_back(RunReport::from_json(r));
+  if (runs.size() > kMaxHistory) runs.erase(runs.begin(), runs.end() - static_cast<std::ptrdiff_t>(kMaxHistory));
+  history_ = std::move(runs);
+  ++version_;
+}
+
 Etl::Etl(EtlSettings settings, RowSource& source, ObjectSink& sink, MetricSink* metrics)
     : settings_(std::move(settings)), source_(source), sink_(sink), metrics_(metrics) {}
 
@@ -112,6 +147,7 @@ RunReport Etl::run(const std::string& task, std::int64_t through_day, Micros now
   }
   history_.push_back(report);
   if (history_.size() > kMaxHistory) history_.erase(history_.begin());
+  ++version_;
   return report;
 }
 

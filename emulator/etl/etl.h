@@ -55,6 +55,8 @@ struct RunReport {
   std::size_t csv_rows = 0;
   std::uint64_t aggregate_rows_scanned = 0;
   nlohmann::json to_json() const;
+  // Throws std::invalid_argument naming what is wrong when `j` is not a to_json() of a run.
+  static RunReport from_json(const nlohmann::json& j);
 };
 
 // Why a run asked for on demand may not publish through `through_day` at emulated time `now`, or
@@ -75,6 +77,11 @@ class Etl {
   void schedule(Scheduler& scheduler);
 
   const std::vector<RunReport>& history() const { return history_; }
+  // The run history, to keep with the data dir (durable_state.h) and back: it outlives a
+  // restart. restore() throws std::invalid_argument when `saved` is not a saved history.
+  nlohmann::json save() const;
+  void restore(const nlohmann::json& saved);
+  std::uint64_t version() const { return version_; }
   const EtlSettings& settings() const { return settings_; }
 
  private:
@@ -87,6 +94,7 @@ class Etl {
   ObjectSink& sink_;
   MetricSink* metrics_;
   std::vector<RunReport> history_;  // bounded: the last kMaxHistory runs
+  std::uint64_t version_ = 0;       // changes with history_
   static constexpr std::size_t kMaxHistory = 1000;
 };
 

@@ -32,7 +32,11 @@ void Pipeline::add_control_endpoints() {
     return ControlService::json_response(200, state());
   });
   control_.add("GET", "/_emulator/ledger", [this](const HttpRequest&, Micros) {
-    return ControlService::json_response(200, ledger_report());
+    // The raw counters too, so that a client can take the difference of two readings (a load
+    // run's own share of the ledger: loadgen/emulator_side.h) and check it with Ledger::report.
+    auto report = ledger_report();
+    report["counters"] = ledger_.save();
+    return ControlService::json_response(200, report);
   });
   // The endpoint owns the advance in progress; the lambda (kept by control_) keeps it alive.
   auto clock = std::make_shared<ClockControl>(env_.scheduler);

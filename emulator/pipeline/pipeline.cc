@@ -52,7 +52,8 @@ Pipeline::~Pipeline() = default;
 void Pipeline::keep_durable_state() {
   // Restored from an earlier run on this data dir, then saved with every commit that changes
   // them: the ledger counts what the tables and queues hold, the mapping's position says which
-  // stream records were aggregated, the retry handler which DLQ messages were applied already.
+  // stream records were aggregated, the retry handler which DLQ messages were applied already;
+  // alarm states and histories, and the ETL's run history, are what users expect to find again.
   auto keep = [this](const std::string& name, auto& part) {
     try {
       if (const auto saved = durable_->load(name)) part.restore(*saved);
@@ -64,6 +65,8 @@ void Pipeline::keep_durable_state() {
   keep("ledger", ledger_);
   keep("raw_metrics_stream_mapping", *stream_mapping_);
   keep("dead_letter_retry", *retry_handler_);
+  keep("alarms", *alarms_);
+  keep("etl_history", *etl_);
 }
 
 void Pipeline::build_s3() {

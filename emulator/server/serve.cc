@@ -12,6 +12,7 @@
 #include "emulator/dashboard/dashboard.h"
 #include "emulator/pipeline/pipeline.h"
 #include "emulator/server/asio_edge.h"
+#include "emulator/server/data_dir_lock.h"
 #include "emulator/server/edge_settings.h"
 #include "emulator/server/health.h"
 #include "emulator/server/http_edge.h"
@@ -110,9 +111,15 @@ int serve(const ServeOptions& options) {
     std::fprintf(stderr, "emulator: %s\n", e.what());
     return 2;
   }
-
   // Declared before everything that uses the dir, so it is removed after they are gone.
   const TemporaryDataDir temporary(options.data_dir ? std::filesystem::path() : data_dir);
+  // One emulator per data dir (held until serve() returns).
+  std::string holder;
+  const std::optional<DataDirLock> lock = DataDirLock::take(data_dir, holder);
+  if (!lock) {
+    std::fprintf(stderr, "emulator: data dir %s: %s\n", data_dir.c_str(), holder.c_str());
+    return 2;
+  }
 
   SystemClock system_clock;
   VirtualClock virtual_clock(options.virtual_start);
