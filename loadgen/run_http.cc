@@ -124,7 +124,7 @@ class Driver {
     const std::uint64_t salt = send.id + static_cast<std::uint64_t>(send.attempt);
     const AccessLogTrace* trace = nullptr;
     if (const ReplayLine* line = replay_line_of(s_, send, &trace)) {
-      auto r = replay_request(*trace, *line, population_, send.at, salt, options_.api_key);
+      auto r = replay_request(*trace, *line, population_, send.at, salt, api_key_);
       Job job{send, real_time_of(send.at), std::move(r.body), r.remote_ip, std::string(r.header("User-Agent"))};
       job.method = r.method;
       job.path = r.path;
