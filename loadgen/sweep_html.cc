@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "emulator/dashboard/web_assets.h"
 #include "loadgen/sweep.h"
 
 namespace loadgen {
@@ -15,21 +16,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string esc(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string esc(const std::string& s) { return emu::web::escape_html(s); }
 
 std::string figure_text(const json& row, const std::string& name) {
   if (!row.contains("figures") || !row["figures"].contains(name)) return "";
