@@ -185,7 +185,10 @@ std::string expectations(const Outcome& o) {
   t << "<section id='expectations'><h2>Expectations</h2><div class='scroll'><table><tr><th>result</th>"
     << "<th>expectation</th><th>detail</th></tr>";
   for (const auto& c : o.checked) {
-    t << "<tr><td class='" << (c.passed ? "ok'>PASS" : "bad'>FAIL") << "</td><td>" << escape_html(c.description)
+    // As the text summary words it: a skipped expectation was not evaluated.
+    const char* result = c.skipped ? (c.passed ? "skip'>SKIPPED" : "bad'>FAIL (skipped)")
+                                   : (c.passed ? "ok'>PASS" : "bad'>FAIL");
+    t << "<tr><td class='" << result << "</td><td>" << escape_html(c.description)
       << "</td><td>" << escape_html(c.detail) << "</td></tr>";
   }
   t << "</table></div></section>";

@@ -199,6 +199,8 @@ class HttpRunTest(unittest.TestCase):
             self.assertEqual(proc.stdout.count("SKIPPED"), 3)
             self.assertIn("the target is not an emulator", proc.stdout)
             self.assertNotIn("FAIL", proc.stdout)
+            with open(os.path.join(out, "report.html")) as f:
+                self.assertEqual(f.read().count("'skip'>SKIPPED"), 3)
             proc = loadgen("run", path, "--target", url, "--out", out, "--strict")
             self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
             self.assertIn("FAIL (skipped) ledger nothing_lost", proc.stdout)
