@@ -3,13 +3,13 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop
+#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
 shift || true
 WANT=("$@")
-[ ${#WANT[@]} -eq 0 ] && WANT=(ingest aggregation capacity dynamodb etl loadgen scenario day fixture)
+[ ${#WANT[@]} -eq 0 ] && WANT=(startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture)
 
 header() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
@@ -80,6 +80,9 @@ for name in "${WANT[@]}"; do
       header "a whole day in process at 1/20 of the national scale (normal-day.json): wall time, peak RSS"
       /usr/bin/time -f "%e s of wall time, %M KB peak RSS" "$BUILD_DIR/loadgen/loadgen" run \
           scenarios/everyday/normal-day.json --out "$BUILD_DIR/bench-out/normal-day" | head -3 ;;
+    startup)
+      header "emulator serve: exec -> first answered request, idle RSS (baselines: spawning /bin/true, emulator --version)"
+      /usr/bin/python3 bench/startup/bench_startup.py "$BUILD_DIR" ;;
     fixture)
       header "pytest fixture: a fresh emulator per test (start, stop, remove), direct and in a pytest session"
       /usr/bin/python3 bench/fixture/bench_fixture.py "$BUILD_DIR" ;;
@@ -89,6 +92,6 @@ for name in "${WANT[@]}"; do
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
-    *) echo "unknown benchmark: $name (ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop)" >&2; exit 2 ;;
   esac
 done

@@ -141,10 +141,13 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
     if (replayed == nullptr && !client_accepts(send->kind, response.status)) planner.resend(*send);
     entries_sent += static_cast<std::uint64_t>(send->entries);
     if (++sent % 256 == 0) progress.update(send->at, sent, entries_sent);
+    // Sends come in time order and are answered at once, so every earlier second is complete.
+    // (Closing only every 4,096 sends kept up to 4,096 histograms of 26 KB open through quiet
+    // hours: 114 MB of the 1/20 day's peak.)
+    recorder.close_seconds(send->at);
     if (sent % 4096 == 0) {
       storage.commit();
       pipeline.flush();
-      recorder.close_seconds(send->at);
     }
   }
   // Let the pipeline settle: the stream drains, the DLQ retries, alarms evaluate, the ETL runs.

@@ -1,5 +1,5 @@
 // HTTP request/response values shared by every wire layer. They carry no httplib types, so the
-// same handlers serve real sockets (server/http_edge.cc) and the in-process virtual-time driver
+// same handlers serve real sockets (server/asio_edge.cc) and the in-process virtual-time driver
 // (loadgen), which builds HttpRequest values directly.
 #pragma once
 

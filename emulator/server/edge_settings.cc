@@ -18,10 +18,11 @@ EdgeSettings EdgeSettings::from_config(const Config& config) {
   constexpr std::int64_t kMaxBytes = std::int64_t{1} << 40;
   EdgeSettings s;
   s.edge = config.string("/server/edge");
-  if (s.edge != "asio" && s.edge != "httplib") {
-    throw ConfigError("/server/edge", "\"asio\" or \"httplib\"");
+  if (s.edge != "asio") {
+    // The thread-per-connection cpp-httplib edge is gone: linking cpp-httplib loaded and
+    // initialised OpenSSL in every start (a third of the time to ready, 3 MiB of RSS).
+    throw ConfigError("/server/edge", "\"asio\" (the httplib edge was removed)");
   }
-  s.threads = static_cast<int>(config.integer("/server/threads"));  // httplib: <= 0 means 64
 
   s.max_body_bytes = positive(config, "/server/max_body_bytes", kMaxBytes);
   s.max_buffered_body_bytes = positive(config, "/server/max_buffered_body_bytes", kMaxBytes);

@@ -23,8 +23,7 @@ struct EdgeSettings {
   // Bodies this small are read without a reservation (see above).
   static constexpr std::size_t kUnreservedBody = 64 * 1024;
 
-  std::string edge = "asio";  // or "httplib"
-  int threads = 128;          // httplib edge only
+  std::string edge = "asio";  // the only edge since the httplib one was removed
   std::size_t max_body_bytes = 64 << 20;
   std::size_t max_buffered_body_bytes = 256 << 20;
   std::size_t max_connections = 1024;

@@ -15,7 +15,6 @@
 #include "emulator/server/data_dir_lock.h"
 #include "emulator/server/edge_settings.h"
 #include "emulator/server/health.h"
-#include "emulator/server/http_edge.h"
 #include "emulator/server/sim_loop.h"
 
 namespace emu::server {
@@ -164,15 +163,8 @@ int serve(const ServeOptions& options) {
   const LocalAnswer health = HealthAnswer(clock, loop, data_dir.string(), [started] {
     return to_seconds(wall::monotonic_now() - started);
   });
-  std::unique_ptr<HttpEdge> httplib_edge;
-  std::unique_ptr<AsioEdge> asio_edge;
-  if (settings.edge.edge == "asio") {
-    asio_edge = std::make_unique<AsioEdge>(loop, pipeline->router(), settings.edge, health);
-  } else {
-    httplib_edge = std::make_unique<HttpEdge>(loop, pipeline->router(), settings.edge, health);
-  }
-  const int port = asio_edge ? asio_edge->bind(options.host, options.port)
-                             : httplib_edge->bind(options.host, options.port);
+  AsioEdge edge(loop, pipeline->router(), settings.edge, health);
+  const int port = edge.bind(options.host, options.port);
   if (port < 0) {
     std::fprintf(stderr, "emulator: cannot listen on %s:%d (port in use or not allowed)\n",
                  options.host.c_str(), options.port);
@@ -180,10 +172,7 @@ int serve(const ServeOptions& options) {
   }
 
   std::thread sim_thread([&loop] { loop.run(); });
-  std::thread http_thread([&] {
-    if (asio_edge) asio_edge->listen();
-    else httplib_edge->listen();
-  });
+  std::thread http_thread([&edge] { edge.listen(); });
   std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s "
               "dashboard=http://%s:%d/_emulator/dashboard\n",
               options.host.c_str(), port, data_dir.c_str(),
@@ -195,8 +184,7 @@ int serve(const ServeOptions& options) {
   sigwait(&signals, &signal_number);
   std::fprintf(stderr, "emulator: %s received, shutting down\n",
                signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  if (asio_edge) asio_edge->stop();
-  else httplib_edge->stop();
+  edge.stop();
   http_thread.join();
   loop.stop();
   sim_thread.join();

@@ -1,11 +1,10 @@
 #include "emulator/sns/delivery.h"
 
-#include <httplib.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "emulator/core/clock.h"
+#include "emulator/sns/http_post.h"
 
 namespace emu::sns {
 
@@ -129,20 +128,9 @@ void HttpDelivery::run() {
 
 bool HttpDelivery::attempt(Delivery& delivery) {
   ++delivery.attempts;
-  const std::string& url = delivery.endpoint;
-  const auto scheme_end = url.find("://");
-  const auto path_start = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  const std::string origin = url.substr(0, path_start);
-  const std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
-  httplib::Client client(origin);
-  const auto whole = static_cast<time_t>(timeout_seconds_);
-  const auto usec = static_cast<time_t>((timeout_seconds_ - static_cast<double>(whole)) * 1e6);
-  client.set_connection_timeout(whole, usec);
-  client.set_read_timeout(whole, usec);
-  httplib::Headers headers;
-  for (const auto& [name, value] : delivery.headers) headers.emplace(name, value);
-  const auto result = client.Post(path, headers, delivery.body, "text/plain; charset=UTF-8");
-  const int status = result ? result->status : 0;
+  PostHeaders headers(delivery.headers.begin(), delivery.headers.end());
+  const int status = http_post(delivery.endpoint, headers, delivery.body,
+                               "text/plain; charset=UTF-8", timeout_seconds_);
   std::lock_guard<std::mutex> lock(mutex_);
   if (status >= 200 && status < 300) {
     count(delivery.subscription_arn, &DeliveryCounts::delivered);

@@ -136,11 +136,6 @@ class BodyBudgetTest(unittest.TestCase):
             for s in conns:
                 s.close()
 
-class HttplibBodyBudgetTest(BodyBudgetTest):
-    """The same bounds on the older thread-per-connection edge (server.edge: httplib)."""
-    EDGE = "httplib"
-
-
 class ConnectionCapTest(unittest.TestCase):
     def test_connections_past_the_cap_wait_until_one_closes(self):
         with Emulator(config={"server": {"max_connections": 4}}) as emu:
