@@ -1,5 +1,7 @@
 #include "emulator/capacity/dynamodb_capacity.h"
 
+#include "emulator/core/errors.h"
+
 namespace emu::capacity {
 
 namespace {
@@ -144,7 +146,7 @@ std::optional<AwsError> DynamoCapacityModel::consume(std::string_view table,
   const char* message = t.capacity.on_demand ? kOnDemandMessage
                         : index.empty()      ? kProvisionedMessage
                                              : kIndexProvisionedMessage;
-  return AwsError::client("ProvisionedThroughputExceededException", message);
+  return errors::dynamodb::kProvisionedThroughputExceeded(message);
 }
 
 nlohmann::json DynamoCapacityModel::state(Micros now) {

@@ -3,6 +3,7 @@
 // Shard iterators are opaque base64 tokens carrying (stream ARN, shard id, position, issue
 // time); they expire 15 minutes after issue (ExpiredIteratorException) and a position whose
 // records were trimmed gives TrimmedDataAccessException, as AWS does.
+#include "emulator/core/errors.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -44,7 +45,7 @@ std::optional<Iterator> decode_iterator(std::string_view text) {
 }
 
 AwsError not_found(const std::string& what) {
-  return AwsError::client("ResourceNotFoundException", "Requested resource not found: " + what);
+  return errors::dynamodb::kResourceNotFound("Requested resource not found: " + what);
 }
 
 std::optional<std::string> string_member(const json& body, const char* key) {
@@ -66,10 +67,10 @@ Result<json> DynamoDbStreamsService::dispatch(std::string_view op, const json& b
   if (op == "GetShardIterator") return get_shard_iterator(body, now);
   if (op == "GetRecords") return get_records(body, now);
   // DEVIATION: AWS sends no message here; a named operation the emulator lacks says so.
-  return AwsError::client("UnknownOperationException",
-                          "Operation " + std::string(op) +
-                              " is not supported by this emulator's DynamoDB Streams (it serves "
-                              "ListStreams, DescribeStream, GetShardIterator, GetRecords)");
+  return errors::dynamodb::kUnknownOperation(
+      "Operation " + std::string(op) +
+      " is not supported by this emulator's DynamoDB Streams (it serves ListStreams, "
+      "DescribeStream, GetShardIterator, GetRecords)");
 }
 
 Result<json> DynamoDbStreamsService::list_streams(const json& body) {
@@ -134,10 +135,10 @@ Result<json> DynamoDbStreamsService::get_shard_iterator(const json& body, Micros
       return validation_error("Invalid SequenceNumber: " + *text);
     }
     if (*seq < s->first_sequence()) {
-      return AwsError::client("TrimmedDataAccessException",
-                              "The operation attempted to read past the oldest stream record in "
-                              "a shard, or it specified a sequence number that is beyond the "
-                              "retention period.");
+      return errors::dynamodb::kTrimmedDataAccess(
+          "The operation attempted to read past the oldest stream record in "
+          "a shard, or it specified a sequence number that is beyond the "
+          "retention period.");
     }
     it.after = *type == "AT_SEQUENCE_NUMBER" ? *seq - 1 : *seq;
   } else {
@@ -167,20 +168,19 @@ Result<json> DynamoDbStreamsService::get_records(const json& body, Micros now) {
   auto it = decode_iterator(*text);
   if (!it) return validation_error("Invalid ShardIterator");
   if (now - it->issued > kIteratorLifetime) {
-    return AwsError::client("ExpiredIteratorException",
-                            "Iterator expired. The iterator was created at time " +
-                                format_http_date(it->issued) + " while right now it is " +
-                                format_http_date(now) +
-                                " which is further in the future than the "
-                                "tolerated delay of 900000 milliseconds.");
+    return errors::dynamodb::kExpiredIterator(
+        "Iterator expired. The iterator was created at time " + format_http_date(it->issued) +
+        " while right now it is " + format_http_date(now) +
+        " which is further in the future than the "
+        "tolerated delay of 900000 milliseconds.");
   }
   Stream* s = db_.stream_by_arn(it->arn);
   if (s == nullptr) return not_found("Stream: " + it->arn + " not found");
   if (it->after + 1 < s->first_sequence()) {
-    return AwsError::client("TrimmedDataAccessException",
-                            "The operation attempted to read past the oldest stream record in a "
-                            "shard, or it specified a sequence number that is beyond the "
-                            "retention period.");
+    return errors::dynamodb::kTrimmedDataAccess(
+        "The operation attempted to read past the oldest stream record in a "
+        "shard, or it specified a sequence number that is beyond the "
+        "retention period.");
   }
   json records = json::array();
   std::size_t bytes = 0;

@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "emulator/core/errors.h"
+
 namespace emu::dynamodb {
 
 namespace {
@@ -506,7 +508,7 @@ std::size_t item_size(const Item& item) {
 }
 
 AwsError validation_error(std::string message) {
-  return AwsError::client("ValidationException", std::move(message));
+  return errors::dynamodb::kValidation(std::move(message));
 }
 
 }  // namespace emu::dynamodb

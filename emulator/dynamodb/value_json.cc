@@ -1,7 +1,9 @@
 #include "emulator/dynamodb/value_json.h"
 
+#include <cctype>
 #include <unordered_set>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::dynamodb {
@@ -29,6 +31,18 @@ std::string not_a_string(const json& j, std::string_view target) {
 Result<std::string> json_string(const json& j) {
   if (!j.is_string()) return serialization_error(not_a_string(j, "String"));
   return j.get<std::string>();
+}
+
+// Booleans as DynamoDB's Java layer reads them: true/false, or the strings TRUE/1/YES and
+// FALSE/0/NO in any case.
+Result<bool> json_boolean(const json& j) {
+  if (j.is_boolean()) return j.get<bool>();
+  if (!j.is_string()) return serialization_error(not_a_string(j, "Boolean"));
+  std::string s = j.get<std::string>();
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (s == "TRUE" || s == "1" || s == "YES") return true;
+  if (s == "FALSE" || s == "0" || s == "NO") return false;
+  return serialization_error("Unexpected token received from parser");
 }
 
 Result<std::string> json_blob(const json& j) {
@@ -99,7 +113,9 @@ Result<AttributeValue> parse_set(Type type, const json& j) {
       return validation_error(prefix + "Input collection " + set_text(elements) +
                               " contains duplicates.");
     }
-    return validation_error(prefix + "Input collection " + set_text(elements) +
+    std::vector<std::string> sent;  // AWS shows binary elements as they were sent (base64)
+    for (const auto& e : j) sent.push_back(e.get<std::string>());
+    return validation_error(prefix + "Input collection " + set_text(sent) +
                             "of type BS contains duplicates.");
   }
   return AttributeValue::set(type, std::move(elements));
@@ -145,13 +161,14 @@ Result<AttributeValue> parse_typed(Type type, const json& v, int depth) {
     }
     case Type::kBool:
     case Type::kNull: {
-      if (!v.is_boolean()) return serialization_error(not_a_string(v, "Boolean"));
-      if (type == Type::kNull && !v.get<bool>()) {
+      auto flag = json_boolean(v);
+      if (!flag) return flag.error();
+      if (type == Type::kNull && !*flag) {
         return validation_error(
             "One or more parameter values were invalid: Null attribute value types must have the "
             "value of true");
       }
-      return type == Type::kNull ? AttributeValue::null() : AttributeValue::boolean(v.get<bool>());
+      return type == Type::kNull ? AttributeValue::null() : AttributeValue::boolean(*flag);
     }
     case Type::kL: {
       if (!v.is_array()) return serialization_error("Unexpected field type");
@@ -212,7 +229,7 @@ Result<AttributeValue> parse_value(const json& j, int depth) {
 }  // namespace
 
 AwsError serialization_error(std::string message) {
-  return AwsError::client("SerializationException", std::move(message));
+  return errors::dynamodb::kSerialization(std::move(message));
 }
 
 Result<AttributeValue> value_from_json(const json& j) { return parse_value(j, 0); }

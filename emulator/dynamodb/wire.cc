@@ -1,6 +1,8 @@
 #include "emulator/dynamodb/wire.h"
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
+#include "emulator/dynamodb/actions/action.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/http/aws_wire.h"
 
@@ -13,30 +15,13 @@ using nlohmann::json;
 constexpr std::string_view kTargetPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
 
-template <class Request, class Parse, class Run, class Render>
-Result<json> run(const json& body, Parse parse, Run op, Render render) {
-  Result<Request> request = parse(body);
-  if (!request) return request.error();
-  auto result = op(*request);
-  if (!result) return result.error();
-  return render(*result);
-}
-
-json describe_wrapper(const char* member, const TableDescription& d) {
-  return json{{member, render_table_description(d)}};
-}
-
 }  // namespace
 
 std::string_view error_type_prefix(std::string_view code) {
-  if (code == "ValidationException") return "com.amazon.coral.validate#";
-  if (code == "SerializationException" || code == "UnknownOperationException" ||
-      code == "MissingAuthenticationTokenException" || code == "IncompleteSignatureException" ||
-      code == "InvalidSignatureException" || code == "UnrecognizedClientException" ||
-      code == "AccessDeniedException") {
-    return "com.amazon.coral.service#";
+  for (const errors::ErrorCode& e : errors::dynamodb::kAll) {
+    if (e.name == code) return e.type_prefix;
   }
-  return "com.amazonaws.dynamodb.v20120810#";
+  return errors::dynamodb::kModelPrefix;
 }
 
 http::HttpResponse json_response(int status, std::string body, std::string_view content_type,
@@ -77,31 +62,32 @@ static std::variant<json, http::HttpResponse> front_checks(const http::HttpReque
   }
   content_type = ct == "application/json" ? "application/json" : "application/x-amz-json-1.0";
   json body = json::object();
-  auto fail = [&](std::string code, std::string message) {
-    json err = {{"__type", std::string(error_type_prefix(code)) + code}};
+  auto fail = [&](const errors::ErrorCode& code, std::string message) {
+    json err = {{"__type", std::string(code.type_prefix) + std::string(code.name)}};
     if (!message.empty()) err["message"] = message;
     return json_response(400, dump_compact(err), content_type, request_id);
   };
   if (!request.body.empty()) {
     auto parsed = parse_json(request.body, 100);
-    if (!parsed) return fail("SerializationException", "");
+    if (!parsed) return fail(errors::dynamodb::kSerialization, "");
     body = std::move(*parsed);
   }
   const std::string_view target = request.header("X-Amz-Target");
   if (target.substr(0, prefix.size()) != prefix) {
-    return fail("UnknownOperationException",
+    return fail(errors::dynamodb::kUnknownOperation,
                 "X-Amz-Target must name an operation: " + std::string(prefix) + "<Operation>");
   }
   operation = std::string(target.substr(prefix.size()));
   const std::string_view auth = request.header("Authorization");
   const bool query_auth = request.query.find("X-Amz-Algorithm") != std::string::npos;
   if ((auth.empty() && !query_auth) || (!auth.empty() && auth.substr(0, 5) != "AWS4-")) {
-    return fail("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+    return fail(errors::dynamodb::kMissingAuthenticationToken,
+                "Request is missing Authentication Token");
   }
   if (!body.is_object()) {
-    return fail("SerializationException", body.is_array()
-                                              ? "Start of list found where not expected"
-                                              : "Unexpected token received from parser");
+    return fail(errors::dynamodb::kSerialization, body.is_array()
+                                                      ? "Start of list found where not expected"
+                                                      : "Unexpected token received from parser");
   }
   return body;
 }
@@ -110,7 +96,7 @@ static http::HttpResponse finish(Result<json> result, const std::string& content
                                  const std::string& request_id, const std::optional<Item>& item) {
   if (result) return json_response(200, dump_compact(*result), content_type, request_id);
   const AwsError& e = result.error();
-  const bool with_item = e.code == "ConditionalCheckFailedException" && item;
+  const bool with_item = e.code == errors::dynamodb::kConditionalCheckFailed && item;
   if (!e.message.empty() && !with_item) {
     http::HttpResponse r = http::json_error(e, error_type_prefix(e.code), request_id, content_type);
     r.set_header("x-amz-crc32", std::to_string(http::crc32(r.body)));
@@ -146,111 +132,10 @@ http::HttpResponse DynamoDbService::handle(const http::HttpRequest& request, Mic
 }
 
 Result<json> DynamoDbService::dispatch(std::string_view op, const json& body, Micros now) {
-  Database& db = db_;
-  if (op == "PutItem") {
-    return run<PutItemRequest>(
-        body, parse_put_item, [&](const auto& r) { return db.put_item(r, now); },
-        render_write_result);
-  }
-  if (op == "UpdateItem") {
-    return run<UpdateItemRequest>(
-        body, parse_update_item, [&](const auto& r) { return db.update_item(r, now); },
-        render_write_result);
-  }
-  if (op == "GetItem") {
-    return run<GetItemRequest>(
-        body, parse_get_item, [&](const auto& r) { return db.get_item(r, now); },
-        [](const GetItemResult& r) {
-          json out = json::object();
-          if (r.item) out["Item"] = item_to_json(*r.item);
-          if (r.consumed_capacity) {
-            out["ConsumedCapacity"] = render_consumed(*r.consumed_capacity);
-          }
-          return out;
-        });
-  }
-  if (op == "DeleteItem") {
-    return run<DeleteItemRequest>(
-        body, parse_delete_item, [&](const auto& r) { return db.delete_item(r, now); },
-        render_write_result);
-  }
-  if (op == "Query") {
-    return run<QueryRequest>(
-        body, parse_query, [&](const auto& r) { return db.query(r, now); }, render_query_result);
-  }
-  if (op == "Scan") {
-    return run<ScanRequest>(
-        body, parse_scan, [&](const auto& r) { return db.scan(r, now); }, render_query_result);
-  }
-  if (op == "BatchWriteItem") {
-    return run<BatchWriteItemRequest>(
-        body, parse_batch_write_item, [&](const auto& r) { return db.batch_write_item(r, now); },
-        render_batch_write);
-  }
-  if (op == "BatchGetItem") {
-    return run<BatchGetItemRequest>(
-        body, parse_batch_get_item, [&](const auto& r) { return db.batch_get_item(r, now); },
-        render_batch_get);
-  }
-  return dispatch_control(op, body, now);
-}
-
-Result<json> DynamoDbService::dispatch_control(std::string_view op, const json& body, Micros now) {
-  Database& db = db_;
-  if (op == "CreateTable") {
-    return run<CreateTableRequest>(
-        body, parse_create_table, [&](const auto& r) { return db.create_table(r, now); },
-        [](const auto& d) { return describe_wrapper("TableDescription", d); });
-  }
-  if (op == "UpdateTable") {
-    return run<UpdateTableRequest>(
-        body, parse_update_table, [&](const auto& r) { return db.update_table(r, now); },
-        [](const auto& d) { return describe_wrapper("TableDescription", d); });
-  }
-  if (op == "DescribeTable" || op == "DeleteTable") {
-    const bool describe = op == "DescribeTable";
-    return run<std::string>(
-        body, parse_table_name,
-        [&](const std::string& name) {
-          return describe ? db.describe_table(name, now) : db.delete_table(name, now);
-        },
-        [&](const auto& d) {
-          return describe_wrapper(describe ? "Table" : "TableDescription", d);
-        });
-  }
-  if (op == "ListTables") {
-    return run<ListTablesRequest>(
-        body, parse_list_tables, [&](const auto& r) { return db.list_tables(r, now); },
-        [](const ListTablesResult& r) {
-          json out = {{"TableNames", r.table_names}};
-          if (r.last_evaluated_table_name) {
-            out["LastEvaluatedTableName"] = *r.last_evaluated_table_name;
-          }
-          return out;
-        });
-  }
-  if (op == "DescribeTimeToLive") {
-    return run<std::string>(
-        body, parse_table_name,
-        [&](const std::string& name) { return db.describe_time_to_live(name, now); },
-        [](const TimeToLiveDescription& d) {
-          json t = {{"TimeToLiveStatus", d.time_to_live_status}};
-          if (d.attribute_name) t["AttributeName"] = *d.attribute_name;
-          return json{{"TimeToLiveDescription", t}};
-        });
-  }
-  if (op == "UpdateTimeToLive") {
-    return run<UpdateTimeToLiveRequest>(
-        body, parse_update_time_to_live,
-        [&](const auto& r) { return db.update_time_to_live(r, now); },
-        [](const UpdateTimeToLiveRequest& r) {
-          return json{{"TimeToLiveSpecification",
-                       {{"Enabled", r.enabled}, {"AttributeName", r.attribute_name}}}};
-        });
-  }
+  if (const Action* action = find_action(op)) return action->handle(db_, body, now);
   // DEVIATION: AWS sends no message here; a named operation the emulator lacks says so.
-  return AwsError::client("UnknownOperationException",
-                          "Operation " + std::string(op) + " is not supported by this emulator's DynamoDB");
+  return errors::dynamodb::kUnknownOperation("Operation " + std::string(op) +
+                                             " is not supported by this emulator's DynamoDB");
 }
 
 bool DynamoDbStreamsService::accepts(const http::HttpRequest& request) const {

@@ -68,11 +68,9 @@ class DynamoDbService final : public http::Service {
   std::uint64_t requests() const { return requests_; }
 
  private:
-  // Data-plane operations; falls through to dispatch_control for the control plane.
+  // The registered action (actions/actions.cc) of that name.
   Result<nlohmann::json> dispatch(std::string_view operation, const nlohmann::json& body,
                                   Micros now);
-  Result<nlohmann::json> dispatch_control(std::string_view operation, const nlohmann::json& body,
-                                          Micros now);
   Database& db_;
   Random random_;
   std::uint64_t requests_ = 0;

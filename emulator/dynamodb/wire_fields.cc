@@ -1,10 +1,8 @@
 #include "emulator/dynamodb/wire_fields.h"
 
-namespace emu::dynamodb::wire_detail {
+#include "emulator/core/errors.h"
 
-const std::initializer_list<std::string_view> kReturnConsumed = {"INDEXES", "TOTAL", "NONE"};
-const std::initializer_list<std::string_view> kReturnValues = {"ALL_NEW", "UPDATED_OLD", "ALL_OLD",
-                                                               "NONE", "UPDATED_NEW"};
+namespace emu::dynamodb::wire_detail {
 
 ReturnConsumedCapacity consumed_mode(const std::optional<std::string>& s) {
   if (s == "TOTAL") return ReturnConsumedCapacity::kTotal;
@@ -54,7 +52,7 @@ Result<ExpressionAttributes> expression_attributes(Fields& f) {
   if (const json* values = f.object("ExpressionAttributeValues")) {
     auto item = item_from_json(*values);
     if (!item) {
-      if (item.error().code != "ValidationException") return item.error();
+      if (!(item.error().code == errors::dynamodb::kValidation)) return item.error();
       // The offending key is not known here; AWS names it. Find it by converting one by one.
       for (const auto& [k, v] : values->items()) {
         auto one = value_from_json(v);
@@ -83,6 +81,15 @@ std::optional<Select> select_of(const std::optional<std::string>& s) {
   if (*s == "SPECIFIC_ATTRIBUTES") return Select::kSpecificAttributes;
   if (*s == "ALL_PROJECTED_ATTRIBUTES") return Select::kAllProjectedAttributes;
   return Select::kAllAttributes;
+}
+
+bool starting_key_prefixed(const AwsError& e) {
+  if (!(e.code == errors::dynamodb::kValidation)) return false;
+  const std::string& m = e.message;
+  return m.starts_with("Supplied AttributeValue") ||
+         m.find("Null attribute value types") != std::string::npos ||
+         m.find("An string set") != std::string::npos ||
+         m.find("Binary sets should not be empty") != std::string::npos;
 }
 
 }  // namespace emu::dynamodb::wire_detail

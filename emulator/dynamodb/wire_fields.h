@@ -1,6 +1,6 @@
-// Internal to the DynamoDB wire layer: typed access to a JSON request's members with the
-// type checks (SerializationException) and constraint messages ("N validation errors
-// detected: ...") DynamoDB uses. Not a public API.
+// Internal to the DynamoDB wire layer: typed access to a JSON request's members (after
+// wire_schema.h's check_request has checked their types and constraints) and the error
+// collection that produces "N validation errors detected: ...". Not a public API.
 #pragma once
 
 #include <cctype>
@@ -16,9 +16,6 @@
 #include "emulator/dynamodb/value_json.h"
 
 namespace emu::dynamodb::wire_detail {
-
-using nlohmann::json;
-
 
 using nlohmann::json;
 
@@ -109,51 +106,6 @@ class Fields {
     errors_.push_back("Value " + (value ? value_text(*value) : std::string("null")) + " at '" +
                       prefix_ + std::string(member) + "' failed to satisfy constraint: " + message);
   }
-  void not_null(std::string_view key, std::string_view member) {
-    constraint(raw(key) != nullptr, nullptr, member, "Member must not be null");
-  }
-  void name_rules(std::string_view key, std::string_view member, bool required, int min_len) {
-    const json* v = raw(key);
-    if (required) not_null(key, member);
-    if (!v || !v->is_string()) return;
-    const std::string& s = v->get_ref<const std::string&>();
-    bool pattern = !s.empty();
-    for (char c : s) {
-      pattern = pattern &&
-                (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-');
-    }
-    constraint(pattern, v, member,
-               "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
-    constraint(static_cast<int>(s.size()) >= min_len, v, member,
-               "Member must have length greater than or equal to " + std::to_string(min_len));
-    constraint(s.size() <= 255, v, member, "Member must have length less than or equal to 255");
-  }
-  void table_name(bool required = true) { name_rules("TableName", "tableName", required, 3); }
-  void one_of(std::string_view key, std::string_view member,
-              std::initializer_list<std::string_view> allowed) {
-    const json* v = raw(key);
-    if (!v || !v->is_string()) return;
-    std::string set;
-    bool ok = false;
-    for (auto a : allowed) {
-      set += (set.empty() ? "" : ", ") + std::string(a);
-      ok = ok || a == v->get_ref<const std::string&>();
-    }
-    constraint(ok, v, member, "Member must satisfy enum value set: [" + set + "]");
-  }
-  void at_least(std::string_view key, std::string_view member, std::int64_t min) {
-    const json* v = raw(key);
-    if (!v || !v->is_number()) return;
-    constraint(v->get<double>() >= static_cast<double>(min), v, member,
-               "Member must have value greater than or equal to " + std::to_string(min));
-  }
-  void at_most(std::string_view key, std::string_view member, std::int64_t max) {
-    const json* v = raw(key);
-    if (!v || !v->is_number()) return;
-    constraint(v->get<double>() <= static_cast<double>(max), v, member,
-               "Member must have value less than or equal to " + std::to_string(max));
-  }
-
   std::optional<AwsError> error() const {
     if (type_error_) return serialization_error(*type_error_);
     if (errors_.empty()) return std::nullopt;
@@ -173,8 +125,6 @@ class Fields {
   std::vector<std::string> errors_;
 };
 
-extern const std::initializer_list<std::string_view> kReturnConsumed;
-extern const std::initializer_list<std::string_view> kReturnValues;
 ReturnConsumedCapacity consumed_mode(const std::optional<std::string>& s);
 ReturnValues return_values(const std::optional<std::string>& s);
 // Refuses the legacy parameters (see wire.h DEVIATION) with AWS's mixing message when
@@ -184,5 +134,9 @@ std::optional<AwsError> legacy_params(const Fields& f, std::initializer_list<con
 Result<ExpressionAttributes> expression_attributes(Fields& f);
 Result<Item> item_member(const Fields& f, std::string_view key);
 std::optional<Select> select_of(const std::optional<std::string>& s);
+// Whether AWS prefixes this error of an ExclusiveStartKey's values with "The provided starting
+// key is invalid: " (the shape errors: empty, NULL false, several types, empty S/B sets; not
+// the number and duplicate errors, as dynalite recorded them).
+bool starting_key_prefixed(const AwsError& e);
 
 }  // namespace emu::dynamodb::wire_detail

@@ -86,6 +86,7 @@ TEST_CASE("the traffic-change alarm fires on a 25% day-over-day drop and not on 
     store.put(id, 1000000, start + 30 * kMicrosPerSecond);
     store.put(id, today, start + kMicrosPerDay + 30 * kMicrosPerSecond);
     const auto* a = p.pipeline.alarms().find("metrics-api-gateway-traffic-change");
+    REQUIRE(a != nullptr);
     // During the first day there is one daily point and no change: RATE has no point, which
     // counts as 0 in the arithmetic (aws-fidelity 6.4), so the change is 0% and the alarm OK.
     p.advance(86400);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "emulator/core/errors.h"
+
 namespace emu::dynamodb {
 
 namespace {
@@ -62,16 +64,16 @@ double read_units(std::size_t bytes, bool consistent) {
 }
 
 AwsError resource_not_found() {
-  return AwsError::client("ResourceNotFoundException", "Requested resource not found");
+  return errors::dynamodb::kResourceNotFound("Requested resource not found");
 }
 
 AwsError table_not_found(std::string_view table_name) {
-  return AwsError::client("ResourceNotFoundException", "Requested resource not found: Table: " +
-                                                           std::string(table_name) + " not found");
+  return errors::dynamodb::kResourceNotFound(
+      "Requested resource not found: Table: " + std::string(table_name) + " not found");
 }
 
 AwsError conditional_check_failed() {
-  return AwsError::client("ConditionalCheckFailedException", "The conditional request failed");
+  return errors::dynamodb::kConditionalCheckFailed("The conditional request failed");
 }
 
 Result<Table*> Ops::table(Database& db, std::string_view name, bool describe_style) {

@@ -42,6 +42,10 @@ std::optional<Item> update_return_values(ReturnValues rv, const ItemPtr& old_ite
 Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "PutItem", request.table_name, now)) return *err;
   if (auto s = Ops::check_return_values(request.return_values, false); !s) return s.error();
+  ExpressionTexts texts;
+  texts.condition = &request.condition_expression;
+  auto prepared = Ops::prepare(*this, texts, request.attributes);
+  if (!prepared) return prepared.error();
   auto table = Ops::table(*this, request.table_name);
   if (!table) return table.error();
   Table& t = **table;
@@ -49,10 +53,6 @@ Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros n
   if (auto s = Ops::validate_item(t, request.item, size, options_.max_item_bytes, false); !s) {
     return s.error();
   }
-  ExpressionTexts texts;
-  texts.condition = &request.condition_expression;
-  auto prepared = Ops::prepare(*this, texts, request.attributes);
-  if (!prepared) return prepared.error();
   const KeyEnc key = t.key_of(request.item);
   const Row* row = t.find(key);
   const ItemPtr old_item = row ? row->item : nullptr;
@@ -76,14 +76,14 @@ Result<PutItemResult> Database::put_item(const PutItemRequest& request, Micros n
 
 Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "GetItem", request.table_name, now)) return *err;
-  auto table = Ops::table(*this, request.table_name);
-  if (!table) return table.error();
-  Table& t = **table;
-  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   ExpressionTexts texts;
   texts.projection = &request.projection_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   const Row* row = t.find(t.key_of(request.key));
   ConsumedCapacity consumed;
   const double units = read_units(row ? row->size : 0, request.consistent_read);
@@ -99,15 +99,15 @@ Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros n
 
 Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "UpdateItem", request.table_name, now)) return *err;
-  auto table = Ops::table(*this, request.table_name);
-  if (!table) return table.error();
-  Table& t = **table;
-  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   ExpressionTexts texts;
   texts.condition = &request.condition_expression;
   texts.update = &request.update_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   const expr::UpdateExpression* update =
       prepared->update ? &prepared->update->value().expression : nullptr;
   if (update) {
@@ -238,14 +238,14 @@ std::optional<Result<UpdateItemResult>> Ops::update_in_place(
 Result<DeleteItemResult> Database::delete_item(const DeleteItemRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "DeleteItem", request.table_name, now)) return *err;
   if (auto s = Ops::check_return_values(request.return_values, false); !s) return s.error();
-  auto table = Ops::table(*this, request.table_name);
-  if (!table) return table.error();
-  Table& t = **table;
-  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   ExpressionTexts texts;
   texts.condition = &request.condition_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
+  if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
   const KeyEnc key = t.key_of(request.key);
   const Row* row = t.find(key);
   const ItemPtr old_item = row ? row->item : nullptr;

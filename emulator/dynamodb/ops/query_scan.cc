@@ -361,9 +361,6 @@ Table::Reader reader_for(Table& t, const IndexSchema* index, RangeRead range) {
 
 Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "Query", request.table_name, now)) return *err;
-  auto table = Ops::table(*this, request.table_name);
-  if (!table) return table.error();
-  Table& t = **table;
   if (!request.key_condition_expression) {
     return validation_error(
         "Either the KeyConditions or KeyConditionExpression parameter must "
@@ -376,6 +373,9 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   texts.projection = &request.projection_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
   auto index = find_index(t, request.index_name, request.consistent_read);
   if (!index) return index.error();
   if (auto s = check_select(request.select, prepared->projection != nullptr, *index); !s) {
@@ -408,9 +408,6 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
 
 Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "Scan", request.table_name, now)) return *err;
-  auto table = Ops::table(*this, request.table_name);
-  if (!table) return table.error();
-  Table& t = **table;
   if (request.segment.has_value() != request.total_segments.has_value()) {
     return validation_error(request.segment
                                 ? "The TotalSegments parameter is required but was not present "
@@ -431,6 +428,9 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   texts.projection = &request.projection_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  auto table = Ops::table(*this, request.table_name);
+  if (!table) return table.error();
+  Table& t = **table;
   auto index = find_index(t, request.index_name, request.consistent_read);
   if (!index) return index.error();
   if (auto s = check_select(request.select, prepared->projection != nullptr, *index); !s) {

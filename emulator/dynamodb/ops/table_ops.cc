@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "emulator/core/errors.h"
 #include "emulator/dynamodb/ops/common.h"
 
 namespace emu::dynamodb {
@@ -157,8 +158,7 @@ Result<TableDescription> Database::create_table(const CreateTableRequest& reques
   if (auto err = Ops::begin(*this, "CreateTable", request.table_name, now)) return *err;
   if (auto e = create_error(request)) return validation_error(*e);
   if (tables_.count(request.table_name)) {
-    return AwsError::client("ResourceInUseException",
-                            "Table already exists: " + request.table_name);
+    return errors::dynamodb::kResourceInUse("Table already exists: " + request.table_name);
   }
   TableSchema s;
   s.name = request.table_name;

@@ -1,0 +1,58 @@
+// PutItem (API_PutItem): the request's fields in dynalite's (AWS's) order, parse, handler.
+#include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/value_json.h"
+#include "emulator/dynamodb/wire.h"
+#include "emulator/dynamodb/wire_fields.h"
+#include "emulator/dynamodb/wire_schema.h"
+
+namespace emu::dynamodb {
+
+using namespace wire_detail;  // NOLINT: internal helpers of this layer
+
+namespace {
+
+const RequestSchema kSchema = {
+    {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
+    kTableNameRule,
+    {.name = "Item", .type = FieldType::kAttributeMap, .not_null = true},
+    {.name = "ConditionalOperator", .allowed = kConditionalOperatorValues},
+    {.name = "Expected", .type = FieldType::kMap, .element_class = "ExpectedAttributeValue"},
+    {.name = "ReturnValues", .allowed = kReturnValuesValues},
+    {.name = "ReturnItemCollectionMetrics", .allowed = kReturnItemCollectionMetricsValues},
+    {.name = "ConditionExpression"},
+    {.name = "ExpressionAttributeValues", .type = FieldType::kAttributeMap},
+    {.name = "ExpressionAttributeNames", .type = FieldType::kStringMap},
+    {.name = "ReturnValuesOnConditionCheckFailure",
+     .allowed = kReturnValuesOnConditionCheckFailureValues},
+};
+
+}  // namespace
+
+Result<PutItemRequest> parse_put_item(const json& body) {
+  if (auto e = check_request(kSchema, body)) return *e;
+  Fields f(body);
+  if (auto e = legacy_params(f, {"Expected", "ConditionalOperator"}, {"ConditionExpression"})) {
+    return *e;
+  }
+  PutItemRequest r;
+  r.table_name = f.string("TableName").value_or("");
+  r.condition_expression = f.string("ConditionExpression");
+  auto item = item_member(f, "Item");
+  if (!item) return item.error();
+  r.item = std::move(*item);
+  auto attrs = expression_attributes(f);
+  if (!attrs) return attrs.error();
+  r.attributes = std::move(*attrs);
+  r.return_values = return_values(f.string("ReturnValues"));
+  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
+  r.return_old_on_condition_failure = f.string("ReturnValuesOnConditionCheckFailure") == "ALL_OLD";
+  return r;
+}
+
+Result<json> put_item_action(Database& db, const json& body, Micros now) {
+  return run_action(
+      body, parse_put_item, [&](const PutItemRequest& r) { return db.put_item(r, now); },
+      render_write_result);
+}
+
+}  // namespace emu::dynamodb

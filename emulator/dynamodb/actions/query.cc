@@ -1,0 +1,76 @@
+// Query (API_Query): the request's fields in dynalite's (AWS's) order, parse, handler.
+#include "emulator/core/errors.h"
+#include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/value_json.h"
+#include "emulator/dynamodb/wire.h"
+#include "emulator/dynamodb/wire_fields.h"
+#include "emulator/dynamodb/wire_schema.h"
+
+namespace emu::dynamodb {
+
+using namespace wire_detail;  // NOLINT: internal helpers of this layer
+
+namespace {
+
+const RequestSchema kSchema = {
+    {.name = "Select", .allowed = kSelectValues},
+    {.name = "IndexName", .pattern = kNamePattern, .min_length = 3, .max_length = 255},
+    {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
+    {.name = "QueryFilter", .type = FieldType::kMap, .element_class = "Condition"},
+    kTableNameRule,
+    {.name = "ConditionalOperator", .allowed = kConditionalOperatorValues},
+    {.name = "AttributesToGet", .type = FieldType::kList, .min_length = 1, .max_length = 255},
+    {.name = "Limit", .type = FieldType::kInteger, .min_value = 1},
+    {.name = "KeyConditions", .type = FieldType::kMap, .element_class = "Condition"},
+    {.name = "ExclusiveStartKey", .type = FieldType::kAttributeMap},
+    {.name = "ConsistentRead", .type = FieldType::kBoolean},
+    {.name = "ScanIndexForward", .type = FieldType::kBoolean},
+    {.name = "KeyConditionExpression"},
+    {.name = "FilterExpression"},
+    {.name = "ProjectionExpression"},
+    {.name = "ExpressionAttributeValues", .type = FieldType::kAttributeMap},
+    {.name = "ExpressionAttributeNames", .type = FieldType::kStringMap},
+};
+
+}  // namespace
+
+Result<QueryRequest> parse_query(const json& body) {
+  if (auto e = check_request(kSchema, body)) return *e;
+  Fields f(body);
+  if (auto e = legacy_params(
+          f, {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"},
+          {"ProjectionExpression", "FilterExpression", "KeyConditionExpression"})) {
+    return *e;
+  }
+  QueryRequest r;
+  r.table_name = f.string("TableName").value_or("");
+  r.index_name = f.string("IndexName");
+  r.key_condition_expression = f.string("KeyConditionExpression");
+  r.filter_expression = f.string("FilterExpression");
+  r.projection_expression = f.string("ProjectionExpression");
+  r.select = select_of(f.string("Select"));
+  r.limit = f.integer("Limit");
+  r.consistent_read = f.boolean("ConsistentRead").value_or(false);
+  r.scan_index_forward = f.boolean("ScanIndexForward").value_or(true);
+  if (f.raw("ExclusiveStartKey")) {
+    auto esk = item_member(f, "ExclusiveStartKey");
+    if (!esk && starting_key_prefixed(esk.error())) {
+      return validation_error("The provided starting key is invalid: " + esk.error().message);
+    }
+    if (!esk) return esk.error();
+    r.exclusive_start_key = std::move(*esk);
+  }
+  auto attrs = expression_attributes(f);
+  if (!attrs) return attrs.error();
+  r.attributes = std::move(*attrs);
+  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
+  return r;
+}
+
+Result<json> query_action(Database& db, const json& body, Micros now) {
+  return run_action(
+      body, parse_query, [&](const QueryRequest& r) { return db.query(r, now); },
+      render_query_result);
+}
+
+}  // namespace emu::dynamodb
