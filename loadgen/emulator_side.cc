@@ -269,6 +269,11 @@ void EmulatorSide::add_state_figures(Outcome& o, const json& end_state) {
     return count_at(fn, "throttles");
   };
   o.figures["lambda_throttles"] = static_cast<double>(throttles(end_state) - throttles(state_start_));
+  const auto actions_failed = [](const json& state) {
+    return count_at(state.value("notifications", json::object()), "alarm_actions_failed");
+  };
+  o.figures["alarm_actions_failed"] =
+      static_cast<double>(actions_failed(end_state) - actions_failed(state_start_));
 }
 
 void EmulatorSide::add_etl_figures(Outcome& o, Micros emulator_end) {

@@ -193,6 +193,8 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   o.figures["csv_rows"] = csv_rows;
   o.figures["csv_files"] = csv_files;
   o.figures["etl_failures"] = etl_failures;
+  // Alarm actions that notified nobody (a fault rule on the action or on SNS Publish).
+  o.figures["alarm_actions_failed"] = static_cast<double>(pipeline.alarm_actions_failed());
   for (const auto& [name, alarm] : pipeline.alarms().alarms()) {
     o.alarms[name] = timeline_of(alarm);
     double fired = 0;

@@ -80,6 +80,13 @@ bool CloudWatchWire::accepts(const http::HttpRequest& request) const {
 }
 
 http::HttpResponse CloudWatchWire::handle(const http::HttpRequest& request, Micros now) {
+  fault_latency_ = 0;
+  http::HttpResponse response = answer(request, now);
+  response.delay += fault_latency_;  // latency fault rules
+  return response;
+}
+
+http::HttpResponse CloudWatchWire::answer(const http::HttpRequest& request, Micros now) {
   const std::string request_id = http::new_request_id(random_);
   const std::string_view target = request.header("X-Amz-Target");
   const bool query = target.substr(0, kTargetPrefix.size()) != kTargetPrefix;

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/cloudwatch/alarm_engine.h"
+#include "emulator/core/faults.h"
 #include "emulator/core/random.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/http/json_shape.h"
@@ -33,8 +34,11 @@ class CloudWatchWire final : public http::Service {
   http::HttpResponse handle(const http::HttpRequest& request, Micros now) override;
 
   Result<nlohmann::json> dispatch(const std::string& op, const nlohmann::json& in, Micros now);
+  // Fault rules for "cloudwatch" PutMetricData (resource: the namespace); may be null.
+  void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
 
  private:
+  http::HttpResponse answer(const http::HttpRequest& request, Micros now);
   Result<nlohmann::json> put_metric_data(const nlohmann::json& in, Micros now);
   Result<nlohmann::json> get_metric_statistics(const nlohmann::json& in);
   Result<nlohmann::json> get_metric_data(const nlohmann::json& in);
@@ -47,6 +51,8 @@ class CloudWatchWire final : public http::Service {
   MetricStore& store_;
   AlarmEngine& alarms_;
   Random random_;
+  FaultInjector* faults_ = nullptr;
+  Micros fault_latency_ = 0;  // of the request being answered
 };
 
 // Query form -> JSON request: "A.member.N.B" -> {"A": [.., {"B": ..}]}, values stay strings;

@@ -93,6 +93,11 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
   if (in["MetricData"].size() > 1000) {
     return invalid("The collection MetricData must not have a size greater than 1000.");
   }
+  if (faults_ != nullptr) {
+    const FaultDecision fault = faults_->check("cloudwatch", "PutMetricData", ns, now);
+    fault_latency_ += fault.extra_latency;
+    if (fault.error) return *fault.error;  // nothing stored
+  }
   // Validate everything first: a rejected request stores nothing.
   struct Pending {
     MetricKey key;

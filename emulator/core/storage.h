@@ -29,6 +29,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "emulator/core/disk_faults.h"
 #include "emulator/core/time.h"
 
 namespace emu {
@@ -61,6 +62,8 @@ class Storage {
   std::uint64_t commits() const { return commits_; }
   // TRUNCATE checkpoints done by commit() (see above).
   std::uint64_t wal_truncations() const { return wal_truncations_; }
+  // The storage seam (disk_faults.h): writers ask it before they change anything.
+  DiskFaults& disk_faults() { return disk_faults_; }
 
  private:
   std::string path_;
@@ -70,6 +73,7 @@ class Storage {
   std::vector<std::pair<int, std::function<void()>>> before_commit_;
   int next_hook_id_ = 1;
   std::uint64_t wal_truncations_ = 0;
+  DiskFaults disk_faults_;
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;
 };

@@ -244,8 +244,15 @@ void Database::for_each_row(std::string_view table_name,
 
 std::optional<AwsError> Database::check_fault(std::string_view operation, std::string_view table,
                                               Micros now) {
-  if (faults_ == nullptr) return std::nullopt;
-  FaultDecision d = faults_->check("dynamodb", operation, table, now);
+  FaultDecision d;
+  if (faults_ != nullptr) d = faults_->check("dynamodb", operation, table, now);
+  // Item writes ask the storage seam too: a failing disk is DynamoDB's 500, nothing written.
+  if (operation == "PutItem" || operation == "UpdateItem" || operation == "DeleteItem" ||
+      operation == "BatchWriteItem") {
+    FaultDecision disk = storage_.disk_faults().before_write("dynamodb");
+    if (disk.error) disk.error = AwsError::server("InternalServerError", "Internal server error");
+    d.merge(disk);
+  }
   last_fault_latency_ = d.extra_latency;
   return d.error;
 }

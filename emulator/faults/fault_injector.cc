@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "emulator/core/config.h"
+#include "emulator/faults/hooks.h"
 
 namespace emu::faults {
 
@@ -32,6 +33,14 @@ std::optional<AwsError> known_error(const std::string& code) {
   }
   if (code == "SlowDown") return AwsError::server(code, "Please reduce your request rate.", 503);
   if (code == "FunctionError") return AwsError::client(code, "Unhandled", 200);
+  if (code == "InternalFailure") {
+    return AwsError::server(code, "The request processing has failed because of an unknown "
+                                  "error, exception or failure.");
+  }
+  // The storage seam's errors (SQLite's SQLITE_IOERR and SQLITE_FULL messages); the writer
+  // answers its caller with its own service's 500 (emulator/core/disk_faults.h).
+  if (code == "IOError") return AwsError::server(code, "disk I/O error");
+  if (code == "DiskFull") return AwsError::server(code, "database or disk is full");
   return std::nullopt;
 }
 
@@ -78,6 +87,11 @@ FaultRule parse_rule(const nlohmann::json& e, const std::string& where, Micros r
   rule.service = string_field(e, "service", where, true);
   rule.operation = string_field(e, "operation", where, false);
   rule.resource = string_field(e, "resource", where, false);
+  // A rule no model consults would silently do nothing: refused, naming what has a hook.
+  if (const auto expected = unhooked(rule.service, rule.operation)) {
+    const bool service_known = rule.service == "*" || !unhooked(rule.service, "*");
+    throw ConfigError(where + (service_known ? "/operation" : "/service"), *expected);
+  }
   if (e.contains("error")) {
     const std::string code = string_field(e, "error", where, true);
     rule.error = known_error(code);
@@ -93,6 +107,9 @@ FaultRule parse_rule(const nlohmann::json& e, const std::string& where, Micros r
       throw ConfigError(where + "/status", "a status for the unknown error code \"" + code + "\"");
     }
     if (e.contains("message")) rule.error->message = string_field(e, "message", where, true);
+    if (rule.service == "storage" && code != "IOError" && code != "DiskFull") {
+      throw ConfigError(where + "/error", "\"IOError\" or \"DiskFull\" (what a disk can fail with)");
+    }
   }
   if (e.contains("probability")) {
     const auto& p = e.at("probability");

@@ -12,7 +12,9 @@
 // `from`/`to` are ISO-8601 UTC times, or offsets "+HH:MM:SS" from the start of the run. The
 // window is [from, to). `error` is an AWS error code; the injector knows the status and
 // message of common ones, others need "status" (and may give "message"). For Lambda,
-// "FunctionError" makes the invocation fail as if the handler crashed.
+// "FunctionError" makes the invocation fail as if the handler crashed. A rule naming a service
+// or operation no model consults (hooks.h) is refused; "storage" rules (the disk, see
+// emulator/core/disk_faults.h) fail with "IOError" or "DiskFull". docs/faults.md lists them.
 #pragma once
 
 #include <optional>

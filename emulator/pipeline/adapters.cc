@@ -174,6 +174,10 @@ Status DynamoDocuments::update_aggregate(const functions::AggregateUpdate& u,
 }
 
 void ErrorMetrics::put_error_metric(const std::string& identifier, Micros now) {
+  if (faults_ != nullptr && faults_->check("cloudwatch", "PutMetricData", namespace_, now).error) {
+    ++failed_puts_;  // console.error(`Failed writing CloudWatch metric: ...`) in the seed
+    return;
+  }
   sink_.put(MetricKey{namespace_, "Errors", {{"Identifier", identifier}}, "Count"}, 1, now);
 }
 

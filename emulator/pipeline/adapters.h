@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "emulator/core/faults.h"
 #include "emulator/core/metrics.h"
 #include "emulator/dynamodb/model.h"
 #include "emulator/etl/ports.h"
@@ -55,13 +56,18 @@ Result<dynamodb::UpdateItemRequest> update_request_from_params(
 // CovidAlertApp/Errors{Identifier} for aggregate_metrics.
 class ErrorMetrics final : public functions::ErrorMetricPort {
  public:
-  ErrorMetrics(MetricSink& sink, std::string name_space)
-      : sink_(sink), namespace_(std::move(name_space)) {}
+  // `faults` (may be null): "cloudwatch" PutMetricData rules for the namespace. The seed's
+  // putMetricData callback only logs a failure, so a failed put is a missing data point.
+  ErrorMetrics(MetricSink& sink, std::string name_space, FaultInjector* faults = nullptr)
+      : sink_(sink), namespace_(std::move(name_space)), faults_(faults) {}
   void put_error_metric(const std::string& identifier, Micros now) override;
+  std::uint64_t failed_puts() const { return failed_puts_; }
 
  private:
   MetricSink& sink_;
   std::string namespace_;
+  FaultInjector* faults_;
+  std::uint64_t failed_puts_ = 0;
 };
 
 // The ETL's Scan of aggregate_metrics, read straight from the table (a parallel Scan in two

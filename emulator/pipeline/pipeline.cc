@@ -45,9 +45,11 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   router_.add(*sns_wire_);
   router_.add(*unsupported_);
   router_.add(*front_door_);
+  // Last: the storage outlives this pipeline, which detaches its injector when destroyed.
+  env_.storage.disk_faults().attach(faults_.get(), &env_.clock);
 }
 
-Pipeline::~Pipeline() = default;
+Pipeline::~Pipeline() { env_.storage.disk_faults().detach(); }
 
 void Pipeline::keep_durable_state() {
   // Restored from an earlier run on this data dir, then saved with every commit that changes
@@ -72,6 +74,7 @@ void Pipeline::keep_durable_state() {
 void Pipeline::build_s3() {
   const Config& c = env_.config;
   s3_ = std::make_unique<s3::S3Model>(&env_.storage, env_.data_dir / "s3", c.string("/region"));
+  s3_->set_faults(FaultHook(faults_.get(), &env_.clock, "s3"));
   for (const char* role : {"/s3/masked_bucket", "/s3/unmasked_bucket", "/s3/error_samples_bucket"}) {
     const std::string name = c.string(role);
     if (s3_->bucket(name).ok()) continue;  // kept from an earlier run on this data dir
@@ -172,8 +175,8 @@ void Pipeline::build_front_door() {
 void Pipeline::build_back_half() {
   const Config& c = env_.config;
   documents_ = std::make_unique<DynamoDocuments>(*dynamodb_);
-  error_metrics_ =
-      std::make_unique<ErrorMetrics>(*metrics_, c.string("/aggregate_metrics/metric_namespace"));
+  error_metrics_ = std::make_unique<ErrorMetrics>(
+      *metrics_, c.string("/aggregate_metrics/metric_namespace"), faults_.get());
   build_dead_letter_queue();
   aggregate_metrics_ = std::make_unique<functions::AggregateMetrics>(
       functions::AggregateSettings::from_config(c, dlq_url_), *documents_, *dlq_, *error_metrics_);
@@ -186,6 +189,7 @@ void Pipeline::build_back_half() {
         return aggregate_batch(records, now, redelivery);
       },
       metrics_.get());
+  stream_mapping_->set_fault_injector(faults_.get());
   build_retry();
 }
 
@@ -197,6 +201,7 @@ void Pipeline::build_dead_letter_queue() {
   sqs_ = std::make_unique<sqs::SqsModel>(&env_.storage, c.string("/account_id"),
                                          c.string("/region"), "http://127.0.0.1:4566", limits,
                                          env_.random.derive("sqs"));
+  sqs_->set_faults(FaultHook(faults_.get(), &env_.clock, "sqs"));
   const std::string name = c.string("/sqs/dead_letter_queue/name");
   const auto created = sqs_->create_queue(
       name,
@@ -296,8 +301,14 @@ void Pipeline::build_cloudwatch() {
   n.log_file = env_.data_dir / log_file;
   n.publish = [this](const std::string& topic, const std::string& subject, const std::string& message) {
     // A topic that does not exist (an alarm action naming another one) fails the action, as
-    // in CloudWatch's alarm history; it is counted in /_emulator/state.
-    if (!sns_->publish(topic, message, subject, env_.clock.now())) ++alarm_actions_failed_;
+    // in CloudWatch's alarm history; so does a fault rule for the action or for SNS Publish.
+    // Failures are counted in /_emulator/state.
+    const Micros now = env_.clock.now();
+    const std::string topic_name = topic.substr(topic.rfind(':') + 1);
+    if (faults_->check("cloudwatch", "AlarmAction", topic_name, now).error ||
+        !sns_->publish(topic, message, subject, now)) {
+      ++alarm_actions_failed_;
+    }
   };
   notifier_ = std::make_unique<cloudwatch::Notifier>(std::move(n));
   alarms_ = std::make_unique<cloudwatch::AlarmEngine>(*metric_store_, env_.scheduler, notifier_.get(),
@@ -305,6 +316,7 @@ void Pipeline::build_cloudwatch() {
   cloudwatch::install_seed_alarms(*alarms_, c, env_.clock.now());
   cloudwatch_wire_ = std::make_unique<cloudwatch::CloudWatchWire>(
       *metric_store_, *alarms_, env_.random.derive("cloudwatch.wire"));
+  cloudwatch_wire_->set_fault_injector(faults_.get());
 }
 
 nlohmann::json Pipeline::ledger_report() {
@@ -334,6 +346,7 @@ nlohmann::json Pipeline::state() {
 void Pipeline::build_sns() {
   const Config& c = env_.config;
   sns_ = std::make_unique<sns::SnsModel>(sns::SnsSettings::from_config(c), env_.random.derive("sns"));
+  sns_->set_fault_injector(faults_.get());
   sns_wire_ = std::make_unique<sns::SnsWire>(*sns_, env_.random.derive("sns.wire"));
   // The webhook setting of earlier versions: a confirmed subscription of both alarm topics
   // (it predates the confirmation handshake), retried as its own settings say.

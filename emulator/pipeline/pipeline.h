@@ -78,6 +78,8 @@ class Pipeline {
   cloudwatch::MetricStore& metric_store() { return *metric_store_; }
   cloudwatch::AlarmEngine& alarms() { return *alarms_; }
   FrontDoor& front_door() { return *front_door_; }
+  // Alarm actions that notified nobody (no such topic, or a fault rule on the action or Publish).
+  std::uint64_t alarm_actions_failed() const { return alarm_actions_failed_; }
 
   // Routes one request at the current emulated time.
   http::HttpResponse handle(const http::HttpRequest& request) {

@@ -49,7 +49,14 @@ void QueueMapping::poll() {
   const Micros now = scheduler_.now();
   while (in_flight_ < settings_.pollers) {
     auto received = sqs_.receive(**queue, settings_.batch_size, -1, now);
-    if (!received || received->empty()) break;
+    if (!received) {
+      // ReceiveMessage failed (a fault rule): the poller tries again a second later
+      // (ASSUMPTION, as after a throttle) rather than spinning at the same instant.
+      ++receive_failures_;
+      wake_at(now + kMicrosPerSecond);
+      return;
+    }
+    if (received->empty()) break;
     std::vector<std::string> handles;
     for (const auto& m : *received) handles.push_back(m.receipt_handle);
     ++invocations_;
@@ -71,7 +78,13 @@ void QueueMapping::poll() {
       if (ok) {
         if (auto q = sqs_.queue(queue_name_)) {
           for (const auto& h : handles) {
-            if (sqs_.delete_message(**q, h).ok()) ++messages_deleted_;
+            // A failed DeleteMessage leaves the message to come back after its visibility
+            // timeout and be applied again, as on AWS (the ledger counts it applied again).
+            if (sqs_.delete_message(**q, h).ok()) {
+              ++messages_deleted_;
+            } else {
+              ++delete_failures_;
+            }
           }
         }
       }
@@ -95,7 +108,9 @@ nlohmann::json QueueMapping::state() const {
           {"invocations", invocations_},
           {"throttled", throttles_},
           {"failed_invocations", failures_},
-          {"messages_deleted", messages_deleted_}};
+          {"messages_deleted", messages_deleted_},
+          {"failed_receives", receive_failures_},
+          {"failed_deletes", delete_failures_}};
 }
 
 }  // namespace emu

@@ -59,6 +59,7 @@ class QueueMapping {
   std::optional<Micros> wake_;
   std::int64_t in_flight_ = 0;
   std::uint64_t invocations_ = 0, throttles_ = 0, failures_ = 0, messages_deleted_ = 0;
+  std::uint64_t receive_failures_ = 0, delete_failures_ = 0;  // by fault rules
 };
 
 }  // namespace emu

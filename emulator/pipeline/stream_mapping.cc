@@ -69,6 +69,16 @@ void StreamMapping::poll() {
   const Micros now = scheduler_.now();
   const auto records = stream_.read(position_, settings_.batch_size);
   if (records.empty()) return;  // idle until the next append
+  // The poller's GetRecords: a failure is retried with the same backoff as a failed batch;
+  // a slow one delays the batch's end (and so the next poll).
+  FaultDecision read_fault;
+  if (faults_ != nullptr) {
+    read_fault = faults_->check("dynamodbstreams", "GetRecords", stream_.table_name(), now);
+  }
+  if (read_fault.error) {
+    ++read_failures_;
+    return retry_later();
+  }
   const std::uint64_t last = records.back()->sequence;
   const bool redelivery = records.front()->sequence <= delivered_up_to_;
   ++invocations_;
@@ -101,7 +111,8 @@ void StreamMapping::poll() {
     });
     return;
   }
-  scheduler_.at(now + result.latency, [this, last] { finish(last, scheduler_.now()); });
+  scheduler_.at(now + result.latency + read_fault.extra_latency,
+                [this, last] { finish(last, scheduler_.now()); });
 }
 
 void StreamMapping::finish(std::uint64_t last_sequence, Micros at) {
@@ -153,7 +164,8 @@ nlohmann::json StreamMapping::state() const {
           {"invocations", invocations_},
           {"batches_done", batches_},
           {"throttled", throttles_},
-          {"failed_invocations", failures_}};
+          {"failed_invocations", failures_},
+          {"failed_get_records", read_failures_}};
 }
 
 }  // namespace emu

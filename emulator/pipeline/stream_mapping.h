@@ -49,6 +49,8 @@ class StreamMapping {
                 MetricSink* metrics);
 
   nlohmann::json state() const;
+  // Fault rules for "dynamodbstreams" GetRecords (resource: the table name); may be null.
+  void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
   // Records appended to the stream and not yet processed successfully.
   std::uint64_t lag() const { return stream_.latest_sequence() - position_; }
   bool idle() const { return !in_flight_ && !poll_scheduled_ && lag() == 0; }
@@ -84,6 +86,8 @@ class StreamMapping {
   Micros backoff_ = 0;
   std::int64_t attempts_on_batch_ = 0;
   std::uint64_t invocations_ = 0, throttles_ = 0, failures_ = 0, batches_ = 0;
+  std::uint64_t read_failures_ = 0;  // GetRecords failed by a fault rule
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace emu

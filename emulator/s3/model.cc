@@ -161,7 +161,7 @@ class S3Model::Persistence {
 };
 
 S3Model::S3Model(Storage* storage, std::filesystem::path root, std::string region)
-    : root_(std::move(root)), region_(std::move(region)) {
+    : root_(std::move(root)), region_(std::move(region)), storage_(storage) {
   if (storage != nullptr) {
     persistence_ = std::make_unique<Persistence>(*storage);
     persistence_->load(buckets_);
@@ -238,6 +238,19 @@ Status S3Model::check_key(const Bucket& bucket, const std::string& key) const {
   return ok_status();
 }
 
+std::optional<AwsError> S3Model::fault(std::string_view operation, const std::string& bucket) {
+  FaultDecision d = faults_.check(operation, bucket);
+  if (operation == "PutObject" && storage_ != nullptr) {
+    // The body's file and the metadata row: a failing disk is S3's 500, nothing stored.
+    FaultDecision disk = storage_->disk_faults().before_object_write(bucket);
+    disk.merge(storage_->disk_faults().before_write("s3"));
+    if (disk.error) disk.error = internal();
+    d.merge(disk);
+  }
+  fault_latency_ += d.extra_latency;
+  return d.error;
+}
+
 std::filesystem::path S3Model::path_of(const std::string& bucket, const std::string& key) const {
   return root_ / bucket / file_path_of_key(key);
 }
@@ -251,6 +264,7 @@ Result<ObjectMeta> S3Model::put_object(const std::string& bucket_name, const std
   Bucket& bucket = **b;
   const auto checked = check_key(bucket, key);
   if (!checked) return checked.error();
+  if (auto error = fault("PutObject", bucket_name)) return *error;
   const auto path = path_of(bucket_name, key);
   const auto tmp = root_ / ".tmp";
   std::error_code ec;
@@ -286,6 +300,7 @@ Result<ObjectMeta> S3Model::head_object(const std::string& bucket_name, const st
 Result<std::string> S3Model::read_object(const std::string& bucket_name, const std::string& key) {
   auto meta = head_object(bucket_name, key);
   if (!meta) return meta.error();
+  if (auto error = fault("GetObject", bucket_name)) return *error;
   std::ifstream in(path_of(bucket_name, key), std::ios::binary);
   if (!in) return internal();
   std::ostringstream body;

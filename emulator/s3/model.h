@@ -23,8 +23,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "emulator/core/faults.h"
 #include "emulator/core/result.h"
 #include "emulator/core/storage.h"
 #include "emulator/core/time.h"
@@ -75,12 +77,23 @@ class S3Model {
   Status check_key(const Bucket& bucket, const std::string& key) const;
   std::filesystem::path path_of(const std::string& bucket, const std::string& key) const;
 
+  // Fault rules (service "s3", resource the bucket): put_object consults "PutObject" (and the
+  // storage seam: "ObjectWrite" for the body's file, "Write" for its metadata), read_object
+  // "GetObject"; the wire's listing asks fault() for "ListObjects"/"ListObjectsV2".
+  void set_faults(FaultHook faults) { faults_ = faults; }
+  std::optional<AwsError> fault(std::string_view operation, const std::string& bucket);
+  // The latency fault rules added since the last call (the wire layer delays its reply by it).
+  Micros take_fault_latency() { return std::exchange(fault_latency_, 0); }
+
  private:
   class Persistence;
   std::filesystem::path root_;
   std::string region_;
   std::map<std::string, std::unique_ptr<Bucket>> buckets_;
   std::unique_ptr<Persistence> persistence_;
+  Storage* storage_ = nullptr;
+  FaultHook faults_;
+  Micros fault_latency_ = 0;
 };
 
 bool valid_bucket_name(const std::string& name);

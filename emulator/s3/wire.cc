@@ -182,7 +182,10 @@ http::HttpResponse S3Wire::handle(const http::HttpRequest& request, Micros now) 
     return s3_error(AwsError::client("InvalidURI", "Couldn't parse the specified URI."),
                     request_id_, "", request.method == "HEAD");
   }
-  return dispatch(request, target_of(request), query, now);
+  (void)model_.take_fault_latency();  // what in-process callers drew is not this reply's
+  http::HttpResponse response = dispatch(request, target_of(request), query, now);
+  response.delay += model_.take_fault_latency();  // latency fault rules (s3, storage)
+  return response;
 }
 
 http::HttpResponse S3Wire::dispatch(const http::HttpRequest& request, const Target& t,

@@ -65,6 +65,9 @@ std::string get(const std::map<std::string, std::string>& q, const std::string& 
 http::HttpResponse S3Wire::list_objects(const Bucket& bucket,
                                         const std::map<std::string, std::string>& query) {
   const bool v2 = get(query, "list-type") == "2";
+  if (auto error = model_.fault(v2 ? "ListObjectsV2" : "ListObjects", bucket.name)) {
+    return s3_error(*error, request_id_, bucket.name);
+  }
   const std::string prefix = get(query, "prefix");
   const std::string delimiter = get(query, "delimiter");
   const std::string encoding = get(query, "encoding-type");

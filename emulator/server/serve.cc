@@ -66,6 +66,8 @@ struct ServeSettings {
 ServeSettings read_settings(const Config& config, const ServeOptions& options) {
   try {
     ServeSettings s{EdgeSettings::from_config(config), config.integer("/storage/max_wal_bytes")};
+    // Fault rules are checked before anything is created: one no model consults is refused.
+    (void)faults::ConfigFaultInjector(config.at("/faults"), 0, Random(0));
     if (s.max_wal_bytes < (1 << 20)) {
       throw ConfigError("/storage/max_wal_bytes", "at least 1048576 (1 MiB)");
     }

@@ -196,6 +196,12 @@ Result<std::string> SnsModel::publish(const std::string& topic_arn, const std::s
   if (message.empty()) return invalid("Empty message");
   if (message.size() > 262144) return invalid("Message too long");
   if (subject.size() > 100) return invalid("Subject");
+  if (faults_ != nullptr) {
+    const FaultDecision fault =
+        faults_->check("sns", "Publish", topic_arn.substr(topic_arn.rfind(':') + 1), now);
+    fault_latency_ += fault.extra_latency;
+    if (fault.error) return *fault.error;
+  }
   ++published_;
   const std::string id = random_.uuid_v4();
   for (const auto* s : subscriptions(topic_arn)) {

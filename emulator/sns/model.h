@@ -16,10 +16,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/faults.h"
 #include "emulator/core/random.h"
 #include "emulator/core/result.h"
 #include "emulator/sns/delivery.h"
@@ -87,6 +89,12 @@ class SnsModel {
   Result<std::string> publish(const std::string& topic_arn, const std::string& message,
                               const std::string& subject, Micros now);
 
+  // Fault rules for "sns" Publish (resource: the topic's name), for the wire and the alarms'
+  // notifications alike; may be null. A failed Publish delivers nothing.
+  void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
+  // The latency fault rules added since the last call (the wire layer delays its reply by it).
+  Micros take_fault_latency() { return std::exchange(fault_latency_, 0); }
+
   const HttpDelivery& delivery() const { return delivery_; }
   nlohmann::json state() const;
 
@@ -100,6 +108,8 @@ class SnsModel {
   std::map<std::string, Subscription> subscriptions_;  // by ARN
   std::vector<std::string> subscription_order_;
   std::uint64_t published_ = 0;
+  FaultInjector* faults_ = nullptr;
+  Micros fault_latency_ = 0;
   HttpDelivery delivery_;
 };
 

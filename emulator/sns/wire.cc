@@ -47,6 +47,13 @@ bool SnsWire::accepts(const http::HttpRequest& request) const {
 }
 
 http::HttpResponse SnsWire::handle(const http::HttpRequest& request, Micros now) {
+  (void)model_.take_fault_latency();  // what alarm notifications drew is not this reply's
+  http::HttpResponse response = answer(request, now);
+  response.delay += model_.take_fault_latency();  // latency fault rules
+  return response;
+}
+
+http::HttpResponse SnsWire::answer(const http::HttpRequest& request, Micros now) {
   const std::string request_id = http::new_request_id(random_);
   const bool form = request.method == "POST" && !request.body.empty();
   const http::QueryParams params(form ? std::string_view(request.body) : std::string_view(request.query));

@@ -21,6 +21,7 @@ class SnsWire final : public http::Service {
   http::HttpResponse handle(const http::HttpRequest& request, Micros now) override;
 
  private:
+  http::HttpResponse answer(const http::HttpRequest& request, Micros now);
   // The operation's <...Result> element content (written into `xml`), or an error.
   Status dispatch(const std::string& op, const http::QueryParams& params,
                   const std::string& emulator_url, Micros now, http::XmlWriter& xml);

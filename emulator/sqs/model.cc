@@ -1,6 +1,7 @@
 #include "emulator/sqs/model.h"
 
 #include <charconv>
+#include <utility>
 
 #include "emulator/http/aws_wire.h"
 #include "emulator/sqs/persist.h"
@@ -80,7 +81,8 @@ SqsModel::SqsModel(Storage* storage, std::string account_id, std::string region,
       region_(std::move(region)),
       endpoint_(std::move(endpoint)),
       limits_(limits),
-      random_(std::move(random)) {
+      random_(std::move(random)),
+      storage_(storage) {
   if (storage != nullptr) {
     persistence_ = std::make_unique<Persistence>(*storage);
     for (auto& q : persistence_->load_queues()) {
@@ -91,6 +93,24 @@ SqsModel::SqsModel(Storage* storage, std::string account_id, std::string region,
 }
 
 SqsModel::~SqsModel() = default;
+
+std::optional<AwsError> SqsModel::fault(std::string_view operation, const Queue& queue) {
+  FaultDecision d = faults_.check(operation, queue.name());
+  // Every message operation changes what emulator.db holds: it asks the storage seam too.
+  if (storage_ != nullptr) {
+    FaultDecision disk = storage_->disk_faults().before_write("sqs");
+    if (disk.error) {
+      disk.error = AwsError::server("InternalFailure",
+                                    "The request processing has failed because of an unknown "
+                                    "error, exception or failure.");
+    }
+    d.merge(disk);
+  }
+  fault_latency_ += d.extra_latency;
+  return d.error;
+}
+
+Micros SqsModel::take_fault_latency() { return std::exchange(fault_latency_, 0); }
 
 void SqsModel::notify_send(const Queue& queue, Micros visible_at) {
   for (const auto& listener : send_listeners_) listener(queue, visible_at);
@@ -289,6 +309,7 @@ Result<SentMessage> SqsModel::send(Queue& queue, const std::string& body,
                                 " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
                                 "must be >= 0 and <= 900.");
   }
+  if (auto error = fault("SendMessage", queue)) return *error;
   expire(queue, now);
   if (queue.size() >= limits_.max_messages_per_queue) {
     return AwsError::client("OverLimit", "The queue holds the emulator's maximum of " +
@@ -327,6 +348,7 @@ Result<std::vector<ReceivedMessage>> SqsModel::receive(Queue& queue, std::int64_
                                 " for parameter VisibilityTimeout is invalid. Reason: Must be "
                                 "between 0 and 43200, if provided.");
   }
+  if (auto error = fault("ReceiveMessage", queue)) return *error;
   expire(queue, now);
   if (queue.size() >= limits_.max_in_flight_per_queue &&
       queue.in_flight(now) >= limits_.max_in_flight_per_queue) {
@@ -358,6 +380,7 @@ Result<std::vector<ReceivedMessage>> SqsModel::receive(Queue& queue, std::int64_
 }
 
 Status SqsModel::delete_message(Queue& queue, const std::string& receipt_handle) {
+  if (auto error = fault("DeleteMessage", queue)) return *error;
   const auto removed = queue.remove_by_handle(receipt_handle);
   if (removed) {
     if (persistence_) persistence_->delete_message(queue.name(), removed->id);
@@ -379,6 +402,7 @@ Status SqsModel::change_visibility(Queue& queue, const std::string& receipt_hand
                                 " for parameter VisibilityTimeout is invalid. Reason: Must be "
                                 "between 0 and 43200.");
   }
+  if (auto error = fault("ChangeMessageVisibility", queue)) return *error;
   const auto changed = queue.change_visibility(receipt_handle, timeout_seconds, now);
   if (!changed) return changed.error();
   if (persistence_) persistence_->save_message(queue.name(), **changed);

@@ -12,9 +12,12 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "emulator/core/faults.h"
 #include "emulator/core/random.h"
 #include "emulator/core/storage.h"
 #include "emulator/sqs/queue.h"
@@ -71,6 +74,12 @@ class SqsModel {
   using SendListener = std::function<void(const Queue& queue, Micros visible_at)>;
   void on_send(SendListener listener) { send_listeners_.push_back(std::move(listener)); }
 
+  // Fault rules for the message operations (service "sqs", resource the queue name); each
+  // of them also asks the storage seam (Storage::disk_faults) before it writes.
+  void set_faults(FaultHook faults) { faults_ = faults; }
+  // The latency fault rules added since the last call (the wire layer delays its reply by it).
+  Micros take_fault_latency();
+
   const std::string& endpoint() const { return endpoint_; }
   void set_endpoint(std::string endpoint) { endpoint_ = std::move(endpoint); }
   nlohmann::json state(Micros now) const;
@@ -81,6 +90,8 @@ class SqsModel {
                                            QueueAttributes base) const;
   void expire(Queue& queue, Micros now);
   void notify_send(const Queue& queue, Micros visible_at);
+  // The error a fault rule or the storage seam gives `operation` on `queue`, if any.
+  std::optional<AwsError> fault(std::string_view operation, const Queue& queue);
 
   std::string account_id_;
   std::string region_;
@@ -90,6 +101,9 @@ class SqsModel {
   std::map<std::string, std::unique_ptr<Queue>> queues_;
   std::unique_ptr<Persistence> persistence_;
   std::vector<SendListener> send_listeners_;
+  Storage* storage_ = nullptr;
+  FaultHook faults_;
+  Micros fault_latency_ = 0;
 };
 
 // MD5 of message attributes as SQS computes MD5OfMessageAttributes (sorted names, each with

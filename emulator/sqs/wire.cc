@@ -208,6 +208,13 @@ bool SqsWire::accepts(const http::HttpRequest& request) const {
 }
 
 http::HttpResponse SqsWire::handle(const http::HttpRequest& request, Micros now) {
+  (void)model_.take_fault_latency();  // what in-process callers drew is not this reply's
+  http::HttpResponse response = handle_call(request, now);
+  response.delay += model_.take_fault_latency();  // latency fault rules (sqs, storage)
+  return response;
+}
+
+http::HttpResponse SqsWire::handle_call(const http::HttpRequest& request, Micros now) {
   const std::string request_id = http::new_request_id(random_);
   Call call;
   const std::string_view host = request.header("Host");

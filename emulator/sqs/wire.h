@@ -31,6 +31,7 @@ class SqsWire final : public http::Service {
     bool query = false;
     std::string endpoint;  // "http://<Host>" as the client addressed us
   };
+  http::HttpResponse handle_call(const http::HttpRequest& request, Micros now);
   std::string url_for(const Call& call, const Queue& queue) const;
   Result<nlohmann::json> dispatch(const Call& call, Micros now);
   Result<nlohmann::json> receive(const Call& call, Queue& queue, Micros now);

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <tuple>
+
 #include "emulator/core/config.h"
 #include "emulator/faults/fault_injector.h"
 
@@ -49,14 +51,14 @@ TEST_CASE("malformed fault entries name the field and what was expected") {
     return std::string("no error");
   };
   CHECK(error_of(R"([{"service":"dynamodb","error":"Boom"}])") == "/faults/0/status");
-  CHECK(error_of(R"([{"service":"x","error":"InternalServerError","probability":2}])") ==
+  CHECK(error_of(R"([{"service":"sqs","error":"InternalServerError","probability":2}])") ==
         "/faults/0/probability");
   CHECK(error_of(R"([{}])") == "/faults/0/service");
-  CHECK(error_of(R"([{"service":"x"}])") == "/faults/0");
-  CHECK(error_of(R"([{"service":"x","latency_ms":5},{"service":"y","error":"SlowDown","from":"soon"}])") ==
+  CHECK(error_of(R"([{"service":"sqs"}])") == "/faults/0");
+  CHECK(error_of(R"([{"service":"sqs","latency_ms":5},{"service":"s3","error":"SlowDown","from":"soon"}])") ==
         "/faults/1/from");
-  CHECK(error_of(R"([{"service":"x","latency_ms":5,"colour":"red"}])") == "/faults/0/colour");
-  CHECK(error_of(R"({"service":"x"})") == "/faults");
+  CHECK(error_of(R"([{"service":"sqs","latency_ms":5,"colour":"red"}])") == "/faults/0/colour");
+  CHECK(error_of(R"({"service":"sqs"})") == "/faults");
   ConfigFaultInjector custom(json::parse(R"([{"service":"s3","error":"NoSuchBucket",
                                               "status":404,"message":"gone"}])"),
                              0, Random(1));
@@ -64,4 +66,49 @@ TEST_CASE("malformed fault entries name the field and what was expected") {
   REQUIRE(e);
   CHECK(e->http_status == 404);
   CHECK(e->message == "gone");
+}
+
+TEST_CASE("a rule no model consults is refused, naming the field and the allowed values") {
+  auto refusal = [](const char* text) -> std::pair<std::string, std::string> {
+    try {
+      ConfigFaultInjector(json::parse(text), 0, Random(1));
+    } catch (const ConfigError& e) {
+      return {e.field(), e.expected()};
+    }
+    return {"no error", ""};
+  };
+  // A service without hooks (the API Gateway stage has none) names the services that have.
+  auto [field, expected] = refusal(R"([{"service":"apigateway","error":"InternalServerError"}])");
+  CHECK(field == "/faults/0/service");
+  for (const char* s : {"dynamodb", "dynamodbstreams", "lambda", "sqs", "s3", "cloudwatch", "sns", "storage"}) {
+    CHECK(expected.find(s) != std::string::npos);
+  }
+  // An operation the service's model never asks about names the ones it does.
+  std::tie(field, expected) =
+      refusal(R"([{"service":"sqs","operation":"PurgeQueue","error":"InternalFailure"}])");
+  CHECK(field == "/faults/0/operation");
+  CHECK(expected.find("SendMessage, ReceiveMessage, DeleteMessage, ChangeMessageVisibility") !=
+        std::string::npos);
+  CHECK(refusal(R"([{"service":"*","operation":"Frobnicate","latency_ms":1}])").first ==
+        "/faults/0/operation");
+  CHECK(refusal(R"([{"service":"lambda","operation":"UpdateItem","error":"ThrottlingException"}])").first ==
+        "/faults/0/operation");
+  // A disk fails with an I/O error or a full disk, not an AWS throttle.
+  std::tie(field, expected) =
+      refusal(R"([{"service":"storage","operation":"Write","error":"ThrottlingException"}])");
+  CHECK(field == "/faults/0/error");
+  CHECK(expected.find("DiskFull") != std::string::npos);
+  // The hooked ones load.
+  CHECK(refusal(R"([{"service":"storage","operation":"Fsync","latency_ms":50},
+                    {"service":"*","operation":"PutObject","error":"SlowDown"},
+                    {"service":"sns","error":"InternalFailure"}])").first == "no error");
+}
+
+TEST_CASE("a storage error is SQLite's, with a 500") {
+  ConfigFaultInjector f(json::parse(R"([{"service":"storage","operation":"Write","error":"DiskFull"}])"),
+                        0, Random(1));
+  const auto d = f.check("storage", "Write", "dynamodb", 0);
+  REQUIRE(d.error);
+  CHECK(d.error->http_status == 500);
+  CHECK(d.error->message == "database or disk is full");
 }

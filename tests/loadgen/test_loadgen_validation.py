@@ -133,6 +133,24 @@ class ValidationTest(unittest.TestCase):
                          "faults", "waf.common_size_restrictions_body.limit_bytes", "cannot change at runtime")
             self.assertNotIn("faithful_nan_bug", proc.stderr)
 
+    def test_fault_rule_without_a_hook(self):
+        # A rule no model consults would silently do nothing: refused in a scenario ...
+        cases = [({"service": "apigateway", "error": "InternalServerError"}, "/faults/0/service",
+                  "the services with a fault hook"),
+                 ({"service": "sqs", "operation": "PurgeQueue", "error": "InternalFailure"},
+                  "/faults/0/operation", "SendMessage")]
+        for rule, field, allowed in cases:
+            path = self.scenario(emulator={"faults": [rule]})
+            self.refused(loadgen("run", path, "--out", self.out), "s.json: emulator:", field, allowed)
+        # ... and in emulator serve's --config, before it opens a data dir or a port.
+        config = os.path.join(self.dir, "c.json")
+        with open(config, "w") as f:
+            json.dump({"faults": [cases[0][0]]}, f)
+        proc = run(EMULATOR_BIN, "serve", "--port", "0", "--config", config, timeout=30)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn("c.json", proc.stderr)
+        self.assertIn("/faults/0/service", proc.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
