@@ -262,9 +262,10 @@ std::string Comparison::table() const {
                        f.ok() ? "ok" : "FAIL: " + fmt::format("{}", fmt::join(f.problems, "; ")));
   }
   out += fmt::format(
-      "{}: {}/{} files within tolerance (share <= {} pp, counts >= {} within {} %, missing <= {}, "
+      "{}: {}/{} files within tolerance (share <= {} pp{}, counts >= {} within {} %, missing <= {}, "
       "extra <= {}, mask mismatches <= {}); miss = missing[+excused at this scale]\n",
-      ok() ? "PASS" : "FAIL", passed, compared, options.max_share_error_pp, options.min_count,
+      ok() ? "PASS" : "FAIL", passed, compared, options.max_share_error_pp,
+      options.scale < 1 ? " or 3 standard errors" : "", options.min_count,
       options.max_relative_error * 100, options.max_missing_rows, options.max_extra_rows,
       options.max_mask_mismatches);
   return out;

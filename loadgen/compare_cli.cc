@@ -113,6 +113,9 @@ int run_calibrate_command(const CalibrateCommand& c) {
     std::fprintf(stderr, "loadgen calibrate: %s\n", e.what());
     return 2;
   }
+  const auto parent = std::filesystem::path(c.out).parent_path();
+  std::error_code ignored;  // a failure shows as the write's below
+  if (!parent.empty()) std::filesystem::create_directories(parent, ignored);
   std::ofstream out(c.out);
   out << scenario.dump(2) << "\n";
   if (!out) {

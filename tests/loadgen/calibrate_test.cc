@@ -15,10 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-// The first four devices of the default population (seed 1), as the model drew them before
-// the calibrated fields existed.
-const char* const kDefaultDevices = "TBD";
-
 json fitted(double scale = 1.0) {
   CalibrateOptions o;
   o.published_dir = (emu::test::data_dir() / "published-2021-06-14-to-20").string();
@@ -94,18 +90,31 @@ TEST_CASE("a device's day is the same on every send and resend") {
   CHECK(payload(1) == payload(2));
 }
 
-TEST_CASE("scenarios without calibrated fields keep their devices") {
-  // The devices of a scenario without by-OS shares are drawn as before: these are the first
-  // devices of the seed's default population (seed 1).
-  const Scenario s = Scenario::from_json({{"name", "t"}, {"duration", 60}, {"schedule", {{{"type", "constant"}, {"rate", 1}, {"duration", 60}}}}}, "t.json");
-  PopulationModel pop(s.population, s.seed);
-  std::string seen;
-  for (int i = 0; i < 4; ++i) {
-    const Device d = pop.device(i);
-    seen += *d.province + (d.ios ? "/ios/" : "/android/") + *d.app_version + " ";
+TEST_CASE("by-OS shares draw the same numbers in the same order as the plain shares") {
+  // A scenario without a calibrated day draws province, OS and version exactly as before the
+  // by-OS fields existed (the smoke scenario's digest is unchanged); with by-OS tables equal to
+  // the plain ones every device is the same.
+  const json schedule = {{{"type", "constant"}, {"rate", 1}, {"duration", 60}}};
+  const Scenario plain = Scenario::from_json({{"name", "t"}, {"duration", 60}, {"schedule", schedule}}, "t.json");
+  json by_os = {{"name", "t"}, {"duration", 60}, {"schedule", schedule}, {"population", json::object()}};
+  for (const std::string os : {"android", "ios"}) {
+    by_os["population"]["provinces_by_os"][os] = plain.population.provinces;
+    by_os["population"]["app_versions_by_os"][os] = plain.population.app_versions;
   }
-  // Recorded with the model before the calibrated fields were added.
-  CHECK(seen == kDefaultDevices);
+  const Scenario same = Scenario::from_json(by_os, "t.json");
+  PopulationModel a(plain.population, plain.seed), b(same.population, same.seed);
+  for (int i = 0; i < 2000; ++i) {
+    const Device x = a.device(i), y = b.device(i);
+    REQUIRE(*x.province == *y.province);
+    REQUIRE(x.ios == y.ios);
+    REQUIRE(*x.app_version == *y.app_version);
+    REQUIRE(x.queue == y.queue);
+  }
+  // And an OS-specific table takes effect: every iOS device in Yukon, every Android one in PEI.
+  by_os["population"]["provinces_by_os"] = {{"android", {{"PE", 1}}}, {"ios", {{"YT", 1}}}};
+  const Scenario split = Scenario::from_json(by_os, "t.json");
+  PopulationModel c(split.population, split.seed);
+  for (int i = 0; i < 200; ++i) CHECK(*c.device(i).province == (c.device(i).ios ? "YT" : "PE"));
 }
 
 TEST_CASE("day model validation names the field") {
