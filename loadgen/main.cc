@@ -5,6 +5,8 @@
 //               [--progress | --no-progress]
 //   loadgen merge DIR... --out DIR
 //   loadgen sweep SCENARIO --set KEY=V1,V2,... [--set ...] [--out DIR] [--jobs N] [--expect-any]
+//   loadgen compare OUT PUBLISHED_DIR --date YYYY-MM-DD [--scale S] [tolerances] [--json FILE]
+//   loadgen calibrate --published DIR --date YYYY-MM-DD --out SCENARIO.json [--scale S]
 // Exit codes: 0 every expectation met; 1 an expectation failed; 2 bad usage, bad scenario file
 // or unreachable target (with a message naming the file, the field and what was expected).
 // Every check that needs nothing but the file and the flags runs before anything is sent.
@@ -18,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include "emulator/core/config.h"
+#include "loadgen/compare_cli.h"
 #include "loadgen/outcome.h"
 #include "loadgen/run_http.h"
 #include "loadgen/run_virtual.h"
@@ -250,6 +253,10 @@ int main(int argc, char** argv) {
   merge_cmd->add_option("--out", merge_out, "Output directory")->default_val("loadgen-merged");
   SweepOptions sweep_options;
   CLI::App* sweep_cmd = add_sweep_command(app, sweep_options);
+  CompareCommand compare_command;
+  CLI::App* compare_cmd = add_compare_command(app, compare_command);
+  CalibrateCommand calibrate_command;
+  CLI::App* calibrate_cmd = add_calibrate_command(app, calibrate_command);
   bool merge_strict = false;
   merge_cmd->add_flag("--strict", merge_strict, "A SKIPPED expectation fails the merged run");
   try {
@@ -260,6 +267,8 @@ int main(int argc, char** argv) {
   }
   if (merge_cmd->parsed()) return merge(dirs, merge_out, merge_strict);
   if (sweep_cmd->parsed()) return run_sweep_command(sweep_options, argv[0]);
+  if (compare_cmd->parsed()) return run_compare_command(compare_command);
+  if (calibrate_cmd->parsed()) return run_calibrate_command(calibrate_command);
   if (progress_on || progress_off) flags.progress = progress_on;
   return run(flags);
 }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "loadgen/day_model.h"
+
 namespace loadgen {
 
 namespace {
@@ -46,16 +48,32 @@ PopulationModel::PopulationModel(const Population& population, std::uint64_t see
   build(provinces_, population_.provinces);
   build(versions_, population_.app_versions);
   build(identifiers_, population_.identifiers);
+  for (const auto& [os, shares] : population_.provinces_by_os) build(provinces_by_os_[os == "ios"], shares);
+  for (const auto& [os, shares] : population_.app_versions_by_os) build(versions_by_os_[os == "ios"], shares);
 }
 
 Device PopulationModel::device(std::int64_t index) const {
   emu::Random r(seed_ ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(index + 1)));
   Device d;
   d.index = index;
-  d.province = &provinces_.pick(r.uniform01());
-  d.utc_offset_hours = population_.utc_offset_hours.at(*d.province);
+  // The same draws in the same order whether or not the shares depend on the OS, so a scenario
+  // without a calibrated day keeps its devices (and its digest). A calibrated population draws
+  // its OS, version and province quasi-randomly (day_model.h): its counts match the fit.
+  const QuasiDraws quasi(seed_, index);
+  const bool calibrated = population_.day != nullptr;
+  double province_u = r.uniform01();
   d.ios = r.bernoulli(population_.ios_share);
-  d.app_version = &versions_.pick(r.uniform01());
+  double version_u = r.uniform01();
+  if (calibrated) {
+    d.ios = quasi.u(0) < population_.ios_share;
+    version_u = quasi.u(1);
+    province_u = quasi.u(2);
+  }
+  const auto& provinces = provinces_by_os_[d.ios].values.empty() ? provinces_ : provinces_by_os_[d.ios];
+  const auto& versions = versions_by_os_[d.ios].values.empty() ? versions_ : versions_by_os_[d.ios];
+  d.province = &provinces.pick(province_u);
+  d.utc_offset_hours = population_.utc_offset_hours.at(*d.province);
+  d.app_version = &versions.pick(version_u);
   d.queue = population_.queue_min +
             static_cast<int>(r.below(static_cast<std::uint64_t>(population_.queue_max - population_.queue_min + 1)));
   return d;
@@ -77,7 +95,11 @@ std::string PopulationModel::body(const Device& d, ClientKind kind, int entries,
                  d.ios ? std::string("14.6") : std::to_string(9 + r.below(3)),
                  d.ios ? "Apple" : kAndroidMakers[maker], d.ios ? kIphones[phone] : kAndroidModels[model],
                  d.ios ? "unavailable" : "11");
-  if (kind == ClientKind::kJsBatch) {
+  if (kind == ClientKind::kJsBatch && population_.day) {
+    // The device's calibrated day, the same on every send and resend of it.
+    emu::Random day(seed_ ^ (0xC2B2AE3D27D4EB4FULL * static_cast<std::uint64_t>(d.index + 1)));
+    out += population_.day->entries(d.ios, *d.app_version, *d.province, QuasiDraws(seed_, d.index), day);
+  } else if (kind == ClientKind::kJsBatch) {
     for (int i = 0; i < entries; ++i) {
       const std::string& identifier = identifiers_.pick(r.uniform01());
       const std::int64_t at = now_ms - static_cast<std::int64_t>(r.below(86400000));

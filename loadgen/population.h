@@ -45,6 +45,8 @@ class PopulationModel {
   Population population_;
   std::uint64_t seed_;
   Weighted<std::string> provinces_, versions_, identifiers_;
+  // Calibrated populations: [0] android, [1] ios (empty when the scenario has no by-OS shares).
+  Weighted<std::string> provinces_by_os_[2], versions_by_os_[2];
 };
 
 }  // namespace loadgen

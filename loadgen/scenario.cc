@@ -9,6 +9,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "loadgen/day_model.h"
 #include "loadgen/trace_access_log.h"
 
 namespace loadgen {
@@ -88,6 +89,21 @@ class Reader {
   std::set<std::string> known_;
 };
 
+// {"android": {name: share}, "ios": {...}}: both OSes or neither.
+std::map<std::string, std::map<std::string, double>> read_by_os(const Reader& r, const std::string& key) {
+  std::map<std::string, std::map<std::string, double>> out;
+  if (!r.has(key)) return out;
+  const json& j = r.raw(key);
+  if (!j.is_object() || j.size() != 2 || !j.contains("android") || !j.contains("ios")) {
+    r.fail(key, "an object with \"android\" and \"ios\", each of name -> weight");
+  }
+  for (const std::string os : {"android", "ios"}) {
+    Reader inner(j, r.file(), r.where(key), {"android", "ios"});
+    out[os] = inner.shares(os);
+  }
+  return out;
+}
+
 Population read_population(const json& j, const std::string& file) {
   Population p;
   p.provinces = {{"ON", 0.387}, {"QC", 0.225}, {"BC", 0.135}, {"AB", 0.115}, {"MB", 0.036},
@@ -105,10 +121,21 @@ Population read_population(const json& j, const std::string& file) {
   if (j.is_null()) return p;
   Reader r(j, file, "population",
            {"devices", "provinces", "utc_offset_hours", "ios_share", "app_versions", "identifiers",
-            "queue_min", "queue_max", "resend_after_seconds", "max_resends", "growth_per_resend"});
+            "queue_min", "queue_max", "resend_after_seconds", "max_resends", "growth_per_resend",
+            "provinces_by_os", "app_versions_by_os", "day"});
   p.devices = static_cast<std::int64_t>(r.number("devices", 10000, 1, 2e7));
   if (r.has("provinces")) p.provinces = r.shares("provinces");
-  for (const auto& [k, v] : r.shares("utc_offset_hours")) p.utc_offset_hours[k] = v;
+  if (r.has("utc_offset_hours")) {
+    // Offsets west of UTC are negative: not weights.
+    const json& offsets = r.raw("utc_offset_hours");
+    if (!offsets.is_object()) r.fail("utc_offset_hours", "an object of province -> hours from UTC");
+    for (const auto& [k, v] : offsets.items()) {
+      if (!v.is_number() || v.get<double>() < -12 || v.get<double>() > 14) {
+        r.fail("utc_offset_hours." + k, "hours from UTC, -12 to 14");
+      }
+      p.utc_offset_hours[k] = v.get<double>();
+    }
+  }
   p.ios_share = r.number("ios_share", p.ios_share, 0, 1);
   if (r.has("app_versions")) p.app_versions = r.shares("app_versions");
   if (r.has("identifiers")) p.identifiers = r.shares("identifiers");
@@ -117,9 +144,19 @@ Population read_population(const json& j, const std::string& file) {
   p.resend_after_seconds = static_cast<int>(r.number("resend_after_seconds", p.resend_after_seconds, 1, 86400));
   p.max_resends = static_cast<int>(r.number("max_resends", p.max_resends, 0, 100));
   p.growth_per_resend = static_cast<int>(r.number("growth_per_resend", p.growth_per_resend, 0, 1000));
+  p.provinces_by_os = read_by_os(r, "provinces_by_os");
+  p.app_versions_by_os = read_by_os(r, "app_versions_by_os");
+  if (r.has("day")) p.day = DayModel::from_json(r.raw("day"), file, r.where("day"));
   for (const auto& [province, share] : p.provinces) {
     if (!p.utc_offset_hours.count(province)) {
       r.fail("utc_offset_hours." + province, "an offset for every province in provinces");
+    }
+  }
+  for (const auto& [os, provinces] : p.provinces_by_os) {
+    for (const auto& [province, share] : provinces) {
+      if (!p.utc_offset_hours.count(province)) {
+        r.fail("utc_offset_hours." + province, "an offset for every province in provinces_by_os");
+      }
     }
   }
   return p;
@@ -358,6 +395,11 @@ Scenario Scenario::from_json(const json& j, const std::string& file) {
     s.emulator = r.raw("emulator");
   }
   s.population = read_population(r.has("population") ? r.raw("population") : json(), file);
+  if (s.population.day && s.start < s.population.day->day_start + emu::kMicrosPerDay) {
+    throw ScenarioError(file, "population.day.date",
+                        "a day that has ended when the scenario starts (its metrics travel in the "
+                        "next day's pushes; start is " + start + ")");
+  }
   if (!r.has("schedule") || !r.raw("schedule").is_array() || r.raw("schedule").empty()) {
     r.fail("schedule", "a non-empty array of phases");
   }

@@ -25,6 +25,7 @@ class ScenarioError : public std::runtime_error {
 };
 
 struct AccessLogTrace;  // trace_access_log.h
+struct DayModel;        // day_model.h
 
 enum class ClientKind { kJsBatch, kIosSingle, kAndroidForced };
 const char* kind_name(ClientKind k);
@@ -40,6 +41,11 @@ struct Population {
   int resend_after_seconds = 14400;             // next background run after a failure (240 min)
   int max_resends = 6;                          // per original send
   int growth_per_resend = 2;                    // metrics added to the queue per missed run
+  // Calibrated populations (`loadgen calibrate`); when absent every device draws from the
+  // shares above. By OS: a device's province and app version given its OS ("android", "ios").
+  std::map<std::string, std::map<std::string, double>> provinces_by_os, app_versions_by_os;
+  // What each device's daily JS push carries (day_model.h); null = `identifiers` weights.
+  std::shared_ptr<const DayModel> day;
 };
 
 struct Phase {
