@@ -23,7 +23,8 @@ constexpr double kThreshold = 20;
 
 DayTable load(const CalibrateOptions& o, const std::string& file) {
   const auto path = std::filesystem::path(o.published_dir) / (file + kDailySuffix);
-  if (!std::filesystem::exists(path)) throw CompareInputError(path.string() + ": missing (calibrate needs it)");
+  if (!std::filesystem::exists(path))
+    throw CompareInputError(path.string() + ": missing (calibrate needs it)");
   return read_day(path, o.date);
 }
 
@@ -48,7 +49,8 @@ Counts filled(const DayTable& t, const std::function<std::string(const std::stri
     }
     const std::string g = group_of(key);
     const auto total = group_totals.find(g);
-    const double left = total == group_totals.end() ? kMaskedTotal * masked_cells[g] : total->second - known[g];
+    const double left =
+        total == group_totals.end() ? kMaskedTotal * masked_cells[g] : total->second - known[g];
     out[key] = std::clamp(left / masked_cells[g], floor, kThreshold - 1);
   }
   return out;
@@ -57,7 +59,8 @@ Counts filled(const DayTable& t, const std::function<std::string(const std::stri
 // A file's cells as totals (masked ones as kMaskedTotal), for group totals.
 Counts totals(const DayTable& t) {
   Counts out;
-  for (const auto& [key, cell] : t.rows) out[key] = cell.masked ? kMaskedTotal : static_cast<double>(cell.value);
+  for (const auto& [key, cell] : t.rows)
+    out[key] = cell.masked ? kMaskedTotal : static_cast<double>(cell.value);
   return out;
 }
 
@@ -73,8 +76,8 @@ double day_total(const CalibrateOptions& o, const std::string& file) {
 double rounded(double v) { return std::stod(fmt::format("{:.9g}", v)); }
 
 struct Fit {
-  Counts devices;                   // "os,version" -> devices
-  Counts active, installs, onboarded;  // "os,version" -> events
+  Counts devices;                        // "os,version" -> devices
+  Counts active, installs, onboarded;    // "os,version" -> events
   std::map<std::string, Counts> checks;  // "os,version" -> bucket -> events
   double all_devices = 0;
 };
@@ -82,9 +85,11 @@ struct Fit {
 // Devices per (os, version): the largest of its per-version counts.
 Fit fit_devices(const CalibrateOptions& o) {
   Fit f;
-  f.active = filled(load(o, "active_users_os_av"), before_comma, totals(load(o, "active_users_os")), 1);
+  f.active =
+      filled(load(o, "active_users_os_av"), before_comma, totals(load(o, "active_users_os")), 1);
   f.installs = filled(load(o, "installs_os_av"), before_comma, totals(load(o, "installs_os")), 1);
-  f.onboarded = filled(load(o, "onboarded_os_av"), before_comma, totals(load(o, "onboarded_os")), 1);
+  f.onboarded =
+      filled(load(o, "onboarded_os_av"), before_comma, totals(load(o, "onboarded_os")), 1);
   // background_checks_nc_os_av keys are "bucket,os,version"; its totals come per "bucket,os".
   const auto bucket_os = [](const std::string& key) { return key.substr(0, key.rfind(',')); };
   for (const auto& [key, n] : filled(load(o, "background_checks_nc_os_av"), bucket_os,
@@ -100,7 +105,8 @@ Fit fit_devices(const CalibrateOptions& o) {
     f.devices[key] = std::max(f.devices[key], sum);
   }
   for (const auto& [key, n] : f.devices) f.all_devices += n;
-  if (f.all_devices <= 0) throw CompareInputError(o.published_dir + ": no active users on " + o.date);
+  if (f.all_devices <= 0)
+    throw CompareInputError(o.published_dir + ": no active users on " + o.date);
   return f;
 }
 
@@ -109,7 +115,8 @@ json per_version_rates(const Fit& f, const Counts& events) {
   json rate = json::object();
   for (const auto& [key, devices] : f.devices) {
     const auto it = events.find(key);
-    rate[before_comma(key) + "/" + after_comma(key)] = rounded(it == events.end() ? 0 : it->second / devices);
+    rate[before_comma(key) + "/" + after_comma(key)] =
+        rounded(it == events.end() ? 0 : it->second / devices);
   }
   return rate;
 }
@@ -119,7 +126,8 @@ std::string count_for_bucket(const std::string& bucket) {
   static const std::map<std::string, std::string> values = {
       {"0", "0"}, {"1-6", "3"}, {"7-12", "8"}, {"13-30", "20"}, {"30+", "40"}};
   const auto it = values.find(bucket);
-  if (it == values.end()) throw CompareInputError("background_checks_nc_os_av: unknown bucket \"" + bucket + "\"");
+  if (it == values.end())
+    throw CompareInputError("background_checks_nc_os_av: unknown bucket \"" + bucket + "\"");
   return it->second;
 }
 
@@ -149,7 +157,8 @@ json per_os_rate(const CalibrateOptions& o, const Fit& f, const std::string& fil
     double devices = 0;
     for (const auto& [key, n] : f.devices) devices += before_comma(key) == os ? n : 0;
     const auto it = by_os.find(os);
-    rate[os] = rounded(devices > 0 && it != by_os.end() ? std::min(1000.0, it->second / devices) : 0);
+    rate[os] =
+        rounded(devices > 0 && it != by_os.end() ? std::min(1000.0, it->second / devices) : 0);
   }
   return rate;
 }
@@ -157,9 +166,11 @@ json per_os_rate(const CalibrateOptions& o, const Fit& f, const std::string& fil
 json onboarded_variants(const CalibrateOptions& o) {
   double onboarded = 0;
   for (const auto& [os, n] : totals(load(o, "onboarded_os"))) onboarded += n;
-  const Counts cells = filled(load(o, "onboarded_fs_np"), [](const std::string&) { return std::string(); },
-                              {{"", onboarded}}, 0);
-  static const std::map<std::string, std::string> framework = {{"enabled-active", "true"}, {"disabled-desactive", "false"}};
+  const Counts cells = filled(
+      load(o, "onboarded_fs_np"), [](const std::string&) { return std::string(); },
+      {{"", onboarded}}, 0);
+  static const std::map<std::string, std::string> framework = {{"enabled-active", "true"},
+                                                               {"disabled-desactive", "false"}};
   static const std::map<std::string, std::string> permission = {
       {"blocked-bloque", "blocked"}, {"granted-autorise", "granted"}, {"denied-refuse", "denied"}};
   json list = json::array();
@@ -167,17 +178,18 @@ json onboarded_variants(const CalibrateOptions& o) {
     const auto fs = framework.find(before_comma(key));
     const auto np = permission.find(after_comma(key));
     if (fs == framework.end() || np == permission.end()) continue;
-    list.push_back({rounded(n), {{"pushnotification", np->second}, {"frameworkenabled", fs->second}}});
+    list.push_back(
+        {rounded(n), {{"pushnotification", np->second}, {"frameworkenabled", fs->second}}});
   }
   return list;
 }
 
 // Weights of a two-level split of a rare event (e.g. exposed-expose / monitoring-surveillance).
-std::pair<double, double> split(const CalibrateOptions& o, const std::string& file, const std::string& first,
-                                const std::string& second) {
+std::pair<double, double> split(const CalibrateOptions& o, const std::string& file,
+                                const std::string& first, const std::string& second) {
   const DayTable t = load(o, file);
-  const Counts cells = filled(t, [](const std::string& key) { return key.substr(key.rfind(',') + 1); },
-                              {}, 0);
+  const Counts cells = filled(
+      t, [](const std::string& key) { return key.substr(key.rfind(',') + 1); }, {}, 0);
   double a = 0, b = 0;
   for (const auto& [key, n] : cells) {
     const std::string level = key.substr(key.rfind(',') + 1);
@@ -192,26 +204,34 @@ json day_metrics(const CalibrateOptions& o, const Fit& f) {
   json metrics = json::object();
   metrics["active-user"] = {{"rate", per_version_rates(f, f.active)}};
   metrics["background-check"] = background_checks(f);
-  metrics["scheduled-check-started-today"] = {{"rate", per_os_rate(o, f, "daily_background_check_started_os")}};
+  metrics["scheduled-check-started-today"] = {
+      {"rate", per_os_rate(o, f, "daily_background_check_started_os")}};
   metrics["scheduled-check-successful-today"] = {
       {"rate", per_os_rate(o, f, "daily_background_check_successfully_completed_os")}};
   metrics["installed"] = {{"rate", per_version_rates(f, f.installs)}};
-  metrics["onboarded"] = {{"rate", per_version_rates(f, f.onboarded)}, {"variants", {{"*", onboarded_variants(o)}}}};
-  const auto rare = [&](const std::string& file) { return rounded(day_total(o, file) / f.all_devices); };
-  const auto [exposed_yes, exposed_no] = split(o, "exposed_es", "exposed-expose", "monitoring-surveillance");
+  metrics["onboarded"] = {{"rate", per_version_rates(f, f.onboarded)},
+                          {"variants", {{"*", onboarded_variants(o)}}}};
+  const auto rare = [&](const std::string& file) {
+    return rounded(day_total(o, file) / f.all_devices);
+  };
+  const auto [exposed_yes, exposed_no] =
+      split(o, "exposed_es", "exposed-expose", "monitoring-surveillance");
   metrics["exposed"] = {{"rate", rare("exposed")},
-                        {"variants", {{"*", {{rounded(exposed_yes), {{"isUserExposed", "true"}}},
-                                             {rounded(exposed_no), {{"isUserExposed", "false"}}}}}}}};
+                        {"variants",
+                         {{"*",
+                           {{rounded(exposed_yes), {{"isUserExposed", "true"}}},
+                            {rounded(exposed_no), {{"isUserExposed", "false"}}}}}}}};
   metrics["exposed-clear"] = {{"rate", rare("clear_exposed")}};
-  const auto [otk_exposed, otk_monitoring] = split(o, "otk_es", "exposed-expose", "monitoring-surveillance");
+  const auto [otk_exposed, otk_monitoring] =
+      split(o, "otk_es", "exposed-expose", "monitoring-surveillance");
   const auto [with_date, no_date] = split(o, "otk_pt_dp", "date", "no_date-date_so");
   const double dated = with_date / (with_date + no_date);
   json otk = json::array();
-  for (const auto& [weight, fields] :
-       std::vector<std::pair<double, json>>{{otk_exposed * dated, {{"isUserExposed", "proximity"}, {"withDate", "true"}}},
-                                            {otk_exposed * (1 - dated), {{"isUserExposed", "proximity"}, {"withDate", "false"}}},
-                                            {otk_monitoring * dated, {{"withDate", "true"}}},
-                                            {otk_monitoring * (1 - dated), {{"withDate", "false"}}}}) {
+  for (const auto& [weight, fields] : std::vector<std::pair<double, json>>{
+           {otk_exposed * dated, {{"isUserExposed", "proximity"}, {"withDate", "true"}}},
+           {otk_exposed * (1 - dated), {{"isUserExposed", "proximity"}, {"withDate", "false"}}},
+           {otk_monitoring * dated, {{"withDate", "true"}}},
+           {otk_monitoring * (1 - dated), {{"withDate", "false"}}}}) {
     otk.push_back({rounded(weight), fields});
   }
   metrics["otk-entered-v2"] = {{"rate", rare("otk")}, {"variants", {{"*", otk}}}};
@@ -230,7 +250,8 @@ json population(const CalibrateOptions& o, const Fit& f) {
     ios += before_comma(key) == "ios" ? n : 0;
   }
   json provinces = {{"android", json::object()}, {"ios", json::object()}};
-  for (const auto& [key, n] : filled(load(o, "active_users_pt_os"), after_comma, totals(load(o, "active_users_os")), 0)) {
+  for (const auto& [key, n] :
+       filled(load(o, "active_users_pt_os"), after_comma, totals(load(o, "active_users_os")), 0)) {
     const std::string region = before_comma(key) == "npts-ptso" ? "None" : before_comma(key);
     provinces[after_comma(key)][region] = rounded(n / f.all_devices);
   }
@@ -246,25 +267,34 @@ json population(const CalibrateOptions& o, const Fit& f) {
 }  // namespace
 
 json calibrate(const CalibrateOptions& o) {
-  if (!std::filesystem::is_directory(o.published_dir)) throw CompareInputError(o.published_dir + ": not a directory");
+  if (!std::filesystem::is_directory(o.published_dir))
+    throw CompareInputError(o.published_dir + ": not a directory");
   const auto day = emu::parse_iso8601(o.date + "T00:00:00Z");
-  if (!day || o.date.size() != 10) throw CompareInputError("--date: expected YYYY-MM-DD, got \"" + o.date + "\"");
+  if (!day || o.date.size() != 10)
+    throw CompareInputError("--date: expected YYYY-MM-DD, got \"" + o.date + "\"");
   const Fit f = fit_devices(o);
   const std::string next_day = emu::format_iso8601(*day + emu::kMicrosPerDay).substr(0, 10);
   json scenario = {
       {"name", o.name.empty() ? "national-day-" + o.date : o.name},
-      {"description",
-       "Fitted by `loadgen calibrate` to the published daily files for " + o.date + " (" +
-           std::to_string(std::llround(f.all_devices)) + " devices) at scale " + fmt::format("{}", o.scale) +
-           ": each device's day of metrics travels in its daily JS push within two hours after the next "
-           "00:00 UTC; the 03:00 ETL publishes the day. Compare with `loadgen compare OUT PUBLISHED --date " +
-           o.date + " --scale " + fmt::format("{}", o.scale) + "`."},
+      {"description", "Fitted by `loadgen calibrate` to the published daily files for " + o.date +
+                          " (" + std::to_string(std::llround(f.all_devices)) +
+                          " devices) at scale " + fmt::format("{}", o.scale) +
+                          ": each device's day of metrics travels in its daily JS push within two "
+                          "hours after the next "
+                          "00:00 UTC; the 03:00 ETL publishes the day. Compare with `loadgen "
+                          "compare OUT PUBLISHED --date " +
+                          o.date + " --scale " + fmt::format("{}", o.scale) + "`."},
       {"seed", std::stoll(o.date.substr(0, 4) + o.date.substr(5, 2) + o.date.substr(8, 2))},
       {"start", next_day + "T00:00:00Z"},
       {"duration", 10800},
       {"drain", 1800},
       {"population", population(o, f)},
-      {"schedule", {{{"type", "midnight"}, {"midnight", "utc"}, {"within", 7200}, {"share", 1.0}, {"kind", "js"}}}},
+      {"schedule",
+       {{{"type", "midnight"},
+         {"midnight", "utc"},
+         {"within", 7200},
+         {"share", 1.0},
+         {"kind", "js"}}}},
       {"expectations", {{{"ledger", "nothing_lost"}}, {{"figure", "etl_failures"}, {"max", 0}}}}};
   return scenario;
 }

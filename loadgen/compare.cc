@@ -24,7 +24,8 @@ bool mask_agrees(const Cell& published, const Cell& run, const CompareOptions& o
   if (published.masked) return run.masked;
   if (!run.masked) return true;
   const double threshold = static_cast<double>(o.mask_threshold);
-  return o.scale < 1 && static_cast<double>(published.value) * o.scale < threshold + 3 * std::sqrt(threshold);
+  return o.scale < 1 &&
+         static_cast<double>(published.value) * o.scale < threshold + 3 * std::sqrt(threshold);
 }
 
 void compare_rows(const DayTable& published, const DayTable& run, const CompareOptions& o,
@@ -55,8 +56,9 @@ void compare_rows(const DayTable& published, const DayTable& run, const CompareO
     if (published_total > 0 && run_total > 0) {
       const double share = pv / published_total, error = std::abs(rv / run_total - share);
       // At reduced scale a share of n run events carries sampling noise sqrt(p(1-p)/n).
-      const double allowed = std::max(o.max_share_error_pp / 100,
-                                      o.scale < 1 ? 3 * std::sqrt(share * (1 - share) / run_total) : 0.0);
+      const double allowed =
+          std::max(o.max_share_error_pp / 100,
+                   o.scale < 1 ? 3 * std::sqrt(share * (1 - share) / run_total) : 0.0);
       if (!f.max_share_error || error > *f.max_share_error) {
         f.max_share_error = error;
         f.max_share_row = key.empty() ? "(total)" : key;
@@ -96,7 +98,8 @@ void judge(FileComparison& f, const CompareOptions& o) {
                                      f.share_excess_error * 100, f.share_allowed * 100));
   }
   if (f.max_relative_error && *f.max_relative_error > o.max_relative_error + 1e-12) {
-    f.problems.push_back(fmt::format("count of {} off by {:.1f} %", f.max_relative_row, *f.max_relative_error * 100));
+    f.problems.push_back(fmt::format("count of {} off by {:.1f} %", f.max_relative_row,
+                                     *f.max_relative_error * 100));
   }
 }
 
@@ -127,8 +130,8 @@ FileComparison compare_file(const std::string& name, const fs::path& published_p
 }  // namespace
 
 std::string out_of_scope_reason(const std::string& file) {
-  static const std::set<std::string> appstore = {"downloads", "downloads_os", "cumulative_downloads",
-                                                 "cumulative_downloads_os"};
+  static const std::set<std::string> appstore = {"downloads", "downloads_os",
+                                                 "cumulative_downloads", "cumulative_downloads_os"};
   static const std::set<std::string> server = {"server_otk_generated", "server_otk_generated_pt",
                                                "server_otk_claimed", "server_otk_claimed_pt"};
   if (appstore.count(file)) {
@@ -148,7 +151,8 @@ std::string find_run_csv_dir(const std::string& out) {
   // A run's summary names the masked bucket its emulator config used.
   std::ifstream summary(root / "summary.json");
   const auto j = nlohmann::json::parse(summary, nullptr, false);
-  const auto pointer = nlohmann::json::json_pointer("/settings/effective_emulator_config/s3/masked_bucket");
+  const auto pointer =
+      nlohmann::json::json_pointer("/settings/effective_emulator_config/s3/masked_bucket");
   if (!j.is_discarded() && j.contains(pointer) && j[pointer].is_string()) {
     buckets.insert(buckets.begin(), j[pointer].get<std::string>());
   }
@@ -166,11 +170,13 @@ std::string find_run_csv_dir(const std::string& out) {
 
 Comparison compare_published(const std::string& run_csv_dir, const std::string& published_dir,
                              const CompareOptions& o) {
-  if (!fs::is_directory(published_dir)) throw CompareInputError(published_dir + ": not a directory");
+  if (!fs::is_directory(published_dir))
+    throw CompareInputError(published_dir + ": not a directory");
   std::vector<fs::path> published;
   for (const auto& entry : fs::directory_iterator(published_dir)) {
     const std::string name = entry.path().filename().string();
-    if (name.size() > std::string(kSuffix).size() && name.ends_with(kSuffix)) published.push_back(entry.path());
+    if (name.size() > std::string(kSuffix).size() && name.ends_with(kSuffix))
+      published.push_back(entry.path());
   }
   std::sort(published.begin(), published.end());
   if (published.empty()) throw CompareInputError(published_dir + ": no *" + kSuffix + " files");
@@ -185,7 +191,8 @@ Comparison compare_published(const std::string& run_csv_dir, const std::string& 
                                    run_csv_dir, o));
     published_rows += c.files.back().published_rows;
   }
-  if (published_rows == 0) throw CompareInputError(published_dir + ": no published rows for " + o.date);
+  if (published_rows == 0)
+    throw CompareInputError(published_dir + ": no published rows for " + o.date);
   return c;
 }
 
@@ -208,13 +215,16 @@ nlohmann::json FileComparison::to_json() const {
                       {"ok", ok()},
                       {"problems", problems}};
   if (!out_of_scope.empty()) j["out_of_scope"] = out_of_scope;
-  j["max_share_error_pp"] = max_share_error ? nlohmann::json(*max_share_error * 100) : nlohmann::json(nullptr);
+  j["max_share_error_pp"] =
+      max_share_error ? nlohmann::json(*max_share_error * 100) : nlohmann::json(nullptr);
   j["max_share_row"] = max_share_row;
   if (share_excess > 0) {
-    j["share_beyond_allowed"] = {{"row", share_excess_row}, {"error_pp", share_excess_error * 100},
+    j["share_beyond_allowed"] = {{"row", share_excess_row},
+                                 {"error_pp", share_excess_error * 100},
                                  {"allowed_pp", share_allowed * 100}};
   }
-  j["max_relative_error"] = max_relative_error ? nlohmann::json(*max_relative_error) : nlohmann::json(nullptr);
+  j["max_relative_error"] =
+      max_relative_error ? nlohmann::json(*max_relative_error) : nlohmann::json(nullptr);
   j["max_relative_row"] = max_relative_row;
   return j;
 }
@@ -246,23 +256,27 @@ std::string Comparison::table() const {
   std::size_t passed = 0, compared = 0;
   for (const auto& f : files) {
     if (!f.out_of_scope.empty() && !f.run_has_file) {
-      out += fmt::format("{:<50} {:>6} {:>6} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9}  out of scope: {}\n",
-                         f.file, f.published_rows, "-", "-", "-", "-", "-", "-", "-", f.out_of_scope);
+      out +=
+          fmt::format("{:<50} {:>6} {:>6} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9}  out of scope: {}\n",
+                      f.file, f.published_rows, "-", "-", "-", "-", "-", "-", "-", f.out_of_scope);
       continue;
     }
     ++compared;
     passed += f.ok() ? 1 : 0;
-    const std::string missing = f.missing_excused > 0 ? fmt::format("{}+{}", f.missing, f.missing_excused)
-                                                      : fmt::format("{}", f.missing);
-    out += fmt::format("{:<50} {:>6} {:>6} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9}  {}\n", f.file,
-                       f.published_rows, f.run_rows, f.both, missing, f.extra,
-                       fmt::format("{}/{}", f.masked_agreeing, f.masked_cells),
-                       f.max_share_error ? fmt::format("{:.2f}", *f.max_share_error * 100) : "-",
-                       f.max_relative_error ? fmt::format("{:.1f}%", *f.max_relative_error * 100) : "-",
-                       f.ok() ? "ok" : "FAIL: " + fmt::format("{}", fmt::join(f.problems, "; ")));
+    const std::string missing = f.missing_excused > 0
+                                    ? fmt::format("{}+{}", f.missing, f.missing_excused)
+                                    : fmt::format("{}", f.missing);
+    out += fmt::format(
+        "{:<50} {:>6} {:>6} {:>6} {:>5} {:>5} {:>9} {:>9} {:>9}  {}\n", f.file, f.published_rows,
+        f.run_rows, f.both, missing, f.extra,
+        fmt::format("{}/{}", f.masked_agreeing, f.masked_cells),
+        f.max_share_error ? fmt::format("{:.2f}", *f.max_share_error * 100) : "-",
+        f.max_relative_error ? fmt::format("{:.1f}%", *f.max_relative_error * 100) : "-",
+        f.ok() ? "ok" : "FAIL: " + fmt::format("{}", fmt::join(f.problems, "; ")));
   }
   out += fmt::format(
-      "{}: {}/{} files within tolerance (share <= {} pp{}, counts >= {} within {} %, missing <= {}, "
+      "{}: {}/{} files within tolerance (share <= {} pp{}, counts >= {} within {} %, missing <= "
+      "{}, "
       "extra <= {}, mask mismatches <= {}); miss = missing[+excused at this scale]\n",
       ok() ? "PASS" : "FAIL", passed, compared, options.max_share_error_pp,
       options.scale < 1 ? " or 3 standard errors" : "", options.min_count,
@@ -278,23 +292,32 @@ constexpr std::string_view kBegin = "<!-- loadgen compare -->", kEnd = "<!-- /lo
 std::string Comparison::html_section() const {
   using emu::web::escape_html;
   std::string out = fmt::format(
-      "{}<section id='calibration'><h2>Compared with the published files ({}, scale {})</h2><p class='{}'>{}</p>"
-      "<div class='scroll'><table><tr><th>file</th><th>published rows</th><th>run rows</th><th>both</th>"
-      "<th>missing (+excused)</th><th>extra</th><th>masked agreeing</th><th>max share error (pp)</th>"
+      "{}<section id='calibration'><h2>Compared with the published files ({}, scale {})</h2><p "
+      "class='{}'>{}</p>"
+      "<div class='scroll'><table><tr><th>file</th><th>published rows</th><th>run "
+      "rows</th><th>both</th>"
+      "<th>missing (+excused)</th><th>extra</th><th>masked agreeing</th><th>max share error "
+      "(pp)</th>"
       "<th>max relative error</th><th>verdict</th></tr>",
       kBegin, escape_html(options.date), options.scale, ok() ? "ok" : "bad",
       escape_html(table().substr(table().rfind('\n', table().size() - 2) + 1)));
   for (const auto& f : files) {
     const bool skipped = !f.out_of_scope.empty() && !f.run_has_file;
     out += fmt::format(
-        "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}+{}</td>"
-        "<td class='n'>{}</td><td class='n'>{}/{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='{}'>{}</td></tr>",
-        escape_html(f.file), f.published_rows, f.run_rows, f.both, f.missing, f.missing_excused, f.extra,
-        f.masked_agreeing, f.masked_cells,
+        "<tr><td>{}</td><td class='n'>{}</td><td class='n'>{}</td><td class='n'>{}</td><td "
+        "class='n'>{}+{}</td>"
+        "<td class='n'>{}</td><td class='n'>{}/{}</td><td class='n'>{}</td><td "
+        "class='n'>{}</td><td class='{}'>{}</td></tr>",
+        escape_html(f.file), f.published_rows, f.run_rows, f.both, f.missing, f.missing_excused,
+        f.extra, f.masked_agreeing, f.masked_cells,
         f.max_share_error ? fmt::format("{:.2f}", *f.max_share_error * 100) : "-",
         f.max_relative_error ? fmt::format("{:.1f} %", *f.max_relative_error * 100) : "-",
-        skipped ? "skip" : f.ok() ? "ok" : "bad",
-        escape_html(skipped ? "out of scope: " + f.out_of_scope : f.ok() ? "ok" : fmt::format("{}", fmt::join(f.problems, "; "))));
+        skipped  ? "skip"
+        : f.ok() ? "ok"
+                 : "bad",
+        escape_html(skipped  ? "out of scope: " + f.out_of_scope
+                    : f.ok() ? "ok"
+                             : fmt::format("{}", fmt::join(f.problems, "; "))));
   }
   return out + "</table></div></section>" + std::string(kEnd);
 }

@@ -33,18 +33,18 @@
 namespace loadgen {
 
 struct CompareOptions {
-  std::string date;                 // YYYY-MM-DD
-  double scale = 1.0;               // the run's population / the real one
-  double max_share_error_pp = 2.0;  // percentage points, within a file
-  double max_relative_error = 0.05; // for counts >= min_count
+  std::string date;                  // YYYY-MM-DD
+  double scale = 1.0;                // the run's population / the real one
+  double max_share_error_pp = 2.0;   // percentage points, within a file
+  double max_relative_error = 0.05;  // for counts >= min_count
   double min_count = 1000;
   std::int64_t mask_threshold = 20;
   int max_missing_rows = 0, max_extra_rows = 0, max_mask_mismatches = 0;
 };
 
 struct FileComparison {
-  std::string file;                // "active_users_pt"
-  std::string out_of_scope;        // why the emulator does not produce it ("" = compared)
+  std::string file;          // "active_users_pt"
+  std::string out_of_scope;  // why the emulator does not produce it ("" = compared)
   bool run_has_file = false;
   std::size_t published_rows = 0, run_rows = 0, both = 0;
   std::size_t missing = 0, missing_excused = 0, extra = 0;

@@ -11,13 +11,15 @@ namespace loadgen {
 
 CLI::App* add_compare_command(CLI::App& app, CompareCommand& c) {
   CLI::App* cmd = app.add_subcommand(
-      "compare", "Compare a run's ETL output (its masked daily CSVs) with the published files for "
-                 "one day; prints a per-file table (exit 0 within tolerance, 1 not, 2 bad input)");
+      "compare",
+      "Compare a run's ETL output (its masked daily CSVs) with the published files for "
+      "one day; prints a per-file table (exit 0 within tolerance, 1 not, 2 bad input)");
   cmd->add_option("out", c.out,
                   "The run's --out directory (or its data dir, or a directory of "
                   "<file>.daily-journalier.csv)")
       ->required();
-  cmd->add_option("published", c.published_dir, "Directory of the published <file>.daily-journalier.csv")
+  cmd->add_option("published", c.published_dir,
+                  "Directory of the published <file>.daily-journalier.csv")
       ->required();
   auto& o = c.options;
   cmd->add_option("--date", o.date, "The day to compare, YYYY-MM-DD")->required();
@@ -39,10 +41,12 @@ CLI::App* add_compare_command(CLI::App& app, CompareCommand& c) {
                   "itself (published x scale)")
       ->default_val(1000)
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--max-missing-rows", o.max_missing_rows, "Published rows the run may lack, per file")
+  cmd->add_option("--max-missing-rows", o.max_missing_rows,
+                  "Published rows the run may lack, per file")
       ->default_val(0)
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--max-extra-rows", o.max_extra_rows, "Rows the run may have that were not published, per file")
+  cmd->add_option("--max-extra-rows", o.max_extra_rows,
+                  "Rows the run may have that were not published, per file")
       ->default_val(0)
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-mask-mismatches", o.max_mask_mismatches,
@@ -59,7 +63,8 @@ CLI::App* add_compare_command(CLI::App& app, CompareCommand& c) {
 int run_compare_command(const CompareCommand& c) {
   const auto day = emu::parse_iso8601(c.options.date + "T00:00:00Z");
   if (c.options.date.size() != 10 || !day) {
-    std::fprintf(stderr, "loadgen compare: --date: expected YYYY-MM-DD, got \"%s\"\n", c.options.date.c_str());
+    std::fprintf(stderr, "loadgen compare: --date: expected YYYY-MM-DD, got \"%s\"\n",
+                 c.options.date.c_str());
     return 2;
   }
   Comparison result;
@@ -91,10 +96,12 @@ int run_compare_command(const CompareCommand& c) {
 
 CLI::App* add_calibrate_command(CLI::App& app, CalibrateCommand& c) {
   CLI::App* cmd = app.add_subcommand(
-      "calibrate", "Fit the population model to a published day and write a scenario that drives "
-                   "it through the pipeline (docs/calibration.md)");
+      "calibrate",
+      "Fit the population model to a published day and write a scenario that drives "
+      "it through the pipeline (docs/calibration.md)");
   auto& o = c.options;
-  cmd->add_option("--published", o.published_dir, "Directory of the published <file>.daily-journalier.csv")
+  cmd->add_option("--published", o.published_dir,
+                  "Directory of the published <file>.daily-journalier.csv")
       ->required();
   cmd->add_option("--date", o.date, "The day to fit, YYYY-MM-DD")->required();
   cmd->add_option("--out", c.out, "The scenario file to write (JSON)")->required();

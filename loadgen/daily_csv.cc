@@ -36,11 +36,13 @@ DayTable read_day(const std::filesystem::path& path, const std::string& date) {
   if (!in) throw CompareInputError(path.string() + ": cannot read the file");
   DayTable t;
   std::string line;
-  if (!std::getline(in, line)) throw CompareInputError(path.string() + ": empty (expected a header)");
+  if (!std::getline(in, line))
+    throw CompareInputError(path.string() + ": empty (expected a header)");
   if (!line.empty() && line.back() == '\r') line.pop_back();
   t.header = split_csv_line(line);
   if (t.header.size() < 2 || t.header.front() != "date" || t.header.back() != "count-nombre") {
-    throw CompareInputError(path.string() + ": line 1: expected a header \"date,...,count-nombre\"");
+    throw CompareInputError(path.string() +
+                            ": line 1: expected a header \"date,...,count-nombre\"");
   }
   std::size_t number = 1;
   while (std::getline(in, line)) {

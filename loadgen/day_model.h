@@ -54,7 +54,7 @@ struct DayMetric {
 };
 
 struct DayModel {
-  std::string date;   // YYYY-MM-DD
+  std::string date;  // YYYY-MM-DD
   emu::Micros day_start = 0;
   std::vector<DayMetric> metrics;
 
@@ -73,6 +73,7 @@ struct DayModel {
 
 // The rate or variants of `metric` for a device: "os/version", then "os", then "*".
 double rate_for(const DayMetric& metric, bool ios, const std::string& version);
-const std::vector<DayVariant>* variants_for(const DayMetric& metric, bool ios, const std::string& version);
+const std::vector<DayVariant>* variants_for(const DayMetric& metric, bool ios,
+                                            const std::string& version);
 
 }  // namespace loadgen

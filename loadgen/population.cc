@@ -48,8 +48,10 @@ PopulationModel::PopulationModel(const Population& population, std::uint64_t see
   build(provinces_, population_.provinces);
   build(versions_, population_.app_versions);
   build(identifiers_, population_.identifiers);
-  for (const auto& [os, shares] : population_.provinces_by_os) build(provinces_by_os_[os == "ios"], shares);
-  for (const auto& [os, shares] : population_.app_versions_by_os) build(versions_by_os_[os == "ios"], shares);
+  for (const auto& [os, shares] : population_.provinces_by_os)
+    build(provinces_by_os_[os == "ios"], shares);
+  for (const auto& [os, shares] : population_.app_versions_by_os)
+    build(versions_by_os_[os == "ios"], shares);
 }
 
 Device PopulationModel::device(std::int64_t index) const {
@@ -69,7 +71,8 @@ Device PopulationModel::device(std::int64_t index) const {
     version_u = quasi.u(1);
     province_u = quasi.u(2);
   }
-  const auto& provinces = provinces_by_os_[d.ios].values.empty() ? provinces_ : provinces_by_os_[d.ios];
+  const auto& provinces =
+      provinces_by_os_[d.ios].values.empty() ? provinces_ : provinces_by_os_[d.ios];
   const auto& versions = versions_by_os_[d.ios].values.empty() ? versions_ : versions_by_os_[d.ios];
   d.province = &provinces.pick(province_u);
   d.utc_offset_hours = population_.utc_offset_hours.at(*d.province);
@@ -98,7 +101,8 @@ std::string PopulationModel::body(const Device& d, ClientKind kind, int entries,
   if (kind == ClientKind::kJsBatch && population_.day) {
     // The device's calibrated day, the same on every send and resend of it.
     emu::Random day(seed_ ^ (0xC2B2AE3D27D4EB4FULL * static_cast<std::uint64_t>(d.index + 1)));
-    out += population_.day->entries(d.ios, *d.app_version, *d.province, QuasiDraws(seed_, d.index), day);
+    out += population_.day->entries(d.ios, *d.app_version, *d.province, QuasiDraws(seed_, d.index),
+                                    day);
   } else if (kind == ClientKind::kJsBatch) {
     for (int i = 0; i < entries; ++i) {
       const std::string& identifier = identifiers_.pick(r.uniform01());

@@ -90,7 +90,8 @@ class Reader {
 };
 
 // {"android": {name: share}, "ios": {...}}: both OSes or neither.
-std::map<std::string, std::map<std::string, double>> read_by_os(const Reader& r, const std::string& key) {
+std::map<std::string, std::map<std::string, double>> read_by_os(const Reader& r,
+                                                                const std::string& key) {
   std::map<std::string, std::map<std::string, double>> out;
   if (!r.has(key)) return out;
   const json& j = r.raw(key);
@@ -332,9 +333,9 @@ Expectation read_expectation(const json& j, const std::string& file, std::size_t
 }  // namespace
 
 bool is_emulator_figure(const std::string& f) {
-  static const std::set<std::string> names = {"lambda_throttles", "entries_stored", "entries_lost",
-                                              "entries_in_dlq", "items_stored", "csv_rows",
-                                              "csv_files", "etl_failures", "alarm_actions_failed"};
+  static const std::set<std::string> names = {
+      "lambda_throttles", "entries_stored", "entries_lost", "entries_in_dlq",      "items_stored",
+      "csv_rows",         "csv_files",      "etl_failures", "alarm_actions_failed"};
   return names.count(f) || (f.rfind("alarm_fired.", 0) == 0 && f.size() > 12);
 }
 
@@ -398,7 +399,8 @@ Scenario Scenario::from_json(const json& j, const std::string& file) {
   if (s.population.day && s.start < s.population.day->day_start + emu::kMicrosPerDay) {
     throw ScenarioError(file, "population.day.date",
                         "a day that has ended when the scenario starts (its metrics travel in the "
-                        "next day's pushes; start is " + start + ")");
+                        "next day's pushes; start is " +
+                            start + ")");
   }
   if (!r.has("schedule") || !r.raw("schedule").is_array() || r.raw("schedule").empty()) {
     r.fail("schedule", "a non-empty array of phases");

@@ -34,8 +34,9 @@ std::optional<AwsError> known_error(const std::string& code) {
   if (code == "SlowDown") return AwsError::server(code, "Please reduce your request rate.", 503);
   if (code == "FunctionError") return AwsError::client(code, "Unhandled", 200);
   if (code == "InternalFailure") {
-    return AwsError::server(code, "The request processing has failed because of an unknown "
-                                  "error, exception or failure.");
+    return AwsError::server(code,
+                            "The request processing has failed because of an unknown "
+                            "error, exception or failure.");
   }
   // The storage seam's errors (SQLite's SQLITE_IOERR and SQLITE_FULL messages); the writer
   // answers its caller with its own service's 500 (emulator/core/disk_faults.h).
@@ -108,7 +109,8 @@ FaultRule parse_rule(const nlohmann::json& e, const std::string& where, Micros r
     }
     if (e.contains("message")) rule.error->message = string_field(e, "message", where, true);
     if (rule.service == "storage" && code != "IOError" && code != "DiskFull") {
-      throw ConfigError(where + "/error", "\"IOError\" or \"DiskFull\" (what a disk can fail with)");
+      throw ConfigError(where + "/error",
+                        "\"IOError\" or \"DiskFull\" (what a disk can fail with)");
     }
   }
   if (e.contains("probability")) {

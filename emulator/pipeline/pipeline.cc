@@ -299,7 +299,8 @@ void Pipeline::build_cloudwatch() {
     throw ConfigError("/cloudwatch/notifications/log_file", "a file name inside the data dir");
   }
   n.log_file = env_.data_dir / log_file;
-  n.publish = [this](const std::string& topic, const std::string& subject, const std::string& message) {
+  n.publish = [this](const std::string& topic, const std::string& subject,
+                     const std::string& message) {
     // A topic that does not exist (an alarm action naming another one) fails the action, as
     // in CloudWatch's alarm history; so does a fault rule for the action or for SNS Publish.
     // Failures are counted in /_emulator/state.

@@ -12,8 +12,12 @@ using namespace emu::faults::test;
 using nlohmann::json;
 
 TEST_CASE("disk full under raw_metrics: 500s in the window, 200s after, every 200 stored") {
-  InProcess p(rule({{"service", "storage"}, {"operation", "Write"}, {"resource", "dynamodb"},
-                    {"error", "DiskFull"}, {"from", "+00:01:00"}, {"to", "+00:03:00"}}));
+  InProcess p(rule({{"service", "storage"},
+                    {"operation", "Write"},
+                    {"resource", "dynamodb"},
+                    {"error", "DiskFull"},
+                    {"from", "+00:01:00"},
+                    {"to", "+00:03:00"}}));
   int ok = 0, failed = 0;
   for (int i = 0; i < 30; ++i) {  // one request every 10 s for five minutes
     const int t = i * 10;
@@ -37,8 +41,11 @@ TEST_CASE("disk full under raw_metrics: 500s in the window, 200s after, every 20
 
 TEST_CASE("an I/O error on the DLQ's writes is SQS's 500 and leaves the queue as it was") {
   InProcess clean;
-  InProcess p(rule({{"service", "storage"}, {"operation", "Write"}, {"resource", "sqs"},
-                    {"error", "IOError"}, {"to", "+00:01:00"}}));
+  InProcess p(rule({{"service", "storage"},
+                    {"operation", "Write"},
+                    {"resource", "sqs"},
+                    {"error", "IOError"},
+                    {"to", "+00:01:00"}}));
   CHECK(sqs(clean, "SendMessage", {{"MessageBody", "x"}}).status == 200);
   const auto failed = sqs(p, "SendMessage", {{"MessageBody", "x"}});
   CHECK(failed.status == 500);
@@ -53,7 +60,9 @@ TEST_CASE("a slow fsync delays the reply of the write by the rule's latency") {
   const json put = {{"TableName", "raw_metrics"},
                     {"Item", {{"uuid", {{"S", "u1"}}}, {"raw", {{"S", "{}"}}}}}};
   InProcess clean;
-  InProcess p(rule({{"service", "storage"}, {"operation", "Fsync"}, {"resource", "dynamodb"},
+  InProcess p(rule({{"service", "storage"},
+                    {"operation", "Fsync"},
+                    {"resource", "dynamodb"},
                     {"latency_ms", 250}}));
   const auto fast = dynamodb(clean, "PutItem", put);
   CHECK(fast.status == 200);
@@ -62,14 +71,17 @@ TEST_CASE("a slow fsync delays the reply of the write by the rule's latency") {
   CHECK(slow.status == 200);
   CHECK(slow.delay == emu::millis(250));
   // Reads do not write: no fsync to wait for.
-  const auto read = dynamodb(p, "GetItem", {{"TableName", "raw_metrics"},
-                                            {"Key", {{"uuid", {{"S", "u1"}}}}}});
+  const auto read =
+      dynamodb(p, "GetItem", {{"TableName", "raw_metrics"}, {"Key", {{"uuid", {{"S", "u1"}}}}}});
   CHECK(read.status == 200);
   CHECK(read.delay == 0);
 }
 
-TEST_CASE("an S3 object write failing is S3's 500 with no file; the next write after the window lands") {
-  InProcess p(rule({{"service", "storage"}, {"operation", "ObjectWrite"}, {"error", "DiskFull"},
+TEST_CASE(
+    "an S3 object write failing is S3's 500 with no file; the next write after the window lands") {
+  InProcess p(rule({{"service", "storage"},
+                    {"operation", "ObjectWrite"},
+                    {"error", "DiskFull"},
                     {"to", "+00:01:00"}}));
   const std::string bucket = p.config.string("/s3/unmasked_bucket");
   const auto failed = s3(p, "PUT", "/" + bucket + "/csv/a.csv", "", "a,b\n");

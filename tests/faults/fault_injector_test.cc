@@ -55,8 +55,10 @@ TEST_CASE("malformed fault entries name the field and what was expected") {
         "/faults/0/probability");
   CHECK(error_of(R"([{}])") == "/faults/0/service");
   CHECK(error_of(R"([{"service":"sqs"}])") == "/faults/0");
-  CHECK(error_of(R"([{"service":"sqs","latency_ms":5},{"service":"s3","error":"SlowDown","from":"soon"}])") ==
-        "/faults/1/from");
+  CHECK(
+      error_of(
+          R"([{"service":"sqs","latency_ms":5},{"service":"s3","error":"SlowDown","from":"soon"}])") ==
+      "/faults/1/from");
   CHECK(error_of(R"([{"service":"sqs","latency_ms":5,"colour":"red"}])") == "/faults/0/colour");
   CHECK(error_of(R"({"service":"sqs"})") == "/faults");
   ConfigFaultInjector custom(json::parse(R"([{"service":"s3","error":"NoSuchBucket",
@@ -80,7 +82,8 @@ TEST_CASE("a rule no model consults is refused, naming the field and the allowed
   // A service without hooks (the API Gateway stage has none) names the services that have.
   auto [field, expected] = refusal(R"([{"service":"apigateway","error":"InternalServerError"}])");
   CHECK(field == "/faults/0/service");
-  for (const char* s : {"dynamodb", "dynamodbstreams", "lambda", "sqs", "s3", "cloudwatch", "sns", "storage"}) {
+  for (const char* s :
+       {"dynamodb", "dynamodbstreams", "lambda", "sqs", "s3", "cloudwatch", "sns", "storage"}) {
     CHECK(expected.find(s) != std::string::npos);
   }
   // An operation the service's model never asks about names the ones it does.
@@ -91,8 +94,8 @@ TEST_CASE("a rule no model consults is refused, naming the field and the allowed
         std::string::npos);
   CHECK(refusal(R"([{"service":"*","operation":"Frobnicate","latency_ms":1}])").first ==
         "/faults/0/operation");
-  CHECK(refusal(R"([{"service":"lambda","operation":"UpdateItem","error":"ThrottlingException"}])").first ==
-        "/faults/0/operation");
+  CHECK(refusal(R"([{"service":"lambda","operation":"UpdateItem","error":"ThrottlingException"}])")
+            .first == "/faults/0/operation");
   // A disk fails with an I/O error or a full disk, not an AWS throttle.
   std::tie(field, expected) =
       refusal(R"([{"service":"storage","operation":"Write","error":"ThrottlingException"}])");
@@ -101,12 +104,14 @@ TEST_CASE("a rule no model consults is refused, naming the field and the allowed
   // The hooked ones load.
   CHECK(refusal(R"([{"service":"storage","operation":"Fsync","latency_ms":50},
                     {"service":"*","operation":"PutObject","error":"SlowDown"},
-                    {"service":"sns","error":"InternalFailure"}])").first == "no error");
+                    {"service":"sns","error":"InternalFailure"}])")
+            .first == "no error");
 }
 
 TEST_CASE("a storage error is SQLite's, with a 500") {
-  ConfigFaultInjector f(json::parse(R"([{"service":"storage","operation":"Write","error":"DiskFull"}])"),
-                        0, Random(1));
+  ConfigFaultInjector f(
+      json::parse(R"([{"service":"storage","operation":"Write","error":"DiskFull"}])"), 0,
+      Random(1));
   const auto d = f.check("storage", "Write", "dynamodb", 0);
   REQUIRE(d.error);
   CHECK(d.error->http_status == 500);

@@ -11,7 +11,8 @@ using namespace emu::faults::test;
 using nlohmann::json;
 
 TEST_CASE("sqs: each message operation fails on cue with SQS's error, the others go through") {
-  for (const char* op : {"SendMessage", "ReceiveMessage", "ChangeMessageVisibility", "DeleteMessage"}) {
+  for (const char* op :
+       {"SendMessage", "ReceiveMessage", "ChangeMessageVisibility", "DeleteMessage"}) {
     CAPTURE(op);
     InProcess clean;
     InProcess p(rule({{"service", "sqs"}, {"operation", op}, {"error", "InternalFailure"}}));
@@ -39,11 +40,14 @@ TEST_CASE("sqs: each message operation fails on cue with SQS's error, the others
   }
 }
 
-TEST_CASE("sqs: a failed DLQ send in aggregate_metrics is the seed's logged loss, named in the ledger") {
-  const json failing_update = {{"service", "dynamodb"}, {"operation", "UpdateItem"},
-                               {"resource", "aggregate_metrics"}, {"error", "InternalServerError"}};
-  const json failing_send = {{"service", "sqs"}, {"operation", "SendMessage"},
-                             {"error", "InternalFailure"}};
+TEST_CASE(
+    "sqs: a failed DLQ send in aggregate_metrics is the seed's logged loss, named in the ledger") {
+  const json failing_update = {{"service", "dynamodb"},
+                               {"operation", "UpdateItem"},
+                               {"resource", "aggregate_metrics"},
+                               {"error", "InternalServerError"}};
+  const json failing_send = {
+      {"service", "sqs"}, {"operation", "SendMessage"}, {"error", "InternalFailure"}};
   InProcess dlq_only(json{{"faults", json::array({failing_update})}});
   InProcess p(json{{"faults", json::array({failing_update, failing_send})}});
   for (InProcess* q : {&dlq_only, &p}) {
@@ -65,11 +69,15 @@ TEST_CASE("sqs: a failed DLQ send in aggregate_metrics is the seed's logged loss
 
 TEST_CASE("sqs: the DLQ poller's failed receives back off and drain once the window ends") {
   InProcess p(json{{"faults",
-                {{{"service", "dynamodb"}, {"operation", "UpdateItem"},
-                  {"resource", "aggregate_metrics"}, {"error", "InternalServerError"},
-                  {"to", "+00:00:30"}},
-                 {{"service", "sqs"}, {"operation", "ReceiveMessage"}, {"error", "InternalFailure"},
-                  {"to", "+00:05:00"}}}}});
+                    {{{"service", "dynamodb"},
+                      {"operation", "UpdateItem"},
+                      {"resource", "aggregate_metrics"},
+                      {"error", "InternalServerError"},
+                      {"to", "+00:00:30"}},
+                     {{"service", "sqs"},
+                      {"operation", "ReceiveMessage"},
+                      {"error", "InternalFailure"},
+                      {"to", "+00:05:00"}}}}});
   REQUIRE(p.post(metrics_body(0)).status == 200);
   p.advance(4 * 60);
   CHECK(dlq_size(p) == 3);  // nothing received while ReceiveMessage fails
@@ -116,10 +124,13 @@ TEST_CASE("s3: a failed PutObject in the nightly ETL raises the ECS task error a
 
 TEST_CASE("cloudwatch: PutMetricData fails on cue and stores nothing") {
   InProcess clean;
-  InProcess p(rule({{"service", "cloudwatch"}, {"operation", "PutMetricData"},
-                    {"resource", "Custom"}, {"error", "InternalFailure"}}));
-  const std::string form = "Action=PutMetricData&Version=2010-08-01&Namespace=Custom"
-                           "&MetricData.member.1.MetricName=X&MetricData.member.1.Value=1";
+  InProcess p(rule({{"service", "cloudwatch"},
+                    {"operation", "PutMetricData"},
+                    {"resource", "Custom"},
+                    {"error", "InternalFailure"}}));
+  const std::string form =
+      "Action=PutMetricData&Version=2010-08-01&Namespace=Custom"
+      "&MetricData.member.1.MetricName=X&MetricData.member.1.Value=1";
   CHECK(query(clean, "monitoring", form).status == 200);
   const auto failed = query(p, "monitoring", form);
   CHECK(failed.status == 500);
@@ -127,10 +138,14 @@ TEST_CASE("cloudwatch: PutMetricData fails on cue and stores nothing") {
 }
 
 TEST_CASE("cloudwatch and sns: a failed alarm action or Publish notifies nobody and is counted") {
-  const json action = {{"service", "cloudwatch"}, {"operation", "AlarmAction"},
-                       {"resource", "alert-critical"}, {"error", "InternalFailure"}};
-  const json publish = {{"service", "sns"}, {"operation", "Publish"},
-                        {"resource", "alert-critical"}, {"error", "InternalFailure"}};
+  const json action = {{"service", "cloudwatch"},
+                       {"operation", "AlarmAction"},
+                       {"resource", "alert-critical"},
+                       {"error", "InternalFailure"}};
+  const json publish = {{"service", "sns"},
+                        {"operation", "Publish"},
+                        {"resource", "alert-critical"},
+                        {"error", "InternalFailure"}};
   for (const json& r : {json(), action, publish}) {
     CAPTURE(r.dump());
     InProcess p(r.is_null() ? json::object() : rule(r));
@@ -146,8 +161,9 @@ TEST_CASE("cloudwatch and sns: a failed alarm action or Publish notifies nobody 
 TEST_CASE("sns: Publish over the wire fails on cue with SNS's error") {
   InProcess clean;
   InProcess p(rule({{"service", "sns"}, {"operation", "Publish"}, {"error", "InternalFailure"}}));
-  const std::string form = "Action=Publish&TopicArn=" + clean.pipeline.sns().topic_arn("alert-warning") +
-                           "&Message=hello";
+  const std::string form =
+      "Action=Publish&TopicArn=" + clean.pipeline.sns().topic_arn("alert-warning") +
+      "&Message=hello";
   CHECK(query(clean, "sns", form).status == 200);
   const auto failed = query(p, "sns", form);
   CHECK(failed.status == 500);
@@ -155,13 +171,16 @@ TEST_CASE("sns: Publish over the wire fails on cue with SNS's error") {
 }
 
 TEST_CASE("dynamodbstreams: GetRecords failing holds the stream back; it catches up after") {
-  InProcess p(rule({{"service", "dynamodbstreams"}, {"operation", "GetRecords"},
-                    {"resource", "raw_metrics"}, {"error", "InternalServerError"},
+  InProcess p(rule({{"service", "dynamodbstreams"},
+                    {"operation", "GetRecords"},
+                    {"resource", "raw_metrics"},
+                    {"error", "InternalServerError"},
                     {"to", "+00:05:00"}}));
   REQUIRE(p.post(metrics_body(0)).status == 200);
   p.advance(4 * 60);
   CHECK(aggregate_count(p) == 0);
-  CHECK(p.pipeline.state()["event_source_mappings"]["raw_metrics_stream"]["failed_get_records"] > 0);
+  CHECK(p.pipeline.state()["event_source_mappings"]["raw_metrics_stream"]["failed_get_records"] >
+        0);
   p.advance(5 * 60);
   CHECK(aggregate_count(p) == 3);
   CHECK(p.pipeline.ledger_report()["nothing_lost"] == true);

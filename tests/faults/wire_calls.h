@@ -20,7 +20,8 @@ inline http::HttpRequest signed_request(const std::string& service, const std::s
   r.method = method;
   r.path = path;
   r.headers.emplace("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20210626/ca-central-1/" +
-                                         service + "/aws4_request, SignedHeaders=host, Signature=0");
+                                         service +
+                                         "/aws4_request, SignedHeaders=host, Signature=0");
   return r;
 }
 
@@ -86,9 +87,13 @@ inline std::string metrics_body(int i) {
                        {"region", k == 0 ? "ON" : "QC"},
                        {"timestamp", kDayMs + 1000LL * i}});
   }
-  return json{{"metricstimestamp", kDayMs}, {"appversion", "1.2.10"},
-              {"appos", i % 2 ? "ios" : "android"}, {"osversion", "14"},
-              {"manufacturer", "x"}, {"model", "y"}, {"androidreleaseversion", "11"},
+  return json{{"metricstimestamp", kDayMs},
+              {"appversion", "1.2.10"},
+              {"appos", i % 2 ? "ios" : "android"},
+              {"osversion", "14"},
+              {"manufacturer", "x"},
+              {"model", "y"},
+              {"androidreleaseversion", "11"},
               {"payload", payload}}
       .dump();
 }

@@ -58,14 +58,18 @@ TEST_CASE("calibrate derives the population and per-device rates from the publis
   CHECK(m["active-user"]["rate"]["android/1.2.0"] == 0.0);  // no active-user row for 1.2.0
   CHECK(m["background-check"]["rate"]["android/1.2.0"] == 1.0);
   // iOS 1.4.1: 398,960 + 1,631,761 + 4,351 checks (and masked cells) for 2,211,220 devices.
-  CHECK(m["background-check"]["rate"]["ios/1.4.1"].get<double>() == doctest::Approx(2035072.0 / 2211220).epsilon(0.001));
-  CHECK(m["scheduled-check-successful-today"]["rate"]["ios"].get<double>() > 1.3);  // more than one per device
+  CHECK(m["background-check"]["rate"]["ios/1.4.1"].get<double>() ==
+        doctest::Approx(2035072.0 / 2211220).epsilon(0.001));
+  CHECK(m["scheduled-check-successful-today"]["rate"]["ios"].get<double>() >
+        1.3);  // more than one per device
   CHECK(s["start"] == "2021-06-21T00:00:00Z");
   CHECK(p["day"]["date"] == "2021-06-20");
-  CHECK(fitted(0.05)["population"]["devices"].get<double>() == doctest::Approx(p["devices"].get<double>() * 0.05).epsilon(1e-4));
+  CHECK(fitted(0.05)["population"]["devices"].get<double>() ==
+        doctest::Approx(p["devices"].get<double>() * 0.05).epsilon(1e-4));
 }
 
-TEST_CASE("a calibrated population sends each device's day, dated that day, with the fitted shares") {
+TEST_CASE(
+    "a calibrated population sends each device's day, dated that day, with the fitted shares") {
   const Scenario s = Scenario::from_json(fitted(), "fitted.json");
   REQUIRE(s.population.day);
   const std::int64_t n = 40000;
@@ -74,8 +78,10 @@ TEST_CASE("a calibrated population sends each device's day, dated that day, with
   // Every device with an active-user version sends exactly one: nearly all of them.
   CHECK(counts.at("active-user") / n == doctest::Approx(4464499.0 / 4490000).epsilon(0.02));
   // Published: background checks 1-6 = 1,194,544, 7-12 = 1,827,305 of 4.46 M active users.
-  CHECK(counts.at("background-check|count=3") / n == doctest::Approx(1194544.0 / 4490000).epsilon(0.05));
-  CHECK(counts.at("background-check|count=8") / n == doctest::Approx(1827305.0 / 4490000).epsilon(0.05));
+  CHECK(counts.at("background-check|count=3") / n ==
+        doctest::Approx(1194544.0 / 4490000).epsilon(0.05));
+  CHECK(counts.at("background-check|count=8") / n ==
+        doctest::Approx(1827305.0 / 4490000).epsilon(0.05));
   CHECK(counts.at("scheduled-check-successful-today") / n ==
         doctest::Approx((999781.0 + 3079761.0) / 4490000).epsilon(0.05));
 }
@@ -85,7 +91,8 @@ TEST_CASE("a device's day is the same on every send and resend") {
   PopulationModel pop(s.population, s.seed);
   const Device d = pop.device(12);
   const auto payload = [&](std::uint64_t salt) {
-    return json::parse(pop.body(d, ClientKind::kJsBatch, 3, s.start + salt * 1000, salt))["payload"];
+    return json::parse(
+        pop.body(d, ClientKind::kJsBatch, 3, s.start + salt * 1000, salt))["payload"];
   };
   CHECK(payload(1) == payload(2));
 }
@@ -95,8 +102,10 @@ TEST_CASE("by-OS shares draw the same numbers in the same order as the plain sha
   // by-OS fields existed (the smoke scenario's digest is unchanged); with by-OS tables equal to
   // the plain ones every device is the same.
   const json schedule = {{{"type", "constant"}, {"rate", 1}, {"duration", 60}}};
-  const Scenario plain = Scenario::from_json({{"name", "t"}, {"duration", 60}, {"schedule", schedule}}, "t.json");
-  json by_os = {{"name", "t"}, {"duration", 60}, {"schedule", schedule}, {"population", json::object()}};
+  const Scenario plain =
+      Scenario::from_json({{"name", "t"}, {"duration", 60}, {"schedule", schedule}}, "t.json");
+  json by_os = {
+      {"name", "t"}, {"duration", 60}, {"schedule", schedule}, {"population", json::object()}};
   for (const std::string os : {"android", "ios"}) {
     by_os["population"]["provinces_by_os"][os] = plain.population.provinces;
     by_os["population"]["app_versions_by_os"][os] = plain.population.app_versions;
@@ -118,9 +127,12 @@ TEST_CASE("by-OS shares draw the same numbers in the same order as the plain sha
 }
 
 TEST_CASE("day model validation names the field") {
-  const auto error_of = [](const json& day, const std::string& start = "2021-06-21T00:00:00Z") -> std::string {
+  const auto error_of = [](const json& day,
+                           const std::string& start = "2021-06-21T00:00:00Z") -> std::string {
     try {
-      Scenario::from_json({{"name", "t"}, {"start", start}, {"duration", 60},
+      Scenario::from_json({{"name", "t"},
+                           {"start", start},
+                           {"duration", 60},
                            {"population", {{"day", day}}},
                            {"schedule", {{{"type", "constant"}, {"rate", 1}, {"duration", 60}}}}},
                           "t.json");
@@ -131,10 +143,14 @@ TEST_CASE("day model validation names the field") {
   };
   const json good = {{"date", "2021-06-20"}, {"metrics", {{"active-user", {{"rate", 1}}}}}};
   CHECK(error_of(good).empty());
-  CHECK(error_of(good, "2021-06-20T12:00:00Z").find("t.json: population.day.date: expected a day that has ended") == 0);
-  CHECK(error_of({{"date", "June 20"}, {"metrics", good["metrics"]}}).find("population.day.date") != std::string::npos);
+  CHECK(error_of(good, "2021-06-20T12:00:00Z")
+            .find("t.json: population.day.date: expected a day that has ended") == 0);
+  CHECK(error_of({{"date", "June 20"}, {"metrics", good["metrics"]}}).find("population.day.date") !=
+        std::string::npos);
   CHECK(error_of({{"date", "2021-06-20"}, {"metrics", {{"x", {{"rate", {{"windows", 1}}}}}}}})
             .find("population.day.metrics.x.rate.windows") != std::string::npos);
-  CHECK(error_of({{"date", "2021-06-20"}, {"metrics", {{"x", {{"rate", 1}, {"variants", {{"*", {{1, {{"count", 3}}}}}}}}}}}})
-            .find("population.day.metrics.x.variants.*[0].count") != std::string::npos);
+  CHECK(
+      error_of({{"date", "2021-06-20"},
+                {"metrics", {{"x", {{"rate", 1}, {"variants", {{"*", {{1, {{"count", 3}}}}}}}}}}}})
+          .find("population.day.metrics.x.variants.*[0].count") != std::string::npos);
 }

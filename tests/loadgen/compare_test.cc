@@ -35,14 +35,15 @@ void write(const fs::path& dir, const std::string& file, const std::string& body
 
 // active_users with a row for another day that must not count, and one for the day.
 void write_totals(const Dirs& d, const std::string& published, const std::string& run) {
-  write(d.published, "active_users", "date,count-nombre\n2021-06-19,999\n2021-06-20," + published + "\n");
+  write(d.published, "active_users",
+        "date,count-nombre\n2021-06-19,999\n2021-06-20," + published + "\n");
   write(d.run, "active_users", "date,count-nombre\n2021-06-19,5\n2021-06-20," + run + "\n");
 }
 
 std::string provinces(int on, int qc, int bc) {
   return "date,region,count-nombre\n2021-06-19,ON,1\n2021-06-19,QC,1\n2021-06-19,BC,1\n" +
-         std::string("2021-06-20,ON,") + std::to_string(on) + "\n2021-06-20,QC," + std::to_string(qc) +
-         "\n2021-06-20,BC," + std::to_string(bc) + "\n";
+         std::string("2021-06-20,ON,") + std::to_string(on) + "\n2021-06-20,QC," +
+         std::to_string(qc) + "\n2021-06-20,BC," + std::to_string(bc) + "\n";
 }
 
 const FileComparison& file(const Comparison& c, const std::string& name) {
@@ -129,9 +130,13 @@ TEST_CASE("missing and extra rows fail at full scale; small missing rows are exc
   write_totals(d, "100000", "100000");
   const std::string header = "date,os-se,app_version-version_appli,count-nombre\n";
   write(d.published, "active_users_os_av",
-        header + "2021-06-20,android,1.2.0,<20\n2021-06-20,android,1.4.4,60000\n2021-06-20,ios,1.4.4,40000\n");
-  write(d.run, "active_users_os_av",
-        header + "2021-06-20,android,1.4.4,60000\n2021-06-20,ios,1.4.4,40000\n2021-06-20,ios,9.9.9,<20\n");
+        header +
+            "2021-06-20,android,1.2.0,<20\n2021-06-20,android,1.4.4,60000\n2021-06-20,ios,1.4.4,"
+            "40000\n");
+  write(
+      d.run, "active_users_os_av",
+      header +
+          "2021-06-20,android,1.4.4,60000\n2021-06-20,ios,1.4.4,40000\n2021-06-20,ios,9.9.9,<20\n");
   Comparison c = compare_published(d.run.string(), d.published.string(), options());
   auto f = file(c, "active_users_os_av");
   CHECK(f.missing == 1);
@@ -145,12 +150,15 @@ TEST_CASE("missing and extra rows fail at full scale; small missing rows are exc
   for (const auto& problem : f.problems) CHECK(problem.find("missing") == std::string::npos);
 }
 
-TEST_CASE("masked cells: identical at full scale; at 1/20 a run's <20 agrees with small counts only") {
+TEST_CASE(
+    "masked cells: identical at full scale; at 1/20 a run's <20 agrees with small counts only") {
   Dirs d("masked");
   write_totals(d, "100000", "5000");
   const std::string header = "date,exposure_status-etat_verification,count-nombre\n";
-  write(d.published, "exposed_es", header + "2021-06-20,exposed-expose,300\n2021-06-20,monitoring-surveillance,<20\n");
-  write(d.run, "exposed_es", header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,<20\n");
+  write(d.published, "exposed_es",
+        header + "2021-06-20,exposed-expose,300\n2021-06-20,monitoring-surveillance,<20\n");
+  write(d.run, "exposed_es",
+        header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,<20\n");
   Comparison c = compare_published(d.run.string(), d.published.string(), options());
   auto f = file(c, "exposed_es");
   CHECK(f.masked_cells == 2);
@@ -161,16 +169,19 @@ TEST_CASE("masked cells: identical at full scale; at 1/20 a run's <20 agrees wit
   f = file(c, "exposed_es");
   CHECK(f.masked_agreeing == 2);
   CHECK(f.ok());
-  CHECK_FALSE(f.max_share_error);  // nothing numeric on both sides
+  CHECK_FALSE(f.max_share_error);       // nothing numeric on both sides
   CHECK(file(c, "active_users").ok());  // 5000 / 0.05 = 100000
   // A published <20 against a run number is never consistent, at any scale.
-  write(d.run, "exposed_es", header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,25\n");
+  write(d.run, "exposed_es",
+        header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,25\n");
   c = compare_published(d.run.string(), d.published.string(), options(0.05));
   CHECK(file(c, "exposed_es").masked_agreeing == 1);
   CHECK_FALSE(file(c, "exposed_es").ok());
   // Nor is a run's <20 against a count it should have shown: 2000 x 0.05 = 100.
-  write(d.published, "exposed_es", header + "2021-06-20,exposed-expose,2000\n2021-06-20,monitoring-surveillance,<20\n");
-  write(d.run, "exposed_es", header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,<20\n");
+  write(d.published, "exposed_es",
+        header + "2021-06-20,exposed-expose,2000\n2021-06-20,monitoring-surveillance,<20\n");
+  write(d.run, "exposed_es",
+        header + "2021-06-20,exposed-expose,<20\n2021-06-20,monitoring-surveillance,<20\n");
   c = compare_published(d.run.string(), d.published.string(), options(0.05));
   CHECK_FALSE(file(c, "exposed_es").ok());
 }
@@ -237,7 +248,8 @@ TEST_CASE("bad input exits 2 naming the file") {
     compare_published(d.run.string(), d.published.string(), options());
     FAIL("expected an error");
   } catch (const CompareInputError& e) {
-    CHECK(std::string(e.what()).find("active_users.daily-journalier.csv: line 2") != std::string::npos);
+    CHECK(std::string(e.what()).find("active_users.daily-journalier.csv: line 2") !=
+          std::string::npos);
   }
   CHECK(cli(d) == 2);
   write(d.run, "active_users", "when,count\n");
@@ -255,7 +267,8 @@ TEST_CASE("bad input exits 2 naming the file") {
   write_totals(d, "100000", "100000");
   CompareOptions other = options();
   other.date = "2020-01-01";
-  CHECK_THROWS_AS(compare_published(d.run.string(), d.published.string(), other), CompareInputError);
+  CHECK_THROWS_AS(compare_published(d.run.string(), d.published.string(), other),
+                  CompareInputError);
 }
 
 TEST_CASE("the table joins a run's report.html, once, before its figures") {
@@ -279,18 +292,22 @@ TEST_CASE("the table joins a run's report.html, once, before its figures") {
 TEST_CASE("at reduced scale a share is allowed its sampling noise; at full scale 2 points") {
   Dirs d("noise");
   write_totals(d, "2000", "100");
-  write(d.published, "installs_os", "date,os-se,count-nombre\n2021-06-20,android,800\n2021-06-20,ios,1200\n");
-  write(d.run, "installs_os", "date,os-se,count-nombre\n2021-06-20,android,45\n2021-06-20,ios,55\n");
+  write(d.published, "installs_os",
+        "date,os-se,count-nombre\n2021-06-20,android,800\n2021-06-20,ios,1200\n");
+  write(d.run, "installs_os",
+        "date,os-se,count-nombre\n2021-06-20,android,45\n2021-06-20,ios,55\n");
   // 45 % against 40 %: 5 points, but 3 standard errors of a share of 100 events are 14.7.
   Comparison c = compare_published(d.run.string(), d.published.string(), options(0.05));
   CHECK(*file(c, "installs_os").max_share_error == doctest::Approx(0.05));
   CHECK(file(c, "installs_os").ok());
   // Of 10,000 events the noise is 1.5 points: 5 points fail.
-  write(d.run, "installs_os", "date,os-se,count-nombre\n2021-06-20,android,4500\n2021-06-20,ios,5500\n");
+  write(d.run, "installs_os",
+        "date,os-se,count-nombre\n2021-06-20,android,4500\n2021-06-20,ios,5500\n");
   c = compare_published(d.run.string(), d.published.string(), options(0.05));
   CHECK_FALSE(file(c, "installs_os").ok());
   CHECK(file(c, "installs_os").problems.front().find("allowed 2.00") != std::string::npos);
-  write(d.run, "installs_os", "date,os-se,count-nombre\n2021-06-20,android,45\n2021-06-20,ios,55\n");
+  write(d.run, "installs_os",
+        "date,os-se,count-nombre\n2021-06-20,android,45\n2021-06-20,ios,55\n");
   c = compare_published(d.run.string(), d.published.string(), options(1.0));
   CHECK_FALSE(file(c, "installs_os").ok());
 }
