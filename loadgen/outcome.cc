@@ -196,6 +196,7 @@ nlohmann::json Outcome::summary(const Scenario& s, const Recorder& r) const {
           {"lambda_limits", lambda_limits},
           {"ledger", ledger},
           {"drain", drain},
+          {"row_cache", row_cache},
           {"causes", causes},
           {"recorder", r.to_json()}};
 }

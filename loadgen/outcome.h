@@ -26,6 +26,9 @@ struct Outcome {
   nlohmann::json ledger;                         // in-process runs
   nlohmann::json lambda_limits;                  // in-process runs: create_metrics' limits
   nlohmann::json drain;                          // emulator targets: how the pipeline settled
+  // In-process runs: the DynamoDB row cache at the end (budget, rows, hits, loads, evictions):
+  // how `dynamodb.cache_mib` served the run. Not a figure: results never depend on it.
+  nlohmann::json row_cache;
   std::vector<std::string> causes;               // why requests were refused, as the emulator knows
   double wall_seconds = 0;
   std::string mode;                              // "virtual" | "http"

@@ -176,6 +176,7 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   o.mode = "virtual";
   o.add_recorder_figures(recorder);
   o.ledger = pipeline.ledger_report();
+  o.row_cache = pipeline.dynamodb().state()["row_cache"];
   const auto& entries = o.ledger["entries"];
   o.figures["entries_stored"] = entries["stored"].get<double>();
   o.figures["entries_lost"] = entries["lost"].get<double>();

@@ -91,6 +91,7 @@ class SortedAttributes {
     names_id_ = 0;
   }
   void reserve(size_type n) { entries_.reserve(n); }
+  size_type capacity() const { return entries_.capacity(); }
 
   iterator find(std::string_view key) {
     const auto it = lower_bound(key);

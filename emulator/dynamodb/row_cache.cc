@@ -28,7 +28,8 @@ std::size_t value_memory(const AttributeValue& v) {
 }  // namespace
 
 std::size_t item_memory(const Item& item) {
-  std::size_t bytes = sizeof(Item);
+  // The members' array as allocated: room not yet used is held too.
+  std::size_t bytes = sizeof(Item) + (item.capacity() - item.size()) * sizeof(Item::value_type);
   for (const auto& [name, value] : item) {
     bytes += sizeof(std::pair<std::string, AttributeValue>) + heap_of(name) + value_memory(value);
   }
@@ -74,6 +75,20 @@ void RowCache::remove(CacheEntry& entry) {
     entry.next->prev = entry.prev;
   }
   entry.prev = entry.next = nullptr;
+}
+
+void RowCache::demote(CacheEntry& entry) {
+  if (hand_ == &entry || entry.next == &entry) {
+    hand_ = &entry;
+    return;
+  }
+  entry.prev->next = entry.next;
+  entry.next->prev = entry.prev;
+  entry.next = hand_;
+  entry.prev = hand_->prev;
+  hand_->prev->next = &entry;
+  hand_->prev = &entry;
+  hand_ = &entry;
 }
 
 void RowCache::recharge(CacheEntry& entry) {

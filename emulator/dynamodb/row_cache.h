@@ -33,6 +33,9 @@ class RowCache {
   void recharge(CacheEntry& entry);
   void mark_dirty(CacheEntry& entry);
   void mark_clean(CacheEntry& entry);
+  // The entry is the next the hand considers: a row written once and not used since (a
+  // raw_metrics POST) gives way before rows that are used again (the aggregates).
+  void demote(CacheEntry& entry);
 
   // Evicts clean rows, oldest use first, until the cache is within its budget (or only dirty
   // rows are left).

@@ -306,6 +306,7 @@ void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materi
       deleted.push_back(entry->key);
     }
     cache_.mark_clean(*entry);
+    if (!entry->referenced && row.item) cache_.demote(*entry);
   }
   dirty_.clear();
   for (const auto& change : index_changes_) {

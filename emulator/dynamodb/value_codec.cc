@@ -117,6 +117,7 @@ class Reader {
     pos_ += n;
     return true;
   }
+  std::size_t remaining() const { return data_.size() - pos_; }
   bool byte(std::uint8_t& b) {
     if (pos_ >= data_.size()) return false;
     b = static_cast<std::uint8_t>(data_[pos_++]);
@@ -189,6 +190,10 @@ bool decode_value(Reader& r, AttributeValue& out, int depth) {
 bool decode_members(Reader& r, Item& out, int depth) {
   std::uint64_t n = 0;
   if (!r.varint(n)) return false;
+  // Exactly the members' room (a member takes at least 2 bytes, which bounds a damaged count):
+  // cached items are charged by size (row_cache.cc), and growth by doubling would hold a
+  // third more than that.
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(n, r.remaining() / 2)));
   for (std::uint64_t i = 0; i < n; ++i) {
     std::string name;
     AttributeValue v;
