@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "emulator/core/errors.h"
+
 namespace emu::apigateway {
 
 namespace {
@@ -9,35 +11,38 @@ namespace {
 struct Shape {
   int status;
   const char* body;
-  const char* error_type;  // x-amzn-ErrorType, or nullptr
+  std::string_view error_type;  // x-amzn-ErrorType, or empty
 };
 
 Shape shape_of(GatewayError error) {
   switch (error) {
     case GatewayError::kMissingAuthenticationToken:
       return {403, R"({"message":"Missing Authentication Token"})",
-              "MissingAuthenticationTokenException"};
+              errors::apigateway::kMissingAuthenticationToken.name};
     case GatewayError::kInvalidApiKey:
     case GatewayError::kWafFiltered:
-      return {403, R"({"message":"Forbidden"})", "ForbiddenException"};
+      return {403, R"({"message":"Forbidden"})", errors::apigateway::kForbidden.name};
     case GatewayError::kBadRequestBody:
-      return {400, R"({"message": "Invalid request body"})", "BadRequestException"};
+      return {400, R"({"message": "Invalid request body"})", errors::apigateway::kBadRequest.name};
     case GatewayError::kRequestTooLarge:
       // ASSUMPTION: the message text of REQUEST_TOO_LARGE is not documented.
-      return {413, R"({"message":"Request Too Long"})", "RequestTooLongException"};
+      return {413, R"({"message":"Request Too Long"})", errors::apigateway::kRequestTooLong.name};
     case GatewayError::kThrottled:
-      return {429, R"({"message":"Too Many Requests"})", "TooManyRequestsException"};
+      return {429, R"({"message":"Too Many Requests"})", errors::apigateway::kTooManyRequests.name};
     case GatewayError::kQuotaExceeded:
-      return {429, R"({"message":"Limit Exceeded"})", "LimitExceededException"};
+      return {429, R"({"message":"Limit Exceeded"})", errors::apigateway::kLimitExceeded.name};
     case GatewayError::kLambdaRejected:
-      return {500, R"({"message": "Internal server error"})", "InternalServerErrorException"};
+      return {500, R"({"message": "Internal server error"})",
+              errors::apigateway::kInternalServerError.name};
     case GatewayError::kLambdaFunctionError:
-      return {502, R"({"message": "Internal server error"})", "InternalServerErrorException"};
+      return {502, R"({"message": "Internal server error"})",
+              errors::apigateway::kInternalServerError.name};
     case GatewayError::kIntegrationTimeout:
       // ASSUMPTION: AWS documents no x-amzn-ErrorType for INTEGRATION_TIMEOUT; none is sent.
-      return {504, R"({"message": "Endpoint request timed out"})", nullptr};
+      return {504, R"({"message": "Endpoint request timed out"})", {}};
   }
-  return {500, R"({"message": "Internal server error"})", "InternalServerErrorException"};
+  return {500, R"({"message": "Internal server error"})",
+          errors::apigateway::kInternalServerError.name};
 }
 
 std::string hex(Random& random, int digits) {
@@ -70,7 +75,7 @@ int status_of(GatewayError error) { return shape_of(error).status; }
 http::HttpResponse gateway_error(GatewayError error, const RequestIds& ids) {
   const Shape shape = shape_of(error);
   http::HttpResponse r = http::HttpResponse::with_body(shape.status, "application/json", shape.body);
-  if (shape.error_type != nullptr) r.set_header("x-amzn-ErrorType", shape.error_type);
+  if (!shape.error_type.empty()) r.set_header("x-amzn-ErrorType", std::string(shape.error_type));
   add_standard_headers(r, ids);
   return r;
 }

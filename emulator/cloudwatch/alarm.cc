@@ -3,13 +3,14 @@
 #include <fmt/format.h>
 
 #include "emulator/cloudwatch/json_fields.h"
+#include "emulator/core/errors.h"
 
 namespace emu::cloudwatch {
 
 namespace {
 
 AwsError invalid(const std::string& message) {
-  return AwsError::client("ValidationError", message);
+  return errors::cloudwatch::kValidationError(message);
 }
 
 const char* relation(const std::string& comparison) {
@@ -28,6 +29,61 @@ std::string reason_date(Micros t) {
 
 std::string plural(std::size_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// A metric-math alarm's Metrics list into `a` (its queries and the period of their MetricStat).
+Status read_metric_queries(const nlohmann::json& metrics, AlarmDefinition& a) {
+  int returned = 0;
+  for (const auto& m : metrics) {
+    MetricDataQuery q;
+    q.id = m.value("Id", "");
+    q.expression = m.value("Expression", "");
+    q.return_data =
+        !m.contains("ReturnData") || m["ReturnData"] == true || m["ReturnData"] == "true";
+    if (m.contains("MetricStat")) {
+      const auto& ms = m["MetricStat"];
+      const auto& metric = ms.value("Metric", nlohmann::json::object());
+      q.metric = {metric.value("Namespace", ""), metric.value("MetricName", ""),
+                  dimensions_of(metric.value("Dimensions", nlohmann::json::array())),
+                  ms.value("Unit", "")};
+      q.stat = ms.value("Stat", "");
+      q.period = static_cast<Micros>(number_of(ms, "Period").value_or(60)) * kMicrosPerSecond;
+      a.period = q.period;
+    } else if (q.expression.empty()) {
+      return invalid("Each MetricDataQuery needs an Expression or a MetricStat (" + q.id + ")");
+    }
+    returned += q.return_data ? 1 : 0;
+    a.metrics.push_back(std::move(q));
+  }
+  if (returned != 1) return invalid("Exactly one element of the metrics list should return data.");
+  return ok_status();
+}
+
+// A single-metric alarm's Period, metric and statistic into `a`.
+Status read_single_metric(const nlohmann::json& j, const std::optional<double>& period,
+                          AlarmDefinition& a) {
+  if (!period || *period < 10) return invalid("Period must be 10, 20, 30 or a multiple of 60");
+  const auto p = static_cast<std::int64_t>(*period);
+  if (p != 10 && p != 20 && p != 30 && p % 60 != 0) {
+    return invalid("Period must be 10, 20, 30 or a multiple of 60");
+  }
+  if (p * a.evaluation_periods > (p < 3600 ? 86400 : 604800)) {
+    return invalid(
+        "Metrics cannot be checked across more than a day (EvaluationPeriods * "
+        "Period must be <= 86400)");
+  }
+  a.period = p * kMicrosPerSecond;
+  a.metric = {j.value("Namespace", ""), j.value("MetricName", ""),
+              dimensions_of(j.value("Dimensions", nlohmann::json::array())), j.value("Unit", "")};
+  if (a.metric.name_space.empty() || a.metric.name.empty()) {
+    return invalid("Namespace and MetricName are required (or Metrics for a math alarm)");
+  }
+  const std::string stat = j.value("Statistic", ""), extended = j.value("ExtendedStatistic", "");
+  if (stat.empty() == extended.empty()) {
+    return invalid("Exactly one of Statistic and ExtendedStatistic must be specified");
+  }
+  a.statistic = stat.empty() ? extended : stat;
+  return ok_status();
 }
 
 }  // namespace
@@ -89,51 +145,11 @@ Result<AlarmDefinition> AlarmDefinition::from_json(const nlohmann::json& j) {
   a.ok_actions = strings_of(j, "OKActions");
   a.insufficient_data_actions = strings_of(j, "InsufficientDataActions");
   if (j.contains("Metrics") && j["Metrics"].is_array() && !j["Metrics"].empty()) {
-    int returned = 0;
-    for (const auto& m : j["Metrics"]) {
-      MetricDataQuery q;
-      q.id = m.value("Id", "");
-      q.expression = m.value("Expression", "");
-      q.return_data = !m.contains("ReturnData") || m["ReturnData"] == true || m["ReturnData"] == "true";
-      if (m.contains("MetricStat")) {
-        const auto& ms = m["MetricStat"];
-        const auto& metric = ms.value("Metric", nlohmann::json::object());
-        q.metric = {metric.value("Namespace", ""), metric.value("MetricName", ""),
-                    dimensions_of(metric.value("Dimensions", nlohmann::json::array())),
-                    ms.value("Unit", "")};
-        q.stat = ms.value("Stat", "");
-        q.period = static_cast<Micros>(number_of(ms, "Period").value_or(60)) * kMicrosPerSecond;
-        a.period = q.period;
-      } else if (q.expression.empty()) {
-        return invalid("Each MetricDataQuery needs an Expression or a MetricStat (" + q.id + ")");
-      }
-      returned += q.return_data ? 1 : 0;
-      a.metrics.push_back(std::move(q));
-    }
-    if (returned != 1) return invalid("Exactly one element of the metrics list should return data.");
+    if (auto s = read_metric_queries(j["Metrics"], a); !s) return s.error();
     if (period) a.period = static_cast<Micros>(*period) * kMicrosPerSecond;
     return a;
   }
-  if (!period || *period < 10) return invalid("Period must be 10, 20, 30 or a multiple of 60");
-  const auto p = static_cast<std::int64_t>(*period);
-  if (p != 10 && p != 20 && p != 30 && p % 60 != 0) {
-    return invalid("Period must be 10, 20, 30 or a multiple of 60");
-  }
-  if (p * a.evaluation_periods > (p < 3600 ? 86400 : 604800)) {
-    return invalid("Metrics cannot be checked across more than a day (EvaluationPeriods * "
-                   "Period must be <= 86400)");
-  }
-  a.period = p * kMicrosPerSecond;
-  a.metric = {j.value("Namespace", ""), j.value("MetricName", ""),
-              dimensions_of(j.value("Dimensions", nlohmann::json::array())), j.value("Unit", "")};
-  if (a.metric.name_space.empty() || a.metric.name.empty()) {
-    return invalid("Namespace and MetricName are required (or Metrics for a math alarm)");
-  }
-  const std::string stat = j.value("Statistic", ""), extended = j.value("ExtendedStatistic", "");
-  if (stat.empty() == extended.empty()) {
-    return invalid("Exactly one of Statistic and ExtendedStatistic must be specified");
-  }
-  a.statistic = stat.empty() ? extended : stat;
+  if (auto s = read_single_metric(j, period, a); !s) return s.error();
   return a;
 }
 

@@ -1,5 +1,7 @@
 #include "emulator/cloudwatch/alarm_engine.h"
 
+#include "emulator/core/errors.h"
+
 namespace emu::cloudwatch {
 
 namespace {
@@ -38,8 +40,8 @@ Status AlarmEngine::put(AlarmDefinition definition, Micros now) {
   auto it = alarms_.find(name);
   if (it == alarms_.end()) {
     if (alarms_.size() >= kMaxAlarms) {
-      return AwsError::client("LimitExceeded",
-                              "The quota for alarms for this customer has already been reached.");
+      return errors::cloudwatch::kLimitExceeded(
+          "The quota for alarms for this customer has already been reached.");
     }
     AlarmRecord record;
     record.definition = std::move(definition);

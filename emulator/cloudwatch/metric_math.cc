@@ -3,12 +3,14 @@
 #include <cctype>
 #include <cmath>
 
+#include "emulator/core/errors.h"
+
 namespace emu::cloudwatch {
 
 namespace {
 
 AwsError invalid(const std::string& why) {
-  return AwsError::client("ValidationError", "Invalid metrics math expression: " + why);
+  return errors::cloudwatch::kValidationError("Invalid metrics math expression: " + why);
 }
 
 Series constant(double v) {

@@ -6,6 +6,7 @@
 
 #include "emulator/cloudwatch/json_fields.h"
 #include "emulator/cloudwatch/wire_errors.h"
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/http/json_shape.h"
@@ -17,20 +18,15 @@ namespace {
 using nlohmann::json;
 constexpr std::string_view kTargetPrefix = "GraniteServiceVersion20100801.";
 
+// The JSON protocol's code and __type namespace of a query-protocol code.
 std::string json_code(const std::string& query_code) {
-  if (query_code == "ValidationError") return "ValidationException";
-  if (query_code == "InvalidParameterValue") return "InvalidParameterValueException";
-  if (query_code == "MissingParameter") return "MissingRequiredParameterException";
-  if (query_code == "InvalidParameterCombination") return "InvalidParameterCombinationException";
-  if (query_code == "InvalidAction") return "UnknownOperationException";
-  if (query_code == "LimitExceeded") return "LimitExceededFault";
-  return query_code;
+  const errors::ErrorCode* code = errors::find(errors::cloudwatch::kAll, query_code);
+  return code == nullptr || code->json_name.empty() ? query_code : std::string(code->json_name);
 }
 
-std::string_view json_type_prefix(const std::string& json_code) {
-  if (json_code == "ValidationException") return "com.amazon.coral.validate#";
-  if (json_code == "SerializationException") return "com.amazon.coral.service#";
-  return "";
+std::string_view json_type_prefix(const std::string& query_code) {
+  const errors::ErrorCode* code = errors::find(errors::cloudwatch::kAll, query_code);
+  return code == nullptr ? "" : code->type_prefix;
 }
 
 double seconds_of(Micros t) { return static_cast<double>(t) / kMicrosPerSecond; }
@@ -99,9 +95,10 @@ http::HttpResponse CloudWatchWire::answer(const http::HttpRequest& request, Micr
     AwsError typed = e;
     typed.code = json_code(e.code);
     // Errors of AWS's JSON front end (SerializationException) carry no query code.
-    const std::string query_code =
-        e.code == "SerializationException" ? "" : e.code + (e.sender_fault ? ";Sender" : ";Receiver");
-    return http::json_error(typed, json_type_prefix(typed.code), request_id,
+    const std::string query_code = e.code == errors::cloudwatch::kSerialization
+                                       ? ""
+                                       : e.code + (e.sender_fault ? ";Sender" : ";Receiver");
+    return http::json_error(typed, json_type_prefix(e.code), request_id,
                             "application/x-amz-json-1.0", query_code);
   }
   http::HttpResponse r =
@@ -175,7 +172,8 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
     for (const auto& name : strings_of(in, "AlarmNames")) alarms_.remove(name);
     return json::object();
   }
-  return AwsError::client("InvalidAction", "The action " + op + " is not valid for this web service.");
+  return errors::cloudwatch::kInvalidAction("The action " + op +
+                                            " is not valid for this web service.");
 }
 
 
@@ -195,16 +193,17 @@ Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
   if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
   const std::int64_t requested = (end - start) / (period * kMicrosPerSecond);
   if (requested > 1440) {
-    return AwsError::client("InvalidParameterCombination",
-                            "You have requested up to " + std::to_string(requested) +
-                                " datapoints, which exceeds the limit of 1440. You may reduce the "
-                                "datapoints requested by increasing Period, or decreasing the "
-                                "time range.");
+    return errors::cloudwatch::kInvalidParameterCombination(
+        "You have requested up to " + std::to_string(requested) +
+        " datapoints, which exceeds the limit of 1440. You may reduce the "
+        "datapoints requested by increasing Period, or decreasing the "
+        "time range.");
   }
   const auto stats = strings_of(in, "Statistics");
   const auto extended = strings_of(in, "ExtendedStatistics");
   if (stats.empty() && extended.empty()) {
-    return AwsError::client("MissingParameter", "Must specify either Statistics or ExtendedStatistics.");
+    return errors::cloudwatch::kMissingParameter(
+        "Must specify either Statistics or ExtendedStatistics.");
   }
   const std::string name = in.value("MetricName", "");
   json out = {{"Label", name}, {"Datapoints", json::array()}};
@@ -260,11 +259,11 @@ Result<json> CloudWatchWire::get_metric_data(const json& in) {
     if (requested > kMaxMetricDataPoints) {
       // DEVIATION: AWS returns the first 100,800 datapoints and a NextToken; the emulator does
       // not paginate GetMetricData and refuses the request instead.
-      return AwsError::client("InvalidParameterCombination",
-                              "You have requested up to " + std::to_string(requested) +
-                                  " datapoints, which exceeds the limit of 100800 (the emulator "
-                                  "does not paginate GetMetricData). You may reduce the datapoints "
-                                  "requested by increasing Period, or decreasing the time range.");
+      return errors::cloudwatch::kInvalidParameterCombination(
+          "You have requested up to " + std::to_string(requested) +
+          " datapoints, which exceeds the limit of 100800 (the emulator "
+          "does not paginate GetMetricData). You may reduce the datapoints "
+          "requested by increasing Period, or decreasing the time range.");
     }
     definition->evaluation_periods = static_cast<int>(std::max<std::int64_t>(1, windows - 2));
     const auto points = alarms_.datapoints(*definition, end);
@@ -394,7 +393,8 @@ Result<json> CloudWatchWire::set_alarm_state(const json& in, Micros now) {
   if (!in.contains("StateReason")) return missing("StateReason");
   AlarmRecord* alarm = alarms_.find(in.value("AlarmName", ""));
   if (alarm == nullptr) {
-    return AwsError::client("ResourceNotFound", "Alarm " + in.value("AlarmName", "") + " not found", 404);
+    return errors::cloudwatch::kResourceNotFound("Alarm " + in.value("AlarmName", "") +
+                                                 " not found");
   }
   alarms_.set_state(*alarm, state, in.value("StateReason", ""), now);
   return json::object();

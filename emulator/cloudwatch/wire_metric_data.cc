@@ -6,6 +6,7 @@
 #include "emulator/cloudwatch/json_fields.h"
 #include "emulator/cloudwatch/wire.h"
 #include "emulator/cloudwatch/wire_errors.h"
+#include "emulator/core/errors.h"
 
 namespace emu::cloudwatch {
 
@@ -14,9 +15,9 @@ namespace {
 using nlohmann::json;
 
 AwsError exclusive(const std::string& where, const char* a, const char* b) {
-  return AwsError::client("InvalidParameterCombination",
-                          "The parameters " + where + "." + a + " and " + where + "." + b +
-                              " are mutually exclusive and you have specified both.");
+  return errors::cloudwatch::kInvalidParameterCombination(
+      "The parameters " + where + "." + a + " and " + where + "." + b +
+      " are mutually exclusive and you have specified both.");
 }
 
 Status finite(std::optional<double> v, const std::string& parameter) {
@@ -136,10 +137,9 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
     if (!store_.find(k.name_space, k.name, k.dimensions, k.unit)) added.insert(canonical(k));
   }
   if (store_.size() + added.size() > kMaxMetrics) {
-    return AwsError::client("LimitExceeded",
-                            "The emulator holds at most " + std::to_string(kMaxMetrics) +
-                                " metrics; this request would add " + std::to_string(added.size()) +
-                                " more.");
+    return errors::cloudwatch::kLimitExceeded(
+        "The emulator holds at most " + std::to_string(kMaxMetrics) +
+        " metrics; this request would add " + std::to_string(added.size()) + " more.");
   }
   for (auto& p : pending) store_.put_statistics(store_.metric(p.key), p.stats, p.at);
   return json::object();

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "emulator/core/durable_state.h"
+#include "emulator/core/errors.h"
 #include "emulator/dynamodb/ops/common.h"
 
 namespace emu::dynamodb {
@@ -250,7 +251,7 @@ std::optional<AwsError> Database::check_fault(std::string_view operation, std::s
   if (operation == "PutItem" || operation == "UpdateItem" || operation == "DeleteItem" ||
       operation == "BatchWriteItem") {
     FaultDecision disk = storage_.disk_faults().before_write("dynamodb");
-    if (disk.error) disk.error = AwsError::server("InternalServerError", "Internal server error");
+    if (disk.error) disk.error = errors::dynamodb::kInternalServerError("Internal server error");
     d.merge(disk);
   }
   last_fault_latency_ = d.extra_latency;

@@ -87,12 +87,9 @@ class DynamoDbStreamsService final : public http::Service {
   http::HttpResponse handle(const http::HttpRequest& request, Micros now) override;
 
  private:
+  // The action of actions/stream_actions.cc registered under that name.
   Result<nlohmann::json> dispatch(std::string_view operation, const nlohmann::json& body,
                                   Micros now);
-  Result<nlohmann::json> list_streams(const nlohmann::json& body);
-  Result<nlohmann::json> describe_stream(const nlohmann::json& body);
-  Result<nlohmann::json> get_shard_iterator(const nlohmann::json& body, Micros now);
-  Result<nlohmann::json> get_records(const nlohmann::json& body, Micros now);
   Database& db_;
   Random random_;
   std::string region_;

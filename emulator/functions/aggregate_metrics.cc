@@ -7,6 +7,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "emulator/core/errors.h"
 #include "emulator/functions/js.h"
 
 namespace emu::functions {
@@ -244,6 +245,59 @@ void assign_text(Value& target, const std::string& text) {
   }
 }
 
+// The record-level members every entry of a record shares (the seed reads them per record).
+struct RecordFields {
+  explicit RecordFields(const Value& raw)
+      : osversion(or_empty_string(member(raw, "osversion"))),
+        manufacturer(or_empty_string(member(raw, "manufacturer"))),
+        androidreleaseversion(or_empty_string(member(raw, "androidreleaseversion"))),
+        model(or_empty_string(member(raw, "model"))),
+        appos(member(raw, "appos")),
+        appversion(member(raw, "appversion")) {}
+  const Value* osversion;
+  const Value* manufacturer;
+  const Value* androidreleaseversion;
+  const Value* model;
+  const Value* appos;
+  const Value* appversion;
+};
+
+struct SortKeyParts {
+  const RecordFields& record;
+  const EntryFields& entry;
+  const Value* region;
+  const std::string& identifier;
+  const std::string& date;
+  const Value* count;     // bucketed
+  const Value* duration;  // bucketed
+};
+
+// `sk` = the aggregate's sort key, as the seed's template string and its p() helper spell it:
+// region#identifier#date#appos#osversion#appversion#manufacturer#model#...
+void build_sort_key(std::string& sk, const SortKeyParts& p) {
+  sk.clear();
+  append_template(sk, p.region);
+  sk += '#';
+  sk += p.identifier;
+  sk += '#';
+  sk += p.date;
+  sk += '#';
+  append_template(sk, p.record.appos);
+  sk += '#';
+  append_template(sk, p.record.osversion);
+  sk += '#';
+  append_template(sk, p.record.appversion);
+  using F = EntryFields;
+  const EntryFields& e = p.entry;
+  for (const Value* v : {p.record.manufacturer, p.record.model, p.record.androidreleaseversion,
+                         e[F::kPushnotification], e[F::kFrameworkenabled], e[F::kState],
+                         e[F::kHoursSinceExposureDetectedAt], p.count, p.duration, e[F::kWithDate],
+                         e[F::kIsUserExposed]}) {
+    sk += '#';
+    append_p(sk, v);
+  }
+}
+
 }  // namespace
 
 AggregateMetrics::AggregateMetrics(AggregateSettings settings, DocumentUpdatePort& table,
@@ -289,12 +343,7 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     return fail("TypeError: Cannot read property 'forEach' of undefined");
   }
   report.entries_seen += static_cast<std::int64_t>(payload->size());
-  const Value* osversion = or_empty_string(member(raw, "osversion"));
-  const Value* manufacturer = or_empty_string(member(raw, "manufacturer"));
-  const Value* androidreleaseversion = or_empty_string(member(raw, "androidreleaseversion"));
-  const Value* model = or_empty_string(member(raw, "model"));
-  const Value* appos = member(raw, "appos");
-  const Value* appversion = member(raw, "appversion");
+  const RecordFields r(raw);
   for (size_t k = 0; k < payload->size(); ++k) {
     const Value& pl = (*payload)[k];
     const auto lost = static_cast<std::int64_t>(payload->size() - k);
@@ -332,26 +381,7 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
       region = &none_region();
     }
     std::string& sk = batch.sk;
-    sk.clear();
-    append_template(sk, region);
-    sk += '#';
-    sk += identifier_text;
-    sk += '#';
-    sk += *date;
-    sk += '#';
-    append_template(sk, appos);
-    sk += '#';
-    append_template(sk, osversion);
-    sk += '#';
-    append_template(sk, appversion);
-    using F = EntryFields;
-    for (const Value* v : {manufacturer, model, androidreleaseversion, fields[F::kPushnotification],
-                           fields[F::kFrameworkenabled], fields[F::kState],
-                           fields[F::kHoursSinceExposureDetectedAt], count, duration,
-                           fields[F::kWithDate], fields[F::kIsUserExposed]}) {
-      sk += '#';
-      append_p(sk, v);
-    }
+    build_sort_key(sk, SortKeyParts{r, fields, region, identifier_text, *date, count, duration});
     ++report.entries_aggregated;
     const auto found = batch.index.find(sk);
     if (found != batch.index.end()) {
@@ -362,12 +392,12 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     Aggregate& a = batch.next_aggregate();  // every member is set below
     a.entry = fields.at;
     a.identifier = identifier;
-    a.appos = appos;
-    a.appversion = appversion;
-    a.osversion = osversion;
-    a.manufacturer = manufacturer;
-    a.model = model;
-    a.androidreleaseversion = androidreleaseversion;
+    a.appos = r.appos;
+    a.appversion = r.appversion;
+    a.osversion = r.osversion;
+    a.manufacturer = r.manufacturer;
+    a.model = r.model;
+    a.androidreleaseversion = r.androidreleaseversion;
     a.count = count;
     a.duration = duration;
     a.region = region;
@@ -401,8 +431,9 @@ std::string sdk_error_json(const AwsError& error, Micros now) {
   e["code"] = error.code;
   e["time"] = format_iso8601(now);
   e["statusCode"] = error.http_status;
-  e["retryable"] = error.http_status >= 500 || error.code == "ProvisionedThroughputExceededException" ||
-                   error.code == "ThrottlingException";
+  e["retryable"] = error.http_status >= 500 ||
+                   error.code == errors::dynamodb::kProvisionedThroughputExceeded ||
+                   error.code == errors::common::kThrottling;
   return js::stringify(e);
 }
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "emulator/core/errors.h"
+
 namespace emu::http {
 
 namespace {
@@ -131,8 +133,8 @@ std::optional<std::string> conform_structure(json& v, const Shape& shape) {
 
 AwsError not_of_type(const std::string& path, const std::string& text, const char* what) {
   // ASSUMPTION: the wording; AWS answers InvalidParameterValue naming the parameter.
-  return AwsError::client("InvalidParameterValue",
-                          "The value '" + text + "' for parameter " + path + " is not " + what + ".");
+  return errors::common::kInvalidParameterValue("The value '" + text + "' for parameter " + path +
+                                                " is not " + what + ".");
 }
 
 Status query_conform(json& v, const Shape& shape, const std::string& path);
@@ -248,9 +250,8 @@ std::optional<double> parse_double(std::string_view text) {
 }
 
 AwsError invalid_query_parameter(const std::string& detail) {
-  return AwsError::client("InvalidQueryParameter",
-                          "The AWS query string is malformed or does not adhere to AWS standards: " +
-                              detail + ".");
+  return errors::common::kInvalidQueryParameter(
+      "The AWS query string is malformed or does not adhere to AWS standards: " + detail + ".");
 }
 
 }  // namespace emu::http

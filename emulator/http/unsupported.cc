@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
@@ -92,7 +93,7 @@ HttpResponse UnsupportedService::handle(const HttpRequest& request, Micros) {
   const std::string request_id = new_request_id(random_);
   // DEVIATION: AWS has no such answer (the real service exists); 501 is not retried by the
   // SDKs, so the CLI prints the message at once and exits non-zero.
-  const AwsError error = AwsError::server("NotImplemented", message_for(call), 501);
+  const AwsError error = errors::common::kNotImplemented(message_for(call));
   switch (call.protocol) {
     case UnsupportedCall::Protocol::kJson:
       return json_error(error, "", request_id, call.content_type);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "emulator/core/errors.h"
+
 namespace emu::lambda {
 
 using Outcome = InvokeResult::Outcome;
@@ -253,21 +255,19 @@ InvokeResult LambdaService::invoke(std::string_view name, Micros now,
 Status LambdaService::put_reserved_concurrency(std::string_view name, std::int64_t reserved) {
   const int index = index_of(name);
   if (index < 0) {
-    return AwsError::client("ResourceNotFoundException",
-                            "Function not found: arn:aws:lambda:" + settings_.region + ":" +
-                                settings_.account_id + ":function:" + std::string(name),
-                            404);
+    return errors::lambda::kResourceNotFound(
+        "Function not found: arn:aws:lambda:" + settings_.region + ":" + settings_.account_id +
+        ":function:" + std::string(name));
   }
   Function& f = functions_[static_cast<size_t>(index)];
   const std::int64_t before = f.settings.reserved_concurrency;
   f.settings.reserved_concurrency = reserved;
   if (reserved < 0 || unreserved_limit() < settings_.minimum_unreserved) {
     f.settings.reserved_concurrency = before;
-    return AwsError::client(
-        "InvalidParameterValueException",
+    return errors::lambda::kInvalidParameterValue(
         "Specified ReservedConcurrentExecutions for function decreases account's "
         "UnreservedConcurrentExecution below its minimum value of [" +
-            std::to_string(settings_.minimum_unreserved) + "].");
+        std::to_string(settings_.minimum_unreserved) + "].");
   }
   return ok_status();
 }

@@ -3,6 +3,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
@@ -122,9 +123,9 @@ http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const st
                                                const std::string& rid) {
   const auto parsed = parse_json(body);
   if (!parsed || !parsed->is_object()) {
-    return error_reply(AwsError::client("InvalidRequestContentException",
-                                        "Could not parse request body into json: the body is not "
-                                        "a JSON object"),
+    return error_reply(errors::lambda::kInvalidRequestContent(
+                           "Could not parse request body into json: the body is not "
+                           "a JSON object"),
                        rid);
   }
   const auto it = parsed->find("ReservedConcurrentExecutions");
@@ -133,23 +134,39 @@ http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const st
       (it->is_number_unsigned() && it->get<std::uint64_t>() > 2147483647u) ||
       (!it->is_number_unsigned() && (it->get<std::int64_t>() > 2147483647 ||
                                      it->get<std::int64_t>() < -2147483648LL))) {
-    return error_reply(AwsError::client("InvalidParameterValueException",
-                                        "ReservedConcurrentExecutions must be an integer"),
-                       rid);
+    return error_reply(
+        errors::lambda::kInvalidParameterValue("ReservedConcurrentExecutions must be an integer"),
+        rid);
   }
   const auto n = it->get<std::int64_t>();
   if (n < 0) {
-    return error_reply(AwsError::client("ValidationException",
-                                        "1 validation error detected: Value '" + std::to_string(n) +
-                                            "' at 'reservedConcurrentExecutions' failed to satisfy "
-                                            "constraint: Member must have value greater than or "
-                                            "equal to 0"),
-                       rid);
+    return error_reply(
+        errors::lambda::kValidation("1 validation error detected: Value '" + std::to_string(n) +
+                                    "' at 'reservedConcurrentExecutions' failed to satisfy "
+                                    "constraint: Member must have value greater than or "
+                                    "equal to 0"),
+        rid);
   }
   const Status s = service_.put_reserved_concurrency(name, n);
   if (!s.ok()) return error_reply(s.error(), rid);
   return json_reply(200, {{"ReservedConcurrentExecutions", n}}, rid);
 }
+
+namespace {
+
+// GetAccountSettings' answer: AWS's documented default limits, the account's concurrency.
+nlohmann::json account_settings(const LambdaService& service) {
+  return {
+      {"AccountLimit",
+       {{"TotalCodeSize", 80530636800LL},
+        {"CodeSizeUnzipped", 262144000},
+        {"CodeSizeZipped", 52428800},
+        {"ConcurrentExecutions", service.account_limit()},
+        {"UnreservedConcurrentExecutions", std::max<std::int64_t>(0, service.unreserved_limit())}}},
+      {"AccountUsage", {{"TotalCodeSize", 0}, {"FunctionCount", service.functions().size()}}}};
+}
+
+}  // namespace
 
 http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std::string& rid) {
   const std::vector<std::string_view> seg = segments_of(request.path);
@@ -162,9 +179,7 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
                                 seg.size() == 4 && !seg[2].empty() && seg[3] == "concurrency";
   const std::string& path = request.path;
   auto not_found = [&](const std::string& name) {
-    return error_reply(AwsError::client("ResourceNotFoundException",
-                                        "Function not found: " + arn(name), 404),
-                       rid);
+    return error_reply(errors::lambda::kResourceNotFound("Function not found: " + arn(name)), rid);
   };
   if (method == "GET" && functions && seg.size() == 2 && seg[0] == "2015-03-31") {
     nlohmann::json list = nlohmann::json::array();
@@ -204,25 +219,16 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
     }
   }
   if (method == "GET" && seg.size() == 2 && seg[0] == "2016-08-19" && seg[1] == "account-settings") {
-    return json_reply(
-        200,
-        {{"AccountLimit",
-          {{"TotalCodeSize", 80530636800LL},
-           {"CodeSizeUnzipped", 262144000},
-           {"CodeSizeZipped", 52428800},
-           {"ConcurrentExecutions", service_.account_limit()},
-           {"UnreservedConcurrentExecutions", std::max<std::int64_t>(0, service_.unreserved_limit())}}},
-         {"AccountUsage", {{"TotalCodeSize", 0}, {"FunctionCount", service_.functions().size()}}}},
-        rid);
+    return json_reply(200, account_settings(service_), rid);
   }
   // DEVIATION: operations beyond concurrency control (Invoke, CreateFunction, ...) are not
   // emulated; they get a clear error instead of a 404 page.
-  return error_reply(AwsError::server("ServiceException",
-                                      "The emulator does not implement " + method + " " + path +
-                                          " (Lambda supports ListFunctions, GetFunction, "
-                                          "Get/Put/DeleteFunctionConcurrency, GetAccountSettings)",
-                                      501),
-                     rid);
+  return error_reply(
+      errors::lambda::kService("The emulator does not implement " + method + " " + path +
+                                   " (Lambda supports ListFunctions, GetFunction, "
+                                   "Get/Put/DeleteFunctionConcurrency, GetAccountSettings)",
+                               501),
+      rid);
 }
 
 }  // namespace emu::lambda

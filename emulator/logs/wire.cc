@@ -5,6 +5,7 @@
 #include <limits>
 #include <set>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/logs/filter_pattern.h"
@@ -19,7 +20,7 @@ constexpr std::string_view kTargetPrefix = "Logs_20140328.";
 constexpr std::int64_t kMaxEventsPerCall = 10000;
 
 AwsError invalid(std::string message) {
-  return AwsError::client("InvalidParameterException", std::move(message));
+  return errors::logs::kInvalidParameter(std::move(message));
 }
 
 std::int64_t to_epoch_ms(Micros t) { return floor_to(t, kMicrosPerMilli) / kMicrosPerMilli; }
@@ -82,16 +83,15 @@ http::HttpResponse LogsWire::handle(const http::HttpRequest& request, Micros now
   const std::string request_id = http::new_request_id(random_);
   const std::string_view target = request.header("X-Amz-Target");
   const std::string content_type = "application/x-amz-json-1.1";
-  Result<json> result = AwsError::client("UnknownOperationException", "");
+  Result<json> result = errors::logs::kUnknownOperation("");
   if (target.substr(0, kTargetPrefix.size()) != kTargetPrefix) {
-    result = AwsError::client("UnknownOperationException",
-                              "CloudWatch Logs speaks JSON 1.1 with X-Amz-Target " +
-                                  std::string(kTargetPrefix) + "<Operation>");
+    result = errors::logs::kUnknownOperation("CloudWatch Logs speaks JSON 1.1 with X-Amz-Target " +
+                                             std::string(kTargetPrefix) + "<Operation>");
   } else {
     const std::string op(target.substr(kTargetPrefix.size()));
     auto body = parse_json(request.body.empty() ? "{}" : request.body);
     if (!body || !body->is_object()) {
-      result = AwsError::client("SerializationException", "Unable to parse the request body as a JSON object.");
+      result = errors::logs::kSerialization("Unable to parse the request body as a JSON object.");
     } else {
       result = dispatch(op, *body, now);
     }
@@ -108,10 +108,11 @@ Result<json> LogsWire::dispatch(const std::string& op, const json& in, Micros no
   if (op == "DescribeLogStreams") return describe_log_streams(in);
   if (op == "GetLogEvents") return get_log_events(in);
   if (op == "FilterLogEvents") return filter_log_events(in);
-  return AwsError::client("UnknownOperationException",
-                          "Operation " + op + " is not supported by this emulator's CloudWatch "
-                          "Logs (it serves DescribeLogGroups, DescribeLogStreams, GetLogEvents, "
-                          "FilterLogEvents)");
+  return errors::logs::kUnknownOperation(
+      "Operation " + op +
+      " is not supported by this emulator's CloudWatch "
+      "Logs (it serves DescribeLogGroups, DescribeLogStreams, GetLogEvents, "
+      "FilterLogEvents)");
 }
 
 std::string LogsWire::group_arn(const std::string& name) const {
@@ -132,7 +133,7 @@ Result<const LogGroup*> LogsWire::find_group(const json& in) const {
   if (name.empty()) return invalid("logGroupName or logGroupIdentifier is required");
   LogGroup* group = store_.group(name);
   if (group == nullptr) {
-    return AwsError::client("ResourceNotFoundException", "The specified log group does not exist.");
+    return errors::logs::kResourceNotFound("The specified log group does not exist.");
   }
   return static_cast<const LogGroup*>(group);
 }
@@ -219,7 +220,7 @@ Result<json> LogsWire::get_log_events(const json& in) const {
   const std::string stream = string_member(in, "logStreamName");
   if (stream.empty()) return invalid("logStreamName is required");
   if ((*group)->streams().count(stream) == 0) {
-    return AwsError::client("ResourceNotFoundException", "The specified log stream does not exist.");
+    return errors::logs::kResourceNotFound("The specified log stream does not exist.");
   }
   const auto range = time_range(in);
   if (!range) return range.error();

@@ -1,5 +1,6 @@
 #include "emulator/pipeline/adapters.h"
 
+#include "emulator/core/errors.h"
 #include "emulator/dynamodb/document.h"
 
 namespace emu {
@@ -213,8 +214,8 @@ Status AggregateTableRows::scan(const std::function<void(const etl::AggregateRow
 Status AggregateTableRows::scan_segment(int segment, int total,
                                         const std::function<void(const etl::AggregateRow&)>& visit) {
   if (!db_.has_table(table_)) {
-    return AwsError::client("ResourceNotFoundException",
-                            "Requested resource not found: Table: " + table_ + " not found");
+    return errors::dynamodb::kResourceNotFound("Requested resource not found: Table: " + table_ +
+                                               " not found");
   }
   std::size_t i = 0;
   db_.for_each_row(table_, [&](const Item& item) {

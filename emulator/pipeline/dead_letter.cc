@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 
 namespace emu {
@@ -10,9 +11,9 @@ Status SqsQueuePort::send_message(const functions::OutgoingMessage& message, Mic
   const double d = message.delay_seconds;
   if (!std::isfinite(d) || d != std::floor(d) || d < 0 || d > 900) {
     const std::string shown = std::isnan(d) ? "NaN" : std::to_string(d);
-    return AwsError::client("InvalidParameterValue",
-                            "Value " + shown + " for parameter DelaySeconds is invalid. Reason: "
-                            "DelaySeconds must be >= 0 and <= 900.");
+    return errors::common::kInvalidParameterValue("Value " + shown +
+                                                  " for parameter DelaySeconds is invalid. Reason: "
+                                                  "DelaySeconds must be >= 0 and <= 900.");
   }
   auto queue = sqs_.queue(message.queue_url);
   if (!queue) return queue.error();

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
@@ -16,19 +17,18 @@ namespace {
 
 AwsError no_bucket(const std::string& name) {
   (void)name;
-  return AwsError::client("NoSuchBucket", "The specified bucket does not exist", 404);
+  return errors::s3::kNoSuchBucket("The specified bucket does not exist");
 }
 
-AwsError no_key() { return AwsError::client("NoSuchKey", "The specified key does not exist.", 404); }
+AwsError no_key() { return errors::s3::kNoSuchKey("The specified key does not exist."); }
 
 AwsError unstorable(const std::string& key, const std::string& why) {
-  return AwsError::client("InvalidArgument",
-                          "The key \"" + key + "\" cannot be stored by this emulator: " + why);
+  return errors::s3::kInvalidArgument("The key \"" + key +
+                                      "\" cannot be stored by this emulator: " + why);
 }
 
 AwsError internal() {
-  return AwsError::server("InternalError",
-                          "We encountered an internal error. Please try again.");
+  return errors::s3::kInternalError("We encountered an internal error. Please try again.");
 }
 
 constexpr std::string_view kEncodedSuffix = ".s3key";
@@ -172,12 +172,12 @@ S3Model::~S3Model() = default;
 
 Result<Bucket*> S3Model::create_bucket(const std::string& name, Micros now) {
   if (!valid_bucket_name(name)) {
-    return AwsError::client("InvalidBucketName", "The specified bucket is not valid.");
+    return errors::s3::kInvalidBucketName("The specified bucket is not valid.");
   }
   if (const auto it = buckets_.find(name); it != buckets_.end()) {
-    return AwsError::client("BucketAlreadyOwnedByYou",
-                            "Your previous request to create the named bucket succeeded and you "
-                            "already own it.", 409);
+    return errors::s3::kBucketAlreadyOwnedByYou(
+        "Your previous request to create the named bucket succeeded and you "
+        "already own it.");
   }
   auto bucket = std::make_unique<Bucket>();
   bucket->name = name;
@@ -194,7 +194,7 @@ Status S3Model::delete_bucket(const std::string& name) {
   auto b = bucket(name);
   if (!b) return b.error();
   if (!(*b)->objects.empty()) {
-    return AwsError::client("BucketNotEmpty", "The bucket you tried to delete is not empty", 409);
+    return errors::s3::kBucketNotEmpty("The bucket you tried to delete is not empty");
   }
   if (persistence_) persistence_->delete_bucket(name);
   std::error_code ec;
@@ -210,8 +210,8 @@ Result<Bucket*> S3Model::bucket(const std::string& name) {
 }
 
 Status S3Model::check_key(const Bucket& bucket, const std::string& key) const {
-  if (key.empty()) return AwsError::client("InvalidArgument", "The key must not be empty.");
-  if (key.size() > 1024) return AwsError::client("KeyTooLongError", "Your key is too long", 400);
+  if (key.empty()) return errors::s3::kInvalidArgument("The key must not be empty.");
+  if (key.size() > 1024) return errors::s3::kKeyTooLong("Your key is too long");
   if (key.front() == '/') return unstorable(key, "it starts with \"/\"");
   if (key.find('\0') != std::string::npos || key.find('\\') != std::string::npos) {
     return unstorable(key, "it contains NUL or a backslash");

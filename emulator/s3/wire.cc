@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::s3 {
@@ -132,8 +133,8 @@ http::HttpResponse s3_error(const AwsError& error, const std::string& request_id
   if (head) return empty_response(error.http_status, request_id);
   http::XmlWriter xml;
   xml.open("Error").element("Code", error.code).element("Message", error.message);
-  if (error.code == "NoSuchKey") xml.element("Key", resource);
-  if (error.code == "NoSuchBucket") xml.element("BucketName", resource);
+  if (error.code == errors::s3::kNoSuchKey) xml.element("Key", resource);
+  if (error.code == errors::s3::kNoSuchBucket) xml.element("BucketName", resource);
   xml.element("RequestId", request_id).element("HostId", http::base64_encode(request_id + request_id));
   xml.close();
   return xml_response(error.http_status, xml.str(), request_id);
@@ -179,8 +180,8 @@ http::HttpResponse S3Wire::handle(const http::HttpRequest& request, Micros now) 
   }
   // Keys, prefixes and markers are UTF-8 on S3; other bytes make the URI unparseable.
   if (!utf8) {
-    return s3_error(AwsError::client("InvalidURI", "Couldn't parse the specified URI."),
-                    request_id_, "", request.method == "HEAD");
+    return s3_error(errors::s3::kInvalidURI("Couldn't parse the specified URI."), request_id_, "",
+                    request.method == "HEAD");
   }
   (void)model_.take_fault_latency();  // what in-process callers drew is not this reply's
   http::HttpResponse response = dispatch(request, target_of(request), query, now);
@@ -195,19 +196,18 @@ http::HttpResponse S3Wire::dispatch(const http::HttpRequest& request, const Targ
   for (const char* sub : {"acl", "tagging", "uploads", "uploadId", "versioning", "policy",
                           "cors", "lifecycle", "website", "versions", "notification"}) {
     if (query.count(sub)) {
-      return s3_error(AwsError::client("NotImplemented",
-                                       std::string("A header or query you provided requested a "
-                                                   "function that is not implemented: ?") + sub,
-                                       501),
-                      request_id_, t.bucket, head);
+      return s3_error(
+          errors::s3::kNotImplemented(std::string("A header or query you provided requested a "
+                                                  "function that is not implemented: ?") +
+                                      sub),
+          request_id_, t.bucket, head);
     }
   }
   if (t.bucket.empty()) {
     if (m == "GET") return list_buckets();
-    return s3_error(AwsError::client("MethodNotAllowed",
-                                     "The specified method is not allowed against this resource.",
-                                     405),
-                    request_id_, "", head);
+    return s3_error(
+        errors::s3::kMethodNotAllowed("The specified method is not allowed against this resource."),
+        request_id_, "", head);
   }
   if (t.key.empty()) {
     if (m == "PUT") {
@@ -249,10 +249,9 @@ http::HttpResponse S3Wire::dispatch(const http::HttpRequest& request, const Targ
       return s ? empty_response(204, request_id_) : s3_error(s.error(), request_id_, t.bucket);
     }
   }
-  return s3_error(AwsError::client("MethodNotAllowed",
-                                   "The specified method is not allowed against this resource.",
-                                   405),
-                  request_id_, t.key, head);
+  return s3_error(
+      errors::s3::kMethodNotAllowed("The specified method is not allowed against this resource."),
+      request_id_, t.key, head);
 }
 
 http::HttpResponse S3Wire::put_object(const http::HttpRequest& request, const Target& t,
@@ -263,26 +262,25 @@ http::HttpResponse S3Wire::put_object(const http::HttpRequest& request, const Ta
   if (encoding.find("aws-chunked") != std::string_view::npos || sha.substr(0, 10) == "STREAMING-") {
     auto decoded = decode_aws_chunked(body);
     if (!decoded) {
-      return s3_error(AwsError::client("IncompleteBody",
-                                       "The request body terminated unexpectedly"),
+      return s3_error(errors::s3::kIncompleteBody("The request body terminated unexpectedly"),
                       request_id_, t.key);
     }
     body = std::move(*decoded);
   }
   const std::string_view md5 = request.header("Content-MD5");
   if (!md5.empty() && md5 != http::md5_base64(body)) {
-    return s3_error(AwsError::client("BadDigest",
-                                     "The Content-MD5 you specified did not match what we received."),
-                    request_id_, t.key);
+    return s3_error(
+        errors::s3::kBadDigest("The Content-MD5 you specified did not match what we received."),
+        request_id_, t.key);
   }
   std::map<std::string, std::string> meta;
   for (const auto& [k, v] : request.headers) {
     if (k.size() > 11 && strncasecmp(k.c_str(), "x-amz-meta-", 11) == 0) {
       // DEVIATION: S3 stores other bytes RFC 2047-encoded; the emulator refuses them.
       if (!http::valid_utf8(v)) {
-        return s3_error(AwsError::client("InvalidArgument",
-                                         "User-defined metadata (" + k + ") must be UTF-8 text."),
-                        request_id_, t.key);
+        return s3_error(
+            errors::s3::kInvalidArgument("User-defined metadata (" + k + ") must be UTF-8 text."),
+            request_id_, t.key);
       }
       std::string name = k.substr(11);
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -307,20 +305,22 @@ http::HttpResponse S3Wire::copy_object(const http::HttpRequest& request, const T
                                        Micros now) {
   std::string source = http::url_decode(request.header("x-amz-copy-source"), false);
   if (!http::valid_utf8(source)) {
-    return s3_error(AwsError::client("InvalidArgument", "Invalid copy source encoding."),
-                    request_id_, t.key);
+    return s3_error(errors::s3::kInvalidArgument("Invalid copy source encoding."), request_id_,
+                    t.key);
   }
   if (!source.empty() && source.front() == '/') source.erase(0, 1);
   source = source.substr(0, source.find("?versionId="));
   const auto slash = source.find('/');
   if (slash == std::string::npos) {
-    return s3_error(AwsError::client("InvalidArgument", "Copy Source must mention the source "
-                                                        "bucket and key: sourcebucket/sourcekey"),
+    return s3_error(errors::s3::kInvalidArgument("Copy Source must mention the source "
+                                                 "bucket and key: sourcebucket/sourcekey"),
                     request_id_, t.key);
   }
   const std::string bucket = source.substr(0, slash), key = source.substr(slash + 1);
   auto body = model_.read_object(bucket, key);
-  if (!body) return s3_error(body.error(), request_id_, body.error().code == "NoSuchKey" ? key : bucket);
+  if (!body)
+    return s3_error(body.error(), request_id_,
+                    body.error().code == errors::s3::kNoSuchKey ? key : bucket);
   auto meta = *model_.head_object(bucket, key);
   auto put = model_.put_object(t.bucket, t.key, *body, meta.content_type, meta.user_metadata, now);
   if (!put) return s3_error(put.error(), request_id_, t.bucket);
@@ -337,7 +337,7 @@ http::HttpResponse S3Wire::get_object(const http::HttpRequest& request, const Ta
   auto meta = model_.head_object(t.bucket, t.key);
   if (!meta) {
     return s3_error(meta.error(), request_id_,
-                    meta.error().code == "NoSuchKey" ? t.key : t.bucket, head);
+                    meta.error().code == errors::s3::kNoSuchKey ? t.key : t.bucket, head);
   }
   auto body = model_.read_object(t.bucket, t.key);
   if (!body) return s3_error(body.error(), request_id_, t.key, head);
@@ -350,8 +350,7 @@ http::HttpResponse S3Wire::get_object(const http::HttpRequest& request, const Ta
     bool ignored = false;
     const auto span = parse_range(range, meta->size, ignored);
     if (!span && !ignored) {
-      auto e = s3_error(AwsError::client("InvalidRange", "The requested range is not satisfiable",
-                                         416),
+      auto e = s3_error(errors::s3::kInvalidRange("The requested range is not satisfiable"),
                         request_id_, t.key, head);
       e.set_header("Content-Range", "bytes */" + std::to_string(meta->size));
       return e;
@@ -387,9 +386,8 @@ http::HttpResponse S3Wire::delete_objects(const http::HttpRequest& request, cons
   const bool quiet = request.body.find("<Quiet>true</Quiet>") != std::string::npos;
   const auto keys = keys_in(request.body);
   if (keys.empty() || keys.size() > 1000) {
-    return s3_error(AwsError::client("MalformedXML",
-                                     "The XML you provided was not well-formed or did not "
-                                     "validate against our published schema"),
+    return s3_error(errors::s3::kMalformedXML("The XML you provided was not well-formed or did not "
+                                              "validate against our published schema"),
                     request_id_, t.bucket);
   }
   http::XmlWriter xml;

@@ -1,6 +1,7 @@
 // ListObjectsV2 and ListObjects (v1): prefix, delimiter, max-keys, pagination, encoding-type.
 #include <charconv>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/s3/wire.h"
 
@@ -60,6 +61,46 @@ std::string get(const std::map<std::string, std::string>& q, const std::string& 
   return it == q.end() ? "" : it->second;
 }
 
+// A ListObjects(V2) request's parameters, checked as S3 checks them.
+struct ListRequest {
+  std::string prefix;
+  std::string delimiter;
+  std::string encoding;
+  std::string token;  // V2's continuation-token, as sent
+  std::string after;  // the key the page starts after
+  std::int64_t max_keys = 1000;
+};
+
+Result<ListRequest> parse_list_request(const std::map<std::string, std::string>& query, bool v2) {
+  ListRequest r;
+  r.prefix = get(query, "prefix");
+  r.delimiter = get(query, "delimiter");
+  r.encoding = get(query, "encoding-type");
+  if (query.count("max-keys")) {
+    const std::string text = get(query, "max-keys");
+    const auto parsed = std::from_chars(text.data(), text.data() + text.size(), r.max_keys);
+    if (parsed.ec != std::errc() || parsed.ptr != text.data() + text.size() || r.max_keys < 0) {
+      return errors::s3::kInvalidArgument(
+          "Provided max-keys not an integer or within integer range");
+    }
+    r.max_keys = std::min<std::int64_t>(r.max_keys, 1000);
+  }
+  if (!r.encoding.empty() && r.encoding != "url") {
+    return errors::s3::kInvalidArgument("Invalid Encoding Method specified in Request");
+  }
+  r.token = get(query, "continuation-token");
+  if (v2 && query.count("continuation-token")) {
+    const auto decoded = http::base64_decode(r.token);
+    if (!decoded || decoded->rfind("emu1:", 0) != 0) {
+      return errors::s3::kInvalidArgument("The continuation token provided is incorrect");
+    }
+    r.after = decoded->substr(5);
+  } else {
+    r.after = v2 ? get(query, "start-after") : get(query, "marker");
+  }
+  return r;
+}
+
 }  // namespace
 
 http::HttpResponse S3Wire::list_objects(const Bucket& bucket,
@@ -68,37 +109,14 @@ http::HttpResponse S3Wire::list_objects(const Bucket& bucket,
   if (auto error = model_.fault(v2 ? "ListObjectsV2" : "ListObjects", bucket.name)) {
     return s3_error(*error, request_id_, bucket.name);
   }
-  const std::string prefix = get(query, "prefix");
-  const std::string delimiter = get(query, "delimiter");
-  const std::string encoding = get(query, "encoding-type");
-  std::int64_t max_keys = 1000;
-  if (query.count("max-keys")) {
-    const std::string text = get(query, "max-keys");
-    const auto r = std::from_chars(text.data(), text.data() + text.size(), max_keys);
-    if (r.ec != std::errc() || r.ptr != text.data() + text.size() || max_keys < 0) {
-      return s3_error(AwsError::client("InvalidArgument",
-                                       "Provided max-keys not an integer or within integer range"),
-                      request_id_, bucket.name);
-    }
-    max_keys = std::min<std::int64_t>(max_keys, 1000);
-  }
-  if (!encoding.empty() && encoding != "url") {
-    return s3_error(AwsError::client("InvalidArgument", "Invalid Encoding Method specified in Request"),
-                    request_id_, bucket.name);
-  }
-  std::string after;
-  const std::string token = get(query, "continuation-token");
-  if (v2 && query.count("continuation-token")) {
-    const auto decoded = http::base64_decode(token);
-    if (!decoded || decoded->rfind("emu1:", 0) != 0) {
-      return s3_error(AwsError::client("InvalidArgument", "The continuation token provided is incorrect"),
-                      request_id_, bucket.name);
-    }
-    after = decoded->substr(5);
-  } else {
-    after = v2 ? get(query, "start-after") : get(query, "marker");
-  }
-  const Listing page = walk(bucket, prefix, delimiter, after, max_keys);
+  auto request = parse_list_request(query, v2);
+  if (!request) return s3_error(request.error(), request_id_, bucket.name);
+  const std::string& prefix = request->prefix;
+  const std::string& delimiter = request->delimiter;
+  const std::string& encoding = request->encoding;
+  const std::string& token = request->token;
+  const std::int64_t max_keys = request->max_keys;
+  const Listing page = walk(bucket, prefix, delimiter, request->after, max_keys);
   const auto enc = [&](const std::string& s) {
     return encoding == "url" ? http::url_encode(s, true) : s;
   };

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/http/router.h"
 
@@ -28,19 +29,22 @@ http::HttpResponse service_unavailable(const http::HttpRequest& head, const std:
   const std::string id = next_request_id();
   if (service == "s3") {  // rest-xml; S3 says SlowDown when it wants fewer requests
     http::XmlWriter xml;
-    xml.open("Error").element("Code", "SlowDown").element("Message", message)
-        .element("RequestId", id).close();
+    xml.open("Error")
+        .element("Code", errors::s3::kSlowDown.name)
+        .element("Message", message)
+        .element("RequestId", id)
+        .close();
     auto r = http::HttpResponse::with_body(503, "application/xml", xml.str());
     r.set_header("x-amz-request-id", id);
     return r;
   }
-  const AwsError error = AwsError::server("ServiceUnavailable", message, 503);
+  const AwsError error = errors::common::kServiceUnavailable(message);
   if (head.has_header("X-Amz-Target")) return http::json_error(error, "", id);  // json protocol
   if (service == "sqs" || service == "monitoring") return http::query_error(error, id);
   // The API Gateway front door, the control API and anything else: API Gateway's shape.
   nlohmann::json body = {{"message", message}};
   auto r = http::HttpResponse::with_body(503, "application/json", body.dump());
-  r.set_header("x-amzn-ErrorType", "ServiceUnavailableException");
+  r.set_header("x-amzn-ErrorType", std::string(errors::apigateway::kServiceUnavailable.name));
   return r;
 }
 

@@ -2,15 +2,16 @@
 
 #include <algorithm>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::sns {
 
 namespace {
 
-AwsError not_found(const std::string& what) { return AwsError::client("NotFound", what, 404); }
+AwsError not_found(const std::string& what) { return errors::sns::kNotFound(what); }
 AwsError invalid(const std::string& what) {
-  return AwsError::client("InvalidParameter", "Invalid parameter: " + what);
+  return errors::sns::kInvalidParameter("Invalid parameter: " + what);
 }
 
 bool valid_topic_name(const std::string& name) {
@@ -72,7 +73,7 @@ Result<std::string> SnsModel::create_topic(const std::string& name,
   const std::string arn = topic_arn(name);
   if (topics_.count(arn) > 0) return arn;  // idempotent
   if (topics_.size() >= settings_.max_topics) {
-    return AwsError::client("TopicLimitExceeded", "Topic limit exceeded", 403);
+    return errors::sns::kTopicLimitExceeded("Topic limit exceeded");
   }
   topics_[arn] = Topic{arn, name, attributes};
   return arn;
@@ -127,7 +128,7 @@ Result<std::string> SnsModel::subscribe(const std::string& topic_arn, const std:
     }
   }
   if (subscriptions_.size() >= settings_.max_subscriptions) {
-    return AwsError::client("SubscriptionLimitExceeded", "Subscription limit exceeded", 403);
+    return errors::sns::kSubscriptionLimitExceeded("Subscription limit exceeded");
   }
   Subscription s;
   s.arn = topic_arn + ":" + random_.uuid_v4();

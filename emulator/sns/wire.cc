@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "emulator/core/errors.h"
+
 namespace emu::sns {
 
 namespace {
@@ -10,8 +12,8 @@ constexpr std::string_view kXmlns = "http://sns.amazonaws.com/doc/2010-03-31/";
 constexpr std::size_t kPageSize = 100;
 
 AwsError missing(const std::string& name) {
-  return AwsError::client("InvalidParameter",
-                          "Invalid parameter: " + name + " Reason: This parameter is required");
+  return errors::sns::kInvalidParameter("Invalid parameter: " + name +
+                                        " Reason: This parameter is required");
 }
 
 std::string query_action(const http::HttpRequest& request) {
@@ -62,7 +64,7 @@ http::HttpResponse SnsWire::answer(const http::HttpRequest& request, Micros now)
   const std::string emulator_url = host.empty() ? "http://127.0.0.1:4566" : "http://" + std::string(host);
   http::XmlWriter xml;
   xml.open(op + "Response", kXmlns);
-  Status status = op.empty() ? AwsError::client("MissingAction", "Missing Action")
+  Status status = op.empty() ? errors::common::kMissingAction("Missing Action")
                              : dispatch(op, params, emulator_url, now, xml);
   if (!status) return http::query_error(status.error(), request_id, kXmlns);
   xml.open("ResponseMetadata").element("RequestId", request_id).close();
@@ -87,22 +89,7 @@ Status SnsWire::dispatch(const std::string& op, const http::QueryParams& params,
     if (!arn) return missing("TopicArn");
     return model_.delete_topic(*arn);
   }
-  if (op == "ListTopics") {
-    const std::size_t start = page_start(params);
-    xml.open(result).open("Topics");
-    std::size_t i = 0;
-    for (const auto& [arn, topic] : model_.topics()) {
-      if (i++ < start) continue;
-      if (i > start + kPageSize) break;
-      xml.open("member").element("TopicArn", arn).close();
-    }
-    xml.close();
-    if (model_.topics().size() > start + kPageSize) {
-      xml.element("NextToken", std::to_string(start + kPageSize));
-    }
-    xml.close();
-    return ok_status();
-  }
+  if (op == "ListTopics") return list_topics(params, xml);
   if (op == "GetTopicAttributes") {
     const auto arn = params.get("TopicArn");
     if (!arn) return missing("TopicArn");
@@ -113,6 +100,23 @@ Status SnsWire::dispatch(const std::string& op, const http::QueryParams& params,
     xml.close().close();
     return ok_status();
   }
+  if (op == "Publish") {
+    std::string topic = params.get_or("TopicArn", params.get_or("TargetArn", ""));
+    if (topic.empty()) return missing("TopicArn or TargetArn");
+    const auto message = params.get("Message");
+    if (!message) return missing("Message");
+    const auto id = model_.publish(topic, *message, params.get_or("Subject", ""), now);
+    if (!id) return id.error();
+    xml.open(result).element("MessageId", *id).close();
+    return ok_status();
+  }
+  return subscription_operation(op, params, emulator_url, now, xml);
+}
+
+Status SnsWire::subscription_operation(const std::string& op, const http::QueryParams& params,
+                                       const std::string& emulator_url, Micros now,
+                                       http::XmlWriter& xml) {
+  const std::string result = op + "Result";
   if (op == "Subscribe") {
     const auto topic = params.get("TopicArn");
     if (!topic) return missing("TopicArn");
@@ -144,25 +148,33 @@ Status SnsWire::dispatch(const std::string& op, const http::QueryParams& params,
     const auto topic = params.get("TopicArn");
     if (!topic) return missing("TopicArn");
     if (model_.topics().count(*topic) == 0) {
-      return AwsError::client("NotFound", "Topic does not exist", 404);
+      return errors::sns::kNotFound("Topic does not exist");
     }
     return list_subscriptions(*topic, params, xml);
   }
-  if (op == "Publish") {
-    std::string topic = params.get_or("TopicArn", params.get_or("TargetArn", ""));
-    if (topic.empty()) return missing("TopicArn or TargetArn");
-    const auto message = params.get("Message");
-    if (!message) return missing("Message");
-    const auto id = model_.publish(topic, *message, params.get_or("Subject", ""), now);
-    if (!id) return id.error();
-    xml.open(result).element("MessageId", *id).close();
-    return ok_status();
+  return errors::common::kInvalidAction(
+      "The action " + op +
+      " is not supported by this emulator's SNS (it "
+      "serves CreateTopic, DeleteTopic, ListTopics, GetTopicAttributes, "
+      "Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions, "
+      "ListSubscriptionsByTopic, Publish)");
+}
+
+Status SnsWire::list_topics(const http::QueryParams& params, http::XmlWriter& xml) {
+  const std::size_t start = page_start(params);
+  xml.open("ListTopicsResult").open("Topics");
+  std::size_t i = 0;
+  for (const auto& [arn, topic] : model_.topics()) {
+    if (i++ < start) continue;
+    if (i > start + kPageSize) break;
+    xml.open("member").element("TopicArn", arn).close();
   }
-  return AwsError::client("InvalidAction",
-                          "The action " + op + " is not supported by this emulator's SNS (it "
-                          "serves CreateTopic, DeleteTopic, ListTopics, GetTopicAttributes, "
-                          "Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions, "
-                          "ListSubscriptionsByTopic, Publish)");
+  xml.close();
+  if (model_.topics().size() > start + kPageSize) {
+    xml.element("NextToken", std::to_string(start + kPageSize));
+  }
+  xml.close();
+  return ok_status();
 }
 
 Status SnsWire::list_subscriptions(const std::string& topic_arn, const http::QueryParams& params,

@@ -25,6 +25,10 @@ class SnsWire final : public http::Service {
   // The operation's <...Result> element content (written into `xml`), or an error.
   Status dispatch(const std::string& op, const http::QueryParams& params,
                   const std::string& emulator_url, Micros now, http::XmlWriter& xml);
+  // Subscribe, ConfirmSubscription, Unsubscribe, ListSubscriptions(ByTopic); else InvalidAction.
+  Status subscription_operation(const std::string& op, const http::QueryParams& params,
+                                const std::string& emulator_url, Micros now, http::XmlWriter& xml);
+  Status list_topics(const http::QueryParams& params, http::XmlWriter& xml);
   Status list_subscriptions(const std::string& topic_arn, const http::QueryParams& params,
                             http::XmlWriter& xml);
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <utility>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/sqs/persist.h"
 
@@ -11,7 +12,7 @@ namespace emu::sqs {
 namespace {
 
 AwsError no_queue() {
-  return AwsError::client("QueueDoesNotExist", "The specified queue does not exist.");
+  return errors::sqs::kQueueDoesNotExist("The specified queue does not exist.");
 }
 
 std::optional<std::int64_t> parse_int(const std::string& text) {
@@ -70,7 +71,7 @@ constexpr IntAttribute kIntAttributes[] = {
 };
 
 AwsError invalid_attribute(const std::string& name) {
-  return AwsError::client("InvalidAttributeValue", "Invalid value for the parameter " + name + ".");
+  return errors::sqs::kInvalidAttributeValue("Invalid value for the parameter " + name + ".");
 }
 
 }  // namespace
@@ -100,9 +101,9 @@ std::optional<AwsError> SqsModel::fault(std::string_view operation, const Queue&
   if (storage_ != nullptr) {
     FaultDecision disk = storage_->disk_faults().before_write("sqs");
     if (disk.error) {
-      disk.error = AwsError::server("InternalFailure",
-                                    "The request processing has failed because of an unknown "
-                                    "error, exception or failure.");
+      disk.error = errors::sqs::kInternalFailure(
+          "The request processing has failed because of an unknown "
+          "error, exception or failure.");
     }
     d.merge(disk);
   }
@@ -152,7 +153,7 @@ Result<QueueAttributes> SqsModel::parse_attributes(
         name == "SqsManagedSseEnabled" || name == "RedriveAllowPolicy") {
       known = true;
     }
-    if (!known) return AwsError::client("InvalidAttributeName", "Unknown Attribute " + name + ".");
+    if (!known) return errors::sqs::kInvalidAttributeName("Unknown Attribute " + name + ".");
   }
   return base;
 }
@@ -162,13 +163,12 @@ Result<Queue*> SqsModel::create_queue(const std::string& name,
                                       Micros now) {
   if (name.size() > 5 && name.ends_with(".fifo")) {
     // DEVIATION: FIFO queues are not modelled (the seed uses a standard queue).
-    return AwsError::client("InvalidParameterValueException",
-                            "FIFO queues are not supported by this emulator.");
+    return errors::sqs::kInvalidParameterValue("FIFO queues are not supported by this emulator.");
   }
   if (!valid_queue_name(name)) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Can only include alphanumeric characters, hyphens, or underscores. "
-                            "1 to 80 in length");
+    return errors::sqs::kInvalidParameterValue(
+        "Can only include alphanumeric characters, hyphens, or underscores. "
+        "1 to 80 in length");
   }
   const auto parsed = parse_attributes(attributes, QueueAttributes{});
   if (!parsed) return parsed.error();
@@ -182,9 +182,10 @@ Result<Queue*> SqsModel::create_queue(const std::string& name,
         a.receive_message_wait_time_seconds != b.receive_message_wait_time_seconds ||
         a.redrive_target_arn != b.redrive_target_arn) {
       if (attributes.empty()) return it->second.get();
-      return AwsError::client("QueueNameExists",
-                              "A queue already exists with the same name and a different value "
-                              "for attribute(s) " + attributes.begin()->first);
+      return errors::sqs::kQueueNameExists(
+          "A queue already exists with the same name and a different value "
+          "for attribute(s) " +
+          attributes.begin()->first);
     }
     return it->second.get();
   }
@@ -255,7 +256,7 @@ Result<std::map<std::string, std::string>> SqsModel::get_attributes(
     if (it != all.end()) {
       out.insert(*it);
     } else if (name != "RedrivePolicy" && name != "Policy" && name != "KmsMasterKeyId") {
-      return AwsError::client("InvalidAttributeName", "Unknown Attribute " + name + ".");
+      return errors::sqs::kInvalidAttributeName("Unknown Attribute " + name + ".");
     }
   }
   return out;
@@ -279,42 +280,42 @@ Result<SentMessage> SqsModel::send(Queue& queue, const std::string& body,
                                    std::int64_t delay_seconds,
                                    const MessageAttributes& attributes, Micros now) {
   if (body.empty()) {
-    return AwsError::client("MissingRequiredParameterException",
-                            "The request must contain the parameter MessageBody.");
+    return errors::sqs::kMissingRequiredParameter(
+        "The request must contain the parameter MessageBody.");
   }
   std::size_t size = body.size();
   for (const auto& [name, v] : attributes) {
     size += name.size() + v.data_type.size() + v.string_value.size() + v.binary_value.size();
     if (v.data_type.empty() || (v.string_value.empty() && v.binary_value.empty())) {
-      return AwsError::client("InvalidParameterValueException",
-                              "The message attribute '" + name + "' must contain non-empty "
-                              "message attribute value for message attribute type '" +
-                              v.data_type + "'.");
+      return errors::sqs::kInvalidParameterValue(
+          "The message attribute '" + name +
+          "' must contain non-empty "
+          "message attribute value for message attribute type '" +
+          v.data_type + "'.");
     }
   }
   if (static_cast<std::int64_t>(size) > queue.attributes().maximum_message_size) {
-    return AwsError::client("InvalidParameterValueException",
-                            "One or more parameters are invalid. Reason: Message must be shorter "
-                            "than " + std::to_string(queue.attributes().maximum_message_size) +
-                                " bytes.");
+    return errors::sqs::kInvalidParameterValue(
+        "One or more parameters are invalid. Reason: Message must be shorter "
+        "than " +
+        std::to_string(queue.attributes().maximum_message_size) + " bytes.");
   }
   if (!valid_message_text(body)) {
-    return AwsError::client("InvalidMessageContents",
-                            "Invalid characters found. Valid unicode characters are #x9 | #xA | "
-                            "#xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
+    return errors::sqs::kInvalidMessageContents(
+        "Invalid characters found. Valid unicode characters are #x9 | #xA | "
+        "#xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF");
   }
   if (delay_seconds > 900) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Value " + std::to_string(delay_seconds) +
-                                " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
-                                "must be >= 0 and <= 900.");
+    return errors::sqs::kInvalidParameterValue(
+        "Value " + std::to_string(delay_seconds) +
+        " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
+        "must be >= 0 and <= 900.");
   }
   if (auto error = fault("SendMessage", queue)) return *error;
   expire(queue, now);
   if (queue.size() >= limits_.max_messages_per_queue) {
-    return AwsError::client("OverLimit", "The queue holds the emulator's maximum of " +
-                                             std::to_string(limits_.max_messages_per_queue) +
-                                             " messages.", 403);
+    return errors::sqs::kOverLimit("The queue holds the emulator's maximum of " +
+                                   std::to_string(limits_.max_messages_per_queue) + " messages.");
   }
   Message m;
   m.body = body;
@@ -338,21 +339,22 @@ Result<std::vector<ReceivedMessage>> SqsModel::receive(Queue& queue, std::int64_
                                                        std::int64_t visibility_seconds,
                                                        Micros now) {
   if (max < 1 || max > 10) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Value " + std::to_string(max) + " for parameter MaxNumberOfMessages "
-                            "is invalid. Reason: Must be between 1 and 10, if provided.");
+    return errors::sqs::kInvalidParameterValue(
+        "Value " + std::to_string(max) +
+        " for parameter MaxNumberOfMessages "
+        "is invalid. Reason: Must be between 1 and 10, if provided.");
   }
   if (visibility_seconds > 43200) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Value " + std::to_string(visibility_seconds) +
-                                " for parameter VisibilityTimeout is invalid. Reason: Must be "
-                                "between 0 and 43200, if provided.");
+    return errors::sqs::kInvalidParameterValue(
+        "Value " + std::to_string(visibility_seconds) +
+        " for parameter VisibilityTimeout is invalid. Reason: Must be "
+        "between 0 and 43200, if provided.");
   }
   if (auto error = fault("ReceiveMessage", queue)) return *error;
   expire(queue, now);
   if (queue.size() >= limits_.max_in_flight_per_queue &&
       queue.in_flight(now) >= limits_.max_in_flight_per_queue) {
-    return AwsError::client("OverLimit", "Too many messages in flight.", 403);
+    return errors::sqs::kOverLimit("Too many messages in flight.");
   }
   std::vector<Message> redriven;
   const std::int64_t visibility =
@@ -389,18 +391,17 @@ Status SqsModel::delete_message(Queue& queue, const std::string& receipt_handle)
   // An old handle of this queue "succeeds" without deleting (section 4.3); garbage does not.
   const auto decoded = http::base64_decode(receipt_handle);
   if (decoded && decoded->rfind(queue.name() + ":", 0) == 0) return ok_status();
-  return AwsError::client("ReceiptHandleIsInvalid",
-                          "The input receipt handle \"" + receipt_handle +
-                              "\" is not a valid receipt handle.");
+  return errors::sqs::kReceiptHandleIsInvalid("The input receipt handle \"" + receipt_handle +
+                                              "\" is not a valid receipt handle.");
 }
 
 Status SqsModel::change_visibility(Queue& queue, const std::string& receipt_handle,
                                    std::int64_t timeout_seconds, Micros now) {
   if (timeout_seconds < 0 || timeout_seconds > 43200) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Value " + std::to_string(timeout_seconds) +
-                                " for parameter VisibilityTimeout is invalid. Reason: Must be "
-                                "between 0 and 43200.");
+    return errors::sqs::kInvalidParameterValue(
+        "Value " + std::to_string(timeout_seconds) +
+        " for parameter VisibilityTimeout is invalid. Reason: Must be "
+        "between 0 and 43200.");
   }
   if (auto error = fault("ChangeMessageVisibility", queue)) return *error;
   const auto changed = queue.change_visibility(receipt_handle, timeout_seconds, now);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 
 namespace emu::sqs {
@@ -88,12 +89,12 @@ Result<const Message*> Queue::change_visibility(const std::string& handle,
                                                 std::int64_t timeout_seconds, Micros now) {
   const auto h = by_handle_.find(handle);
   if (h == by_handle_.end()) {
-    return AwsError::client("ReceiptHandleIsInvalid",
-                            "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+    return errors::sqs::kReceiptHandleIsInvalid("The input receipt handle \"" + handle +
+                                                "\" is not a valid receipt handle.");
   }
   Message& m = messages_.at(h->second);
   if (m.visible_at <= now) {
-    return AwsError::client("MessageNotInflight", "The message referred to is not in flight.");
+    return errors::sqs::kMessageNotInflight("The message referred to is not in flight.");
   }
   reindex(m, now + seconds(static_cast<double>(timeout_seconds)));
   return &m;

@@ -3,6 +3,7 @@
 #include <limits>
 #include <set>
 
+#include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
 
@@ -15,13 +16,11 @@ constexpr std::string_view kTargetPrefix = "AmazonSQS.";
 constexpr std::string_view kXmlns = "http://queue.amazonaws.com/doc/2012-11-05/";
 
 // An error of AWS's JSON front end: a body that does not parse, or a member of the wrong type.
-AwsError serialization(const std::string& message) {
-  return AwsError::client("SerializationException", message);
-}
+AwsError serialization(const std::string& message) { return errors::sqs::kSerialization(message); }
 
 AwsError missing(const std::string& name) {
-  return AwsError::client("MissingRequiredParameterException",
-                          "The request must contain the parameter " + name + ".");
+  return errors::sqs::kMissingRequiredParameter("The request must contain the parameter " + name +
+                                                ".");
 }
 
 Result<std::string> required_string(const json& in, const std::string& name) {
@@ -44,10 +43,10 @@ Result<std::int64_t> optional_int(const json& in, const std::string& name,
     }
   }
   const std::string text = v.is_string() ? v.get<std::string>() : dump_compact(v);
-  return AwsError::client("InvalidParameterValueException",
-                          "Value " + text + " for parameter " + name +
-                              " is invalid. Reason: must be an integer from -2147483648 to "
-                              "2147483647.");
+  return errors::sqs::kInvalidParameterValue(
+      "Value " + text + " for parameter " + name +
+      " is invalid. Reason: must be an integer from -2147483648 to "
+      "2147483647.");
 }
 
 std::map<std::string, std::string> string_map(const json& in, const std::string& name) {
@@ -80,8 +79,8 @@ Result<MessageAttributes> message_attributes(const json& in) {
     if (v.contains("BinaryValue") && v["BinaryValue"].is_string()) {
       const auto decoded = http::base64_decode(v["BinaryValue"].get<std::string>());
       if (!decoded) {
-        return AwsError::client("InvalidParameterValueException",
-                                "The message attribute '" + name + "' has an invalid binary value.");
+        return errors::sqs::kInvalidParameterValue("The message attribute '" + name +
+                                                   "' has an invalid binary value.");
       }
       value.binary_value = *decoded;
     }
@@ -89,21 +88,20 @@ Result<MessageAttributes> message_attributes(const json& in) {
     // protocol can carry any bytes; JSON bodies are UTF-8 by construction).
     if (!http::valid_utf8(name) || !http::valid_utf8(value.data_type) ||
         !http::valid_utf8(value.string_value)) {
-      return AwsError::client("InvalidParameterValueException",
-                              "The message attribute '" + name + "' contains text that is not "
-                              "valid UTF-8.");
+      return errors::sqs::kInvalidParameterValue("The message attribute '" + name +
+                                                 "' contains text that is not "
+                                                 "valid UTF-8.");
     }
     if (value.data_type.empty()) {
-      return AwsError::client("InvalidParameterValueException",
-                              "The message attribute '" + name +
-                                  "' must contain non-empty message attribute type.");
+      return errors::sqs::kInvalidParameterValue(
+          "The message attribute '" + name + "' must contain non-empty message attribute type.");
     }
     out[name] = std::move(value);
   }
   if (out.size() > 10) {
-    return AwsError::client("InvalidParameterValueException",
-                            "Number of message attributes [" + std::to_string(out.size()) +
-                                "] exceeds the allowed maximum [10].");
+    return errors::sqs::kInvalidParameterValue("Number of message attributes [" +
+                                               std::to_string(out.size()) +
+                                               "] exceeds the allowed maximum [10].");
   }
   return out;
 }
@@ -159,13 +157,13 @@ json render_message(const ReceivedMessage& r, const std::vector<std::string>& sy
 template <class F>
 Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
   if (!in.contains("Entries") || !in["Entries"].is_array() || in["Entries"].empty()) {
-    return AwsError::client("EmptyBatchRequest",
-                            "There should be at least one " + entries_name + " in the request.");
+    return errors::sqs::kEmptyBatchRequest("There should be at least one " + entries_name +
+                                           " in the request.");
   }
   if (in["Entries"].size() > 10) {
-    return AwsError::client("TooManyEntriesInBatchRequest",
-                            "Maximum number of entries per request are 10. You have sent " +
-                                std::to_string(in["Entries"].size()) + ".");
+    return errors::sqs::kTooManyEntriesInBatchRequest(
+        "Maximum number of entries per request are 10. You have sent " +
+        std::to_string(in["Entries"].size()) + ".");
   }
   std::set<std::string> ids;
   for (const auto& e : in["Entries"]) {
@@ -173,12 +171,12 @@ Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
     if (id.empty() || id.size() > 80 ||
         id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
             std::string::npos) {
-      return AwsError::client("InvalidBatchEntryId",
-                              "A batch entry id can only contain alphanumeric characters, "
-                              "hyphens and underscores. It can be at most 80 letters long.");
+      return errors::sqs::kInvalidBatchEntryId(
+          "A batch entry id can only contain alphanumeric characters, "
+          "hyphens and underscores. It can be at most 80 letters long.");
     }
     if (!ids.insert(id).second) {
-      return AwsError::client("BatchEntryIdsNotDistinct", "Id " + id + " repeated.");
+      return errors::sqs::kBatchEntryIdsNotDistinct("Id " + id + " repeated.");
     }
   }
   json ok = json::array(), failed = json::array();
@@ -254,11 +252,12 @@ http::HttpResponse SqsWire::handle_call(const http::HttpRequest& request, Micros
                              (*queue)->attributes().receive_message_wait_time_seconds);
     if (!wait) return render(call, wait.error(), request_id);
     if (*wait < 0 || *wait > 20) {
-      return render(call, AwsError::client("InvalidParameterValueException",
-                                           "Value " + std::to_string(*wait) +
-                                               " for parameter WaitTimeSeconds is invalid. "
-                                               "Reason: Must be >= 0 and <= 20, if provided."),
-                    request_id);
+      return render(
+          call,
+          errors::sqs::kInvalidParameterValue("Value " + std::to_string(*wait) +
+                                              " for parameter WaitTimeSeconds is invalid. "
+                                              "Reason: Must be >= 0 and <= 20, if provided."),
+          request_id);
     }
     return long_poll(call, **queue, *wait, request_id, now);
   }
@@ -331,23 +330,31 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
     if (!q) return q.error();
     return json{{"QueueUrl", url_for(call, **q)}};
   }
-  if (op.empty()) return AwsError::client("MissingAction", "MissingAction");
+  if (op.empty()) return errors::common::kMissingAction("MissingAction");
   static const std::set<std::string> kQueueOps = {
       "DeleteQueue", "GetQueueAttributes", "SetQueueAttributes", "PurgeQueue", "SendMessage",
       "SendMessageBatch", "DeleteMessage", "DeleteMessageBatch", "ChangeMessageVisibility",
       "ChangeMessageVisibilityBatch"};
   if (!kQueueOps.count(op)) {
-    return AwsError::client(call.query ? "InvalidAction" : "UnknownOperationException",
-                            call.query ? "The action " + op + " is not valid for this endpoint."
-                                       : "Unknown operation " + op + ".");
+    if (call.query) {
+      return errors::common::kInvalidAction("The action " + op +
+                                            " is not valid for this endpoint.");
+    }
+    return errors::sqs::kUnknownOperation("Unknown operation " + op + ".");
   }
   auto url = required_string(in, "QueueUrl");
   if (!url) return url.error();
   auto queue = model_.queue(*url);
   if (!queue) return queue.error();
-  Queue& q = **queue;
+  return queue_operation(call, *url, **queue, now);
+}
+
+Result<json> SqsWire::queue_operation(const Call& call, const std::string& url, Queue& q,
+                                      Micros now) {
+  const json& in = call.input;
+  const std::string& op = call.operation;
   if (op == "DeleteQueue") {
-    auto s = model_.delete_queue(*url);
+    auto s = model_.delete_queue(url);
     if (!s) return s.error();
     return json::object();
   }
@@ -367,16 +374,22 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
     model_.purge(q);
     return json::object();
   }
+  return message_operation(call, q, now);
+}
+
+Result<json> SqsWire::message_operation(const Call& call, Queue& q, Micros now) {
+  const json& in = call.input;
+  const std::string& op = call.operation;
   const auto send_one = [&](const json& e) -> Result<json> {
     auto body = required_string(e, "MessageBody");
     if (!body) return body.error();
     auto delay = optional_int(e, "DelaySeconds", -1);
     if (!delay) return delay.error();
     if (e.contains("DelaySeconds") && *delay < 0) {
-      return AwsError::client("InvalidParameterValueException",
-                              "Value " + std::to_string(*delay) +
-                                  " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
-                                  "must be >= 0 and <= 900.");
+      return errors::sqs::kInvalidParameterValue(
+          "Value " + std::to_string(*delay) +
+          " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
+          "must be >= 0 and <= 900.");
     }
     auto attributes = message_attributes(e);
     if (!attributes) return attributes.error();
@@ -435,11 +448,11 @@ http::HttpResponse SqsWire::render(const Call& call, Result<json> result,
   if (!result) {
     const AwsError& e = result.error();
     // Errors of AWS's JSON front end carry the framework's namespace and no query code.
-    if (e.code == "SerializationException") {
-      return http::json_error(e, "com.amazon.coral.service#", request_id);
+    if (e.code == errors::sqs::kSerialization) {
+      return http::json_error(e, errors::sqs::kSerialization.type_prefix, request_id);
     }
     const std::string header = query_code(e.code) + (e.sender_fault ? ";Sender" : ";Receiver");
-    return http::json_error(e, "com.amazonaws.sqs#", request_id, "application/x-amz-json-1.0",
+    return http::json_error(e, errors::sqs::kPrefix, request_id, "application/x-amz-json-1.0",
                             header);
   }
   auto r = http::HttpResponse::with_body(200, "application/x-amz-json-1.0", dump_compact(*result));

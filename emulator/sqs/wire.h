@@ -34,6 +34,10 @@ class SqsWire final : public http::Service {
   http::HttpResponse handle_call(const http::HttpRequest& request, Micros now);
   std::string url_for(const Call& call, const Queue& queue) const;
   Result<nlohmann::json> dispatch(const Call& call, Micros now);
+  // The operations on one queue (after its QueueUrl resolved), and among them those on messages.
+  Result<nlohmann::json> queue_operation(const Call& call, const std::string& url, Queue& queue,
+                                         Micros now);
+  Result<nlohmann::json> message_operation(const Call& call, Queue& queue, Micros now);
   Result<nlohmann::json> receive(const Call& call, Queue& queue, Micros now);
   http::HttpResponse render(const Call& call, Result<nlohmann::json> result,
                             const std::string& request_id) const;

@@ -1,6 +1,7 @@
 // The SQS query protocol: form parameters in, XML out, mapped onto the JSON shapes wire.cc uses.
 #include <map>
 
+#include "emulator/core/errors.h"
 #include "emulator/http/aws_wire.h"
 #include "emulator/http/json_shape.h"
 #include "emulator/sqs/wire.h"
@@ -152,21 +153,8 @@ std::string json_to_query_xml(const std::string& operation, const nlohmann::json
 }
 
 std::string query_code(const std::string& json_code) {
-  static const std::map<std::string, std::string> kCodes = {
-      {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"},
-      {"QueueNameExists", "QueueAlreadyExists"},
-      {"MessageNotInflight", "AWS.SimpleQueueService.MessageNotInflight"},
-      {"PurgeQueueInProgress", "AWS.SimpleQueueService.PurgeQueueInProgress"},
-      {"BatchEntryIdsNotDistinct", "AWS.SimpleQueueService.BatchEntryIdsNotDistinct"},
-      {"EmptyBatchRequest", "AWS.SimpleQueueService.EmptyBatchRequest"},
-      {"TooManyEntriesInBatchRequest", "AWS.SimpleQueueService.TooManyEntriesInBatchRequest"},
-      {"InvalidBatchEntryId", "AWS.SimpleQueueService.InvalidBatchEntryId"},
-      {"UnknownOperationException", "InvalidAction"},
-      {"InvalidParameterValueException", "InvalidParameterValue"},
-      {"MissingRequiredParameterException", "MissingParameter"},
-  };
-  const auto it = kCodes.find(json_code);
-  return it == kCodes.end() ? json_code : it->second;
+  const errors::ErrorCode* code = errors::find(errors::sqs::kAll, json_code);
+  return code == nullptr || code->query_name.empty() ? json_code : std::string(code->query_name);
 }
 
 }  // namespace emu::sqs

@@ -4,6 +4,7 @@
 // ("Adding an action") for what a new action costs.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -53,5 +54,30 @@ Result<nlohmann::json> describe_time_to_live_action(Database& db, const nlohmann
                                                     Micros now);
 Result<nlohmann::json> update_time_to_live_action(Database& db, const nlohmann::json& body,
                                                   Micros now);
+
+// DynamoDB Streams actions: the same shape, over the database and the region that stream
+// records name (awsRegion).
+struct StreamContext {
+  Database& db;
+  const std::string& region;
+};
+using StreamActionHandler = Result<nlohmann::json> (*)(StreamContext& context,
+                                                       const nlohmann::json& body, Micros now);
+struct StreamAction {
+  std::string_view name;  // the X-Amz-Target suffix after DynamoDBStreams_20120810.
+  StreamActionHandler handle;
+};
+
+// The registered Streams action of that name, or nullptr.
+const StreamAction* find_stream_action(std::string_view name);
+
+Result<nlohmann::json> list_streams_action(StreamContext& context, const nlohmann::json& body,
+                                           Micros now);
+Result<nlohmann::json> describe_stream_action(StreamContext& context, const nlohmann::json& body,
+                                              Micros now);
+Result<nlohmann::json> get_shard_iterator_action(StreamContext& context, const nlohmann::json& body,
+                                                 Micros now);
+Result<nlohmann::json> get_records_action(StreamContext& context, const nlohmann::json& body,
+                                          Micros now);
 
 }  // namespace emu::dynamodb

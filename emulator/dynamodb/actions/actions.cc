@@ -1,4 +1,4 @@
-// The registry: one line per DynamoDB action.
+// The registry: one line per DynamoDB (and DynamoDB Streams) action.
 #include <array>
 
 #include "emulator/dynamodb/actions/action.h"
@@ -25,10 +25,24 @@ constexpr std::array kActions = {
     Action{"UpdateTimeToLive", update_time_to_live_action},
 };
 
+constexpr std::array kStreamActions = {
+    StreamAction{"ListStreams", list_streams_action},
+    StreamAction{"DescribeStream", describe_stream_action},
+    StreamAction{"GetShardIterator", get_shard_iterator_action},
+    StreamAction{"GetRecords", get_records_action},
+};
+
 }  // namespace
 
 const Action* find_action(std::string_view name) {
   for (const Action& a : kActions) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+const StreamAction* find_stream_action(std::string_view name) {
+  for (const StreamAction& a : kStreamActions) {
     if (a.name == name) return &a;
   }
   return nullptr;

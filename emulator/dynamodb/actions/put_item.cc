@@ -1,5 +1,6 @@
 // PutItem (API_PutItem): the request's fields in dynalite's (AWS's) order, parse, handler.
 #include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/actions/shared_members.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -35,17 +36,7 @@ Result<PutItemRequest> parse_put_item(const json& body) {
     return *e;
   }
   PutItemRequest r;
-  r.table_name = f.string("TableName").value_or("");
-  r.condition_expression = f.string("ConditionExpression");
-  auto item = item_member(f, "Item");
-  if (!item) return item.error();
-  r.item = std::move(*item);
-  auto attrs = expression_attributes(f);
-  if (!attrs) return attrs.error();
-  r.attributes = std::move(*attrs);
-  r.return_values = return_values(f.string("ReturnValues"));
-  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
-  r.return_old_on_condition_failure = f.string("ReturnValuesOnConditionCheckFailure") == "ALL_OLD";
+  if (auto s = read_conditional_write(f, "Item", r.item, r); !s) return s.error();
   return r;
 }
 

@@ -1,6 +1,7 @@
 // Query (API_Query): the request's fields in dynalite's (AWS's) order, parse, handler.
 #include "emulator/core/errors.h"
 #include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/actions/shared_members.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -43,27 +44,9 @@ Result<QueryRequest> parse_query(const json& body) {
     return *e;
   }
   QueryRequest r;
-  r.table_name = f.string("TableName").value_or("");
-  r.index_name = f.string("IndexName");
+  if (auto s = read_query_or_scan(f, r); !s) return s.error();
   r.key_condition_expression = f.string("KeyConditionExpression");
-  r.filter_expression = f.string("FilterExpression");
-  r.projection_expression = f.string("ProjectionExpression");
-  r.select = select_of(f.string("Select"));
-  r.limit = f.integer("Limit");
-  r.consistent_read = f.boolean("ConsistentRead").value_or(false);
   r.scan_index_forward = f.boolean("ScanIndexForward").value_or(true);
-  if (f.raw("ExclusiveStartKey")) {
-    auto esk = item_member(f, "ExclusiveStartKey");
-    if (!esk && starting_key_prefixed(esk.error())) {
-      return validation_error("The provided starting key is invalid: " + esk.error().message);
-    }
-    if (!esk) return esk.error();
-    r.exclusive_start_key = std::move(*esk);
-  }
-  auto attrs = expression_attributes(f);
-  if (!attrs) return attrs.error();
-  r.attributes = std::move(*attrs);
-  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
   return r;
 }
 

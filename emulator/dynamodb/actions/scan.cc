@@ -1,6 +1,7 @@
 // Scan (API_Scan): the request's fields in dynalite's (AWS's) order, parse, handler.
 #include "emulator/core/errors.h"
 #include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/actions/shared_members.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -41,27 +42,9 @@ Result<ScanRequest> parse_scan(const json& body) {
     return *e;
   }
   ScanRequest r;
-  r.table_name = f.string("TableName").value_or("");
-  r.index_name = f.string("IndexName");
-  r.filter_expression = f.string("FilterExpression");
-  r.projection_expression = f.string("ProjectionExpression");
-  r.select = select_of(f.string("Select"));
-  r.limit = f.integer("Limit");
+  if (auto s = read_query_or_scan(f, r); !s) return s.error();
   r.segment = f.integer("Segment");
   r.total_segments = f.integer("TotalSegments");
-  r.consistent_read = f.boolean("ConsistentRead").value_or(false);
-  if (f.raw("ExclusiveStartKey")) {
-    auto esk = item_member(f, "ExclusiveStartKey");
-    if (!esk && starting_key_prefixed(esk.error())) {
-      return validation_error("The provided starting key is invalid: " + esk.error().message);
-    }
-    if (!esk) return esk.error();
-    r.exclusive_start_key = std::move(*esk);
-  }
-  auto attrs = expression_attributes(f);
-  if (!attrs) return attrs.error();
-  r.attributes = std::move(*attrs);
-  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
   return r;
 }
 

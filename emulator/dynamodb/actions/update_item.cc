@@ -1,5 +1,6 @@
 // UpdateItem (API_UpdateItem): the request's fields in dynalite's (AWS's) order, parse, handler.
 #include "emulator/dynamodb/actions/action.h"
+#include "emulator/dynamodb/actions/shared_members.h"
 #include "emulator/dynamodb/value_json.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -38,18 +39,8 @@ Result<UpdateItemRequest> parse_update_item(const json& body) {
     return *e;
   }
   UpdateItemRequest r;
-  r.table_name = f.string("TableName").value_or("");
   r.update_expression = f.string("UpdateExpression");
-  r.condition_expression = f.string("ConditionExpression");
-  auto key = item_member(f, "Key");
-  if (!key) return key.error();
-  r.key = std::move(*key);
-  auto attrs = expression_attributes(f);
-  if (!attrs) return attrs.error();
-  r.attributes = std::move(*attrs);
-  r.return_values = return_values(f.string("ReturnValues"));
-  r.return_consumed_capacity = consumed_mode(f.string("ReturnConsumedCapacity"));
-  r.return_old_on_condition_failure = f.string("ReturnValuesOnConditionCheckFailure") == "ALL_OLD";
+  if (auto s = read_conditional_write(f, "Key", r.key, r); !s) return s.error();
   return r;
 }
 

@@ -17,6 +17,33 @@ std::optional<Item> non_empty(Item item) {
   return item;
 }
 
+// UpdateItem may not touch a key attribute: the error naming the first one it updates, if any.
+std::optional<AwsError> key_update_error(const Table& t, const PreparedExpressions& prepared,
+                                         const expr::UpdateExpression& update) {
+  auto is_key = [&](const std::string& name) {
+    return name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name);
+  };
+  auto key_error = [](const std::string& name) {
+    return validation_error("One or more parameter values were invalid: Cannot update attribute " +
+                            name + ". This attribute is part of the key");
+  };
+  if (prepared.set_plan) {  // names resolved once; the first key attribute in action order
+    const expr::SetPlan::Target* first = nullptr;
+    for (const auto& target : prepared.set_plan->targets) {
+      if (is_key(target.name) && (first == nullptr || target.action < first->action)) {
+        first = &target;
+      }
+    }
+    if (first != nullptr) return key_error(first->name);
+    return std::nullopt;
+  }
+  for (const auto& a : update.actions) {
+    const std::string& name = expr::resolve_name(a.path.elements[0], prepared.bindings);
+    if (is_key(name)) return key_error(name);
+  }
+  return std::nullopt;
+}
+
 // UpdateItem's ReturnValues: UPDATED_* project the updated paths of the old or new item.
 std::optional<Item> update_return_values(ReturnValues rv, const ItemPtr& old_item,
                                          const Item& new_item, const expr::UpdateExpression* update,
@@ -111,28 +138,7 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
   const expr::UpdateExpression* update =
       prepared->update ? &prepared->update->value().expression : nullptr;
   if (update) {
-    auto is_key = [&](const std::string& name) {
-      return name == t.schema().hash.name || (t.schema().range && name == t.schema().range->name);
-    };
-    auto key_error = [](const std::string& name) {
-      return validation_error(
-          "One or more parameter values were invalid: Cannot update attribute " + name +
-          ". This attribute is part of the key");
-    };
-    if (prepared->set_plan) {  // names resolved once; the first key attribute in action order
-      const expr::SetPlan::Target* first = nullptr;
-      for (const auto& target : prepared->set_plan->targets) {
-        if (is_key(target.name) && (first == nullptr || target.action < first->action)) {
-          first = &target;
-        }
-      }
-      if (first != nullptr) return key_error(first->name);
-    } else {
-      for (const auto& a : update->actions) {
-        const std::string& name = expr::resolve_name(a.path.elements[0], prepared->bindings);
-        if (is_key(name)) return key_error(name);
-      }
-    }
+    if (auto e = key_update_error(t, *prepared, *update)) return *e;
   }
   const KeyEnc key = t.key_of(request.key);
   const Row* row = t.find(key);

@@ -1,0 +1,149 @@
+// Wire cases as data, shared by the per-service case runners (tests/dynamodb, tests/sqs): one
+// case a line,
+//
+//   <Action> <request JSON> => <HTTP status> [<error code> [<message>]]
+//
+// The message is exact, or "~<regex>"; an "N validation errors detected: a; b" message matches
+// in any order of its parts (AWS lists them in no fixed order) and a part written "/regex/"
+// matches a pattern. Lines starting with # and blank lines are ignored.
+#pragma once
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace emu::test {
+
+using nlohmann::json;
+
+struct Case {
+  std::string action;
+  json request;
+  int status = 0;
+  std::string code;
+  std::string message;
+};
+
+inline std::optional<Case> parse_line(const std::string& line, std::string& problem) {
+  Case c;
+  const auto space = line.find(' ');
+  if (space == std::string::npos)
+    return problem = "expected '<Action> <JSON> => <status>'", std::nullopt;
+  c.action = line.substr(0, space);
+  for (auto arrow = line.find(" => ", space); arrow != std::string::npos;
+       arrow = line.find(" => ", arrow + 1)) {
+    auto request = json::parse(line.substr(space + 1, arrow - space - 1), nullptr, false);
+    if (request.is_discarded()) continue;
+    c.request = std::move(request);
+    std::istringstream rest(line.substr(arrow + 4));
+    if (!(rest >> c.status)) return problem = "expected an HTTP status after =>", std::nullopt;
+    rest >> c.code;
+    std::getline(rest >> std::ws, c.message);
+    return c;
+  }
+  return problem = "expected a JSON request followed by ' => '", std::nullopt;
+}
+
+// "N validation errors detected: a; b; c" -> {"N validation errors detected: ", {a, b, c}};
+// any other message -> {"", {message}}.
+inline std::pair<std::string, std::vector<std::string>> message_parts(const std::string& message) {
+  static const std::regex kAggregate(R"(^(\d+ validation errors? detected: )(.*)$)");
+  std::smatch m;
+  if (!std::regex_match(message, m, kAggregate)) return {"", {message}};
+  std::vector<std::string> parts;
+  const std::string rest = m[2];
+  for (std::size_t pos = 0;;) {
+    const auto next = rest.find("; Value ", pos);
+    const auto next_pattern = rest.find("; /Value ", pos);
+    const auto cut = std::min(next, next_pattern);
+    parts.push_back(rest.substr(pos, cut == std::string::npos ? cut : cut - pos));
+    if (cut == std::string::npos) break;
+    pos = cut + 2;
+  }
+  return {m[1], parts};
+}
+
+// One expected part: the text, or "/regex/" (a part whose value AWS prints unpredictably).
+inline bool part_matches(const std::string& expected, const std::string& got) {
+  if (expected.size() > 2 && expected.front() == '/' && expected.back() == '/') {
+    try {
+      return std::regex_search(got, std::regex(expected.substr(1, expected.size() - 2)));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  return expected == got;
+}
+
+inline bool message_matches(const std::string& expected, const std::string& got) {
+  if (!expected.empty() && expected[0] == '~') {
+    try {
+      return std::regex_search(got, std::regex(expected.substr(1)));
+    } catch (const std::regex_error&) {
+      return false;
+    }
+  }
+  auto [expected_head, expected_parts] = message_parts(expected);
+  auto [got_head, got_parts] = message_parts(got);
+  if (expected_head != got_head || expected_parts.size() != got_parts.size()) return false;
+  // Each expected part matches a different part of the answer, in any order.
+  std::vector<bool> used(got_parts.size(), false);
+  for (const auto& e : expected_parts) {
+    bool found = false;
+    for (std::size_t i = 0; i < got_parts.size() && !found; ++i) {
+      if (!used[i] && part_matches(e, got_parts[i])) used[i] = found = true;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+// Runs every case of the file at `path` through `run` (which answers "" for a pass, else what
+// was wrong), in order; prints failures. Returns {cases, failures}; a file without cases fails.
+inline std::pair<int, int> run_case_file(const std::string& path,
+                                         const std::function<std::string(const Case&)>& run) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << path << ": cannot open\n";
+    return {0, 1};
+  }
+  int cases = 0, failures = 0, line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (line.empty() || line[0] == '#') continue;
+    std::string problem;
+    auto c = parse_line(line, problem);
+    ++cases;
+    if (c) problem = run(*c);
+    if (!problem.empty()) {
+      ++failures;
+      std::cerr << path << ":" << line_number << ": " << problem << "\n  case: " << line << "\n";
+    }
+  }
+  if (cases == 0) std::cerr << path << ": no cases\n";
+  return {cases, cases == 0 ? 1 : failures};
+}
+
+// main() of a runner: every file named on the command line; exit 0 when all cases pass.
+inline int run_case_files(int argc, char** argv,
+                          const std::function<std::pair<int, int>(const std::string&)>& run_file) {
+  int cases = 0, failures = 0;
+  for (int i = 1; i < argc; ++i) {
+    auto [n, failed] = run_file(argv[i]);
+    cases += n;
+    failures += failed;
+  }
+  std::cout << cases - failures << "/" << cases << " cases passed\n";
+  return failures == 0 && argc > 1 ? 0 : 1;
+}
+
+}  // namespace emu::test
