@@ -88,7 +88,7 @@ for name in "${WANT[@]}"; do
       /usr/bin/python3 bench/fixture/bench_fixture.py "$BUILD_DIR" ;;
     crashloop)
       header "crash loop: load -> kill -9 at a random moment -> restart -> every acknowledged body stored once"
-      python3 bench/crashloop/crash_loop.py "$BUILD_DIR" --cycles 20 ;;
+      python3 bench/crashloop/crash_loop.py "$BUILD_DIR" --cycles 100 ;;
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;

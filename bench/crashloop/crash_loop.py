@@ -8,7 +8,7 @@ every body ever acknowledged: lost (acknowledged, not stored), duplicated (store
 stored without an answer (committed, killed before the reply: allowed), the ledger's invariant,
 and the time from exec to the first answered request after the restart.
 
-    python3 bench/crashloop/crash_loop.py build --cycles 20
+    python3 bench/crashloop/crash_loop.py build --cycles 100
 Exit status 1 if anything acknowledged was lost or duplicated, or the ledger broke.
 """
 import argparse
@@ -114,7 +114,7 @@ def post_until_killed(server, numbers, acknowledged):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("build", nargs="?", default="build")
-    ap.add_argument("--cycles", type=int, default=20)
+    ap.add_argument("--cycles", type=int, default=100)
     ap.add_argument("--connections", type=int, default=8)
     ap.add_argument("--min-seconds", type=float, default=0.5)
     ap.add_argument("--max-seconds", type=float, default=3.0)

@@ -39,9 +39,9 @@ Series combine(const Series& a, const Series& b, char op) {
   for (const auto& [t, v] : a.points) keys[t] = 0;
   for (const auto& [t, v] : b.points) keys[t] = 0;
   for (const auto& [t, unused] : keys) {
-    const auto value_of = [t](const Series& s) {
+    const auto value_of = [time = t](const Series& s) {
       if (s.scalar) return *s.scalar;
-      const auto it = s.points.find(t);
+      const auto it = s.points.find(time);
       return it == s.points.end() ? 0.0 : it->second;  // missing counts as 0
     };
     if (const auto v = apply(value_of(a), value_of(b))) out.points[t] = *v;

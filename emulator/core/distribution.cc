@@ -30,7 +30,8 @@ double required_number(const nlohmann::json& j, const char* key, const std::stri
 void check_keys(const nlohmann::json& j, std::initializer_list<const char*> allowed,
                 const std::string& where) {
   for (const auto& [key, value] : j.items()) {
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; })) {
+    if (std::none_of(allowed.begin(), allowed.end(),
+                     [&name = key](const char* a) { return name == a; })) {
       throw ConfigError(where + "/" + key, "no such key (allowed: type and its parameters)");
     }
   }

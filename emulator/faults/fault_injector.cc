@@ -79,7 +79,8 @@ FaultRule parse_rule(const nlohmann::json& e, const std::string& where, Micros r
                                 "description"};
   if (!e.is_object()) throw ConfigError(where, "an object describing a fault");
   for (const auto& [key, value] : e.items()) {
-    if (std::none_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; })) {
+    if (std::none_of(std::begin(kKeys), std::end(kKeys),
+                     [&name = key](const char* k) { return name == k; })) {
       throw ConfigError(where + "/" + key, "one of service, operation, resource, error, status, "
                                            "message, probability, latency_ms, from, to");
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emulator/http/router.h"
+#include "emulator/server/beast_request.h"
 #include "emulator/server/body_budget.h"
 #include "emulator/server/edge_errors.h"
 
@@ -26,24 +27,6 @@ constexpr auto kIdleTimeout = std::chrono::seconds(2);  // as the httplib edge: 
 constexpr auto kReadTimeout = std::chrono::seconds(60);
 constexpr auto kLingerTimeout = std::chrono::seconds(2);
 constexpr auto kAcceptRetry = std::chrono::milliseconds(20);
-
-// The body is moved out of `in` (one copy of a large body, not two).
-http::HttpRequest to_request(bhttp::request<bhttp::string_body>& in, const std::string& ip) {
-  http::HttpRequest out;
-  out.method = std::string(in.method_string());
-  const std::string target(in.target());
-  const auto q = target.find('?');
-  out.path = target.substr(0, q);
-  if (q != std::string::npos) {
-    out.has_query = true;
-    out.query = target.substr(q + 1);
-  }
-  for (const auto& field : in) out.headers.emplace(std::string(field.name_string()), std::string(field.value()));
-  out.body = std::move(in.body());
-  out.remote_ip = ip;
-  out.protocol = in.version() == 10 ? "HTTP/1.0" : "HTTP/1.1";
-  return out;
-}
 
 class Session;
 
