@@ -121,15 +121,17 @@ std::optional<AwsError> period_error(const json& query, const std::string& membe
     return validation(std::to_string(period), name,
                       "Member must have value greater than or equal to 1");
   };
-  if (auto e = check(query, member + ".period")) return e;
-  if (query.contains("MetricStat")) return check(query["MetricStat"], member + ".metricStat.period");
+  // `member` is the path of the structure holding Period; empty for the request itself.
+  const std::string prefix = member.empty() ? "" : member + ".";
+  if (auto e = check(query, prefix + "period")) return e;
+  if (query.contains("MetricStat")) return check(query["MetricStat"], prefix + "metricStat.period");
   return std::nullopt;
 }
 
 // PutMetricAlarm's periods: at least 1 second, and at most a day (a week for hourly periods)
 // of evaluation, for metric math alarms too (the alarm engine walks every period of it).
 std::optional<AwsError> alarm_range_error(const json& in) {
-  if (auto e = period_error(in, "period")) return e;
+  if (auto e = period_error(in, "")) return e;
   std::vector<std::int64_t> periods;
   if (in.contains("Period")) periods.push_back(in["Period"].get<std::int64_t>());
   const json metrics = in.value("Metrics", json::array());
