@@ -59,7 +59,8 @@ std::optional<std::int64_t> reserved_concurrency(HttpClient& client, const std::
   if (answer.status == 404) return std::nullopt;
   if (answer.status != 200 || !j || !j->is_object()) {
     throw TargetError("--target " + client.url() + ": GetFunctionConcurrency " + function +
-                      " answered " + std::to_string(answer.status) + " " + answer.body.substr(0, 200));
+                      " answered " + std::to_string(answer.status) + " " +
+                      answer.body.substr(0, 200));
   }
   return j->value("ReservedConcurrentExecutions", std::int64_t{-1});
 }
@@ -68,8 +69,9 @@ std::optional<std::int64_t> reserved_concurrency(HttpClient& client, const std::
 std::optional<HttpAnswer> set_reserved_concurrency(HttpClient& client, const std::string& function,
                                                    std::int64_t n) {
   const std::string path = kLambdaPath + function + "/concurrency";
-  const HttpAnswer answer = n < 0 ? client.lambda("DELETE", path)
-                                  : client.lambda("PUT", path, json{{"ReservedConcurrentExecutions", n}}.dump());
+  const HttpAnswer answer =
+      n < 0 ? client.lambda("DELETE", path)
+            : client.lambda("PUT", path, json{{"ReservedConcurrentExecutions", n}}.dump());
   if (answer.status == 200 || answer.status == 204) return std::nullopt;
   return answer;
 }
@@ -81,7 +83,8 @@ std::string concurrency_function(const std::string& pointer) {
       pointer.compare(pointer.size() - suffix.size(), suffix.size(), suffix) != 0) {
     return "";
   }
-  const std::string name = pointer.substr(prefix.size(), pointer.size() - prefix.size() - suffix.size());
+  const std::string name =
+      pointer.substr(prefix.size(), pointer.size() - prefix.size() - suffix.size());
   return name.find('/') == std::string::npos ? name : "";
 }
 
@@ -122,11 +125,13 @@ void EmulatorOverrides::classify(HttpClient& client, const Scenario& s, const js
     if (const std::string function = concurrency_function(pointer); !function.empty()) {
       const auto now = reserved_concurrency(client, function);
       if (!now) {
-        throw ScenarioError(s.file, "emulator." + dotted(pointer),
-                            "the name of a function the emulator has (GetFunctionConcurrency: not found)");
+        throw ScenarioError(
+            s.file, "emulator." + dotted(pointer),
+            "the name of a function the emulator has (GetFunctionConcurrency: not found)");
       }
       if (!value.is_number_integer() || value.get<std::int64_t>() < -1) {
-        throw ScenarioError(s.file, "emulator." + dotted(pointer), "-1 (none) or a non-negative integer");
+        throw ScenarioError(s.file, "emulator." + dotted(pointer),
+                            "-1 (none) or a non-negative integer");
       }
       if (*now == value.get<std::int64_t>()) {
         report_["already_in_force"].push_back(dotted(pointer));
@@ -187,12 +192,14 @@ void EmulatorOverrides::apply_concurrency(HttpClient& client, const Scenario& s)
   for (const auto& change : concurrency_changes_) {
     if (const auto failed = set_reserved_concurrency(client, change.function, change.wanted)) {
       restore(client);
-      throw ScenarioError(s.file, "emulator.lambda.functions." + change.function + ".reserved_concurrency",
-                          "a reserved concurrency PutFunctionConcurrency accepts (the emulator answered " +
-                              std::to_string(failed->status) + ": " + failed->body + ")");
+      throw ScenarioError(
+          s.file, "emulator.lambda.functions." + change.function + ".reserved_concurrency",
+          "a reserved concurrency PutFunctionConcurrency accepts (the emulator answered " +
+              std::to_string(failed->status) + ": " + failed->body + ")");
     }
-    report_["changed_for_the_run"]["lambda.functions." + change.function + ".reserved_concurrency"] =
-        {{"before", change.before}, {"for_the_run", change.wanted}};
+    report_["changed_for_the_run"]
+           ["lambda.functions." + change.function + ".reserved_concurrency"] = {
+               {"before", change.before}, {"for_the_run", change.wanted}};
     concurrency_applied_.push_back(change);
   }
 }

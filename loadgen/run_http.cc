@@ -265,7 +265,8 @@ class Driver {
     last_progress_ = now;
     // Answers arrive within a few seconds of their planned time: rows older than that close.
     // In lock step the sends may be behind the wall-clock schedule: what was sent bounds it.
-    Micros reached = s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed);
+    Micros reached =
+        s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed);
     if (lock_step()) reached = std::min(reached, clock_at_);
     recorder_.close_seconds(reached - 10 * emu::kMicrosPerSecond);
     if (!options_.progress) return;
@@ -360,10 +361,14 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
     // scaled by what was answered (dropped sends count against it). In lock step with a
     // virtual clock every send reached the emulator at its planned time, however long the wall
     // clock took: only what was answered counts.
-    if (!follow) o.figures["achieved_ratio"] = driver.achieved_ratio() * o.figures["achieved_ratio"];
-    o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
-                  {"speed", options.speed}, {"max_connections", options.max_connections},
-                  {"settle_timeout_seconds", settle}, {"lock_step_with_virtual_clock", static_cast<bool>(follow)}};
+    if (!follow) o.figures["achieved_ratio"] *= driver.achieved_ratio();
+    o.settings = {{"mode", "http"},
+                  {"scenario", s.source},
+                  {"target", options.target},
+                  {"speed", options.speed},
+                  {"max_connections", options.max_connections},
+                  {"settle_timeout_seconds", settle},
+                  {"lock_step_with_virtual_clock", static_cast<bool>(follow)}};
     if (emulator) emulator->finish(o, settle);
     else o.emulator_unknown = not_emulator;
     o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
