@@ -3,7 +3,8 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop
+#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build
+# (crashloop, two-doors and demo-build run only when named: they take minutes.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -92,6 +93,19 @@ for name in "${WANT[@]}"; do
     etl)
       header "ETL: one task over a year of aggregates at the seed's scale"
       "$BUILD_DIR/bench/etl/bench_etl" --days 365 ;;
-    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop)" >&2; exit 2 ;;
+    two-doors)
+      header "every scenario in process and over HTTP against a fresh virtual-clock emulator: same verdicts, wall times"
+      python3 scripts/two_doors.py "$BUILD_DIR" --speed "${TWO_DOORS_SPEED:-100000}" ;;
+    demo-build)
+      # What `./dev demo` compiles on a first contact: the loadgen target in an empty build dir,
+      # without ccache (the compiler time a fresh clone pays; package installs not included).
+      header "first-contact demo build: cmake --build of the loadgen target in an empty build dir, no ccache"
+      DEMO_DIR="$(mktemp -d)"
+      CCACHE_DISABLE=1 cmake -S . -B "$DEMO_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo > /dev/null
+      /usr/bin/time -f "%e s of wall time (%U s user, %S s sys) for the loadgen target, -j ${JOBS:-$(nproc)}" \
+          env CCACHE_DISABLE=1 cmake --build "$DEMO_DIR" -j "${JOBS:-$(nproc)}" --target loadgen > "$DEMO_DIR/build.log"
+      tail -n 1 "$DEMO_DIR/build.log"
+      rm -rf "$DEMO_DIR" ;;
+    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build)" >&2; exit 2 ;;
   esac
 done

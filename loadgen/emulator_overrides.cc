@@ -1,6 +1,7 @@
 #include "loadgen/emulator_overrides.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace loadgen {
@@ -48,6 +49,57 @@ json alarm_definition(HttpClient& client, const std::string& name) {
   return definition;
 }
 
+const char* const kLambdaPath = "/2017-10-31/functions/";
+
+// The function's reserved concurrency now (GetFunctionConcurrency; -1 for none), or nullopt
+// when the emulator has no such function.
+std::optional<std::int64_t> reserved_concurrency(HttpClient& client, const std::string& function) {
+  const auto answer = client.lambda("GET", kLambdaPath + function + "/concurrency");
+  const auto j = answer.json();
+  if (answer.status == 404) return std::nullopt;
+  if (answer.status != 200 || !j || !j->is_object()) {
+    throw TargetError("--target " + client.url() + ": GetFunctionConcurrency " + function +
+                      " answered " + std::to_string(answer.status) + " " +
+                      answer.body.substr(0, 200));
+  }
+  return j->value("ReservedConcurrentExecutions", std::int64_t{-1});
+}
+
+// PutFunctionConcurrency, or DeleteFunctionConcurrency for -1; the answer on failure.
+std::optional<HttpAnswer> set_reserved_concurrency(HttpClient& client, const std::string& function,
+                                                   std::int64_t n) {
+  const std::string path = kLambdaPath + function + "/concurrency";
+  const HttpAnswer answer =
+      n < 0 ? client.lambda("DELETE", path)
+            : client.lambda("PUT", path, json{{"ReservedConcurrentExecutions", n}}.dump());
+  if (answer.status == 200 || answer.status == 204) return std::nullopt;
+  return answer;
+}
+
+// "/lambda/functions/<name>/reserved_concurrency" -> <name>, else "".
+std::string concurrency_function(const std::string& pointer) {
+  const std::string prefix = "/lambda/functions/", suffix = "/reserved_concurrency";
+  if (pointer.rfind(prefix, 0) != 0 || pointer.size() <= prefix.size() + suffix.size() ||
+      pointer.compare(pointer.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return "";
+  }
+  const std::string name =
+      pointer.substr(prefix.size(), pointer.size() - prefix.size() - suffix.size());
+  return name.find('/') == std::string::npos ? name : "";
+}
+
+// "/cloudwatch/alarms/<name>/<PutMetricAlarm field>" -> (name, field), else ("", "").
+std::pair<std::string, std::string> alarm_field(const std::string& pointer) {
+  const std::string prefix = "/cloudwatch/alarms/";
+  if (pointer.rfind(prefix, 0) != 0) return {};
+  const std::string rest = pointer.substr(prefix.size());
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos || rest.find('/', slash + 1) != std::string::npos) return {};
+  const std::string field = rest.substr(slash + 1);
+  if (!put_metric_alarm_fields().count(field) || field == "AlarmName") return {};
+  return {rest.substr(0, slash), field};
+}
+
 }  // namespace
 
 void EmulatorOverrides::apply(HttpClient& client, const Scenario& s) {
@@ -58,41 +110,62 @@ void EmulatorOverrides::apply(HttpClient& client, const Scenario& s) {
     throw TargetError("--target " + client.url() + ": GET /_emulator/config answered " +
                       std::to_string(config_answer.status));
   }
+  classify(client, s, *config);
+  apply_alarms(client, s);
+  apply_concurrency(client, s);
+}
+
+// Sorts the block's settings into already in force, changeable and refused; throws before
+// anything is changed when one is refused or names an alarm or function the emulator lacks.
+void EmulatorOverrides::classify(HttpClient& client, const Scenario& s, const json& config) {
   std::vector<std::pair<std::string, json>> leaves;
   flatten(s.emulator, "", leaves);
-  std::map<std::string, json> alarm_changes;  // alarm -> changed fields
   std::vector<std::string> refused;
   for (const auto& [pointer, value] : leaves) {
+    if (const std::string function = concurrency_function(pointer); !function.empty()) {
+      const auto now = reserved_concurrency(client, function);
+      if (!now) {
+        throw ScenarioError(
+            s.file, "emulator." + dotted(pointer),
+            "the name of a function the emulator has (GetFunctionConcurrency: not found)");
+      }
+      if (!value.is_number_integer() || value.get<std::int64_t>() < -1) {
+        throw ScenarioError(s.file, "emulator." + dotted(pointer),
+                            "-1 (none) or a non-negative integer");
+      }
+      if (*now == value.get<std::int64_t>()) {
+        report_["already_in_force"].push_back(dotted(pointer));
+      } else {
+        concurrency_changes_.push_back({function, *now, value.get<std::int64_t>()});
+      }
+      continue;
+    }
     const json::json_pointer at(pointer);
-    if (config->contains(at) && (*config)[at] == value) {
+    if (config.contains(at) && config[at] == value) {
       report_["already_in_force"].push_back(dotted(pointer));
       continue;
     }
-    // /cloudwatch/alarms/<name>/<field>
-    const std::string prefix = "/cloudwatch/alarms/";
-    if (pointer.rfind(prefix, 0) == 0) {
-      const std::string rest = pointer.substr(prefix.size());
-      const auto slash = rest.find('/');
-      if (slash != std::string::npos && rest.find('/', slash + 1) == std::string::npos &&
-          put_metric_alarm_fields().count(rest.substr(slash + 1)) && rest.substr(slash + 1) != "AlarmName") {
-        alarm_changes[rest.substr(0, slash)][rest.substr(slash + 1)] = value;
-        continue;
-      }
+    if (const auto [alarm, field] = alarm_field(pointer); !alarm.empty()) {
+      alarm_changes_[alarm][field] = value;
+      continue;
     }
     refused.push_back(dotted(pointer));
   }
-  if (!refused.empty()) {
-    std::string keys;
-    for (const auto& k : refused) keys += (keys.empty() ? "" : ", ") + k;
-    throw ScenarioError(s.file, "emulator",
-                        "settings an emulator can take at runtime (alarm definitions under "
-                        "cloudwatch.alarms.<name>): " + keys +
-                            " cannot change at runtime; start the emulator with them in its "
-                            "--config, or run in process (without --target)");
-  }
+  if (refused.empty()) return;
+  std::string keys;
+  for (const auto& k : refused) keys += (keys.empty() ? "" : ", ") + k;
+  throw ScenarioError(s.file, "emulator",
+                      "settings an emulator can take at runtime (alarm definitions under "
+                      "cloudwatch.alarms.<name>, lambda.functions.<name>.reserved_concurrency): " +
+                          keys +
+                          " cannot change at runtime; start the emulator with them in its "
+                          "--config, or run in process (without --target)");
+}
+
+void EmulatorOverrides::apply_alarms(HttpClient& client, const Scenario& s) {
   // Every alarm is read before any is changed: an unknown one refuses the run untouched.
   std::vector<std::pair<json, json>> puts;  // (original, changed)
-  for (const auto& [name, fields] : alarm_changes) {
+  for (const auto& [name, fields] : alarm_changes_) {
     json original = alarm_definition(client, name);
     if (original.is_null()) {
       throw ScenarioError(s.file, "emulator.cloudwatch.alarms." + name,
@@ -115,6 +188,22 @@ void EmulatorOverrides::apply(HttpClient& client, const Scenario& s) {
   }
 }
 
+void EmulatorOverrides::apply_concurrency(HttpClient& client, const Scenario& s) {
+  for (const auto& change : concurrency_changes_) {
+    if (const auto failed = set_reserved_concurrency(client, change.function, change.wanted)) {
+      restore(client);
+      throw ScenarioError(
+          s.file, "emulator.lambda.functions." + change.function + ".reserved_concurrency",
+          "a reserved concurrency PutFunctionConcurrency accepts (the emulator answered " +
+              std::to_string(failed->status) + ": " + failed->body + ")");
+    }
+    report_["changed_for_the_run"]
+           ["lambda.functions." + change.function + ".reserved_concurrency"] = {
+               {"before", change.before}, {"for_the_run", change.wanted}};
+    concurrency_applied_.push_back(change);
+  }
+}
+
 std::vector<std::string> EmulatorOverrides::restore(HttpClient& client) {
   std::vector<std::string> failed;
   for (const auto& original : originals_) {
@@ -122,9 +211,17 @@ std::vector<std::string> EmulatorOverrides::restore(HttpClient& client) {
       if (client.cloudwatch("PutMetricAlarm", original).status == 200) continue;
     } catch (const TargetError&) {
     }
-    failed.push_back(original["AlarmName"].get<std::string>());
+    failed.push_back("alarm " + original["AlarmName"].get<std::string>());
+  }
+  for (const auto& change : concurrency_applied_) {
+    try {
+      if (!set_reserved_concurrency(client, change.function, change.before)) continue;
+    } catch (const TargetError&) {
+    }
+    failed.push_back("the reserved concurrency of " + change.function);
   }
   originals_.clear();
+  concurrency_applied_.clear();
   return failed;
 }
 

@@ -99,7 +99,7 @@ void EmulatorSide::apply_overrides() { overrides_.apply(client_, s_); }
 
 void EmulatorSide::restore_overrides() {
   for (const auto& name : overrides_.restore(client_)) {
-    std::fprintf(stderr, "loadgen: warning: could not put back alarm %s as it was before the run\n",
+    std::fprintf(stderr, "loadgen: warning: could not put back %s as it was before the run\n",
                  name.c_str());
   }
 }

@@ -53,6 +53,15 @@ HttpAnswer HttpClient::post(const std::string& path, const std::string& body, co
   return request("POST", path, body, extra);
 }
 
+HttpAnswer HttpClient::lambda(const std::string& method, const std::string& path,
+                              const std::string& body) {
+  return request(method, path, body,
+                 {{"Content-Type", "application/json"},
+                  {"Authorization",
+                   "AWS4-HMAC-SHA256 Credential=loadgen/20210101/ca-central-1/lambda/aws4_request, "
+                   "SignedHeaders=host, Signature=0"}});
+}
+
 HttpAnswer HttpClient::cloudwatch(const std::string& operation, const nlohmann::json& input) {
   return post("/", input.dump(),
               {{"Content-Type", "application/x-amz-json-1.0"},

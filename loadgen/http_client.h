@@ -49,6 +49,10 @@ class HttpClient {
   HttpAnswer post(const std::string& path, const std::string& body, const Headers& extra = {});
   // A CloudWatch call in the JSON 1.0 protocol (what the AWS SDKs send).
   HttpAnswer cloudwatch(const std::string& operation, const nlohmann::json& input);
+  // A call to Lambda's REST API (GET, PUT, DELETE), routed to Lambda as the SDKs' calls are: by
+  // the SigV4 credential scope (an emulator does not check the signature).
+  HttpAnswer lambda(const std::string& method, const std::string& path,
+                    const std::string& body = "");
 
   const std::string& url() const { return url_; }
 

@@ -220,9 +220,16 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", flags.out_dir, "Output directory for summary.json and report.html")
       ->default_val("loadgen-out");
   run_cmd->add_option("--seed", flags.seed, "Override the scenario's seed");
-  run_cmd->add_option("--speed", flags.speed, "HTTP runs: time scale (2 = twice as fast as the schedule)")
+  run_cmd
+      ->add_option(
+          "--speed", flags.speed,
+          "HTTP runs: time scale (2 = twice as fast as the schedule); against a virtual-clock "
+          "emulator a cap: the sends go in lock step with its clock")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--shard", flags.shard_text, "HTTP runs: send the i-th of n disjoint slices (i/n)");
+  run_cmd->add_option(
+      "--shard", flags.shard_text,
+      "HTTP runs: send the i-th of n disjoint slices (i/n); refused against a virtual-clock "
+      "emulator");
   run_cmd->add_option("--connections", flags.connections, "HTTP runs: most keep-alive connections open at once")
       ->default_val(100)
       ->check(CLI::Range(1, 100000));

@@ -112,12 +112,23 @@ class Driver {
   void on_timer() {
     const Micros now = emu::wall::monotonic_now();
     while (next_ && real_time_of(next_->at) <= now) {
+      // Lock step (a virtual-clock emulator): the emulator's clock moves to a send's time only
+      // once every earlier send has been answered, so each request reaches the emulator at its
+      // own scenario time, as in process. Without it a client running behind would move the
+      // clock past a batch of overdue sends and deliver them all at the last one's time (a
+      // burst the scenario does not have: Lambda concurrency spikes and throttles).
+      if (lock_step() && next_->at > clock_at_ && (in_flight_ > 0 || !waiting_.empty())) {
+        held_ = true;
+        return;
+      }
       start(*next_);
       next_ = planner_.next();
     }
     progress(now);
     arm();
   }
+
+  bool lock_step() const { return static_cast<bool>(before_send_); }
 
   Job job_for(const Send& send) const {
     const Device d = population_.device(send.device);
@@ -139,6 +150,7 @@ class Driver {
   void start(const Send& send) {
     recorder_.planned(send.at);
     if (before_send_) before_send_(send.at);
+    clock_at_ = std::max(clock_at_, send.at);
     Conn* conn = nullptr;
     if (!idle_.empty()) {
       conn = idle_.back();
@@ -236,6 +248,10 @@ class Driver {
     } else {
       idle_.push_back(c);
     }
+    if (held_ && in_flight_ == 0 && waiting_.empty()) {
+      held_ = false;
+      return on_timer();
+    }
     // A resend may now be due before the timer's target.
     if (!next_) {
       next_ = planner_.next();
@@ -248,8 +264,11 @@ class Driver {
     if (now - last_progress_ < 500 * emu::kMicrosPerMilli) return;
     last_progress_ = now;
     // Answers arrive within a few seconds of their planned time: rows older than that close.
-    recorder_.close_seconds(s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed) -
-                            10 * emu::kMicrosPerSecond);
+    // In lock step the sends may be behind the wall-clock schedule: what was sent bounds it.
+    Micros reached =
+        s_.start + static_cast<Micros>(static_cast<double>(now - origin_) * options_.speed);
+    if (lock_step()) reached = std::min(reached, clock_at_);
+    recorder_.close_seconds(reached - 10 * emu::kMicrosPerSecond);
     if (!options_.progress) return;
     std::fprintf(stderr, "\r  %.0f s  sent %llu  in flight %llu  waiting %zu  connections %zu   ",
                  emu::to_seconds(now - origin_), static_cast<unsigned long long>(recorder_.total_answered()),
@@ -277,6 +296,8 @@ class Driver {
   std::uint64_t in_flight_ = 0, opened_ = 0, max_waiting_ = 0;
   Micros origin_ = 0, last_progress_ = 0;
   Micros closed_until_ = 0;
+  Micros clock_at_ = 0;  // lock step: the latest scenario time the emulator's clock was moved to
+  bool held_ = false;    // lock step: a send waits for every earlier one to be answered
   Micros last_planned_ = 0, last_sent_ = 0;
   std::uint64_t closed_count_ = 0;
 };
@@ -304,6 +325,16 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
   } catch (const TargetError& e) {
     not_emulator = std::string("the target is not an emulator (") + e.what() + ")";
   }
+  if (emulator && emulator->virtual_clock() && options.shards > 1) {
+    // Several processes cannot keep one virtual clock in lock step: each would move it for its
+    // own sends (past the others' unanswered ones) and the emulator answers a second clock move
+    // while one is running with 409. Refused before anything is sent.
+    throw TargetError(fmt::format(
+        "--shard {}/{}: the emulator at {} runs a virtual clock, which one loadgen moves in lock "
+        "step with its sends; shards cannot share it faithfully. Run unsharded against it, or "
+        "shard against an emulator on the real clock",
+        options.shard, options.shards, options.target));
+  }
   std::string api_key = options.api_key.value_or("local-metrics-api-key");
   if (emulator) {
     emulator->validate();
@@ -327,11 +358,17 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
     o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
     o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
     // Achieved vs planned rate: the schedule's sending span over the span sending really took,
-    // scaled by what was answered (dropped sends count against it).
-    o.figures["achieved_ratio"] = driver.achieved_ratio() * o.figures["achieved_ratio"];
-    o.settings = {{"mode", "http"}, {"scenario", s.source}, {"target", options.target},
-                  {"speed", options.speed}, {"max_connections", options.max_connections},
-                  {"settle_timeout_seconds", settle}};
+    // scaled by what was answered (dropped sends count against it). In lock step with a
+    // virtual clock every send reached the emulator at its planned time, however long the wall
+    // clock took: only what was answered counts.
+    if (!follow) o.figures["achieved_ratio"] *= driver.achieved_ratio();
+    o.settings = {{"mode", "http"},
+                  {"scenario", s.source},
+                  {"target", options.target},
+                  {"speed", options.speed},
+                  {"max_connections", options.max_connections},
+                  {"settle_timeout_seconds", settle},
+                  {"lock_step_with_virtual_clock", static_cast<bool>(follow)}};
     if (emulator) emulator->finish(o, settle);
     else o.emulator_unknown = not_emulator;
     o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);
