@@ -134,7 +134,9 @@ TEST_CASE("a row's charge is within 10 % of the memory it holds, however it ente
   make_table(f, "aggregate_metrics", "pk", "sk");
   // Warm-up: statements, the expression cache and the maps reach their steady size.
   for (int i = 0; i < 64; ++i) {
-    PutItemRequest put{"raw_metrics", raw_row(-1 - i)};
+    PutItemRequest put;
+    put.table_name = "raw_metrics";
+    put.item = raw_row(-1 - i);
     REQUIRE(f.db->put_item(put, f.now()).ok());
     REQUIRE(f.db->update_item(aggregate_update(-1 - i), f.now()).ok());
   }
@@ -143,7 +145,9 @@ TEST_CASE("a row's charge is within 10 % of the memory it holds, however it ente
   SUBCASE("PutItem of raw_metrics rows") {
     Measure m(*f.db);
     for (int i = 0; i < kRows; ++i) {
-      PutItemRequest put{"raw_metrics", raw_row(i)};
+      PutItemRequest put;
+      put.table_name = "raw_metrics";
+      put.item = raw_row(i);
       REQUIRE(f.db->put_item(put, f.now()).ok());
     }
     f.db->flush();
@@ -161,11 +165,15 @@ TEST_CASE("a row's charge is within 10 % of the memory it holds, however it ente
     f.storage->commit();
     f.db.reset();  // the cache empties; the store keeps the rows
     f.db = std::make_unique<Database>(*f.storage, f.scheduler, unbounded());
-    GetItemRequest warm{"aggregate_metrics", aggregate_update(-1).key};
+    GetItemRequest warm;
+    warm.table_name = "aggregate_metrics";
+    warm.key = aggregate_update(-1).key;
     REQUIRE(f.db->get_item(warm, f.now()).ok());
     Measure m(*f.db);
     for (int i = 0; i < kRows; ++i) {
-      GetItemRequest get{"aggregate_metrics", aggregate_update(i).key};
+      GetItemRequest get;
+      get.table_name = "aggregate_metrics";
+      get.key = aggregate_update(i).key;
       const auto got = f.db->get_item(get, f.now());
       REQUIRE(got.ok());
       REQUIRE(got->item.has_value());
