@@ -3,7 +3,7 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build
+#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration
 # (crashloop, two-doors and demo-build run only when named: they take minutes.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,6 +106,9 @@ for name in "${WANT[@]}"; do
           env CCACHE_DISABLE=1 cmake --build "$DEMO_DIR" -j "${JOBS:-$(nproc)}" --target loadgen > "$DEMO_DIR/build.log"
       tail -n 1 "$DEMO_DIR/build.log"
       rm -rf "$DEMO_DIR" ;;
-    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build)" >&2; exit 2 ;;
+    calibration)
+      header "the model fitted to 2021-06-20 moved to 2021-06-17 (date, start, devices only), 1/20 scale: compare's table"
+      bench/calibration/another_day.sh "$BUILD_DIR" 2021-06-20 2021-06-17 || true ;;
+    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration)" >&2; exit 2 ;;
   esac
 done
