@@ -21,9 +21,36 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/http/message.h"
+
 namespace emu::test {
 
 using nlohmann::json;
+
+// A JSON-protocol request of `target` (X-Amz-Target) with `body`, signed for `signing_service`
+// as the AWS CLI signs (the emulator checks the credential's shape, not the signature).
+inline http::HttpRequest json_protocol_request(const std::string& target,
+                                               const std::string& signing_service,
+                                               const json& body) {
+  http::HttpRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.headers.emplace("Host", "127.0.0.1:4566");
+  r.headers.emplace("X-Amz-Target", target);
+  r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
+  r.headers.emplace("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/" +
+                                         signing_service +
+                                         "/aws4_request, SignedHeaders=host, Signature=abc");
+  r.body = body.dump();
+  return r;
+}
+
+// "" when the response names the query protocol's code as `expected` says (empty: no header),
+// else what differs.
+inline std::string query_error_mismatch(const http::HttpResponse& r, const std::string& expected) {
+  const std::string got(r.header("x-amzn-query-error"));
+  return got == expected ? "" : "x-amzn-query-error '" + got + "', not '" + expected + "'";
+}
 
 struct Case {
   std::string action;

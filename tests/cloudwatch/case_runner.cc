@@ -44,24 +44,12 @@ std::string check(const Case& c, const http::HttpResponse& r) {
   if (!test::message_matches(c.message, body.value("message", ""))) return "body " + r.body;
   const bool framework = code->name == errors::cloudwatch::kSerialization.name;
   const std::string query_error = framework ? "" : std::string(code->name) + ";Sender";
-  if (std::string(r.header("x-amzn-query-error")) != query_error) {
-    return "x-amzn-query-error '" + std::string(r.header("x-amzn-query-error")) + "', not '" +
-           query_error + "'";
-  }
-  return "";
+  return test::query_error_mismatch(r, query_error);
 }
 
 http::HttpRequest request_for(const Case& c) {
-  http::HttpRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers.emplace("X-Amz-Target", "GraniteServiceVersion20100801." + c.action);
-  r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
-  r.headers.emplace("Authorization",
-                    "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/monitoring/"
-                    "aws4_request, SignedHeaders=host, Signature=abc");
-  r.body = c.request.dump();
-  return r;
+  return test::json_protocol_request("GraniteServiceVersion20100801." + c.action, "monitoring",
+                                     c.request);
 }
 
 // Runs one file against a fresh CloudWatch on a virtual clock; returns {cases, failures}.

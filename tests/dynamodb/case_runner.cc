@@ -41,18 +41,8 @@ std::string check(const Case& c, const http::HttpResponse& r) {
 bool is_stream_action(const Case& c) { return find_stream_action(c.action) != nullptr; }
 
 http::HttpRequest request_for(const Case& c) {
-  http::HttpRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers.emplace(
-      "X-Amz-Target",
-      (is_stream_action(c) ? "DynamoDBStreams_20120810." : "DynamoDB_20120810.") + c.action);
-  r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
-  r.headers.emplace("Authorization",
-                    "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/dynamodb/"
-                    "aws4_request, SignedHeaders=host, Signature=abc");
-  r.body = c.request.dump();
-  return r;
+  const char* prefix = is_stream_action(c) ? "DynamoDBStreams_20120810." : "DynamoDB_20120810.";
+  return emu::test::json_protocol_request(prefix + c.action, "dynamodb", c.request);
 }
 
 // Runs one file against a fresh emulator; returns {cases, failures}.

@@ -34,25 +34,11 @@ std::string check(const Case& c, const http::HttpResponse& r) {
   if (body.value("__type", "") != type) return "body " + r.body;
   if (!test::message_matches(c.message, body.value("message", ""))) return "body " + r.body;
   const std::string query_error = framework ? "" : query_code(c.code) + ";Sender";
-  if (std::string(r.header("x-amzn-query-error")) != query_error) {
-    return "x-amzn-query-error '" + std::string(r.header("x-amzn-query-error")) + "', not '" +
-           query_error + "'";
-  }
-  return "";
+  return test::query_error_mismatch(r, query_error);
 }
 
 http::HttpRequest request_for(const Case& c) {
-  http::HttpRequest r;
-  r.method = "POST";
-  r.path = "/";
-  r.headers.emplace("Host", "127.0.0.1:4566");
-  r.headers.emplace("X-Amz-Target", "AmazonSQS." + c.action);
-  r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
-  r.headers.emplace("Authorization",
-                    "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/sqs/"
-                    "aws4_request, SignedHeaders=host, Signature=abc");
-  r.body = c.request.dump();
-  return r;
+  return test::json_protocol_request("AmazonSQS." + c.action, "sqs", c.request);
 }
 
 // Runs one file against a fresh SQS under a fixed clock; returns {cases, failures}.
