@@ -60,6 +60,18 @@ struct Case {
   std::string message;
 };
 
+// The first checks of every case: the status, then, for an error, a JSON object body. Returns
+// the verdict when these decide it ("" passes a success case; otherwise what differs), or
+// nullopt with `body` parsed for the service's own checks of the error.
+inline std::optional<std::string> status_and_body(const Case& c, const http::HttpResponse& r,
+                                                  json& body) {
+  if (r.status != c.status) return "status " + std::to_string(r.status) + ": " + r.body;
+  if (c.code.empty()) return "";
+  body = json::parse(r.body, nullptr, false);
+  if (!body.is_object()) return "body is not a JSON object: " + r.body;
+  return std::nullopt;
+}
+
 inline std::optional<Case> parse_line(const std::string& line, std::string& problem) {
   Case c;
   const auto space = line.find(' ');

@@ -34,12 +34,10 @@ const errors::ErrorCode* code_for(const std::string& json_code) {
 }
 
 std::string check(const Case& c, const http::HttpResponse& r) {
-  if (r.status != c.status) return "status " + std::to_string(r.status) + ": " + r.body;
-  if (c.code.empty()) return "";
+  json body;
+  if (auto verdict = test::status_and_body(c, r, body)) return *verdict;
   const errors::ErrorCode* code = code_for(c.code);
   if (code == nullptr) return "no CloudWatch code is spelled " + c.code + " in JSON (errors.h)";
-  auto body = json::parse(r.body, nullptr, false);
-  if (!body.is_object()) return "body is not a JSON object: " + r.body;
   if (body.value("__type", "") != std::string(code->type_prefix) + c.code) return "body " + r.body;
   if (!test::message_matches(c.message, body.value("message", ""))) return "body " + r.body;
   const bool framework = code->name == errors::cloudwatch::kSerialization.name;

@@ -27,10 +27,8 @@ using nlohmann::json;
 namespace {
 
 std::string check(const Case& c, const http::HttpResponse& r) {
-  if (r.status != c.status) return "status " + std::to_string(r.status) + ": " + r.body;
-  if (c.code.empty()) return "";
-  auto body = json::parse(r.body, nullptr, false);
-  if (!body.is_object()) return "body is not a JSON object: " + r.body;
+  json body;
+  if (auto verdict = emu::test::status_and_body(c, r, body)) return *verdict;
   const std::string type = std::string(error_type_prefix(c.code)) + c.code;
   if (body.value("__type", "") != type) return "body " + r.body;
   const std::string message = body.value("message", body.value("Message", ""));

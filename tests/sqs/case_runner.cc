@@ -23,10 +23,8 @@ using nlohmann::json;
 namespace {
 
 std::string check(const Case& c, const http::HttpResponse& r) {
-  if (r.status != c.status) return "status " + std::to_string(r.status) + ": " + r.body;
-  if (c.code.empty()) return "";
-  auto body = json::parse(r.body, nullptr, false);
-  if (!body.is_object()) return "body is not a JSON object: " + r.body;
+  json body;
+  if (auto verdict = emu::test::status_and_body(c, r, body)) return *verdict;
   const bool framework = c.code == errors::sqs::kSerialization;
   const std::string type =
       std::string(framework ? errors::sqs::kSerialization.type_prefix : errors::sqs::kPrefix) +
