@@ -21,11 +21,19 @@ using Counts = std::map<std::string, double>;
 constexpr double kMaskedTotal = 10;  // a masked total (see calibrate.h)
 constexpr double kThreshold = 20;
 
-DayTable load(const CalibrateOptions& o, const std::string& file) {
+}  // namespace
+
+DayTable load_published(const CalibrateOptions& o, const std::string& file) {
   const auto path = std::filesystem::path(o.published_dir) / (file + kDailySuffix);
   if (!std::filesystem::exists(path))
     throw CompareInputError(path.string() + ": missing (calibrate needs it)");
   return read_day(path, o.date);
+}
+
+namespace {
+
+DayTable load(const CalibrateOptions& o, const std::string& file) {
+  return load_published(o, file);
 }
 
 std::string before_comma(const std::string& key) { return key.substr(0, key.find(',')); }
@@ -200,6 +208,22 @@ std::pair<double, double> split(const CalibrateOptions& o, const std::string& fi
   return {a, b};
 }
 
+// Devices per "<os>@<region>": the province shares of active_users_pt_os applied to the OS's
+// devices (which also count versions that send no active-user), as the population deals them.
+Counts region_devices(const CalibrateOptions& o, const Fit& f) {
+  Counts by_os, sum_by_os, out;
+  for (const auto& [key, n] : f.devices) by_os[before_comma(key)] += n;
+  const Counts cells =
+      filled(load(o, "active_users_pt_os"), after_comma, totals(load(o, "active_users_os")), 0);
+  for (const auto& [key, n] : cells) sum_by_os[after_comma(key)] += n;
+  for (const auto& [key, n] : cells) {
+    const std::string os = after_comma(key), region = before_comma(key);
+    if (sum_by_os[os] <= 0) continue;
+    out[os + "@" + (region == "npts-ptso" ? "None" : region)] = n * by_os[os] / sum_by_os[os];
+  }
+  return out;
+}
+
 json day_metrics(const CalibrateOptions& o, const Fit& f) {
   json metrics = json::object();
   metrics["active-user"] = {{"rate", per_version_rates(f, f.active)}};
@@ -214,13 +238,7 @@ json day_metrics(const CalibrateOptions& o, const Fit& f) {
   const auto rare = [&](const std::string& file) {
     return rounded(day_total(o, file) / f.all_devices);
   };
-  const auto [exposed_yes, exposed_no] =
-      split(o, "exposed_es", "exposed-expose", "monitoring-surveillance");
-  metrics["exposed"] = {{"rate", rare("exposed")},
-                        {"variants",
-                         {{"*",
-                           {{rounded(exposed_yes), {{"isUserExposed", "true"}}},
-                            {rounded(exposed_no), {{"isUserExposed", "false"}}}}}}}};
+  metrics["exposed"] = exposed_metric(o, region_devices(o, f));
   metrics["exposed-clear"] = {{"rate", rare("clear_exposed")}};
   const auto [otk_exposed, otk_monitoring] =
       split(o, "otk_es", "exposed-expose", "monitoring-surveillance");

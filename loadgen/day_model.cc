@@ -12,13 +12,59 @@ namespace {
 
 using nlohmann::json;
 
+// Which group of GroupRanks a key names.
+enum class Level { kAll, kOs, kRegion, kVersion };
+
 template <class T>
-const T* lookup(const std::map<std::string, T>& by_key, bool ios, const std::string& version) {
+const T* lookup(const std::map<std::string, T>& by_key, bool ios, const std::string& version,
+                const std::string& region, Level* level = nullptr,
+                const std::string** key_found = nullptr) {
   const std::string os = ios ? "ios" : "android";
-  for (const std::string& key : {os + "/" + version, os, std::string("*")}) {
-    if (const auto it = by_key.find(key); it != by_key.end()) return &it->second;
+  const std::pair<std::string, Level> keys[] = {{os + "/" + version, Level::kVersion},
+                                                {os + "@" + region, Level::kRegion},
+                                                {os, Level::kOs},
+                                                {"*", Level::kAll}};
+  for (const auto& [key, key_level] : keys) {
+    if (const auto it = by_key.find(key); it != by_key.end()) {
+      if (level != nullptr) *level = key_level;
+      if (key_found != nullptr) *key_found = &it->first;
+      return &it->second;
+    }
   }
   return nullptr;
+}
+
+Rank rank_at(const GroupRanks& ranks, Level level) {
+  switch (level) {
+    case Level::kVersion: return ranks.version;
+    case Level::kRegion: return ranks.region;
+    case Level::kOs: return ranks.os;
+    case Level::kAll: break;
+  }
+  return ranks.all;
+}
+
+// Events of a group of `size` devices at rate `rate` up to (shifted) rank k: round(k * rate), so
+// the group's total is round(size * rate) and consecutive ranks differ by floor or ceil of it.
+std::int64_t events_before(std::int64_t k, double rate) {
+  return static_cast<std::int64_t>(std::floor(static_cast<double>(k) * rate + 0.5));
+}
+
+// The variant of event `e` of a group's `total`: the variants get whole shares of the total by
+// weight (strata.h), dealt in a permuted order keyed by `key`.
+const DayVariant& variant_of(const std::vector<DayVariant>& variants, std::int64_t e,
+                             std::int64_t total, std::uint64_t key) {
+  std::vector<double> weights;
+  weights.reserve(variants.size());
+  for (const auto& v : variants) weights.push_back(v.weight);
+  const std::vector<std::int64_t> counts = apportion(total, weights);
+  auto position = static_cast<std::int64_t>(
+      permute_index(static_cast<std::uint64_t>(e), static_cast<std::uint64_t>(total), key));
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    if (position < counts[i]) return variants[i];
+    position -= counts[i];
+  }
+  return variants.back();
 }
 
 // Written into request bodies as they are: no quotes, backslashes or control characters.
@@ -30,11 +76,17 @@ bool plain_token(const std::string& text) {
 }
 
 bool valid_key(const std::string& key) {
-  return key == "*" || key == "ios" || key == "android" || key.rfind("ios/", 0) == 0 ||
-         key.rfind("android/", 0) == 0;
+  if (key == "*" || key == "ios" || key == "android") return true;
+  for (const std::string os : {"ios", "android"}) {
+    if (key.size() > os.size() + 1 && key.rfind(os, 0) == 0 &&
+        (key[os.size()] == '/' || key[os.size()] == '@'))
+      return plain_token(key);
+  }
+  return false;
 }
 
-const char* const kKeyHelp = "\"*\", \"android\", \"ios\" or \"<os>/<app version>\"";
+const char* const kKeyHelp =
+    "\"*\", \"android\", \"ios\", \"<os>@<region>\" or \"<os>/<app version>\"";
 
 std::vector<DayVariant> read_variants(const json& list, const std::string& file,
                                       const std::string& path) {
@@ -112,14 +164,15 @@ DayMetric read_metric(const std::string& identifier, const json& j, const std::s
 
 }  // namespace
 
-double rate_for(const DayMetric& metric, bool ios, const std::string& version) {
-  const double* rate = lookup(metric.rate, ios, version);
+double rate_for(const DayMetric& metric, bool ios, const std::string& version,
+                const std::string& region) {
+  const double* rate = lookup(metric.rate, ios, version, region);
   return rate != nullptr ? *rate : 0.0;
 }
 
 const std::vector<DayVariant>* variants_for(const DayMetric& metric, bool ios,
-                                            const std::string& version) {
-  return lookup(metric.variants, ios, version);
+                                            const std::string& version, const std::string& region) {
+  return lookup(metric.variants, ios, version, region);
 }
 
 std::shared_ptr<const DayModel> DayModel::from_json(const json& j, const std::string& file,
@@ -147,56 +200,36 @@ std::shared_ptr<const DayModel> DayModel::from_json(const json& j, const std::st
   return model;
 }
 
-double QuasiDraws::u(int dimension) const {
-  static const std::vector<double> steps = [] {
-    std::vector<double> out;
-    for (int n = 2; static_cast<int>(out.size()) < kDimensions; ++n) {
-      bool prime = true;
-      for (int d = 2; d * d <= n; ++d) prime = prime && n % d != 0;
-      if (prime)
-        out.push_back(std::sqrt(static_cast<double>(n)) -
-                      std::floor(std::sqrt(static_cast<double>(n))));
-    }
-    return out;
-  }();
-  emu::Random offset(seed_ ^ (0x94D049BB133111EBULL * static_cast<std::uint64_t>(dimension + 1)));
-  const double x = offset.uniform01() +
-                   static_cast<double>(index_ + 1) * steps.at(static_cast<std::size_t>(dimension));
-  return x - std::floor(x);
-}
-
 std::string DayModel::entries(bool ios, const std::string& version, const std::string& region,
-                              const QuasiDraws& q, emu::Random& r) const {
+                              const GroupRanks& ranks, std::uint64_t seed, emu::Random& r) const {
   std::string out;
   auto it = std::back_inserter(out);
   const std::int64_t day_ms = day_start / 1000;
   const DayMetric* likeliest = nullptr;
   double best = 0;
-  for (std::size_t m = 0; m < metrics.size(); ++m) {
-    const DayMetric& metric = metrics[m];
-    const int dimension = static_cast<int>(3 + 2 * (m % 30));
-    const double rate = rate_for(metric, ios, version);
+  for (const DayMetric& metric : metrics) {
+    Level level = Level::kAll;
+    const std::string* key = nullptr;
+    const double* found = lookup(metric.rate, ios, version, region, &level, &key);
+    const double rate = found != nullptr ? *found : 0.0;
     if (rate > best) best = rate, likeliest = &metric;
-    auto n = static_cast<std::int64_t>(std::floor(rate));
-    if (q.u(dimension) < rate - std::floor(rate)) ++n;
-    const auto* variants = variants_for(metric, ios, version);
+    const Rank rank = rank_at(ranks, level);
+    if (rate <= 0 || rank.size <= 0) continue;
+    // Each metric starts its group's deal at its own rank, so rare metrics of similar rates
+    // do not all land on the same devices.
+    const std::uint64_t group_key = stable_hash(metric.identifier + "|" + *key, seed);
+    const std::int64_t k = (rank.index + static_cast<std::int64_t>(
+                                             group_key % static_cast<std::uint64_t>(rank.size))) %
+                           rank.size;
+    const std::int64_t first = events_before(k, rate), n = events_before(k + 1, rate) - first;
+    const std::int64_t total = events_before(rank.size, rate);
+    const auto* variants = variants_for(metric, ios, version, region);
     for (std::int64_t i = 0; i < n; ++i) {
       fmt::format_to(it, R"({}{{"identifier":"{}","region":"{}","timestamp":{})",
                      out.empty() ? "" : ",", metric.identifier, region,
                      day_ms + static_cast<std::int64_t>(r.below(86400000)));
       if (variants != nullptr) {
-        double total = 0;
-        for (const auto& v : *variants) total += v.weight;
-        double u = (i == 0 ? q.u(dimension + 1) : r.uniform01()) * total;
-        const DayVariant* chosen = &variants->back();
-        for (const auto& v : *variants) {
-          if (u < v.weight) {
-            chosen = &v;
-            break;
-          }
-          u -= v.weight;
-        }
-        for (const auto& [field, value] : chosen->fields)
+        for (const auto& [field, value] : variant_of(*variants, first + i, total, group_key).fields)
           fmt::format_to(it, R"(,"{}":"{}")", field, value);
       }
       out.push_back('}');

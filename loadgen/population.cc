@@ -27,6 +27,20 @@ const char* const kAndroidModels[] = {"SM-G973W", "Pixel 4a", "moto g(7)", "ONEP
                                       "LM-Q710", "SM-A520W", "Pixel 3"};
 const char* const kIphones[] = {"iPhone12,1", "iPhone11,8", "iPhone10,4", "iPhone13,2"};
 
+// Exact group sizes for `devices` of one OS from its by-OS shares, else the plain shares.
+Quotas quotas(const std::map<std::string, std::map<std::string, double>>& by_os, const char* os,
+              const std::map<std::string, double>& plain, std::int64_t devices) {
+  const auto it = by_os.find(os);
+  const auto& shares = it != by_os.end() && !it->second.empty() ? it->second : plain;
+  std::vector<std::string> names;
+  std::vector<double> weights;
+  for (const auto& [name, share] : shares) {
+    names.push_back(name);
+    weights.push_back(share);
+  }
+  return Quotas(names, weights, devices);
+}
+
 }  // namespace
 
 template <class T>
@@ -52,34 +66,60 @@ PopulationModel::PopulationModel(const Population& population, std::uint64_t see
     build(provinces_by_os_[os == "ios"], shares);
   for (const auto& [os, shares] : population_.app_versions_by_os)
     build(versions_by_os_[os == "ios"], shares);
+  if (population_.day == nullptr) return;
+  ios_devices_ = std::llround(static_cast<double>(population_.devices) * population_.ios_share);
+  ios_devices_ = std::clamp<std::int64_t>(ios_devices_, 0, population_.devices);
+  for (const bool ios : {false, true}) {
+    const std::int64_t devices = ios ? ios_devices_ : population_.devices - ios_devices_;
+    const char* os = ios ? "ios" : "android";
+    province_quotas_[ios] = quotas(population_.provinces_by_os, os, population_.provinces, devices);
+    version_quotas_[ios] =
+        quotas(population_.app_versions_by_os, os, population_.app_versions, devices);
+  }
 }
 
 Device PopulationModel::device(std::int64_t index) const {
   emu::Random r(seed_ ^ (0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(index + 1)));
   Device d;
   d.index = index;
-  // The same draws in the same order whether or not the shares depend on the OS, so a scenario
-  // without a calibrated day keeps its devices (and its digest). A calibrated population draws
-  // its OS, version and province quasi-randomly (day_model.h): its counts match the fit.
-  const QuasiDraws quasi(seed_, index);
-  const bool calibrated = population_.day != nullptr;
   double province_u = r.uniform01();
   d.ios = r.bernoulli(population_.ios_share);
-  double version_u = r.uniform01();
-  if (calibrated) {
-    d.ios = quasi.u(0) < population_.ios_share;
-    version_u = quasi.u(1);
-    province_u = quasi.u(2);
+  const double version_u = r.uniform01();
+  if (population_.day != nullptr) {
+    deal_calibrated(d);
+  } else {
+    // By-OS shares draw the same numbers in the same order as the plain ones, so a scenario
+    // without them keeps its devices (and its digest).
+    const auto& provinces =
+        provinces_by_os_[d.ios].values.empty() ? provinces_ : provinces_by_os_[d.ios];
+    const auto& versions =
+        versions_by_os_[d.ios].values.empty() ? versions_ : versions_by_os_[d.ios];
+    d.province = &provinces.pick(province_u);
+    d.app_version = &versions.pick(version_u);
   }
-  const auto& provinces =
-      provinces_by_os_[d.ios].values.empty() ? provinces_ : provinces_by_os_[d.ios];
-  const auto& versions = versions_by_os_[d.ios].values.empty() ? versions_ : versions_by_os_[d.ios];
-  d.province = &provinces.pick(province_u);
   d.utc_offset_hours = population_.utc_offset_hours.at(*d.province);
-  d.app_version = &versions.pick(version_u);
   d.queue = population_.queue_min +
             static_cast<int>(r.below(static_cast<std::uint64_t>(population_.queue_max - population_.queue_min + 1)));
   return d;
+}
+
+// A calibrated device's OS, version and province are dealt, not drawn (strata.h): position p of
+// a seeded permutation of the devices; the first ios_devices_ positions are iOS; within its OS
+// the device's rank picks its version, and a second permutation of that rank its province.
+void PopulationModel::deal_calibrated(Device& d) const {
+  const auto devices = static_cast<std::uint64_t>(population_.devices);
+  const auto position = static_cast<std::int64_t>(
+      permute_index(static_cast<std::uint64_t>(d.index), devices, stable_hash("os", seed_)));
+  d.ios = position < ios_devices_;
+  const std::int64_t in_os = d.ios ? position : position - ios_devices_;
+  const std::int64_t os_size = d.ios ? ios_devices_ : population_.devices - ios_devices_;
+  d.ranks.all = {position, population_.devices};
+  d.ranks.os = {in_os, os_size};
+  d.app_version = &version_quotas_[d.ios].group(in_os, d.ranks.version);
+  const auto province_position = static_cast<std::int64_t>(
+      permute_index(static_cast<std::uint64_t>(in_os), static_cast<std::uint64_t>(os_size),
+                    stable_hash(d.ios ? "province/ios" : "province/android", seed_)));
+  d.province = &province_quotas_[d.ios].group(province_position, d.ranks.region);
 }
 
 std::string PopulationModel::body(const Device& d, ClientKind kind, int entries, Micros now,
@@ -101,8 +141,7 @@ std::string PopulationModel::body(const Device& d, ClientKind kind, int entries,
   if (kind == ClientKind::kJsBatch && population_.day) {
     // The device's calibrated day, the same on every send and resend of it.
     emu::Random day(seed_ ^ (0xC2B2AE3D27D4EB4FULL * static_cast<std::uint64_t>(d.index + 1)));
-    out += population_.day->entries(d.ios, *d.app_version, *d.province, QuasiDraws(seed_, d.index),
-                                    day);
+    out += population_.day->entries(d.ios, *d.app_version, *d.province, d.ranks, seed_, day);
   } else if (kind == ClientKind::kJsBatch) {
     for (int i = 0; i < entries; ++i) {
       const std::string& identifier = identifiers_.pick(r.uniform01());

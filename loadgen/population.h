@@ -8,6 +8,7 @@
 
 #include "emulator/core/random.h"
 #include "loadgen/scenario.h"
+#include "loadgen/strata.h"
 
 namespace loadgen {
 
@@ -18,6 +19,7 @@ struct Device {
   bool ios = false;
   const std::string* app_version = nullptr;
   int queue = 1;  // metrics a JS batch carries
+  GroupRanks ranks;  // calibrated populations only (strata.h)
 };
 
 // The device's own address (the WAF's rate rule counts per client IP) and its HTTP client's
@@ -45,8 +47,12 @@ class PopulationModel {
   Population population_;
   std::uint64_t seed_;
   Weighted<std::string> provinces_, versions_, identifiers_;
-  // Calibrated populations: [0] android, [1] ios (empty when the scenario has no by-OS shares).
+  // By-OS shares: [0] android, [1] ios (empty when the scenario has none).
   Weighted<std::string> provinces_by_os_[2], versions_by_os_[2];
+  // Calibrated populations (strata.h): exact group sizes per OS.
+  std::int64_t ios_devices_ = 0;
+  Quotas province_quotas_[2], version_quotas_[2];
+  void deal_calibrated(Device& d) const;
 };
 
 }  // namespace loadgen

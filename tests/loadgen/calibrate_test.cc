@@ -2,12 +2,14 @@
 // model's calibrated parts: by-OS shares and the per-device day of metrics.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <map>
 
 #include "loadgen/calibrate.h"
 #include "loadgen/day_model.h"
 #include "loadgen/population.h"
 #include "loadgen/scenario.h"
+#include "loadgen/strata.h"
 #include "tests/test_support.h"
 
 using namespace loadgen;
@@ -153,4 +155,46 @@ TEST_CASE("day model validation names the field") {
       error_of({{"date", "2021-06-20"},
                 {"metrics", {{"x", {{"rate", 1}, {"variants", {{"*", {{1, {{"count", 3}}}}}}}}}}}})
           .find("population.day.metrics.x.variants.*[0].count") != std::string::npos);
+}
+
+TEST_CASE("the fitted exposures give each published province, OS and status cell its count") {
+  // Published 2021-06-20: 64 exposures; ON 29 and SK 29 (the rest masked); SK Android exactly
+  // 20; ON and SK 25 exposed each. The fit's rates times the devices the population deals each
+  // (OS, province) must give exactly these (strata.h deals round(devices x rate) per group).
+  const Scenario s = Scenario::from_json(fitted(), "fitted.json");
+  PopulationModel pop(s.population, s.seed);
+  std::map<std::string, std::int64_t> devices;
+  for (std::int64_t i = 0; i < s.population.devices; ++i) {
+    const Device d = pop.device(i);
+    ++devices[(d.ios ? "ios@" : "android@") + *d.province];
+  }
+  const DayMetric* exposed = nullptr;
+  for (const auto& m : s.population.day->metrics)
+    exposed = m.identifier == "exposed" ? &m : exposed;
+  REQUIRE(exposed != nullptr);
+  std::map<std::string, std::int64_t> by_region, by_region_os, exposed_by_region;
+  std::int64_t total = 0;
+  for (const auto& [group, n] : devices) {
+    const auto rate = exposed->rate.find(group);
+    if (rate == exposed->rate.end()) continue;
+    const auto events =
+        static_cast<std::int64_t>(std::floor(static_cast<double>(n) * rate->second + 0.5));
+    const std::string os = group.substr(0, group.find('@')),
+                      region = group.substr(group.find('@') + 1);
+    std::vector<double> weights;
+    for (const auto& v : exposed->variants.at(group)) weights.push_back(v.weight);
+    by_region[region] += events;
+    by_region_os[region + "," + os] += events;
+    exposed_by_region[region] += apportion(events, weights)[0];  // isUserExposed "true" first
+    total += events;
+  }
+  CHECK(total == 64);
+  CHECK(by_region["ON"] == 29);
+  CHECK(by_region["SK"] == 29);
+  CHECK(by_region_os["SK,android"] == 20);
+  CHECK(exposed_by_region["ON"] == 25);
+  CHECK(exposed_by_region["SK"] == 25);
+  for (const auto& [key, n] : by_region_os) {
+    if (key != "SK,android") CHECK_MESSAGE(n < 20, key);  // published <20
+  }
 }
