@@ -3,8 +3,8 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration
-# (crashloop, two-doors and demo-build run only when named: they take minutes.)
+#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day
+# (crashloop, two-doors, demo-build and national-day run only when named: they take minutes.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -106,9 +106,18 @@ for name in "${WANT[@]}"; do
           env CCACHE_DISABLE=1 cmake --build "$DEMO_DIR" -j "${JOBS:-$(nproc)}" --target loadgen > "$DEMO_DIR/build.log"
       tail -n 1 "$DEMO_DIR/build.log"
       rm -rf "$DEMO_DIR" ;;
+    national-day)
+      # Issues 20 and 24: the calibrated national day at full scale (4.5 M devices), then its ETL's
+      # files against what production published for 2021-06-20 (full-scale tolerances).
+      header "the national day 2021-06-20 at full scale in process: wall, CPU, peak RSS; then compare"
+      OUT="$BUILD_DIR/bench-out/national-day-2021-06-20"
+      /usr/bin/time -f "%e s of wall time (%U s user, %S s sys), %M KB peak RSS" "$BUILD_DIR/loadgen/loadgen" \
+          run scenarios/everyday/national-day-2021-06-20.json --out "$OUT" --no-progress | head -3
+      "$BUILD_DIR/loadgen/loadgen" compare "$OUT" tests/data/published-2021-06-14-to-20 \
+          --date 2021-06-20 --json "$OUT/compare.json" | tail -n 1 || true ;;
     calibration)
       header "the model fitted to 2021-06-20 moved to 2021-06-17 (date, start, devices only), 1/20 scale: compare's table"
       bench/calibration/another_day.sh "$BUILD_DIR" 2021-06-20 2021-06-17 || true ;;
-    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration)" >&2; exit 2 ;;
+    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day)" >&2; exit 2 ;;
   esac
 done

@@ -15,18 +15,25 @@ using nlohmann::json;
 // Which group of GroupRanks a key names.
 enum class Level { kAll, kOs, kRegion, kVersion };
 
+// A device's keys, most specific first: "os/version", "os@region", "os", "*".
+struct DeviceKeys {
+  std::string keys[4];
+  static constexpr Level kLevels[4] = {Level::kVersion, Level::kRegion, Level::kOs, Level::kAll};
+  DeviceKeys(bool ios, const std::string& version, const std::string& region) {
+    const std::string os = ios ? "ios" : "android";
+    keys[0] = os + "/" + version;
+    keys[1] = os + "@" + region;
+    keys[2] = os;
+    keys[3] = "*";
+  }
+};
+
 template <class T>
-const T* lookup(const std::map<std::string, T>& by_key, bool ios, const std::string& version,
-                const std::string& region, Level* level = nullptr,
-                const std::string** key_found = nullptr) {
-  const std::string os = ios ? "ios" : "android";
-  const std::pair<std::string, Level> keys[] = {{os + "/" + version, Level::kVersion},
-                                                {os + "@" + region, Level::kRegion},
-                                                {os, Level::kOs},
-                                                {"*", Level::kAll}};
-  for (const auto& [key, key_level] : keys) {
-    if (const auto it = by_key.find(key); it != by_key.end()) {
-      if (level != nullptr) *level = key_level;
+const T* lookup(const std::map<std::string, T>& by_key, const DeviceKeys& device,
+                Level* level = nullptr, const std::string** key_found = nullptr) {
+  for (int i = 0; i < 4; ++i) {
+    if (const auto it = by_key.find(device.keys[i]); it != by_key.end()) {
+      if (level != nullptr) *level = DeviceKeys::kLevels[i];
       if (key_found != nullptr) *key_found = &it->first;
       return &it->second;
     }
@@ -166,13 +173,13 @@ DayMetric read_metric(const std::string& identifier, const json& j, const std::s
 
 double rate_for(const DayMetric& metric, bool ios, const std::string& version,
                 const std::string& region) {
-  const double* rate = lookup(metric.rate, ios, version, region);
+  const double* rate = lookup(metric.rate, DeviceKeys(ios, version, region));
   return rate != nullptr ? *rate : 0.0;
 }
 
 const std::vector<DayVariant>* variants_for(const DayMetric& metric, bool ios,
                                             const std::string& version, const std::string& region) {
-  return lookup(metric.variants, ios, version, region);
+  return lookup(metric.variants, DeviceKeys(ios, version, region));
 }
 
 std::shared_ptr<const DayModel> DayModel::from_json(const json& j, const std::string& file,
@@ -207,23 +214,24 @@ std::string DayModel::entries(bool ios, const std::string& version, const std::s
   const std::int64_t day_ms = day_start / 1000;
   const DayMetric* likeliest = nullptr;
   double best = 0;
+  const DeviceKeys device(ios, version, region);
   for (const DayMetric& metric : metrics) {
     Level level = Level::kAll;
     const std::string* key = nullptr;
-    const double* found = lookup(metric.rate, ios, version, region, &level, &key);
+    const double* found = lookup(metric.rate, device, &level, &key);
     const double rate = found != nullptr ? *found : 0.0;
     if (rate > best) best = rate, likeliest = &metric;
     const Rank rank = rank_at(ranks, level);
     if (rate <= 0 || rank.size <= 0) continue;
     // Each metric starts its group's deal at its own rank, so rare metrics of similar rates
     // do not all land on the same devices.
-    const std::uint64_t group_key = stable_hash(metric.identifier + "|" + *key, seed);
+    const std::uint64_t group_key = stable_hash(*key, stable_hash(metric.identifier, seed));
     const std::int64_t k = (rank.index + static_cast<std::int64_t>(
                                              group_key % static_cast<std::uint64_t>(rank.size))) %
                            rank.size;
     const std::int64_t first = events_before(k, rate), n = events_before(k + 1, rate) - first;
     const std::int64_t total = events_before(rank.size, rate);
-    const auto* variants = variants_for(metric, ios, version, region);
+    const auto* variants = lookup(metric.variants, device);
     for (std::int64_t i = 0; i < n; ++i) {
       fmt::format_to(it, R"({}{{"identifier":"{}","region":"{}","timestamp":{})",
                      out.empty() ? "" : ",", metric.identifier, region,
