@@ -102,7 +102,24 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
   if (total > kMaxBatchGets) {
     return validation_error("Too many items requested for the BatchGetItem call");
   }
+  // As AWS: each table's expressions and duplicate keys are checked before any table is
+  // looked up.
   std::vector<PreparedExpressions> prepared;
+  for (const auto& [name, ka] : request.request_items) {
+    ExpressionTexts texts;
+    texts.projection = &ka.projection_expression;
+    ExpressionAttributes attributes{ka.names, std::nullopt, std::nullopt};
+    auto p = Ops::prepare(*this, texts, attributes);
+    if (!p) return p.error();
+    prepared.push_back(std::move(*p));
+    for (std::size_t i = 0; i < ka.keys.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (ka.keys[i] == ka.keys[j]) {
+          return validation_error("Provided list of item keys contains duplicates");
+        }
+      }
+    }
+  }
   for (const auto& [name, ka] : request.request_items) {
     if (auto err = Ops::begin(*this, "BatchGetItem", name, now)) return *err;
     auto table = Ops::table(*this, name);
@@ -114,12 +131,6 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
         return validation_error("Provided list of item keys contains duplicates");
       }
     }
-    ExpressionTexts texts;
-    texts.projection = &ka.projection_expression;
-    ExpressionAttributes attributes{ka.names, std::nullopt};
-    auto p = Ops::prepare(*this, texts, attributes);
-    if (!p) return p.error();
-    prepared.push_back(std::move(*p));
   }
   BatchGetItemResult result;
   std::size_t refused = 0;
