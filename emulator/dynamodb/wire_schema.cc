@@ -193,6 +193,48 @@ json as_checked(const FieldRule& rule, const json& v) {
 }
 
 void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
+                       const std::string& prefix);
+
+// A map whose keys are table names: one failure for the whole map.
+void check_table_name_keys(const json& map, Fields& f, const std::string& member) {
+  bool ok = true;
+  for (const auto& [key, element] : map.items()) {
+    const std::size_t n = length_of(json(key));
+    ok = ok && n >= 3 && n <= 255 && matches_name_pattern(key);
+  }
+  f.constraint(ok, &map, member,
+               "Map keys must satisfy constraint: [Member must have length less than or equal "
+               "to 255, Member must have length greater than or equal to 3, Member must "
+               "satisfy regular expression pattern: " +
+                   std::string(kNamePattern) + "]");
+}
+
+// The members of a structure, or of each structure in a list or map.
+void check_children(const FieldRule& rule, const json& raw, Fields& f, const std::string& member) {
+  if (rule.type == FieldType::kMap) {
+    for (const auto& [key, element] : raw.items()) {
+      for (const FieldRule& child : *rule.children) {
+        check_constraints(child, member_of(element, child.name), f,
+                          member + "." + key + ".member.");
+      }
+    }
+    return;
+  }
+  if (rule.type == FieldType::kStruct) {
+    for (const FieldRule& child : *rule.children) {
+      check_constraints(child, member_of(raw, child.name), f, member + ".");
+    }
+    return;
+  }
+  for (std::size_t i = 0; raw.is_array() && i < raw.size(); ++i) {
+    const std::string element = member + "." + std::to_string(i + 1) + ".member.";
+    for (const FieldRule& child : *rule.children) {
+      check_constraints(child, member_of(raw[i], child.name), f, element);
+    }
+  }
+}
+
+void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
                        const std::string& prefix) {
   const std::string member = prefix +
                              std::string(1, static_cast<char>(std::tolower(rule.name[0]))) +
@@ -232,40 +274,8 @@ void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
     f.constraint(v.get<double>() <= static_cast<double>(*rule.max_value), &v, member,
                  "Member must have value less than or equal to " + std::to_string(*rule.max_value));
   }
-  if (rule.table_name_keys && raw->is_object()) {
-    bool ok = true;
-    for (const auto& [key, element] : raw->items()) {
-      const std::size_t n = length_of(json(key));
-      ok = ok && n >= 3 && n <= 255 && matches_name_pattern(key);
-    }
-    f.constraint(ok, &v, member,
-                 "Map keys must satisfy constraint: [Member must have length less than or equal "
-                 "to 255, Member must have length greater than or equal to 3, Member must "
-                 "satisfy regular expression pattern: " +
-                     std::string(kNamePattern) + "]");
-  }
-  if (!rule.children) return;
-  if (rule.type == FieldType::kMap) {
-    for (const auto& [key, element] : raw->items()) {
-      for (const FieldRule& child : *rule.children) {
-        check_constraints(child, member_of(element, child.name), f,
-                          member + "." + key + ".member.");
-      }
-    }
-    return;
-  }
-  if (rule.type == FieldType::kStruct) {
-    for (const FieldRule& child : *rule.children) {
-      check_constraints(child, member_of(*raw, child.name), f, member + ".");
-    }
-    return;
-  }
-  for (std::size_t i = 0; raw->is_array() && i < raw->size(); ++i) {
-    const std::string element = member + "." + std::to_string(i + 1) + ".member.";
-    for (const FieldRule& child : *rule.children) {
-      check_constraints(child, member_of((*raw)[i], child.name), f, element);
-    }
-  }
+  if (rule.table_name_keys && raw->is_object()) check_table_name_keys(*raw, f, member);
+  if (rule.children) check_children(rule, *raw, f, member);
 }
 
 }  // namespace
