@@ -27,54 +27,126 @@ int print_config(const std::string& config_file) {
   }
 }
 
+// `serve`'s command line, as CLI11 fills it.
+struct ServeArgs {
+  emu::server::ServeOptions options;
+  std::string data_dir, config_file, clock_mode = "real", start = "2021-06-26T23:00:00Z";
+  CLI::Option* start_option = nullptr;
+};
+
+CLI::App* add_serve_command(CLI::App& app, ServeArgs& a) {
+  CLI::App* serve = app.add_subcommand("serve", "Serve the pipeline over HTTP until SIGINT/SIGTERM");
+  serve->add_option("--port", a.options.port, "TCP port (0 = any free port)")
+      ->default_val(4566)
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--host", a.options.host, "Address to bind")->default_val("127.0.0.1");
+  serve->add_option("--data-dir", a.data_dir,
+                    "Directory for all state (default: a fresh temporary directory, "
+                    "removed on exit)");
+  serve->add_option("--config", a.config_file, "JSON file overriding any default setting")
+      ->check(CLI::ExistingFile);
+  serve
+      ->add_option("--clock", a.clock_mode,
+                   "real, or virtual (time moves via POST /_emulator/clock)")
+      ->check(CLI::IsMember({"real", "virtual"}))
+      ->default_val("real");
+  a.start_option =
+      serve
+          ->add_option(
+              "--start", a.start,
+              "Virtual clock start time (ISO-8601 UTC, with a time of day; needs --clock virtual)")
+          ->default_val("2021-06-26T23:00:00Z");
+  return serve;
+}
+
+// `serve` after parsing: checks what CLI11 cannot (--start with a virtual clock, a time of
+// day) and serves.
+int run_serve(ServeArgs& a) {
+  emu::server::ServeOptions& serve_options = a.options;
+  if (!a.data_dir.empty()) serve_options.data_dir = a.data_dir;
+  if (!a.config_file.empty()) serve_options.config_file = a.config_file;
+  serve_options.virtual_clock = a.clock_mode == "virtual";
+  if (a.start_option->count() > 0 && !serve_options.virtual_clock) {
+    std::fprintf(stderr,
+                 "emulator: --start: sets the virtual clock's start; expected --clock virtual "
+                 "with it (a real clock reads the system time)\n");
+    return 2;
+  }
+  const auto start_time = emu::parse_iso8601(a.start);
+  if (!start_time || a.start.find('T') == std::string::npos) {
+    std::fprintf(stderr,
+                 "emulator: --start: expected an ISO-8601 UTC time with a time of day, e.g. "
+                 "2021-06-27T00:00:00Z, got \"%s\"\n",
+                 a.start.c_str());
+    return 2;
+  }
+  serve_options.virtual_start = *start_time;
+  return emu::server::serve(serve_options);
+}
+
+// `config`'s command line.
+struct ConfigArgs {
+  bool print_defaults = false;
+  std::string config_file;
+};
+
+CLI::App* add_config_command(CLI::App& app, ConfigArgs& a) {
+  CLI::App* config = app.add_subcommand("config", "Show the configuration");
+  config->add_flag("--print-defaults", a.print_defaults,
+                   "Print the complete effective configuration (JSON)");
+  config->add_option("--config", a.config_file, "Merge this file over the defaults first")
+      ->check(CLI::ExistingFile);
+  return config;
+}
+
+int run_config(const ConfigArgs& a) {
+  if (!a.print_defaults && a.config_file.empty()) {
+    std::fprintf(stderr, "emulator config: nothing to do (try --print-defaults)\n");
+    return 2;
+  }
+  return print_config(a.config_file);
+}
+
+// `etl`'s command line.
+struct EtlArgs {
+  emu::server::EtlCommandOptions options;
+  std::string config_file;
+};
+
+CLI::App* add_etl_command(CLI::App& app, EtlArgs& a) {
+  CLI::App* etl = app.add_subcommand(
+      "etl", "Run one ETL task now over a data dir (offline) and print its report");
+  etl->add_option("--data-dir", a.options.data_dir, "The data dir of an emulator run")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  etl->add_option("--task", a.options.task, "masked_inapp_metrics or unmasked_inapp_metrics")
+      ->default_val("masked_inapp_metrics");
+  etl->add_option("--date", a.options.date,
+                  "Last day to publish, YYYY-MM-DD, at most today (default: yesterday)");
+  etl->add_option("--config", a.config_file, "JSON file overriding any default setting")
+      ->check(CLI::ExistingFile);
+  return etl;
+}
+
+int run_etl(EtlArgs& a) {
+  if (!a.config_file.empty()) a.options.config_file = a.config_file;
+  return emu::server::run_etl_command(a.options);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"COVID Alert metrics pipeline emulator: API Gateway, Lambda, DynamoDB, SQS, S3 "
-               "and CloudWatch on one port, with AWS's limits and the seed's quirks."};
+  CLI::App app{
+      "COVID Alert metrics pipeline emulator: API Gateway, Lambda, DynamoDB, SQS, S3 "
+      "and CloudWatch on one port, with AWS's limits and the seed's quirks."};
   app.set_version_flag("--version", std::string(EMU_VERSION));
   app.require_subcommand(1);
-
-  emu::server::ServeOptions serve_options;
-  std::string data_dir, config_file, clock_mode = "real", start = "2021-06-26T23:00:00Z";
-  CLI::App* serve = app.add_subcommand("serve", "Serve the pipeline over HTTP until SIGINT/SIGTERM");
-  serve->add_option("--port", serve_options.port, "TCP port (0 = any free port)")
-      ->default_val(4566)
-      ->check(CLI::Range(0, 65535));
-  serve->add_option("--host", serve_options.host, "Address to bind")->default_val("127.0.0.1");
-  serve->add_option("--data-dir", data_dir,
-                    "Directory for all state (default: a fresh temporary directory, "
-                    "removed on exit)");
-  serve->add_option("--config", config_file, "JSON file overriding any default setting")
-      ->check(CLI::ExistingFile);
-  serve->add_option("--clock", clock_mode, "real, or virtual (time moves via POST /_emulator/clock)")
-      ->check(CLI::IsMember({"real", "virtual"}))
-      ->default_val("real");
-  CLI::Option* start_option =
-      serve->add_option("--start", start, "Virtual clock start time (ISO-8601 UTC, with a time of day; needs --clock virtual)")
-          ->default_val("2021-06-26T23:00:00Z");
-
-  bool print_defaults = false;
-  std::string print_config_file;
-  CLI::App* config = app.add_subcommand("config", "Show the configuration");
-  config->add_flag("--print-defaults", print_defaults,
-                   "Print the complete effective configuration (JSON)");
-  config->add_option("--config", print_config_file, "Merge this file over the defaults first")
-      ->check(CLI::ExistingFile);
-
-  emu::server::EtlCommandOptions etl_options;
-  std::string etl_config;
-  CLI::App* etl = app.add_subcommand(
-      "etl", "Run one ETL task now over a data dir (offline) and print its report");
-  etl->add_option("--data-dir", etl_options.data_dir, "The data dir of an emulator run")
-      ->required()
-      ->check(CLI::ExistingDirectory);
-  etl->add_option("--task", etl_options.task, "masked_inapp_metrics or unmasked_inapp_metrics")
-      ->default_val("masked_inapp_metrics");
-  etl->add_option("--date", etl_options.date,
-                  "Last day to publish, YYYY-MM-DD, at most today (default: yesterday)");
-  etl->add_option("--config", etl_config, "JSON file overriding any default setting")
-      ->check(CLI::ExistingFile);
+  ServeArgs serve_args;
+  add_serve_command(app, serve_args);
+  ConfigArgs config_args;
+  CLI::App* config = add_config_command(app, config_args);
+  EtlArgs etl_args;
+  CLI::App* etl = add_etl_command(app, etl_args);
 
   try {
     app.parse(argc, argv);
@@ -82,33 +154,7 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-
-  if (config->parsed()) {
-    if (!print_defaults && print_config_file.empty()) {
-      std::fprintf(stderr, "emulator config: nothing to do (try --print-defaults)\n");
-      return 2;
-    }
-    return print_config(print_config_file);
-  }
-  if (etl->parsed()) {
-    if (!etl_config.empty()) etl_options.config_file = etl_config;
-    return emu::server::run_etl_command(etl_options);
-  }
-  if (!data_dir.empty()) serve_options.data_dir = data_dir;
-  if (!config_file.empty()) serve_options.config_file = config_file;
-  serve_options.virtual_clock = clock_mode == "virtual";
-  if (start_option->count() > 0 && !serve_options.virtual_clock) {
-    std::fprintf(stderr, "emulator: --start: sets the virtual clock's start; expected --clock virtual "
-                         "with it (a real clock reads the system time)\n");
-    return 2;
-  }
-  const auto start_time = emu::parse_iso8601(start);
-  if (!start_time || start.find('T') == std::string::npos) {
-    std::fprintf(stderr, "emulator: --start: expected an ISO-8601 UTC time with a time of day, e.g. "
-                         "2021-06-27T00:00:00Z, got \"%s\"\n",
-                 start.c_str());
-    return 2;
-  }
-  serve_options.virtual_start = *start_time;
-  return emu::server::serve(serve_options);
+  if (config->parsed()) return run_config(config_args);
+  if (etl->parsed()) return run_etl(etl_args);
+  return run_serve(serve_args);
 }

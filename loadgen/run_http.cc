@@ -302,10 +302,9 @@ class Driver {
   std::uint64_t closed_count_ = 0;
 };
 
-}  // namespace
-
-Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& options) {
-  const TargetUrl target = TargetUrl::parse(options.target);
+// The target's endpoints, after checking that it resolves and accepts a connection.
+tcp::resolver::results_type reachable_endpoints(const TargetUrl& target,
+                                                const HttpRunOptions& options) {
   asio::io_context probe_io;
   tcp::resolver resolver(probe_io);
   beast::error_code ec;
@@ -315,10 +314,13 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
   asio::connect(probe, endpoints, ec);
   if (ec) throw TargetError("--target " + options.target + ": unreachable: " + ec.message());
   probe.close(ec);
+  return endpoints;
+}
 
-  HttpClient control(options.target, options.headers);
-  std::optional<EmulatorSide> emulator;
-  std::string not_emulator;
+// Sets `emulator` when the target is an emulator, else says in `not_emulator` why not; refuses
+// sharding against an emulator on a virtual clock.
+void attach_emulator(HttpClient& control, const Scenario& s, const HttpRunOptions& options,
+                     std::optional<EmulatorSide>& emulator, std::string& not_emulator) {
   try {
     if (auto health = EmulatorSide::probe(control)) emulator.emplace(control, *health, s, options.speed);
     else not_emulator = "the target is not an emulator (GET /_emulator/health is not an emulator's answer)";
@@ -335,6 +337,39 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
         "shard against an emulator on the real clock",
         options.shard, options.shards, options.target));
   }
+}
+
+// The run's figures and settings from the driver that sent it.
+void record_http_run(Outcome& o, const Driver& driver, Recorder& recorder, const Scenario& s,
+                     const HttpRunOptions& options, double settle, bool lock_step) {
+  o.mode = "http";
+  o.add_recorder_figures(recorder);
+  o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
+  o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
+  o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
+  // Achieved vs planned rate: the schedule's sending span over the span sending really took,
+  // scaled by what was answered (dropped sends count against it). In lock step with a
+  // virtual clock every send reached the emulator at its planned time, however long the wall
+  // clock took: only what was answered counts.
+  if (!lock_step) o.figures["achieved_ratio"] *= driver.achieved_ratio();
+  o.settings = {{"mode", "http"},
+                {"scenario", s.source},
+                {"target", options.target},
+                {"speed", options.speed},
+                {"max_connections", options.max_connections},
+                {"settle_timeout_seconds", settle},
+                {"lock_step_with_virtual_clock", lock_step}};
+}
+
+}  // namespace
+
+Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& options) {
+  const TargetUrl target = TargetUrl::parse(options.target);
+  const auto endpoints = reachable_endpoints(target, options);
+  HttpClient control(options.target, options.headers);
+  std::optional<EmulatorSide> emulator;
+  std::string not_emulator;
+  attach_emulator(control, s, options, emulator, not_emulator);
   std::string api_key = options.api_key.value_or("local-metrics-api-key");
   if (emulator) {
     emulator->validate();
@@ -352,23 +387,7 @@ Outcome run_http(const Scenario& s, Recorder& recorder, const HttpRunOptions& op
     Driver driver(s, recorder, options, api_key, target, endpoints, follow);
     driver.run();
     if (options.progress) std::fprintf(stderr, "\r%80s\r", "");
-    o.mode = "http";
-    o.add_recorder_figures(recorder);
-    o.figures["connections_opened"] = static_cast<double>(driver.connections_opened());
-    o.figures["max_waiting_for_a_connection"] = static_cast<double>(driver.max_waiting());
-    o.figures["dropped_client_overloaded"] = static_cast<double>(driver.dropped());
-    // Achieved vs planned rate: the schedule's sending span over the span sending really took,
-    // scaled by what was answered (dropped sends count against it). In lock step with a
-    // virtual clock every send reached the emulator at its planned time, however long the wall
-    // clock took: only what was answered counts.
-    if (!follow) o.figures["achieved_ratio"] *= driver.achieved_ratio();
-    o.settings = {{"mode", "http"},
-                  {"scenario", s.source},
-                  {"target", options.target},
-                  {"speed", options.speed},
-                  {"max_connections", options.max_connections},
-                  {"settle_timeout_seconds", settle},
-                  {"lock_step_with_virtual_clock", static_cast<bool>(follow)}};
+    record_http_run(o, driver, recorder, s, options, settle, static_cast<bool>(follow));
     if (emulator) emulator->finish(o, settle);
     else o.emulator_unknown = not_emulator;
     o.wall_seconds = emu::to_seconds(emu::wall::monotonic_now() - wall_start);

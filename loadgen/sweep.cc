@@ -163,6 +163,65 @@ json sweep_row(const SweepPoint& point, const std::vector<SweepKey>& keys, const
   return row;
 }
 
+namespace {
+
+// Writes each point's scenario into its own folder under `out` (points/ cleared first).
+void write_point_scenarios(const fs::path& out, const std::vector<SweepPoint>& points) {
+  fs::remove_all(out / "points");
+  for (const auto& p : points) {
+    const std::string dir = point_dir_name(p.index);
+    fs::create_directories(out / dir);
+    std::ofstream(out / dir / "scenario.json") << p.scenario.dump(2) << "\n";
+  }
+}
+
+// One row per point from its run's exit code and summary; false (after saying which point)
+// when a point's input was bad (exit 2).
+bool collect_rows(const std::vector<SweepPoint>& points, const std::vector<SweepKey>& keys,
+                  const std::vector<int>& codes, const fs::path& out, json& rows,
+                  std::size_t& passing) {
+  for (const auto& p : points) {
+    const std::string dir = point_dir_name(p.index);
+    const int code = codes[p.index];
+    if (code == 2) {
+      std::fprintf(stderr, "loadgen sweep: point %s: bad input:\n%s", p.label.c_str(),
+                   read_text(out / dir / "run.log").c_str());
+      return false;
+    }
+    std::ifstream in(out / dir / "summary.json");
+    const json summary = code == 0 || code == 1 ? json::parse(in, nullptr, false) : json();
+    json row = sweep_row(p, keys, summary, dir);
+    if (code != 0 && code != 1)
+      row["error"] = fmt::format("the run did not finish (exit {}; see {}/run.log)", code, dir);
+    passing += row.value("passed", false) ? 1 : 0;
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+// sweep.json's document.
+json sweep_document(const SweepOptions& o, const json& source, const std::vector<SweepKey>& keys,
+                    const json& rows, std::size_t passing, bool passed) {
+  json key_list = json::array();
+  for (const auto& k : keys) key_list.push_back({{"key", k.key}, {"values", k.texts}});
+  json expectations = json::array();
+  for (const auto& e : source.value("expectations", json::array())) expectations.push_back(e);
+  return {{"scenario", source.value("name", "")},
+          {"scenario_file", o.scenario_file},
+          {"seed", source.value("seed", 1)},
+          {"keys", key_list},
+          {"expectations", expectations},
+          {"rule", o.expect_any ? "at least one point meets every expectation"
+                                : "every point meets every expectation"},
+          {"points", rows.size()},
+          {"points_passed", passing},
+          {"passed", passed},
+          {"heatmap_figure", o.heatmap_figure},
+          {"rows", rows}};
+}
+
+}  // namespace
+
 int run_sweep(const SweepOptions& o) {
   std::vector<SweepKey> keys;
   std::vector<SweepPoint> points;
@@ -180,12 +239,7 @@ int run_sweep(const SweepOptions& o) {
     return 2;
   }
   const fs::path out(o.out_dir);
-  fs::remove_all(out / "points");
-  for (const auto& p : points) {
-    const std::string dir = point_dir_name(p.index);
-    fs::create_directories(out / dir);
-    std::ofstream(out / dir / "scenario.json") << p.scenario.dump(2) << "\n";
-  }
+  write_point_scenarios(out, points);
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   std::vector<int> codes;
   try {
@@ -196,38 +250,9 @@ int run_sweep(const SweepOptions& o) {
   }
   json rows = json::array();
   std::size_t passing = 0;
-  for (auto& p : points) {
-    const std::string dir = point_dir_name(p.index);
-    const int code = codes[p.index];
-    if (code == 2) {
-      std::fprintf(stderr, "loadgen sweep: point %s: bad input:\n%s", p.label.c_str(),
-                   read_text(out / dir / "run.log").c_str());
-      return 2;
-    }
-    std::ifstream in(out / dir / "summary.json");
-    const json summary = code == 0 || code == 1 ? json::parse(in, nullptr, false) : json();
-    json row = sweep_row(p, keys, summary, dir);
-    if (code != 0 && code != 1) row["error"] = fmt::format("the run did not finish (exit {}; see {}/run.log)", code, dir);
-    passing += row.value("passed", false) ? 1 : 0;
-    rows.push_back(std::move(row));
-  }
+  if (!collect_rows(points, keys, codes, out, rows, passing)) return 2;
   const bool passed = o.expect_any ? passing > 0 : passing == points.size();
-  json key_list = json::array();
-  for (const auto& k : keys) key_list.push_back({{"key", k.key}, {"values", k.texts}});
-  json expectations = json::array();
-  for (const auto& e : source.value("expectations", json::array())) expectations.push_back(e);
-  const json sweep = {{"scenario", source.value("name", "")},
-                      {"scenario_file", o.scenario_file},
-                      {"seed", source.value("seed", 1)},
-                      {"keys", key_list},
-                      {"expectations", expectations},
-                      {"rule", o.expect_any ? "at least one point meets every expectation"
-                                            : "every point meets every expectation"},
-                      {"points", rows.size()},
-                      {"points_passed", passing},
-                      {"passed", passed},
-                      {"heatmap_figure", o.heatmap_figure},
-                      {"rows", rows}};
+  const json sweep = sweep_document(o, source, keys, rows, passing, passed);
   std::ofstream(out / "sweep.json") << sweep.dump(2) << "\n";
   write_sweep_html((out / "sweep.html").string(), sweep);
   for (const auto& row : rows) std::cout << row_line(row);

@@ -111,11 +111,38 @@ inline std::pair<std::string, std::vector<std::string>> message_parts(const std:
   return {m[1], parts};
 }
 
+// The patterns come from JavaScript (dynalite's tests), where a brace that does not make a
+// quantifier ("{n}", "{n,}", "{n,m}") is a literal; std::regex refuses those, so they are
+// escaped here.
+inline std::string ecmascript_pattern(const std::string& js) {
+  static const std::regex kQuantifier(R"(^\{\d+(,\d*)?\})");
+  std::string out;
+  bool in_quantifier = false;
+  for (std::size_t i = 0; i < js.size(); ++i) {
+    const char c = js[i];
+    if (c == '\\' && i + 1 < js.size()) {
+      out += js.substr(i++, 2);
+    } else if (c == '{' && !std::regex_search(js.substr(i), kQuantifier)) {
+      out += "\\{";
+    } else if (c == '{') {
+      in_quantifier = true;
+      out += c;
+    } else if (c == '}' && !in_quantifier) {
+      out += "\\}";
+    } else {
+      in_quantifier = in_quantifier && c != '}';
+      out += c;
+    }
+  }
+  return out;
+}
+
 // One expected part: the text, or "/regex/" (a part whose value AWS prints unpredictably).
 inline bool part_matches(const std::string& expected, const std::string& got) {
   if (expected.size() > 2 && expected.front() == '/' && expected.back() == '/') {
     try {
-      return std::regex_search(got, std::regex(expected.substr(1, expected.size() - 2)));
+      return std::regex_search(
+          got, std::regex(ecmascript_pattern(expected.substr(1, expected.size() - 2))));
     } catch (const std::regex_error&) {
       return false;
     }
@@ -126,7 +153,7 @@ inline bool part_matches(const std::string& expected, const std::string& got) {
 inline bool message_matches(const std::string& expected, const std::string& got) {
   if (!expected.empty() && expected[0] == '~') {
     try {
-      return std::regex_search(got, std::regex(expected.substr(1)));
+      return std::regex_search(got, std::regex(ecmascript_pattern(expected.substr(1))));
     } catch (const std::regex_error&) {
       return false;
     }

@@ -44,6 +44,8 @@ struct GlobalSecondaryIndex {
   std::string index_name;
   std::vector<KeySchemaElement> key_schema;
   ProjectionType projection_type = ProjectionType::kAll;
+  // A request's Projection without a ProjectionType, which CreateTable refuses.
+  bool projection_type_missing = false;
   std::vector<std::string> non_key_attributes;
   std::optional<ProvisionedThroughput> provisioned_throughput;
 };
@@ -72,6 +74,10 @@ struct UpdateTableRequest {
   std::optional<BillingMode> billing_mode;
   std::optional<ProvisionedThroughput> provisioned_throughput;
   std::optional<StreamSpecification> stream_specification;
+  // One entry per GlobalSecondaryIndexUpdates element: its Update's ProvisionedThroughput, if
+  // any. The emulator refuses index updates after AWS's first checks of them (DEVIATION: see
+  // Database::update_table).
+  std::vector<std::optional<ProvisionedThroughput>> index_update_throughputs;
 };
 
 struct IndexDescription {
@@ -134,6 +140,9 @@ struct ConsumedCapacity {
 struct ExpressionAttributes {
   std::optional<expr::Names> names;
   std::optional<Item> values;
+  // The first value that is not a valid AttributeValue (`values` then holds NULL for it): AWS
+  // reports it only after its checks of the placeholders' names (Ops::validate_expressions).
+  std::optional<AwsError> value_error;
 };
 
 struct PutItemRequest {

@@ -53,15 +53,19 @@ Result<ExpressionAttributes> expression_attributes(Fields& f) {
     auto item = item_from_json(*values);
     if (!item) {
       if (!(item.error().code == errors::dynamodb::kValidation)) return item.error();
-      // The offending key is not known here; AWS names it. Find it by converting one by one.
+      // The offending key is not known here; AWS names it. Find it by converting one by one,
+      // keeping every key for the placeholder checks AWS makes first.
+      Item kept;
       for (const auto& [k, v] : values->items()) {
         auto one = value_from_json(v);
-        if (!one) {
-          return validation_error("ExpressionAttributeValues contains invalid value: " +
-                                  one.error().message + " for key " + k);
+        if (!one && !out.value_error) {
+          out.value_error = validation_error("ExpressionAttributeValues contains invalid value: " +
+                                             one.error().message + " for key " + k);
         }
+        kept.emplace(k, one ? std::move(*one) : AttributeValue::null());
       }
-      return item.error();
+      if (!out.value_error) return item.error();
+      item = std::move(kept);
     }
     out.values = std::move(*item);
   }

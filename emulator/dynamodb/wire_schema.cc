@@ -89,6 +89,7 @@ const json* member_of(const json& object, std::string_view name) {
 }
 
 std::optional<std::string> field_type_error(const FieldRule& rule, const json& v);
+std::optional<std::string> struct_element_error(const FieldRule& rule, const json& element);
 
 std::optional<std::string> schema_type_error(const RequestSchema& schema, const json& object) {
   for (const FieldRule& rule : schema) {
@@ -97,6 +98,17 @@ std::optional<std::string> schema_type_error(const RequestSchema& schema, const 
     if (auto e = field_type_error(rule, *v)) return e;
   }
   return std::nullopt;
+}
+
+// One structure of class rule.element_class inside a list or map.
+std::optional<std::string> struct_element_error(const FieldRule& rule, const json& element) {
+  if (element.is_null()) return std::nullopt;
+  if (element.is_array()) {
+    return "Unrecognized collection type class " + std::string(kModelPackage) +
+           std::string(rule.element_class);
+  }
+  if (!element.is_object()) return "Unexpected value type in payload";
+  return schema_type_error(*rule.children, element);
 }
 
 std::optional<std::string> field_type_error(const FieldRule& rule, const json& v) {
@@ -119,17 +131,30 @@ std::optional<std::string> field_type_error(const FieldRule& rule, const json& v
     }
     case FieldType::kMap:
       if (v.is_array()) return map_of(rule.element_class);
-      return v.is_object() ? std::nullopt : std::optional<std::string>("Unexpected field type");
+      if (!v.is_object()) return "Unexpected field type";
+      if (!rule.children) return std::nullopt;
+      for (const auto& [key, element] : v.items()) {
+        if (auto e = struct_element_error(rule, element)) return e;
+      }
+      return std::nullopt;
+    case FieldType::kAttributeMapList:
+      return each_error(v, [](const json& element) -> std::optional<std::string> {
+        if (element.is_null()) return std::nullopt;
+        if (element.is_array()) return map_of("AttributeValue");
+        // What DynamoDB's Java deserializer says of a non-map where it wants a
+        // Map<String, AttributeValue> inside a list.
+        if (!element.is_object()) {
+          return "class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be "
+                 "cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects."
+                 "ParameterizedTypeImpl and java.lang.Class are in module java.base of loader "
+                 "'bootstrap')";
+        }
+        return attribute_map_error(element, 0);
+      });
     case FieldType::kList:
       if (!rule.children) return list_shape_error(v);
-      return each_error(v, [&](const json& element) -> std::optional<std::string> {
-        if (element.is_array()) {
-          return "Unrecognized collection type class " + std::string(kModelPackage) +
-                 std::string(rule.element_class);
-        }
-        if (!element.is_object()) return "Unexpected value type in payload";
-        return schema_type_error(*rule.children, element);
-      });
+      return each_error(v,
+                        [&](const json& element) { return struct_element_error(rule, element); });
     case FieldType::kStringList: return each_error(v, string_error);
     case FieldType::kStruct:
       if (v.is_array()) {
@@ -165,6 +190,48 @@ json as_checked(const FieldRule& rule, const json& v) {
   if (integral && v.is_number_float())
     return static_cast<std::int64_t>(std::floor(v.get<double>()));
   return v;
+}
+
+void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
+                       const std::string& prefix);
+
+// A map whose keys are table names: one failure for the whole map.
+void check_table_name_keys(const json& map, Fields& f, const std::string& member) {
+  bool ok = true;
+  for (const auto& [key, element] : map.items()) {
+    const std::size_t n = length_of(json(key));
+    ok = ok && n >= 3 && n <= 255 && matches_name_pattern(key);
+  }
+  f.constraint(ok, &map, member,
+               "Map keys must satisfy constraint: [Member must have length less than or equal "
+               "to 255, Member must have length greater than or equal to 3, Member must "
+               "satisfy regular expression pattern: " +
+                   std::string(kNamePattern) + "]");
+}
+
+// The members of a structure, or of each structure in a list or map.
+void check_children(const FieldRule& rule, const json& raw, Fields& f, const std::string& member) {
+  if (rule.type == FieldType::kMap) {
+    for (const auto& [key, element] : raw.items()) {
+      for (const FieldRule& child : *rule.children) {
+        check_constraints(child, member_of(element, child.name), f,
+                          member + "." + key + ".member.");
+      }
+    }
+    return;
+  }
+  if (rule.type == FieldType::kStruct) {
+    for (const FieldRule& child : *rule.children) {
+      check_constraints(child, member_of(raw, child.name), f, member + ".");
+    }
+    return;
+  }
+  for (std::size_t i = 0; raw.is_array() && i < raw.size(); ++i) {
+    const std::string element = member + "." + std::to_string(i + 1) + ".member.";
+    for (const FieldRule& child : *rule.children) {
+      check_constraints(child, member_of(raw[i], child.name), f, element);
+    }
+  }
 }
 
 void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
@@ -207,19 +274,8 @@ void check_constraints(const FieldRule& rule, const json* raw, Fields& f,
     f.constraint(v.get<double>() <= static_cast<double>(*rule.max_value), &v, member,
                  "Member must have value less than or equal to " + std::to_string(*rule.max_value));
   }
-  if (!rule.children) return;
-  if (rule.type == FieldType::kStruct) {
-    for (const FieldRule& child : *rule.children) {
-      check_constraints(child, member_of(*raw, child.name), f, member + ".");
-    }
-    return;
-  }
-  for (std::size_t i = 0; raw->is_array() && i < raw->size(); ++i) {
-    const std::string element = member + "." + std::to_string(i + 1) + ".member.";
-    for (const FieldRule& child : *rule.children) {
-      check_constraints(child, member_of((*raw)[i], child.name), f, element);
-    }
-  }
+  if (rule.table_name_keys && raw->is_object()) check_table_name_keys(*raw, f, member);
+  if (rule.children) check_children(rule, *raw, f, member);
 }
 
 }  // namespace

@@ -30,12 +30,13 @@ enum class FieldType {
   kBoolean,
   kInteger,
   kLong,
-  kAttributeMap,  // Map<String, AttributeValue>: an Item, a Key, ExpressionAttributeValues
-  kStringMap,     // Map<String, String>: ExpressionAttributeNames
-  kMap,           // Map<String, element_class> checked further by the action
-  kList,          // a List; with children, of structures of class element_class
-  kStringList,    // List<String>
-  kStruct,        // a structure of class element_class checked further by the action
+  kAttributeMap,      // Map<String, AttributeValue>: an Item, a Key, ExpressionAttributeValues
+  kStringMap,         // Map<String, String>: ExpressionAttributeNames
+  kMap,               // Map<String, element_class>; with children, of structures of that class
+  kList,              // a List; with children, of structures of class element_class
+  kAttributeMapList,  // List<Map<String, AttributeValue>>: BatchGetItem's Keys
+  kStringList,        // List<String>
+  kStruct,            // a structure of class element_class checked further by the action
 };
 
 // DynamoDB's table-name pattern, also used for index names.
@@ -58,8 +59,12 @@ struct FieldRule {
   std::span<const std::string_view> allowed = {};  // a constexpr list (constant-initialized)
   std::optional<std::int64_t> min_value = {};
   std::optional<std::int64_t> max_value = {};
-  // The members of a kStruct, or of each structure in a kList, checked in the same two steps
-  // ("provisionedThroughput.readCapacityUnits", "keySchema.1.member.keyType").
+  // A kMap whose keys are table names (3-255 characters of kNamePattern): one failure for the
+  // whole map, "Map keys must satisfy constraint: [...]".
+  bool table_name_keys = false;
+  // The members of a kStruct, or of each structure in a kList or kMap, checked in the same two
+  // steps ("provisionedThroughput.readCapacityUnits", "keySchema.1.member.keyType",
+  // "requestItems.abc.member.keys").
   const std::vector<FieldRule>* children = nullptr;
 };
 

@@ -93,14 +93,10 @@ sigset_t block_shutdown_signals() {
   return set;
 }
 
-}  // namespace
-
-int serve(const ServeOptions& options) {
-  const Micros started = wall::monotonic_now();
-  sigset_t signals = block_shutdown_signals();
-  Config config;
-  ServeSettings settings;
-  std::filesystem::path data_dir;
+// Reads the config and settings and makes the data dir; on failure says why and returns the
+// exit code (2).
+std::optional<int> read_startup(const ServeOptions& options, Config& config,
+                                ServeSettings& settings, std::filesystem::path& data_dir) {
   try {
     config = load_config(options);
     settings = read_settings(config, options);
@@ -112,6 +108,114 @@ int serve(const ServeOptions& options) {
     std::fprintf(stderr, "emulator: %s\n", e.what());
     return 2;
   }
+  return std::nullopt;
+}
+
+// What serve() builds over the data dir, declared in construction order so that it is
+// destroyed in reverse: the pipeline before the Env it uses, the Env before the Storage.
+struct Runtime {
+  std::unique_ptr<Storage> storage;
+  std::unique_ptr<Env> env;
+  std::unique_ptr<Pipeline> pipeline;
+};
+
+// Opens the storage and builds the pipeline on it; on failure says why and returns the exit
+// code (2).
+std::optional<int> start_runtime(const Config& config, const ServeSettings& settings,
+                                 const std::filesystem::path& data_dir, Clock& clock,
+                                 Scheduler& scheduler, Micros started, Runtime& runtime) {
+  try {
+    runtime.storage = std::make_unique<Storage>((data_dir / "emulator.db").string(),
+                                                config.string("/storage/synchronous"));
+    // Every start on a data dir draws ids from a stream of its own: ids handed out before a
+    // restart (raw_metrics uuids, SQS message ids) must never be handed out again after it.
+    const std::uint64_t start = DurableState::count_start(*runtime.storage);
+    runtime.env = std::make_unique<Env>(Env{
+        config, clock, scheduler, *runtime.storage,
+        random_for_start(static_cast<std::uint64_t>(config.integer("/seed")), start), data_dir});
+    PipelineOptions pipeline_options;
+    pipeline_options.uptime_seconds = [started] {
+      return to_seconds(wall::monotonic_now() - started);
+    };
+    runtime.pipeline = std::make_unique<Pipeline>(*runtime.env, pipeline_options);
+    dashboard::add_endpoints(*runtime.pipeline);
+    runtime.storage->commit();
+    runtime.storage->start_background_checkpoints(settings.max_wal_bytes);
+  } catch (const ConfigError& e) {
+    std::fprintf(stderr, "emulator: config error: %s\n", e.what());
+    return 2;
+  } catch (const DataDirError& e) {
+    std::fprintf(stderr, "emulator: data dir %s: %s\n", data_dir.c_str(), e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "emulator: cannot start: %s\n", e.what());
+    return 2;
+  }
+  return std::nullopt;
+}
+
+// What the serving threads need besides the runtime.
+struct ServeContext {
+  const ServeOptions& options;
+  const Config& config;
+  const ServeSettings& settings;
+  const std::filesystem::path& data_dir;
+  Clock& clock;
+  Scheduler& scheduler;
+  Micros started;
+};
+
+// Binds the port, runs the simulation and HTTP threads until SIGINT/SIGTERM arrives in
+// `signals`, then stops them and closes the runtime; returns the exit code.
+int run_until_signal(const ServeContext& c, Runtime& runtime, sigset_t& signals) {
+  SimLoop loop(c.scheduler, runtime.storage.get(), c.settings.edge.inbox_capacity);
+  loop.set_turn_end([&runtime] { runtime.pipeline->flush(); });
+  const Micros started = c.started;
+  const LocalAnswer health = HealthAnswer(c.clock, loop, c.data_dir.string(), [started] {
+    return to_seconds(wall::monotonic_now() - started);
+  });
+  AsioEdge edge(loop, runtime.pipeline->router(), c.settings.edge, health);
+  const int port = edge.bind(c.options.host, c.options.port);
+  if (port < 0) {
+    std::fprintf(stderr, "emulator: cannot listen on %s:%d (port in use or not allowed)\n",
+                 c.options.host.c_str(), c.options.port);
+    return 2;
+  }
+
+  std::thread sim_thread([&loop] { loop.run(); });
+  std::thread http_thread([&edge] { edge.listen(); });
+  std::printf(
+      "emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s "
+      "dashboard=http://%s:%d/_emulator/dashboard\n",
+      c.options.host.c_str(), port, c.data_dir.c_str(),
+      c.options.virtual_clock ? "virtual" : "real", c.config.string("/apigateway/api_key").c_str(),
+      c.options.host.c_str(), port);
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  std::fprintf(stderr, "emulator: %s received, shutting down\n",
+               signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  edge.stop();
+  http_thread.join();
+  loop.stop();
+  sim_thread.join();
+  runtime.pipeline.reset();
+  runtime.env.reset();
+  runtime.storage.reset();  // commits and closes SQLite
+  std::fprintf(stderr, "emulator: stopped cleanly\n");
+  return 0;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& options) {
+  const Micros started = wall::monotonic_now();
+  sigset_t signals = block_shutdown_signals();
+  Config config;
+  ServeSettings settings;
+  std::filesystem::path data_dir;
+  if (auto failed = read_startup(options, config, settings, data_dir)) return *failed;
   // Declared before everything that uses the dir, so it is removed after they are gone.
   const TemporaryDataDir temporary(options.data_dir ? std::filesystem::path() : data_dir);
   // One emulator per data dir (held until serve() returns).
@@ -126,74 +230,12 @@ int serve(const ServeOptions& options) {
   VirtualClock virtual_clock(options.virtual_start);
   Clock& clock = options.virtual_clock ? static_cast<Clock&>(virtual_clock) : system_clock;
   Scheduler scheduler(clock);
-  std::unique_ptr<Storage> storage;
-  std::unique_ptr<Pipeline> pipeline;
-  Env* env = nullptr;
-  std::unique_ptr<Env> env_holder;
-  try {
-    storage = std::make_unique<Storage>((data_dir / "emulator.db").string(),
-                                        config.string("/storage/synchronous"));
-    // Every start on a data dir draws ids from a stream of its own: ids handed out before a
-    // restart (raw_metrics uuids, SQS message ids) must never be handed out again after it.
-    const std::uint64_t start = DurableState::count_start(*storage);
-    env_holder = std::make_unique<Env>(
-        Env{config, clock, scheduler, *storage,
-            random_for_start(static_cast<std::uint64_t>(config.integer("/seed")), start),
-            data_dir});
-    env = env_holder.get();
-    PipelineOptions pipeline_options;
-    pipeline_options.uptime_seconds = [started] {
-      return to_seconds(wall::monotonic_now() - started);
-    };
-    pipeline = std::make_unique<Pipeline>(*env, pipeline_options);
-    dashboard::add_endpoints(*pipeline);
-    storage->commit();
-    storage->start_background_checkpoints(settings.max_wal_bytes);
-  } catch (const ConfigError& e) {
-    std::fprintf(stderr, "emulator: config error: %s\n", e.what());
-    return 2;
-  } catch (const DataDirError& e) {
-    std::fprintf(stderr, "emulator: data dir %s: %s\n", data_dir.c_str(), e.what());
-    return 2;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "emulator: cannot start: %s\n", e.what());
-    return 2;
+  Runtime runtime;
+  if (auto failed = start_runtime(config, settings, data_dir, clock, scheduler, started, runtime)) {
+    return *failed;
   }
-
-  SimLoop loop(scheduler, storage.get(), settings.edge.inbox_capacity);
-  loop.set_turn_end([&pipeline] { pipeline->flush(); });
-  const LocalAnswer health = HealthAnswer(clock, loop, data_dir.string(), [started] {
-    return to_seconds(wall::monotonic_now() - started);
-  });
-  AsioEdge edge(loop, pipeline->router(), settings.edge, health);
-  const int port = edge.bind(options.host, options.port);
-  if (port < 0) {
-    std::fprintf(stderr, "emulator: cannot listen on %s:%d (port in use or not allowed)\n",
-                 options.host.c_str(), options.port);
-    return 2;
-  }
-
-  std::thread sim_thread([&loop] { loop.run(); });
-  std::thread http_thread([&edge] { edge.listen(); });
-  std::printf("emulator ready: url=http://%s:%d data-dir=%s clock=%s api-key=%s "
-              "dashboard=http://%s:%d/_emulator/dashboard\n",
-              options.host.c_str(), port, data_dir.c_str(),
-              options.virtual_clock ? "virtual" : "real",
-              config.string("/apigateway/api_key").c_str(), options.host.c_str(), port);
-  std::fflush(stdout);
-
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  std::fprintf(stderr, "emulator: %s received, shutting down\n",
-               signal_number == SIGINT ? "SIGINT" : "SIGTERM");
-  edge.stop();
-  http_thread.join();
-  loop.stop();
-  sim_thread.join();
-  pipeline.reset();
-  storage.reset();  // commits and closes SQLite
-  std::fprintf(stderr, "emulator: stopped cleanly\n");
-  return 0;
+  const ServeContext context{options, config, settings, data_dir, clock, scheduler, started};
+  return run_until_signal(context, runtime, signals);
 }
 
 }  // namespace emu::server

@@ -37,6 +37,80 @@ TEST_CASE("writes become visible to a new connection only after commit") {
   CHECK_THROWS(Storage(path.string(), "SOMETIMES"));
 }
 
+namespace {
+
+constexpr std::int64_t kWalLimit = 1 << 20;
+constexpr int kWalRows = 8000;
+
+// An 8 MB table of kWalRows rows of 1000 bytes, committed.
+void fill_wal_table(Storage& storage) {
+  storage.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
+  storage.ensure_transaction();
+  for (int i = 0; i < kWalRows; ++i) {
+    storage.db().exec("INSERT INTO t VALUES (" + std::to_string(i) + ", zeroblob(1000))");
+  }
+  storage.commit();
+}
+
+struct WriteVolume {
+  std::int64_t written = 0;
+  std::int64_t largest_wal = 0;
+  Micros slowest_commit = 0;
+};
+
+// Updates rows scattered over the table in group commits of 50, back to back, until 40 times
+// the table is written (or two minutes pass), noting the largest WAL file seen.
+WriteVolume write_scattered(Storage& storage, SQLite::Statement& update, const std::string& blob,
+                            const std::string& wal) {
+  WriteVolume v;
+  std::uint32_t row = 1;
+  constexpr std::int64_t kVolume = std::int64_t{40} * kWalRows * 1000;
+  const Micros end = wall::monotonic_now() + 120 * kMicrosPerSecond;
+  while (wall::monotonic_now() < end && v.written < kVolume) {
+    storage.ensure_transaction();
+    for (int j = 0; j < 50; ++j) {  // a group commit of 50 rows, anywhere in the table
+      row = row * 1664525u + 1013904223u;
+      update.bind(1, blob.data(), static_cast<int>(blob.size()));
+      update.bind(2, static_cast<int>(row % kWalRows));
+      update.exec();
+      update.reset();
+      v.written += static_cast<std::int64_t>(blob.size());
+    }
+    const Micros began = wall::monotonic_now();
+    storage.commit();
+    v.slowest_commit = std::max(v.slowest_commit, wall::monotonic_now() - began);
+    std::error_code ec;
+    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(wal, ec));
+    v.largest_wal = std::max(v.largest_wal, ec ? 0 : size);
+  }
+  return v;
+}
+
+// A quiet spell with a commit every 20 ms, as a server between bursts, until the WAL file is
+// back under the limit (or five seconds pass); returns its size then.
+std::int64_t wal_after_quiet_spell(Storage& storage, SQLite::Statement& update,
+                                   const std::string& blob, const std::string& wal,
+                                   std::int64_t largest_wal) {
+  std::mutex quiet_mutex;
+  std::condition_variable quiet;  // never notified: paces the quiet spell's commits
+  std::int64_t settled = largest_wal;
+  const Micros quiet_end = wall::monotonic_now() + 5 * kMicrosPerSecond;
+  while (settled > kWalLimit && wall::monotonic_now() < quiet_end) {
+    std::unique_lock<std::mutex> lock(quiet_mutex);
+    wall::wait_until(quiet, lock, wall::monotonic_now() + 20 * kMicrosPerMilli);
+    storage.ensure_transaction();
+    update.bind(1, blob.data(), static_cast<int>(blob.size()));
+    update.bind(2, 0);
+    update.exec();
+    update.reset();
+    storage.commit();
+    settled = static_cast<std::int64_t>(std::filesystem::file_size(wal));
+  }
+  return settled;
+}
+
+}  // namespace
+
 TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it stays bounded") {
   // Passive checkpoints alone never let SQLite start the WAL over while a writer keeps
   // committing pages all over the database: it grew to 9 GB against a 644 MB database. Here a
@@ -46,71 +120,30 @@ TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it sta
                     ("emu_storage_wal_test." + std::to_string(::getpid()) + ".db");
   const std::string wal = path.string() + "-wal";
   for (const auto& p : {path.string(), wal, path.string() + "-shm"}) std::filesystem::remove(p);
-  constexpr std::int64_t kLimit = 1 << 20;
-  constexpr int kRows = 8000;
   const std::string blob(1000, 'x');
-  std::int64_t written = 0, largest_wal = 0;
-  std::mutex quiet_mutex;
-  std::condition_variable quiet;  // never notified: paces the quiet spell's commits
+  WriteVolume v;
   {
     Storage storage(path.string(), "NORMAL");
-    storage.db().exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)");
-    storage.ensure_transaction();
-    for (int i = 0; i < kRows; ++i) {
-      storage.db().exec("INSERT INTO t VALUES (" + std::to_string(i) + ", zeroblob(1000))");
-    }
-    storage.commit();
-    storage.start_background_checkpoints(kLimit, 20 * kMicrosPerMilli);
+    fill_wal_table(storage);
+    storage.start_background_checkpoints(kWalLimit, 20 * kMicrosPerMilli);
     SQLite::Statement update(storage.db(), "UPDATE t SET v = ? WHERE id = ?");
-    std::uint32_t row = 1;
-    Micros slowest_commit = 0;
-    constexpr std::int64_t kVolume = std::int64_t{40} * kRows * 1000;
-    const Micros end = wall::monotonic_now() + 120 * kMicrosPerSecond;
-    while (wall::monotonic_now() < end && written < kVolume) {
-      storage.ensure_transaction();
-      for (int j = 0; j < 50; ++j) {  // a group commit of 50 rows, anywhere in the table
-        row = row * 1664525u + 1013904223u;
-        update.bind(1, blob.data(), static_cast<int>(blob.size()));
-        update.bind(2, static_cast<int>(row % kRows));
-        update.exec();
-        update.reset();
-        written += static_cast<std::int64_t>(blob.size());
-      }
-      const Micros began = wall::monotonic_now();
-      storage.commit();
-      slowest_commit = std::max(slowest_commit, wall::monotonic_now() - began);
-      std::error_code ec;
-      const auto size = static_cast<std::int64_t>(std::filesystem::file_size(wal, ec));
-      largest_wal = std::max(largest_wal, ec ? 0 : size);
-    }
-    MESSAGE("wrote " << written / (1 << 20) << " MiB of rows; largest WAL " << largest_wal / 1024
-                     << " KiB; " << storage.wal_truncations() << " truncations; slowest commit "
-                     << slowest_commit / 1000 << " ms");
+    v = write_scattered(storage, update, blob, wal);
+    MESSAGE("wrote " << v.written / (1 << 20) << " MiB of rows; largest WAL "
+                     << v.largest_wal / 1024 << " KiB; " << storage.wal_truncations()
+                     << " truncations; slowest commit " << v.slowest_commit / 1000 << " ms");
     CHECK(storage.wal_truncations() > 0);
-    // Then a quiet spell with an occasional commit, as a server between bursts: the WAL file
-    // goes back under the limit (it used to keep the largest size it ever reached).
-    std::int64_t settled = largest_wal;
-    const Micros quiet_end = wall::monotonic_now() + 5 * kMicrosPerSecond;
-    while (settled > kLimit && wall::monotonic_now() < quiet_end) {
-      std::unique_lock<std::mutex> lock(quiet_mutex);
-      wall::wait_until(quiet, lock, wall::monotonic_now() + 20 * kMicrosPerMilli);
-      storage.ensure_transaction();
-      update.bind(1, blob.data(), static_cast<int>(blob.size()));
-      update.bind(2, 0);
-      update.exec();
-      update.reset();
-      storage.commit();
-      settled = static_cast<std::int64_t>(std::filesystem::file_size(wal));
-    }
+    // Then a quiet spell: the WAL file goes back under the limit (it used to keep the largest
+    // size it ever reached).
+    const std::int64_t settled = wal_after_quiet_spell(storage, update, blob, wal, v.largest_wal);
     MESSAGE("WAL after the writes stopped: " << settled / 1024 << " KiB");
-    CHECK(settled <= kLimit);
+    CHECK(settled <= kWalLimit);
   }
   const auto db_size = static_cast<std::int64_t>(std::filesystem::file_size(path));
   MESSAGE("database " << db_size / 1024 << " KiB");
   // While writing: about the limit plus what a round lets through (rounds are 20 ms here, and
   // this writer is far faster than the emulator's); without the truncation it reached 32 MB
   // and stayed there.
-  CHECK(written > 30 * db_size);
-  CHECK(largest_wal <= 4 * kLimit + 3 * db_size);
+  CHECK(v.written > 30 * db_size);
+  CHECK(v.largest_wal <= 4 * kWalLimit + 3 * db_size);
   for (const auto& p : {path.string(), wal, path.string() + "-shm"}) std::filesystem::remove(p);
 }

@@ -140,81 +140,104 @@ json item(Random& r, Micros now) {
   return i;
 }
 
+const json kCapacity = "INDEXES";
+
+void put_item(Pair& p, Random& r, Micros now) {
+  json body = {{"TableName", kTable},
+               {"Item", item(r, now)},
+               {"ReturnValues", "ALL_OLD"},
+               {"ReturnConsumedCapacity", kCapacity}};
+  if (r.bernoulli(0.3)) body["ConditionExpression"] = "attribute_not_exists(id)";
+  p.same("PutItem", body);
+}
+
+void update_item(Pair& p, Random& r) {
+  p.same("UpdateItem", {{"TableName", kTable},
+                        {"Key", key(r)},
+                        {"UpdateExpression", "SET n = if_not_exists(n, :zero) + :d, g = :g"},
+                        {"ConditionExpression", "attribute_not_exists(n) OR n < :max"},
+                        {"ExpressionAttributeValues",
+                         {{":zero", {{"N", "0"}}},
+                          {":d", {{"N", std::to_string(r.below(50))}}},
+                          {":g", {{"S", "g" + std::to_string(r.below(5))}}},
+                          {":max", {{"N", "900"}}}}},
+                        {"ReturnValues", r.bernoulli(0.5) ? "ALL_NEW" : "UPDATED_OLD"},
+                        {"ReturnConsumedCapacity", kCapacity}});
+}
+
+void query_table(Pair& p, Random& r) {
+  p.all_pages("Query", {{"TableName", kTable},
+                        {"KeyConditionExpression", "id = :id AND sk BETWEEN :a AND :b"},
+                        {"ExpressionAttributeValues",
+                         {{":id", key(r)["id"]}, {":a", {{"S", "s1"}}}, {":b", {{"S", "s7"}}}}},
+                        {"ScanIndexForward", r.bernoulli(0.5)},
+                        {"Limit", 1 + r.below(4)},
+                        {"ReturnConsumedCapacity", kCapacity}});
+}
+
+void query_index(Pair& p, Random& r) {
+  p.all_pages("Query", {{"TableName", kTable},
+                        {"IndexName", "byG"},
+                        {"KeyConditionExpression", "g = :g AND n > :n"},
+                        {"ExpressionAttributeValues",
+                         {{":g", {{"S", "g" + std::to_string(r.below(5))}}},
+                          {":n", {{"N", std::to_string(r.below(500))}}}}},
+                        {"ScanIndexForward", r.bernoulli(0.5)},
+                        {"Limit", 1 + r.below(7)},
+                        {"ReturnConsumedCapacity", kCapacity}});
+}
+
+void scan(Pair& p, Random& r) {
+  json body = {{"TableName", kTable},
+               {"Limit", 1 + r.below(30)},
+               {"FilterExpression", "n > :n"},
+               {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(r.below(900))}}}}},
+               {"ReturnConsumedCapacity", kCapacity}};
+  if (r.bernoulli(0.3)) body["IndexName"] = "byG";
+  if (r.bernoulli(0.3)) {
+    body["Segment"] = r.below(3);
+    body["TotalSegments"] = 3;
+  }
+  p.all_pages("Scan", body);
+}
+
+void batch_write_and_get(Pair& p, Random& r, Micros now) {
+  json writes = json::array(), keys = json::array();
+  for (int i = 0; i < 5; ++i) {
+    writes.push_back(r.bernoulli(0.7) ? json{{"PutRequest", {{"Item", item(r, now)}}}}
+                                      : json{{"DeleteRequest", {{"Key", key(r)}}}});
+    keys.push_back(key(r));
+  }
+  // A batch naming one key twice is refused alike on both sides too.
+  p.same("BatchWriteItem",
+         {{"RequestItems", {{kTable, writes}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+  p.same("BatchGetItem",
+         {{"RequestItems", {{kTable, {{"Keys", keys}}}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+}
+
 void one_operation(Pair& p, Random& r) {
   const Micros now = p.large.clock.now();
-  const json capacity = "INDEXES";
   switch (r.below(10)) {
     case 0:
-    case 1: {
-      json body = {{"TableName", kTable}, {"Item", item(r, now)}, {"ReturnValues", "ALL_OLD"},
-                   {"ReturnConsumedCapacity", capacity}};
-      if (r.bernoulli(0.3)) body["ConditionExpression"] = "attribute_not_exists(id)";
-      p.same("PutItem", body);
-      break;
-    }
+    case 1: put_item(p, r, now); break;
     case 2:
-    case 3:
-      p.same("UpdateItem",
-             {{"TableName", kTable}, {"Key", key(r)},
-              {"UpdateExpression", "SET n = if_not_exists(n, :zero) + :d, g = :g"},
-              {"ConditionExpression", "attribute_not_exists(n) OR n < :max"},
-              {"ExpressionAttributeValues",
-               {{":zero", {{"N", "0"}}}, {":d", {{"N", std::to_string(r.below(50))}}},
-                {":g", {{"S", "g" + std::to_string(r.below(5))}}}, {":max", {{"N", "900"}}}}},
-              {"ReturnValues", r.bernoulli(0.5) ? "ALL_NEW" : "UPDATED_OLD"},
-              {"ReturnConsumedCapacity", capacity}});
-      break;
+    case 3: update_item(p, r); break;
     case 4:
-      p.same("DeleteItem", {{"TableName", kTable}, {"Key", key(r)}, {"ReturnValues", "ALL_OLD"},
-                            {"ReturnConsumedCapacity", capacity}});
+      p.same("DeleteItem", {{"TableName", kTable},
+                            {"Key", key(r)},
+                            {"ReturnValues", "ALL_OLD"},
+                            {"ReturnConsumedCapacity", kCapacity}});
       break;
     case 5:
-      p.same("GetItem", {{"TableName", kTable}, {"Key", key(r)}, {"ConsistentRead", true},
-                         {"ReturnConsumedCapacity", capacity}});
+      p.same("GetItem", {{"TableName", kTable},
+                         {"Key", key(r)},
+                         {"ConsistentRead", true},
+                         {"ReturnConsumedCapacity", kCapacity}});
       break;
-    case 6:
-      p.all_pages("Query",
-                  {{"TableName", kTable}, {"KeyConditionExpression", "id = :id AND sk BETWEEN :a AND :b"},
-                   {"ExpressionAttributeValues",
-                    {{":id", key(r)["id"]}, {":a", {{"S", "s1"}}}, {":b", {{"S", "s7"}}}}},
-                   {"ScanIndexForward", r.bernoulli(0.5)}, {"Limit", 1 + r.below(4)},
-                   {"ReturnConsumedCapacity", capacity}});
-      break;
-    case 7:
-      p.all_pages("Query",
-                  {{"TableName", kTable}, {"IndexName", "byG"},
-                   {"KeyConditionExpression", "g = :g AND n > :n"},
-                   {"ExpressionAttributeValues",
-                    {{":g", {{"S", "g" + std::to_string(r.below(5))}}},
-                     {":n", {{"N", std::to_string(r.below(500))}}}}},
-                   {"ScanIndexForward", r.bernoulli(0.5)}, {"Limit", 1 + r.below(7)},
-                   {"ReturnConsumedCapacity", capacity}});
-      break;
-    case 8: {
-      json body = {{"TableName", kTable}, {"Limit", 1 + r.below(30)},
-                   {"FilterExpression", "n > :n"},
-                   {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(r.below(900))}}}}},
-                   {"ReturnConsumedCapacity", capacity}};
-      if (r.bernoulli(0.3)) body["IndexName"] = "byG";
-      if (r.bernoulli(0.3)) {
-        body["Segment"] = r.below(3);
-        body["TotalSegments"] = 3;
-      }
-      p.all_pages("Scan", body);
-      break;
-    }
-    default: {
-      json writes = json::array(), keys = json::array();
-      for (int i = 0; i < 5; ++i) {
-        writes.push_back(r.bernoulli(0.7) ? json{{"PutRequest", {{"Item", item(r, now)}}}}
-                                          : json{{"DeleteRequest", {{"Key", key(r)}}}});
-        keys.push_back(key(r));
-      }
-      // A batch naming one key twice is refused alike on both sides too.
-      p.same("BatchWriteItem", {{"RequestItems", {{kTable, writes}}}, {"ReturnConsumedCapacity", "TOTAL"}});
-      p.same("BatchGetItem", {{"RequestItems", {{kTable, {{"Keys", keys}}}}},
-                              {"ReturnConsumedCapacity", "TOTAL"}});
-    }
+    case 6: query_table(p, r); break;
+    case 7: query_index(p, r); break;
+    case 8: scan(p, r); break;
+    default: batch_write_and_get(p, r, now);
   }
 }
 

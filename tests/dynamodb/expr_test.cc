@@ -47,6 +47,8 @@ std::string update_error(const char* text, const Env& env) {
     return s.error().message;
   }
   if (auto s = check_update(parsed->expression, b); !s) return s.error().message;
+  // A function's error comes last, as Ops::validate_expressions reports it.
+  if (!parsed->function_error.empty()) return "Invalid UpdateExpression: " + parsed->function_error;
   return "";
 }
 

@@ -114,18 +114,29 @@ void check_same_contents(Database2& da, Database2& db) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("UpdateItem in place answers, charges and stores as the copying path does") {
+// One update sent to a database that updates in place and to one that must copy (every item
+// it stores is held elsewhere too), checked to come out the same.
+struct InPlaceAndCopying {
   Database2 in_place, copying;
   std::vector<ItemPtr> held;  // keeps every item `copying` stored shared, so it copies
-  auto run = [&](const UpdateItemRequest& u) {
+
+  Result<UpdateItemResult> run(const UpdateItemRequest& u) {
     for (const auto& r : copying.rows()) held.push_back(r.item);
-    const auto a = in_place.f.db->update_item(u, in_place.f.now());
+    auto a = in_place.f.db->update_item(u, in_place.f.now());
     const auto b = copying.f.db->update_item(u, copying.f.now());
     check_same_outcome(a, b);
     return a;
-  };
+  }
+};
+
+}  // namespace
+
+TEST_CASE("UpdateItem in place answers, charges and stores as the copying path does") {
+  InPlaceAndCopying pair;
+  Database2& in_place = pair.in_place;
+  Database2& copying = pair.copying;
+  const std::vector<ItemPtr>& held = pair.held;
+  auto run = [&pair](const UpdateItemRequest& u) { return pair.run(u); };
   auto u = aggregate_update("k1", "installed", "3");
   u.return_values = ReturnValues::kAllNew;
   REQUIRE(run(u).ok());  // creates the row: the general path in both

@@ -12,16 +12,31 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
+// KeysAndAttributes, one per table.
+const RequestSchema kKeysAndAttributes = {
+    {.name = "Keys",
+     .type = FieldType::kAttributeMapList,
+     .not_null = true,
+     .min_length = 1,
+     .max_length = 100},
+    {.name = "AttributesToGet", .type = FieldType::kStringList, .min_length = 1, .max_length = 255},
+    {.name = "ConsistentRead", .type = FieldType::kBoolean},
+    {.name = "ProjectionExpression"},
+    {.name = "ExpressionAttributeNames", .type = FieldType::kStringMap},
+};
+
 const RequestSchema kSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     {.name = "RequestItems",
      .type = FieldType::kMap,
      .element_class = "KeysAndAttributes",
      .not_null = true,
-     .min_length = 1},
+     .min_length = 1,
+     .table_name_keys = true,
+     .children = &kKeysAndAttributes},
 };
 
-Result<KeysAndAttributes> parse_table_keys(const json& spec, const std::string& table, Fields& f) {
+Result<KeysAndAttributes> parse_table_keys(const json& spec) {
   Fields kf(spec);
   KeysAndAttributes ka;
   ka.consistent_read = kf.boolean("ConsistentRead").value_or(false);
@@ -36,9 +51,6 @@ Result<KeysAndAttributes> parse_table_keys(const json& spec, const std::string& 
   }
   ka.names = std::move(attrs->names);
   if (auto e = legacy_params(kf, {"AttributesToGet"}, {"ProjectionExpression"})) return *e;
-  f.constraint(
-      keys && !keys->empty() && keys->size() <= 100, keys, "requestItems." + table + ".member.keys",
-      keys ? "Member must have length greater than or equal to 1" : "Member must not be null");
   if (keys) {
     for (const auto& k : *keys) {
       auto key = item_from_json(k);
@@ -56,7 +68,7 @@ Result<BatchGetItemRequest> parse_batch_get_item(const json& body) {
   Fields f(body);
   BatchGetItemRequest r;
   for (const auto& [table, spec] : body["RequestItems"].items()) {
-    auto ka = parse_table_keys(spec, table, f);
+    auto ka = parse_table_keys(spec);
     if (!ka) return ka.error();
     r.request_items.emplace_back(table, std::move(*ka));
   }

@@ -1,6 +1,8 @@
 // The control-plane actions (CreateTable, UpdateTable, DescribeTable, DeleteTable, ListTables,
 // DescribeTimeToLive, UpdateTimeToLive): each one's field table in dynalite's (AWS's) order,
 // parser and handler.
+#include <set>
+
 #include "emulator/dynamodb/actions/action.h"
 #include "emulator/dynamodb/wire.h"
 #include "emulator/dynamodb/wire_fields.h"
@@ -241,6 +243,7 @@ Result<GlobalSecondaryIndex> parse_gsi(const json& g, Fields& parent, std::size_
   if (const json* p = f.object("Projection")) {
     Fields pf(*p);
     const auto type = pf.string("ProjectionType");
+    out.projection_type_missing = !type;
     out.projection_type = type == "KEYS_ONLY" ? ProjectionType::kKeysOnly
                           : type == "INCLUDE" ? ProjectionType::kInclude
                                               : ProjectionType::kAll;
@@ -312,6 +315,56 @@ Result<CreateTableRequest> parse_create_table(const json& body) {
   return r;
 }
 
+// UpdateTable's GlobalSecondaryIndexUpdates as AWS checks them before it looks the table up:
+// each names one of Update, Create or Delete, and no index twice.
+Status read_index_updates(const json* updates, UpdateTableRequest& r) {
+  std::set<std::string> names;
+  for (std::size_t i = 0; updates && i < updates->size(); ++i) {
+    Fields u((*updates)[i]);
+    const json* update = u.raw("Update");
+    const json* chosen = update ? update : u.raw("Create") ? u.raw("Create") : u.raw("Delete");
+    if (!chosen) {
+      return validation_error(
+          "One or more parameter values were invalid: One of GlobalSecondaryIndexUpdate.Update, "
+          "GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be "
+          "null");
+    }
+    const std::string name = Fields(*chosen).string("IndexName").value_or("");
+    if (!names.insert(name).second) {
+      return validation_error(
+          "One or more parameter values were invalid: Only one global secondary index update "
+          "per index is allowed simultaneously. Index: " +
+          name);
+    }
+    r.index_update_throughputs.push_back(
+        update ? throughput(Fields(*update).raw("ProvisionedThroughput")) : std::nullopt);
+  }
+  return ok_status();
+}
+
+// AWS's largest provisioned throughput.
+constexpr std::int64_t kMaxCapacityUnits = 1000000000000;
+
+// What UpdateTable refuses before it looks the table up, in AWS's order.
+Status check_update_table_request(const UpdateTableRequest& r) {
+  if (!r.billing_mode && !r.provisioned_throughput && !r.stream_specification &&
+      r.index_update_throughputs.empty()) {
+    return validation_error(
+        "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+        "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+  }
+  if (const auto& pt = r.provisioned_throughput) {
+    for (const auto& [units, name] : {std::pair{pt->read_capacity_units, "ReadCapacityUnits"},
+                                      std::pair{pt->write_capacity_units, "WriteCapacityUnits"}}) {
+      if (units > kMaxCapacityUnits) {
+        return validation_error("Given value " + std::to_string(units) + " for " + name +
+                                " is out of bounds");
+      }
+    }
+  }
+  return ok_status();
+}
+
 Result<UpdateTableRequest> parse_update_table(const json& body) {
   if (auto e = check_request(kUpdateTableSchema, body)) return *e;
   Fields f(body);
@@ -321,6 +374,10 @@ Result<UpdateTableRequest> parse_update_table(const json& body) {
   r.provisioned_throughput = throughput(f.object("ProvisionedThroughput"));
   r.stream_specification = stream_spec(f.object("StreamSpecification"));
   if (auto e = f.error()) return *e;
+  if (auto s = read_index_updates(f.raw("GlobalSecondaryIndexUpdates"), r); !s) {
+    return s.error();
+  }
+  if (auto s = check_update_table_request(r); !s) return s.error();
   return r;
 }
 

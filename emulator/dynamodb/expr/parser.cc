@@ -23,6 +23,12 @@ bool is_condition_keyword(const Token& t) {
          is_keyword(t, "BETWEEN") || is_keyword(t, "IN");
 }
 
+// An update expression's section names, which cannot start a path in one.
+bool is_section_keyword(const Token& t) {
+  return is_keyword(t, "SET") || is_keyword(t, "REMOVE") || is_keyword(t, "ADD") ||
+         is_keyword(t, "DELETE");
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view source) : source_(source), tokens_(tokenize(source)) {}
@@ -37,6 +43,7 @@ class Parser {
     return "";
   }
   Placeholders& placeholders() { return placeholders_; }
+  const std::string& function_error() const { return function_; }
 
   bool at_end() const { return peek().kind == Token::Kind::kEnd; }
   void expect_end() {
@@ -61,6 +68,7 @@ class Parser {
 
   // ---- update ----
   bool parse_update(UpdateExpression& out) {
+    update_ = true;
     bool seen[4] = {false, false, false, false};
     do {
       int section = -1;
@@ -138,7 +146,8 @@ class Parser {
     if (t.kind == Token::Kind::kName) {
       note_name(t.text);
       path.elements.push_back(PathElement{std::string(t.text), true, -1});
-    } else if (t.kind == Token::Kind::kIdentifier && !is_condition_keyword(t)) {
+    } else if (t.kind == Token::Kind::kIdentifier && !is_condition_keyword(t) &&
+               !(update_ && is_section_keyword(t))) {
       if (reserved_.empty() && is_reserved_word(t.text)) {
         reserved_ =
             "Attribute name is a reserved keyword; reserved keyword: " + std::string(t.text);
@@ -168,10 +177,16 @@ class Parser {
     }
   }
 
+  // An update's function errors rank below the errors AWS finds with the request's names and
+  // values (undefined placeholders, overlapping paths, ADD/DELETE operands): they are kept apart
+  // (ParsedUpdate::function_error). A condition's rank with its other operand errors.
+  std::string& function_slot() { return update_ ? function_ : operand_; }
+
   void check_arity(std::string_view name, std::size_t expected, std::size_t actual) {
-    if (expected != actual && operand_.empty()) {
-      operand_ = "Incorrect number of operands for operator or function; operator or function: " +
-                 std::string(name) + ", number of operands: " + std::to_string(actual);
+    if (expected != actual && function_slot().empty()) {
+      function_slot() =
+          "Incorrect number of operands for operator or function; operator or function: " +
+          std::string(name) + ", number of operands: " + std::to_string(actual);
     }
   }
 
@@ -279,7 +294,10 @@ class Parser {
       const bool double_paren = is_punct(peek(), "(");
       Condition inner;
       if (parse_or(inner, depth + 1) && accept(")")) {
-        if (double_paren && parens_.empty()) parens_ = "The expression has redundant parentheses;";
+        // Redundant only when the inner parentheses hold all the outer ones do: "((a = b))",
+        // not "((a = b) OR c)".
+        const bool redundant = double_paren && matching_paren(saved + 1) + 2 == pos_;
+        if (redundant && parens_.empty()) parens_ = "The expression has redundant parentheses;";
         out = std::move(inner);
         return true;
       }
@@ -293,6 +311,16 @@ class Parser {
       if (arity >= 0) return parse_condition_function(out, depth);
     }
     return parse_comparison(out, depth);
+  }
+
+  // The position of the ")" that closes the "(" at `open`.
+  std::size_t matching_paren(std::size_t open) const {
+    int level = 0;
+    for (std::size_t i = open; i < tokens_.size(); ++i) {
+      if (is_punct(tokens_[i], "(")) ++level;
+      if (is_punct(tokens_[i], ")") && --level == 0) return i;
+    }
+    return tokens_.size();
   }
 
   bool parse_condition_function(Condition& out, int depth) {
@@ -312,6 +340,16 @@ class Parser {
     if (needs_path && !out.operands.empty() && out.operands[0].kind != Operand::Kind::kPath &&
         operand_.empty()) {
       operand_ = "Operator or function requires a document path; operator or function: " + name;
+    }
+    // "attribute_exists(a) > b": AWS parses the comparison and refuses the function in it.
+    Comparator ignored;
+    if (parse_comparator(ignored)) {
+      if (misused_function_.empty()) {
+        misused_function_ =
+            "The function is not allowed to be used this way in an expression; function: " + name;
+      }
+      Operand rhs;
+      return parse_operand(rhs, depth + 1);
     }
     return true;
   }
@@ -396,8 +434,9 @@ class Parser {
       if (!parse_args(out.args, true, depth)) return false;
       check_arity(name, 2, out.args.size());
       if (out.kind == Operand::Kind::kIfNotExists && !out.args.empty() &&
-          out.args[0].kind != Operand::Kind::kPath && operand_.empty()) {
-        operand_ = "Operator or function requires a document path; operator or function: " + name;
+          out.args[0].kind != Operand::Kind::kPath && function_slot().empty()) {
+        function_slot() =
+            "Operator or function requires a document path; operator or function: " + name;
       }
       return true;
     }
@@ -447,8 +486,9 @@ class Parser {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   Placeholders placeholders_;
+  bool update_ = false;  // parsing an UpdateExpression
   std::string syntax_, parens_, unknown_function_, misused_function_, reserved_, section_, operand_,
-      distinct_;
+      distinct_, function_;
 };
 
 AwsError invalid(std::string_view kind, const std::string& message) {
@@ -506,6 +546,7 @@ Result<ParsedUpdate> parse_update(std::string_view text) {
   parser.parse_update(parsed.expression);
   if (auto e = parser.error(); !e.empty()) return invalid("UpdateExpression", e);
   parsed.placeholders = std::move(parser.placeholders());
+  parsed.function_error = parser.function_error();
   return parsed;
 }
 

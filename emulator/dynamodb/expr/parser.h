@@ -22,6 +22,9 @@ struct ParsedCondition {
 struct ParsedUpdate {
   UpdateExpression expression;
   Placeholders placeholders;
+  // A function's error (operand count, a document path wanted), which AWS reports only after
+  // the checks against the request's names and values (Ops::validate_expressions); "" if none.
+  std::string function_error;
 };
 
 struct ParsedProjection {

@@ -52,21 +52,50 @@ std::optional<std::string> check_between(const Condition& c, const Bindings& b) 
   return std::nullopt;
 }
 
+// The type an operand has whatever the item holds: a value's, or N for size().
+std::optional<Type> known_type(const Operand& op, const Bindings& b) {
+  if (op.kind == Operand::Kind::kSize) return Type::kN;
+  if (const AttributeValue* v = immediate(op, b)) return v->type();
+  return std::nullopt;
+}
+
 std::optional<std::string> check_operand(const Operand& op, const Bindings& b) {
   if (op.kind != Operand::Kind::kSize || op.args.empty()) return std::nullopt;
-  const AttributeValue* v = immediate(op.args[0], b);
-  if (v && (v->type() == Type::kN || v->type() == Type::kBool || v->type() == Type::kNull)) {
-    return operand_type_error("size", v->type());
+  if (auto e = check_operand(op.args[0], b)) return e;
+  const auto type = known_type(op.args[0], b);
+  if (type && (*type == Type::kN || *type == Type::kBool || *type == Type::kNull)) {
+    return operand_type_error("size", *type);
   }
   return std::nullopt;
+}
+
+// The same document path twice (after the names are resolved) where AWS wants them distinct:
+// a comparison's two sides, or the first two operands of contains, begins_with and
+// attribute_type.
+std::optional<std::string> check_distinct(const Condition& c, const Bindings& b) {
+  std::string_view op;
+  if (c.kind == Condition::Kind::kCompare) op = comparator_text(c.comparator);
+  if (c.kind == Condition::Kind::kContains) op = "contains";
+  if (c.kind == Condition::Kind::kBeginsWith) op = "begins_with";
+  if (c.kind == Condition::Kind::kAttributeType) op = "attribute_type";
+  if (op.empty() || c.operands.size() < 2 || c.operands[0].kind != Operand::Kind::kPath ||
+      c.operands[1].kind != Operand::Kind::kPath) {
+    return std::nullopt;
+  }
+  const Path first = resolve(c.operands[0].path, b);
+  const Path second = resolve(c.operands[1].path, b);
+  if (path_text(first) != path_text(second)) return std::nullopt;
+  return "The first operand must be distinct from the remaining operands for this operator or "
+         "function; operator: " +
+         std::string(op) + ", first operand: " + path_text(first);
 }
 
 std::optional<std::string> check_function(const Condition& c, const Bindings& b) {
   if (c.kind == Condition::Kind::kBeginsWith) {
     for (const auto& op : c.operands) {
-      const AttributeValue* v = immediate(op, b);
-      if (v && v->type() != Type::kS && v->type() != Type::kB) {
-        return operand_type_error("begins_with", v->type());
+      const auto type = known_type(op, b);
+      if (type && *type != Type::kS && *type != Type::kB) {
+        return operand_type_error("begins_with", *type);
       }
     }
   }
@@ -94,6 +123,7 @@ std::optional<std::string> condition_error(const Condition& c, const Bindings& b
     if (auto e = check_operand(op, b)) return e;
   }
   if (c.kind == Condition::Kind::kBetween && c.operands.size() == 3) return check_between(c, b);
+  if (auto e = check_distinct(c, b)) return e;
   return check_function(c, b);
 }
 
@@ -257,6 +287,7 @@ Status check_update(const UpdateExpression& update, const Bindings& bindings) {
   paths.reserve(update.actions.size());
   for (const auto& action : update.actions) paths.push_back(resolve(action.path, bindings));
   if (auto e = paths_error(paths)) return invalid("UpdateExpression", *e);
+  // ADD and DELETE operands first, then SET's functions, as AWS ranks them.
   for (const auto& action : update.actions) {
     if (action.kind == UpdateAction::Kind::kAdd || action.kind == UpdateAction::Kind::kDelete) {
       const AttributeValue* v = immediate(action.value, bindings);
@@ -267,9 +298,11 @@ Status check_update(const UpdateExpression& update, const Bindings& bindings) {
                            std::string(add ? "ADD" : "DELETE") +
                            ", operand type: " + std::string(long_type_name(v->type())));
       }
-    } else if (action.kind == UpdateAction::Kind::kSet) {
-      if (auto e = set_value_error(action.value, bindings)) return invalid("UpdateExpression", *e);
     }
+  }
+  for (const auto& action : update.actions) {
+    if (action.kind != UpdateAction::Kind::kSet) continue;
+    if (auto e = set_value_error(action.value, bindings)) return invalid("UpdateExpression", *e);
   }
   return ok_status();
 }

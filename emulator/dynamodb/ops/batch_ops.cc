@@ -95,17 +95,36 @@ Result<BatchWriteItemResult> Database::batch_write_item(const BatchWriteItemRequ
   return result;
 }
 
-Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& request,
-                                                    Micros now) {
-  std::size_t total = 0;
-  for (const auto& [_, ka] : request.request_items) total += ka.keys.size();
-  if (total > kMaxBatchGets) {
-    return validation_error("Too many items requested for the BatchGetItem call");
-  }
+namespace {
+
+// As AWS: each table's expressions and duplicate keys are checked before any table is looked
+// up.
+Result<std::vector<PreparedExpressions>> prepare_batch_get(Database& db,
+                                                           const BatchGetItemRequest& request) {
   std::vector<PreparedExpressions> prepared;
   for (const auto& [name, ka] : request.request_items) {
-    if (auto err = Ops::begin(*this, "BatchGetItem", name, now)) return *err;
-    auto table = Ops::table(*this, name);
+    ExpressionTexts texts;
+    texts.projection = &ka.projection_expression;
+    ExpressionAttributes attributes{ka.names, std::nullopt, std::nullopt};
+    auto p = Ops::prepare(db, texts, attributes);
+    if (!p) return p.error();
+    prepared.push_back(std::move(*p));
+    for (std::size_t i = 0; i < ka.keys.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) {
+        if (ka.keys[i] == ka.keys[j]) {
+          return validation_error("Provided list of item keys contains duplicates");
+        }
+      }
+    }
+  }
+  return prepared;
+}
+
+// Then each table, and its keys against its key schema.
+Status check_batch_get_keys(Database& db, const BatchGetItemRequest& request, Micros now) {
+  for (const auto& [name, ka] : request.request_items) {
+    if (auto err = Ops::begin(db, "BatchGetItem", name, now)) return *err;
+    auto table = Ops::table(db, name);
     if (!table) return table.error();
     std::set<KeyEnc> seen;
     for (const auto& key : ka.keys) {
@@ -114,20 +133,29 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
         return validation_error("Provided list of item keys contains duplicates");
       }
     }
-    ExpressionTexts texts;
-    texts.projection = &ka.projection_expression;
-    ExpressionAttributes attributes{ka.names, std::nullopt};
-    auto p = Ops::prepare(*this, texts, attributes);
-    if (!p) return p.error();
-    prepared.push_back(std::move(*p));
   }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& request,
+                                                    Micros now) {
+  std::size_t total = 0;
+  for (const auto& [_, ka] : request.request_items) total += ka.keys.size();
+  if (total > kMaxBatchGets) {
+    return validation_error("Too many items requested for the BatchGetItem call");
+  }
+  auto prepared = prepare_batch_get(*this, request);
+  if (!prepared) return prepared.error();
+  if (auto s = check_batch_get_keys(*this, request, now); !s) return s.error();
   BatchGetItemResult result;
   std::size_t refused = 0;
   std::optional<AwsError> last_error;
   for (std::size_t i = 0; i < request.request_items.size(); ++i) {
     const auto& [name, ka] = request.request_items[i];
     // Bindings point into `request`, which outlives this loop.
-    prepared[i].bindings.names = ka.names ? &*ka.names : nullptr;
+    (*prepared)[i].bindings.names = ka.names ? &*ka.names : nullptr;
     Table& t = *tables_.find(name)->second;
     std::vector<Item> found;
     for (const auto& key : ka.keys) {
@@ -148,8 +176,8 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
       }
       add_capacity(result.consumed_capacity, consumed);
       if (!row) continue;
-      found.push_back(prepared[i].projection
-                          ? expr::project(*row->item, prepared[i].projection_paths)
+      found.push_back((*prepared)[i].projection
+                          ? expr::project(*row->item, (*prepared)[i].projection_paths)
                           : *row->item);
     }
     result.responses.emplace_back(name, std::move(found));

@@ -12,12 +12,16 @@ constexpr std::size_t kMaxHashKeyBytes = 2048;
 constexpr std::size_t kMaxRangeKeyBytes = 1024;
 const std::string kInvalid = "One or more parameter values were invalid: ";
 
-Status check_key_piece(const AttributeValue& v, const KeyAttribute& attr, bool is_hash) {
+// `in_item`: the value is an item's (PutItem), whose message AWS words differently from a
+// key's (GetItem, a start key).
+Status check_key_piece(const AttributeValue& v, const KeyAttribute& attr, bool is_hash,
+                       bool in_item) {
   if ((v.type() == Type::kS || v.type() == Type::kB) && v.scalar().empty()) {
-    return validation_error(
-        "One or more parameter values are not valid. The AttributeValue for a key attribute "
-        "cannot contain an empty " +
-        std::string(v.type() == Type::kS ? "string" : "binary") + " value. Key: " + attr.name);
+    return validation_error(std::string(in_item ? "One or more parameter values are not valid. "
+                                                : "One or more parameter values were invalid: ") +
+                            "The AttributeValue for a key attribute cannot contain an empty " +
+                            std::string(v.type() == Type::kS ? "string" : "binary") +
+                            " value. Key: " + attr.name);
   }
   if (v.type() == Type::kN) return ok_status();
   if (is_hash && v.scalar().size() > kMaxHashKeyBytes) {
@@ -63,6 +67,10 @@ double read_units(std::size_t bytes, bool consistent) {
   return consistent ? units : units / 2;
 }
 
+Status check_key_value(const AttributeValue& v, const KeyAttribute& attr, bool is_hash) {
+  return check_key_piece(v, attr, is_hash, false);
+}
+
 AwsError resource_not_found() {
   return errors::dynamodb::kResourceNotFound("Requested resource not found");
 }
@@ -89,11 +97,11 @@ Status Ops::validate_key(const Table& table, const Item& key) {
   if (key.size() != wanted) return mismatch;
   auto h = key.find(s.hash.name);
   if (h == key.end() || h->second.type() != s.hash.type) return mismatch;
-  if (auto st = check_key_piece(h->second, s.hash, true); !st) return st;
+  if (auto st = check_key_piece(h->second, s.hash, true, false); !st) return st;
   if (s.range) {
     auto r = key.find(s.range->name);
     if (r == key.end() || r->second.type() != s.range->type) return mismatch;
-    if (auto st = check_key_piece(r->second, *s.range, false); !st) return st;
+    if (auto st = check_key_piece(r->second, *s.range, false, false); !st) return st;
   }
   return ok_status();
 }
@@ -112,7 +120,7 @@ Status Ops::validate_item(const Table& table, const Item& item, std::size_t size
                               " expected: " + std::string(type_name(attr.type)) +
                               " actual: " + std::string(type_name(it->second.type())));
     }
-    if (auto st = check_key_piece(it->second, attr, i == 0); !st) return st;
+    if (auto st = check_key_piece(it->second, attr, i == 0, true); !st) return st;
   }
   for (const auto& index : s.indexes) {
     for (int i = 0; i < (index.range ? 2 : 1); ++i) {
@@ -177,7 +185,7 @@ Result<PreparedExpressions> Ops::prepare(Database& db, const ExpressionTexts& te
                                             fast.projection};
   const bool compare_values = fast.condition || fast.key_condition;
   auto& memo = db.prepare_memo_;
-  if (memo_matches(db, expressions, attributes, compare_values)) {
+  if (!attributes.value_error && memo_matches(db, expressions, attributes, compare_values)) {
     if (attributes.values) memo.values_names_id = attributes.values->names_id();
     fast.bindings.names = attributes.names ? &*attributes.names : nullptr;
     fast.bindings.values = attributes.values ? &*attributes.values : nullptr;
@@ -248,17 +256,18 @@ Status check_attribute_maps(const ExpressionTexts& texts, const ExpressionAttrib
         "expressions: " +
         which);
   }
+  // AWS checks the names map whole (empty, then each key) before the values map.
   if (attributes.names && attributes.names->empty()) {
     return validation_error("ExpressionAttributeNames must not be empty");
-  }
-  if (attributes.values && attributes.values->empty()) {
-    return validation_error("ExpressionAttributeValues must not be empty");
   }
   for (const auto& [k, _] : attributes.names ? *attributes.names : expr::Names{}) {
     if (!valid_placeholder(k, '#')) {
       return validation_error(
           "ExpressionAttributeNames contains invalid key: Syntax error; key: \"" + k + "\"");
     }
+  }
+  if (attributes.values && attributes.values->empty()) {
+    return validation_error("ExpressionAttributeValues must not be empty");
   }
   if (attributes.values) {
     for (const auto& [k, _] : *attributes.values) {
@@ -268,6 +277,7 @@ Status check_attribute_maps(const ExpressionTexts& texts, const ExpressionAttrib
       }
     }
   }
+  if (attributes.value_error) return *attributes.value_error;
   return ok_status();
 }
 
@@ -288,9 +298,13 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
       return s.error();
     }
     if (auto s = expr::check_update(u.expression, p.bindings); !s) return s.error();
+    if (!u.function_error.empty()) {
+      return validation_error("Invalid UpdateExpression: " + u.function_error);
+    }
   }
+  // AWS reads a Query's KeyConditionExpression before its FilterExpression.
   const std::pair<const std::optional<std::string>*, std::string_view> conditions[] = {
-      {texts.condition, texts.condition_kind}, {texts.key_condition, "KeyConditionExpression"}};
+      {texts.key_condition, "KeyConditionExpression"}, {texts.condition, texts.condition_kind}};
   for (const auto& [text, kind] : conditions) {
     if (!text || !*text) continue;
     const bool is_key = kind == "KeyConditionExpression";

@@ -17,6 +17,9 @@ double read_units(std::size_t bytes, bool consistent);
 AwsError resource_not_found();                          // "Requested resource not found"
 AwsError table_not_found(std::string_view table_name);  // "...: Table: X not found"
 AwsError conditional_check_failed();
+// A key attribute's value in a key (GetItem's Key, a start key): not empty, within the size
+// limits. Its type is the caller's check.
+Status check_key_value(const AttributeValue& v, const KeyAttribute& attr, bool is_hash);
 
 // Expressions of one request, parsed (cached) and checked against its names and values.
 struct PreparedExpressions {

@@ -1,5 +1,6 @@
 // PutItem, GetItem, UpdateItem, DeleteItem.
 #include "emulator/dynamodb/ops/common.h"
+#include "emulator/dynamodb/ops/key_checks.h"
 
 namespace emu::dynamodb {
 
@@ -41,6 +42,66 @@ std::optional<AwsError> key_update_error(const Table& t, const PreparedExpressio
     const std::string& name = expr::resolve_name(a.path.elements[0], prepared.bindings);
     if (is_key(name)) return key_error(name);
   }
+  return std::nullopt;
+}
+
+// The type an update action gives its attribute, as far as the expression alone tells
+// (nullopt: it depends on the item).
+std::optional<Type> static_type(const expr::UpdateAction& a, const expr::Bindings& b) {
+  if (a.kind == expr::UpdateAction::Kind::kRemove) return std::nullopt;
+  const expr::Operand* v = &a.value;
+  if (v->kind == expr::Operand::Kind::kIfNotExists && v->args.size() == 2) v = &v->args[1];
+  switch (v->kind) {
+    case expr::Operand::Kind::kPlus:
+    case expr::Operand::Kind::kMinus: return Type::kN;
+    case expr::Operand::Kind::kListAppend: return Type::kL;
+    case expr::Operand::Kind::kValue: {
+      if (!b.values) return std::nullopt;
+      auto it = b.values->find(v->value);
+      if (it == b.values->end()) return std::nullopt;
+      return it->second.type();
+    }
+    default: return std::nullopt;
+  }
+}
+
+// What AWS refuses in an update before it reads the item, after the key attributes: a value
+// of the wrong type for an index key, then a nested path through a key attribute.
+std::optional<AwsError> update_index_error(const Table& t, const PreparedExpressions& prepared,
+                                           const expr::UpdateExpression& update) {
+  for (const auto& index : t.schema().indexes) {
+    for (const auto* attr : {&index.hash, index.range ? &*index.range : nullptr}) {
+      if (!attr) continue;
+      for (const auto& a : update.actions) {
+        if (a.path.elements.size() != 1 ||
+            expr::resolve_name(a.path.elements[0], prepared.bindings) != attr->name) {
+          continue;
+        }
+        const auto type = static_type(a, prepared.bindings);
+        if (type && *type != attr->type) {
+          return validation_error(
+              "One or more parameter values were invalid: Type mismatch for Index Key " +
+              attr->name + " Expected: " + std::string(type_name(attr->type)) + " Actual: " +
+              std::string(type_name(*type)) + " IndexName: " + index.definition.index_name);
+        }
+        break;
+      }
+    }
+  }
+  std::vector<expr::Path> paths;
+  for (const auto& a : update.actions) {
+    paths.push_back(a.path);
+    std::vector<const expr::Operand*> todo = {&a.value};
+    while (!todo.empty()) {
+      const expr::Operand* o = todo.back();
+      todo.pop_back();
+      if (o->kind == expr::Operand::Kind::kPath && !o->path.elements.empty()) {
+        paths.push_back(o->path);
+      }
+      for (const auto& arg : o->args) todo.push_back(&arg);
+    }
+  }
+  if (auto s = check_key_paths(t, paths, prepared.bindings); !s) return s.error();
   return std::nullopt;
 }
 
@@ -111,6 +172,9 @@ Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros n
   if (!table) return table.error();
   Table& t = **table;
   if (auto s = Ops::validate_key(t, request.key); !s) return s.error();
+  if (auto s = check_key_paths(t, prepared->projection_paths, expr::Bindings{}); !s) {
+    return s.error();
+  }
   const Row* row = t.find(t.key_of(request.key));
   ConsumedCapacity consumed;
   const double units = read_units(row ? row->size : 0, request.consistent_read);
@@ -139,6 +203,7 @@ Result<UpdateItemResult> Database::update_item(const UpdateItemRequest& request,
       prepared->update ? &prepared->update->value().expression : nullptr;
   if (update) {
     if (auto e = key_update_error(t, *prepared, *update)) return *e;
+    if (auto e = update_index_error(t, *prepared, *update)) return *e;
   }
   const KeyEnc key = t.key_of(request.key);
   const Row* row = t.find(key);

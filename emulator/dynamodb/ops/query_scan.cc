@@ -2,166 +2,13 @@
 #include <algorithm>
 
 #include "emulator/dynamodb/ops/common.h"
+#include "emulator/dynamodb/ops/key_checks.h"
 
 namespace emu::dynamodb {
 
 namespace {
 
 constexpr std::size_t kPageBytes = 1024 * 1024;
-
-enum class RangeOp { kNone, kEq, kLt, kLe, kGt, kGe, kBetween, kBeginsWith };
-
-struct KeyCondition {
-  const AttributeValue* hash = nullptr;
-  RangeOp op = RangeOp::kNone;
-  const AttributeValue* a = nullptr;
-  const AttributeValue* b = nullptr;
-};
-
-struct Leaf {
-  std::string attribute;
-  RangeOp op;
-  const AttributeValue* a = nullptr;
-  const AttributeValue* b = nullptr;
-};
-
-RangeOp flip(expr::Comparator c, bool flipped) {
-  switch (c) {
-    case expr::Comparator::kEq:
-      return RangeOp::kEq;
-    case expr::Comparator::kLt:
-      return flipped ? RangeOp::kGt : RangeOp::kLt;
-    case expr::Comparator::kLe:
-      return flipped ? RangeOp::kGe : RangeOp::kLe;
-    case expr::Comparator::kGt:
-      return flipped ? RangeOp::kLt : RangeOp::kGt;
-    default:
-      return flipped ? RangeOp::kLe : RangeOp::kGe;
-  }
-}
-
-const char* kInvalidCondition = "Invalid condition in KeyConditionExpression: ";
-
-Result<Leaf> leaf_of(const expr::Condition& c, const expr::Bindings& b) {
-  using K = expr::Condition::Kind;
-  static const std::map<K, const char*> kBadOps = {{K::kOr, "OR"},
-                                                   {K::kNot, "NOT"},
-                                                   {K::kIn, "IN"},
-                                                   {K::kAttributeExists, "attribute_exists"},
-                                                   {K::kAttributeNotExists, "attribute_not_exists"},
-                                                   {K::kAttributeType, "attribute_type"},
-                                                   {K::kContains, "contains"}};
-  if (auto it = kBadOps.find(c.kind); it != kBadOps.end()) {
-    return validation_error(std::string("Invalid operator used in KeyConditionExpression: ") +
-                            it->second);
-  }
-  if (c.kind == K::kCompare && c.comparator == expr::Comparator::kNe) {
-    return validation_error("Invalid operator used in KeyConditionExpression: <>");
-  }
-  int path_index = -1;
-  for (std::size_t i = 0; i < c.operands.size(); ++i) {
-    const auto& op = c.operands[i];
-    if (op.kind == expr::Operand::Kind::kSize) {
-      return validation_error("KeyConditionExpressions cannot contain nested operations");
-    }
-    if (op.kind != expr::Operand::Kind::kPath) continue;
-    if (path_index >= 0) {
-      return validation_error(std::string(kInvalidCondition) +
-                              "Multiple attribute names used in one condition");
-    }
-    if (op.path.elements.size() > 1) {
-      return validation_error(
-          "KeyConditionExpressions cannot have conditions on nested attributes");
-    }
-    path_index = static_cast<int>(i);
-  }
-  if (path_index < 0) {
-    return validation_error(std::string(kInvalidCondition) + "No key attribute specified");
-  }
-  Leaf leaf;
-  leaf.attribute = expr::resolve_name(c.operands[path_index].path.elements[0], b);
-  auto value = [&](std::size_t i) { return &b.values->find(c.operands[i].value)->second; };
-  if (c.kind == K::kCompare) {
-    leaf.op = flip(c.comparator, path_index == 1);
-    leaf.a = value(path_index == 0 ? 1 : 0);
-  } else if (path_index != 0) {
-    const char* name = c.kind == K::kBetween ? "BETWEEN" : "begins_with";
-    return validation_error(std::string(kInvalidCondition) + name +
-                            " operator must have the key attribute as its first operand");
-  } else if (c.kind == K::kBetween) {
-    leaf.op = RangeOp::kBetween;
-    leaf.a = value(1);
-    leaf.b = value(2);
-  } else {
-    leaf.op = RangeOp::kBeginsWith;
-    leaf.a = value(1);
-  }
-  return leaf;
-}
-
-Status collect_leaves(const expr::Condition& c, const expr::Bindings& b, std::vector<Leaf>& out) {
-  if (c.kind == expr::Condition::Kind::kAnd) {
-    for (const auto& child : c.children) {
-      if (auto s = collect_leaves(child, b, out); !s) return s;
-    }
-    return ok_status();
-  }
-  auto leaf = leaf_of(c, b);
-  if (!leaf) return leaf.error();
-  for (const auto& l : out) {
-    if (l.attribute == leaf->attribute) {
-      return validation_error("KeyConditionExpressions must only contain one condition per key");
-    }
-  }
-  out.push_back(std::move(*leaf));
-  return ok_status();
-}
-
-Result<KeyCondition> key_condition(const expr::Condition& root, const expr::Bindings& b,
-                                   const KeyAttribute& hash,
-                                   const std::optional<KeyAttribute>& range) {
-  std::vector<Leaf> leaves;
-  if (auto s = collect_leaves(root, b, leaves); !s) return s.error();
-  if (leaves.size() > 2) return validation_error("Conditions can be of length 1 or 2 only");
-  KeyCondition kc;
-  for (const auto& leaf : leaves) {
-    const bool is_hash = leaf.attribute == hash.name;
-    const bool is_range = range && leaf.attribute == range->name;
-    if (!is_hash && !is_range) continue;
-    const Type want = is_hash ? hash.type : range->type;
-    if (leaf.a->type() != want || (leaf.b && leaf.b->type() != want)) {
-      return validation_error(
-          "One or more parameter values were invalid: Condition parameter "
-          "type does not match schema type");
-    }
-    if (is_hash) {
-      if (leaf.op != RangeOp::kEq) return validation_error("Query key condition not supported");
-      kc.hash = leaf.a;
-    } else {
-      kc.op = leaf.op;
-      kc.a = leaf.a;
-      kc.b = leaf.b;
-    }
-  }
-  if (kc.hash == nullptr) {
-    return validation_error("Query condition missed key schema element: " + hash.name);
-  }
-  const std::size_t used = 1 + (kc.op != RangeOp::kNone ? 1 : 0);
-  if (used != leaves.size()) {
-    if (!range) return validation_error("Query key condition not supported");
-    return validation_error("Query condition missed key schema element: " + range->name);
-  }
-  if (kc.op == RangeOp::kBetween && compare_scalars(*kc.a, *kc.b) > 0) {
-    return validation_error(
-        "Invalid KeyConditionExpression: The BETWEEN operator requires upper "
-        "bound to be greater than or equal to lower bound; lower bound "
-        "operand: AttributeValue: {" +
-        std::string(type_name(kc.a->type())) + ":" + kc.a->scalar() +
-        "}, upper bound operand: AttributeValue: {" + std::string(type_name(kc.b->type())) + ":" +
-        kc.b->scalar() + "}");
-  }
-  return kc;
-}
 
 std::string successor(std::string s) {
   s.push_back('\0');
@@ -340,21 +187,58 @@ Result<const IndexSchema*> find_index(const Table& t, const std::optional<std::s
   return &index->schema;
 }
 
-Result<std::optional<IndexKeyEnc>> start_key(const Table& t, const IndexSchema* index,
-                                             const std::optional<Item>& esk) {
-  if (!esk) return std::optional<IndexKeyEnc>();
-  const AwsError invalid = validation_error("The provided starting key is invalid");
-  if (auto s = Ops::validate_key(t, t.key_item(*esk)); !s) return invalid;
+// Where a checked ExclusiveStartKey places the read.
+std::optional<IndexKeyEnc> start_place(const Table& t, const IndexSchema* index,
+                                       const std::optional<Item>& esk) {
+  if (!esk) return std::nullopt;
   const KeyEnc key = t.key_of(*esk);
-  if (!index) return std::optional<IndexKeyEnc>(IndexKeyEnc{key.hash, key.range, 0, {}});
-  auto ik = t.index_key(*index, *esk, key);
-  if (!ik) return invalid;
-  return std::optional<IndexKeyEnc>(*ik);
+  if (!index) return IndexKeyEnc{key.hash, key.range, 0, {}};
+  return t.index_key(*index, *esk, key);
+}
+
+// A filter's nested paths through key attributes.
+Status check_filter_paths(const Table& t, const PreparedExpressions& p) {
+  if (!p.condition) return ok_status();
+  std::vector<expr::Path> filter_paths;
+  condition_paths(p.condition->value().root, filter_paths);
+  return check_key_paths(t, filter_paths, p.bindings);
 }
 
 Table::Reader reader_for(Table& t, const IndexSchema* index, RangeRead range) {
   return index ? t.read_index(t.index_number(*index), std::move(range))
                : t.read_rows(std::move(range));
+}
+
+Status check_segments(const ScanRequest& request) {
+  if (request.segment.has_value() != request.total_segments.has_value()) {
+    return validation_error(request.segment
+                                ? "The TotalSegments parameter is required but was not present "
+                                  "in the request when Segment parameter is present"
+                                : "The Segment parameter is required but was not present in the "
+                                  "request when parameter TotalSegments is present");
+  }
+  if (request.segment && *request.segment >= *request.total_segments) {
+    return validation_error(
+        "The Segment parameter is zero-based and must be less than "
+        "parameter TotalSegments: Segment: " +
+        std::to_string(*request.segment) +
+        " is not less than TotalSegments: " + std::to_string(*request.total_segments));
+  }
+  return ok_status();
+}
+
+// Scan's checks once the table and index are known, in AWS's order.
+Status check_scan_target(const ReadTarget& target, const ScanRequest& request,
+                         const PreparedExpressions& prepared) {
+  if (auto s = check_scan_start_key(target, request.exclusive_start_key); !s) return s;
+  if (auto s = check_select_all_on_index(target, request.select); !s) return s;
+  if (auto s = check_scan_start_table_key(target.table, request.exclusive_start_key); !s) {
+    return s;
+  }
+  if (auto s = check_key_paths(target.table, prepared.projection_paths, expr::Bindings{}); !s) {
+    return s;
+  }
+  return check_filter_paths(target.table, prepared);
 }
 
 }  // namespace
@@ -373,6 +257,9 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   texts.projection = &request.projection_expression;
   auto prepared = Ops::prepare(*this, texts, request.attributes);
   if (!prepared) return prepared.error();
+  // The key condition's own checks come before the table is looked up, as on AWS.
+  auto leaves = key_leaves(prepared->key_condition->value().root, prepared->bindings);
+  if (!leaves) return leaves.error();
   auto table = Ops::table(*this, request.table_name);
   if (!table) return table.error();
   Table& t = **table;
@@ -381,18 +268,25 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   if (auto s = check_select(request.select, prepared->projection != nullptr, *index); !s) {
     return s.error();
   }
-  const KeyAttribute& hash = *index ? (*index)->hash : t.schema().hash;
-  const auto& range = *index ? (*index)->range : t.schema().range;
-  auto kc = key_condition(prepared->key_condition->value().root, prepared->bindings, hash, range);
+  const ReadTarget target{t, *index};
+  auto kc = query_key_condition(target, *leaves, request.exclusive_start_key);
   if (!kc) return kc.error();
-  auto esk = start_key(t, *index, request.exclusive_start_key);
-  if (!esk) return esk.error();
+  if (auto s = check_key_paths(t, prepared->projection_paths, expr::Bindings{}); !s) {
+    return s.error();
+  }
+  if (prepared->condition) {
+    const auto& filter = prepared->condition->value().root;
+    if (auto s = check_filter_keys(target, filter, prepared->bindings); !s) return s.error();
+  }
+  if (auto s = check_select_all_on_index(target, request.select); !s) return s.error();
+  if (auto s = check_filter_paths(t, *prepared); !s) return s.error();
+  const auto esk = start_place(t, *index, request.exclusive_start_key);
   QueryResult result;
   std::size_t bytes = 0;
   const PageInput in{&t, *index, &*prepared, request.limit, request.select};
   RangeRead keys = key_range(*kc);
   keys.forward = request.scan_index_forward;
-  if (*esk) continue_after(keys, place_of(**esk, *index != nullptr));
+  if (esk) continue_after(keys, place_of(*esk, *index != nullptr));
   flush();  // the read goes to the store
   auto reader = reader_for(t, *index, std::move(keys));
   run_page(in, [&] { return reader.next(); }, result, bytes);
@@ -408,20 +302,7 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
 
 Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   if (auto err = Ops::begin(*this, "Scan", request.table_name, now)) return *err;
-  if (request.segment.has_value() != request.total_segments.has_value()) {
-    return validation_error(request.segment
-                                ? "The TotalSegments parameter is required but was not present "
-                                  "in the request when parameter Segment is present"
-                                : "The Segment parameter is required but was not present in the "
-                                  "request when parameter TotalSegments is present");
-  }
-  if (request.segment && *request.segment >= *request.total_segments) {
-    return validation_error(
-        "The Segment parameter is zero-based and must be less than "
-        "parameter TotalSegments: Segment: " +
-        std::to_string(*request.segment) +
-        " is not less than TotalSegments: " + std::to_string(*request.total_segments));
-  }
+  if (auto s = check_segments(request); !s) return s.error();
   ExpressionTexts texts;
   texts.condition = &request.filter_expression;
   texts.condition_kind = "FilterExpression";
@@ -436,8 +317,10 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   if (auto s = check_select(request.select, prepared->projection != nullptr, *index); !s) {
     return s.error();
   }
-  auto esk = start_key(t, *index, request.exclusive_start_key);
-  if (!esk) return esk.error();
+  if (auto s = check_scan_target(ReadTarget{t, *index}, request, *prepared); !s) {
+    return s.error();
+  }
+  const auto esk = start_place(t, *index, request.exclusive_start_key);
   ScanResult result;
   std::size_t bytes = 0;
   const PageInput in{&t, *index, &*prepared, request.limit, request.select};
@@ -448,7 +331,7 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
                static_cast<std::uint64_t>(*request.segment);
   };
   RangeRead range;
-  if (*esk) continue_after(range, place_of(**esk, *index != nullptr));
+  if (esk) continue_after(range, place_of(*esk, *index != nullptr));
   flush();  // the read goes to the store
   auto reader = reader_for(t, *index, std::move(range));
   run_page(

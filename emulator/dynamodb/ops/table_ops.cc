@@ -90,6 +90,7 @@ std::optional<std::string> create_error(const CreateTableRequest& r) {
   for (const auto& g : r.global_secondary_indexes) {
     if (g.key_schema.empty() || g.key_schema.size() > 2) return "Invalid KeySchema";
     if (auto e = key_schema_error(g.key_schema, defined)) return e;
+    if (g.projection_type_missing) return kInvalid + "Unknown ProjectionType: null";
     if (!g.non_key_attributes.empty() && g.projection_type != ProjectionType::kInclude) {
       return kInvalid + "ProjectionType is " +
              (g.projection_type == ProjectionType::kAll ? "ALL" : "KEYS_ONLY") +
@@ -236,7 +237,8 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   if (!table) return table.error();
   Table& t = **table;
   auto& s = t.schema();
-  if (!request.billing_mode && !request.provisioned_throughput && !request.stream_specification) {
+  if (!request.billing_mode && !request.provisioned_throughput && !request.stream_specification &&
+      request.index_update_throughputs.empty()) {
     return validation_error(
         "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is "
@@ -247,6 +249,19 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
     return validation_error(kInvalid +
                             "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                             "specified when BillingMode is PAY_PER_REQUEST");
+  }
+  for (const auto& pt : request.index_update_throughputs) {
+    if (pt && (pt->read_capacity_units > kMaxCapacityUnits ||
+               pt->write_capacity_units > kMaxCapacityUnits)) {
+      return validation_error(
+          "This operation cannot be performed with given input values. Please contact DynamoDB "
+          "service team for more info: Action Blocked: IndexUpdate");
+    }
+  }
+  // DEVIATION: indexes are created with the table only; GlobalSecondaryIndexUpdates are
+  // refused (after AWS's own checks of them) rather than ignored.
+  if (!request.index_update_throughputs.empty()) {
+    return validation_error("The emulator does not support GlobalSecondaryIndexUpdates");
   }
   if (mode == BillingMode::kProvisioned && s.billing_mode == BillingMode::kPayPerRequest &&
       !request.provisioned_throughput) {
