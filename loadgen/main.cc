@@ -92,81 +92,89 @@ bool parse_headers(const std::vector<std::string>& texts, Headers& out) {
   return true;
 }
 
+// An HTTP run that could not keep up with its schedule fails by default.
+void gate_achieved_ratio(Scenario& s) {
+  for (const auto& e : s.expectations) {
+    if (e.figure == "achieved_ratio") return;
+  }
+  Expectation e;
+  e.figure = "achieved_ratio";
+  e.min = 0.99;
+  e.description = "achieved >= 99 % of the planned rate (default for HTTP runs)";
+  s.expectations.push_back(e);
+}
+
+// The scenario file with the flags that change it; nullopt (after saying why) on bad input.
+std::optional<Scenario> load_scenario(const RunFlags& f) {
+  Scenario s;
+  try {
+    s = Scenario::from_file(f.file);
+    check_mode(s, !f.target.empty());
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+    return std::nullopt;
+  }
+  if (f.seed) s.seed = *f.seed;
+  if (const std::string problems = access_log_problems(s); !problems.empty()) {
+    std::fprintf(stderr, "loadgen: %s%s\n",
+                 f.strict ? "" : "warning (skipped; --strict refuses them): ", problems.c_str());
+    if (f.strict) return std::nullopt;
+  }
+  if (!f.target.empty()) gate_achieved_ratio(s);
+  return s;
+}
+
+// Runs `s` in process or over HTTP; nullopt (after saying why) when it could not run.
+std::optional<Outcome> execute(const Scenario& s, Recorder& recorder, const RunFlags& f,
+                               const Headers& headers, int shard, int shards) {
+  const bool show_progress = f.progress.value_or(isatty(STDERR_FILENO) != 0);
+  try {
+    if (f.target.empty()) return run_virtual(s, recorder, {f.out_dir, show_progress});
+    HttpRunOptions options;
+    options.target = f.target;
+    options.speed = f.speed.value_or(1.0);
+    options.shard = shard;
+    options.shards = shards;
+    options.progress = show_progress;
+    options.max_connections = f.connections;
+    options.api_key = f.api_key;
+    options.headers = headers;
+    options.settle_seconds = f.settle_seconds;
+    return run_http(s, recorder, options);
+  } catch (const emu::ConfigError& e) {
+    std::fprintf(stderr, "loadgen: %s: emulator: %s\n", f.file.c_str(), e.what());
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+  } catch (const TargetError& e) {
+    std::fprintf(stderr, "loadgen: %s\n", e.what());
+  }
+  return std::nullopt;
+}
+
 int run(const RunFlags& f) {
-  const std::string& file = f.file;
-  const std::string& target = f.target;
   if (const auto misplaced = misplaced_flag(f)) {
     std::fprintf(stderr, "loadgen: %s\n", misplaced->c_str());
     return 2;
   }
   Headers headers;
   if (!parse_headers(f.headers, headers)) return 2;
-  Scenario s;
-  try {
-    s = Scenario::from_file(file);
-    check_mode(s, !target.empty());
-  } catch (const ScenarioError& e) {
-    std::fprintf(stderr, "loadgen: %s\n", e.what());
-    return 2;
-  }
-  const auto& seed = f.seed;
-  if (seed) s.seed = *seed;
-  if (const std::string problems = access_log_problems(s); !problems.empty()) {
-    std::fprintf(stderr, "loadgen: %s%s\n", f.strict ? "" : "warning (skipped; --strict refuses them): ", problems.c_str());
-    if (f.strict) return 2;
-  }
-  if (!target.empty()) {
-    // An HTTP run that could not keep up with its schedule fails by default.
-    bool gated = false;
-    for (const auto& e : s.expectations) gated = gated || e.figure == "achieved_ratio";
-    if (!gated) {
-      Expectation e;
-      e.figure = "achieved_ratio";
-      e.min = 0.99;
-      e.description = "achieved >= 99 % of the planned rate (default for HTTP runs)";
-      s.expectations.push_back(e);
-    }
-  }
+  std::optional<Scenario> s = load_scenario(f);
+  if (!s) return 2;
   int shard = 0, shards = 1;
   if (!parse_shard(f.shard_text, shard, shards)) {
-    std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n", f.shard_text.c_str());
+    std::fprintf(stderr, "loadgen: --shard: expected i/n with 0 <= i < n, got \"%s\"\n",
+                 f.shard_text.c_str());
     return 2;
   }
-  Recorder recorder(s.start);
-  Outcome outcome;
-  const bool show_progress = f.progress.value_or(isatty(STDERR_FILENO) != 0);
-  try {
-    if (target.empty()) {
-      outcome = run_virtual(s, recorder, {f.out_dir, show_progress});
-    } else {
-      HttpRunOptions options;
-      options.target = target;
-      options.speed = f.speed.value_or(1.0);
-      options.shard = shard;
-      options.shards = shards;
-      options.progress = show_progress;
-      options.max_connections = f.connections;
-      options.api_key = f.api_key;
-      options.headers = headers;
-      options.settle_seconds = f.settle_seconds;
-      outcome = run_http(s, recorder, options);
-    }
-  } catch (const emu::ConfigError& e) {
-    std::fprintf(stderr, "loadgen: %s: emulator: %s\n", file.c_str(), e.what());
-    return 2;
-  } catch (const ScenarioError& e) {
-    std::fprintf(stderr, "loadgen: %s\n", e.what());
-    return 2;
-  } catch (const TargetError& e) {
-    std::fprintf(stderr, "loadgen: %s\n", e.what());
-    return 2;
-  }
-  outcome.strict = f.strict;
-  outcome.settings["seed"] = s.seed;
-  add_access_log_figures(s, outcome.figures);
-  outcome.settings["strict"] = f.strict;
-  outcome.settings["shard"] = f.shard_text.empty() ? "0/1" : f.shard_text;
-  return finish(s, recorder, outcome, f.out_dir);
+  Recorder recorder(s->start);
+  std::optional<Outcome> outcome = execute(*s, recorder, f, headers, shard, shards);
+  if (!outcome) return 2;
+  outcome->strict = f.strict;
+  outcome->settings["seed"] = s->seed;
+  add_access_log_figures(*s, outcome->figures);
+  outcome->settings["strict"] = f.strict;
+  outcome->settings["shard"] = f.shard_text.empty() ? "0/1" : f.shard_text;
+  return finish(*s, recorder, *outcome, f.out_dir);
 }
 
 int merge(const std::vector<std::string>& dirs, const std::string& out_dir, bool strict) {
@@ -206,53 +214,61 @@ int merge(const std::vector<std::string>& dirs, const std::string& out_dir, bool
   return finish(s, *merged, o, out_dir);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"Load generator for the COVID Alert metrics pipeline: runs a scenario in process "
-               "on the virtual clock, or over HTTP against any URL, and checks its expectations."};
-  app.require_subcommand(1);
-  RunFlags flags;
-  CLI::App* run_cmd = app.add_subcommand("run", "Run a scenario file");
-  run_cmd->add_option("scenario", flags.file, "Scenario file (JSON or YAML, see scenarios/README.md)")->required();
-  run_cmd->add_option("--target", flags.target,
-                      "Base URL (http://host:port); without it the pipeline runs in process");
-  run_cmd->add_option("--out", flags.out_dir, "Output directory for summary.json and report.html")
+// The `run` subcommand's flags; --progress / --no-progress land in `progress_on` / `_off`.
+CLI::App* add_run_command(CLI::App& app, RunFlags& f, bool& progress_on, bool& progress_off) {
+  CLI::App* cmd = app.add_subcommand("run", "Run a scenario file");
+  cmd->add_option("scenario", f.file, "Scenario file (JSON or YAML, see scenarios/README.md)")
+      ->required();
+  cmd->add_option("--target", f.target,
+                  "Base URL (http://host:port); without it the pipeline runs in process");
+  cmd->add_option("--out", f.out_dir, "Output directory for summary.json and report.html")
       ->default_val("loadgen-out");
-  run_cmd->add_option("--seed", flags.seed, "Override the scenario's seed");
-  run_cmd
-      ->add_option(
-          "--speed", flags.speed,
-          "HTTP runs: time scale (2 = twice as fast as the schedule); against a virtual-clock "
-          "emulator a cap: the sends go in lock step with its clock")
+  cmd->add_option("--seed", f.seed, "Override the scenario's seed");
+  cmd->add_option(
+         "--speed", f.speed,
+         "HTTP runs: time scale (2 = twice as fast as the schedule); against a virtual-clock "
+         "emulator a cap: the sends go in lock step with its clock")
       ->check(CLI::PositiveNumber);
-  run_cmd->add_option(
-      "--shard", flags.shard_text,
+  cmd->add_option(
+      "--shard", f.shard_text,
       "HTTP runs: send the i-th of n disjoint slices (i/n); refused against a virtual-clock "
       "emulator");
-  run_cmd->add_option("--connections", flags.connections, "HTTP runs: most keep-alive connections open at once")
+  cmd->add_option("--connections", f.connections,
+                  "HTTP runs: most keep-alive connections open at once")
       ->default_val(100)
       ->check(CLI::Range(1, 100000));
-  run_cmd->add_option("--api-key", flags.api_key,
-                      "HTTP runs: the x-api-key header (default: an emulator target's own key)");
-  run_cmd->add_option("--header", flags.headers,
-                      "HTTP runs: NAME:VALUE, one more header on every request (repeatable)");
-  run_cmd->add_option("--settle-timeout", flags.settle_seconds,
-                      "HTTP runs against a real-clock emulator: most seconds to wait for the stream "
-                      "and the DLQ to empty, before and after the load (default: drain / speed, "
-                      "at least 10)")
+  cmd->add_option("--api-key", f.api_key,
+                  "HTTP runs: the x-api-key header (default: an emulator target's own key)");
+  cmd->add_option("--header", f.headers,
+                  "HTTP runs: NAME:VALUE, one more header on every request (repeatable)");
+  cmd->add_option("--settle-timeout", f.settle_seconds,
+                  "HTTP runs against a real-clock emulator: most seconds to wait for the stream "
+                  "and the DLQ to empty, before and after the load (default: drain / speed, "
+                  "at least 10)")
       ->check(CLI::NonNegativeNumber);
-  run_cmd->add_flag("--strict", flags.strict,
-                    "An expectation that cannot be evaluated (SKIPPED: the target is not an "
-                    "emulator) fails the run, and a trace whose access log has unparseable "
-                    "lines is refused (exit 2)");
-  bool progress_on = false, progress_off = false;
-  CLI::Option* progress_flag = run_cmd->add_flag(
+  cmd->add_flag("--strict", f.strict,
+                "An expectation that cannot be evaluated (SKIPPED: the target is not an "
+                "emulator) fails the run, and a trace whose access log has unparseable "
+                "lines is refused (exit 2)");
+  CLI::Option* progress_flag = cmd->add_flag(
       "--progress", progress_on,
       "Show a live progress line on stderr (virtual time, % done, rates, RSS, ETA); the default "
       "when stderr is a terminal");
-  run_cmd->add_flag("--no-progress", progress_off, "Never show the progress line")
+  cmd->add_flag("--no-progress", progress_off, "Never show the progress line")
       ->excludes(progress_flag);
+  return cmd;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Load generator for the COVID Alert metrics pipeline: runs a scenario in process "
+      "on the virtual clock, or over HTTP against any URL, and checks its expectations."};
+  app.require_subcommand(1);
+  RunFlags flags;
+  bool progress_on = false, progress_off = false;
+  add_run_command(app, flags, progress_on, progress_off);
   std::vector<std::string> dirs;
   std::string merge_out = "loadgen-merged";
   CLI::App* merge_cmd = app.add_subcommand("merge", "Merge the summaries of sharded runs into one report");

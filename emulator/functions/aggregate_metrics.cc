@@ -199,6 +199,10 @@ struct AggregateMetrics::Aggregate {
   }
 };
 
+namespace {
+struct SortKeyParts;
+}  // namespace
+
 // A batch's working memory, reused by the next batch (nothing of it outlives handle()).
 struct AggregateMetrics::Batch {
   // Parsed raw bodies: [0, records_used) are this batch's; a body over kRecycledBodyLimit gets a
@@ -231,6 +235,7 @@ struct AggregateMetrics::Batch {
     if (aggregates_used == aggregates.size()) aggregates.emplace_back();
     return aggregates[aggregates_used++];
   }
+  void count_entry(const SortKeyParts& parts, const Value* identifier);
 };
 
 namespace {
@@ -380,32 +385,38 @@ void AggregateMetrics::aggregate_record(const StreamRecordView& record, Batch& b
     if (region == nullptr || (region->is_string() && region->get_ref<const std::string&>().empty())) {
       region = &none_region();
     }
-    std::string& sk = batch.sk;
-    build_sort_key(sk, SortKeyParts{r, fields, region, identifier_text, *date, count, duration});
+    const SortKeyParts parts{r, fields, region, identifier_text, *date, count, duration};
+    build_sort_key(batch.sk, parts);
     ++report.entries_aggregated;
-    const auto found = batch.index.find(sk);
-    if (found != batch.index.end()) {
-      Value& n = found->second->metric_count;
-      n = n.get<std::int64_t>() + 1;
-      continue;
-    }
-    Aggregate& a = batch.next_aggregate();  // every member is set below
-    a.entry = fields.at;
-    a.identifier = identifier;
-    a.appos = r.appos;
-    a.appversion = r.appversion;
-    a.osversion = r.osversion;
-    a.manufacturer = r.manufacturer;
-    a.model = r.model;
-    a.androidreleaseversion = r.androidreleaseversion;
-    a.count = count;
-    a.duration = duration;
-    a.region = region;
-    assign_text(a.sk, sk);
-    assign_text(a.date, *date);
-    a.metric_count = 1;
-    batch.index.emplace(a.sk.get_ref<const std::string&>(), &a);
+    batch.count_entry(parts, identifier);
   }
+}
+
+// One more entry of the aggregate whose sort key is in `sk`: its count, or a new aggregate (in
+// the order the seed dispatches them: first seen, first written).
+void AggregateMetrics::Batch::count_entry(const SortKeyParts& parts, const Value* identifier) {
+  const auto found = index.find(sk);
+  if (found != index.end()) {
+    Value& n = found->second->metric_count;
+    n = n.get<std::int64_t>() + 1;
+    return;
+  }
+  Aggregate& a = next_aggregate();  // every member is set below
+  a.entry = parts.entry.at;
+  a.identifier = identifier;
+  a.appos = parts.record.appos;
+  a.appversion = parts.record.appversion;
+  a.osversion = parts.record.osversion;
+  a.manufacturer = parts.record.manufacturer;
+  a.model = parts.record.model;
+  a.androidreleaseversion = parts.record.androidreleaseversion;
+  a.count = parts.count;
+  a.duration = parts.duration;
+  a.region = parts.region;
+  assign_text(a.sk, sk);
+  assign_text(a.date, parts.date);
+  a.metric_count = 1;
+  index.emplace(a.sk.get_ref<const std::string&>(), &a);
 }
 
 Value AggregateMetrics::generate_payload(const Value& aggregate) const {
