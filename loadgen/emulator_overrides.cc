@@ -111,8 +111,8 @@ std::optional<json> function_configuration(HttpClient& client, const std::string
 // UpdateFunctionConfiguration of one setting in the config's units; the answer on failure.
 std::optional<HttpAnswer> set_function_config(HttpClient& client, const std::string& function,
                                               const std::string& key, std::int64_t value) {
-  const json body = key == "memory_mb" ? json{{"MemorySize", value}}
-                                       : json{{"Timeout", value / 1000}};
+  const json body =
+      key == "memory_mb" ? json{{"MemorySize", value}} : json{{"Timeout", value / 1000}};
   const HttpAnswer answer =
       client.lambda("PUT", kConfigurationPath + function + "/configuration", body.dump());
   if (answer.status == 200) return std::nullopt;
@@ -291,7 +291,8 @@ void EmulatorOverrides::apply_concurrency(HttpClient& client, const Scenario& s)
 void EmulatorOverrides::apply_function_configs(HttpClient& client, const Scenario& s) {
   for (const auto& change : config_changes_) {
     const std::string key = "lambda.functions." + change.function + "." + change.key;
-    if (const auto failed = set_function_config(client, change.function, change.key, change.wanted)) {
+    if (const auto failed =
+            set_function_config(client, change.function, change.key, change.wanted)) {
       restore(client);
       throw ScenarioError(s.file, "emulator." + key,
                           "a setting UpdateFunctionConfiguration accepts (the emulator answered " +

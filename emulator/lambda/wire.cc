@@ -173,8 +173,8 @@ http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const st
 // Validated as AWS does: the service model's bounds first (memorySize >= 128, timeout 1..900,
 // every failure in one message), then the service's own memory ceiling (10,240 MB).
 http::HttpResponse LambdaWire::update_configuration(const std::string& name,
-                                                    const std::string& body,
-                                                    const std::string& rid, Micros now) {
+                                                    const std::string& body, const std::string& rid,
+                                                    Micros now) {
   const auto parsed = parse_json(body);
   if (!parsed || !parsed->is_object()) {
     return error_reply(errors::lambda::kInvalidRequestContent(
@@ -184,14 +184,16 @@ http::HttpResponse LambdaWire::update_configuration(const std::string& name,
   }
   std::string not_emulated;
   for (const auto& [key, value] : parsed->items()) {
-    if (key != "MemorySize" && key != "Timeout") not_emulated += (not_emulated.empty() ? "" : ", ") + key;
+    if (key != "MemorySize" && key != "Timeout")
+      not_emulated += (not_emulated.empty() ? "" : ", ") + key;
   }
   // DEVIATION: the functions' code, handler, runtime, environment, layers, VPC and roles are the
   // seed's and fixed; a request changing them is refused rather than half applied.
   if (!not_emulated.empty()) {
     return error_reply(errors::lambda::kService(
                            "The emulator's UpdateFunctionConfiguration changes MemorySize and "
-                           "Timeout only; not emulated: " + not_emulated,
+                           "Timeout only; not emulated: " +
+                               not_emulated,
                            501),
                        rid);
   }
@@ -309,8 +311,8 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
   if (method == "GET" && seg.size() == 2 && seg[0] == "2016-08-19" && seg[1] == "account-settings") {
     return json_reply(200, account_settings(service_), rid);
   }
-  // DEVIATION: operations beyond concurrency and configuration control (Invoke, CreateFunction, ...) are not
-  // emulated; they get a clear error instead of a 404 page.
+  // DEVIATION: operations beyond concurrency and configuration control (Invoke, CreateFunction,
+  // ...) are not emulated; they get a clear error instead of a 404 page.
   return error_reply(
       errors::lambda::kService("The emulator does not implement " + method + " " + path +
                                    " (Lambda supports ListFunctions, GetFunction, "
