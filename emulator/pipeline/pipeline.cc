@@ -29,7 +29,7 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
       std::vector<std::string>{
           "dynamodb and dynamodbstreams (JSON 1.0)", "sqs (JSON 1.0 and query)",
           "s3 (rest-xml)", "monitoring/CloudWatch metrics and alarms (JSON 1.0 and query)",
-          "lambda concurrency and function listing (rest-json)",
+          "lambda concurrency, function listing and configuration (rest-json)",
           "logs/CloudWatch Logs of the functions, read-only (JSON 1.1)",
           "sns topics, http(s) subscriptions and Publish (query)"},
       std::vector<std::string>{"dynamodb", "sqs", "s3", "monitoring", "lambda", "logs", "sns"},
