@@ -76,9 +76,9 @@ std::optional<HttpAnswer> set_reserved_concurrency(HttpClient& client, const std
   return answer;
 }
 
-// "/lambda/functions/<name>/reserved_concurrency" -> <name>, else "".
-std::string concurrency_function(const std::string& pointer) {
-  const std::string prefix = "/lambda/functions/", suffix = "/reserved_concurrency";
+// "/lambda/functions/<name><suffix>" -> <name>, else "".
+std::string function_of(const std::string& pointer, const std::string& suffix) {
+  const std::string prefix = "/lambda/functions/";
   if (pointer.rfind(prefix, 0) != 0 || pointer.size() <= prefix.size() + suffix.size() ||
       pointer.compare(pointer.size() - suffix.size(), suffix.size(), suffix) != 0) {
     return "";
@@ -86,6 +86,37 @@ std::string concurrency_function(const std::string& pointer) {
   const std::string name =
       pointer.substr(prefix.size(), pointer.size() - prefix.size() - suffix.size());
   return name.find('/') == std::string::npos ? name : "";
+}
+
+std::string concurrency_function(const std::string& pointer) {
+  return function_of(pointer, "/reserved_concurrency");
+}
+
+const char* const kConfigurationPath = "/2015-03-31/functions/";
+
+// GetFunctionConfiguration's answer, or nullopt when the emulator has no such function.
+std::optional<json> function_configuration(HttpClient& client, const std::string& function) {
+  const auto answer = client.lambda("GET", kConfigurationPath + function + "/configuration");
+  const auto j = answer.json();
+  if (answer.status == 404) return std::nullopt;
+  if (answer.status != 200 || !j || !j->is_object() || !(*j)["MemorySize"].is_number_integer() ||
+      !(*j)["Timeout"].is_number_integer()) {
+    throw TargetError("--target " + client.url() + ": GetFunctionConfiguration " + function +
+                      " answered " + std::to_string(answer.status) + " " +
+                      answer.body.substr(0, 200));
+  }
+  return *j;
+}
+
+// UpdateFunctionConfiguration of one setting in the config's units; the answer on failure.
+std::optional<HttpAnswer> set_function_config(HttpClient& client, const std::string& function,
+                                              const std::string& key, std::int64_t value) {
+  const json body =
+      key == "memory_mb" ? json{{"MemorySize", value}} : json{{"Timeout", value / 1000}};
+  const HttpAnswer answer =
+      client.lambda("PUT", kConfigurationPath + function + "/configuration", body.dump());
+  if (answer.status == 200) return std::nullopt;
+  return answer;
 }
 
 // "/cloudwatch/alarms/<name>/<PutMetricAlarm field>" -> (name, field), else ("", "").
@@ -113,6 +144,7 @@ void EmulatorOverrides::apply(HttpClient& client, const Scenario& s) {
   classify(client, s, *config);
   apply_alarms(client, s);
   apply_concurrency(client, s);
+  apply_function_configs(client, s);
 }
 
 // Sorts the block's settings into already in force, changeable and refused; throws before
@@ -140,6 +172,7 @@ void EmulatorOverrides::classify(HttpClient& client, const Scenario& s, const js
       }
       continue;
     }
+    if (classify_function_config(client, s, config, pointer, value)) continue;
     const json::json_pointer at(pointer);
     if (config.contains(at) && config[at] == value) {
       report_["already_in_force"].push_back(dotted(pointer));
@@ -156,10 +189,61 @@ void EmulatorOverrides::classify(HttpClient& client, const Scenario& s, const js
   for (const auto& k : refused) keys += (keys.empty() ? "" : ", ") + k;
   throw ScenarioError(s.file, "emulator",
                       "settings an emulator can take at runtime (alarm definitions under "
-                      "cloudwatch.alarms.<name>, lambda.functions.<name>.reserved_concurrency): " +
+                      "cloudwatch.alarms.<name>, lambda.functions.<name>.reserved_concurrency, "
+                      ".memory_mb, .timeout_ms): " +
                           keys +
                           " cannot change at runtime; start the emulator with them in its "
                           "--config, or run in process (without --target)");
+}
+
+// memory_mb and timeout_ms go through Lambda's API, in its units: MB, and whole seconds. The
+// value before the run is GetFunctionConfiguration's; a timeout the config set to a fraction of
+// a second could not be put back through Lambda's API, so changing it is refused.
+bool EmulatorOverrides::classify_function_config(HttpClient& client, const Scenario& s,
+                                                 const json& config, const std::string& pointer,
+                                                 const json& value) {
+  std::string key = "memory_mb", function = function_of(pointer, "/memory_mb");
+  if (function.empty()) {
+    key = "timeout_ms";
+    function = function_of(pointer, "/timeout_ms");
+  }
+  if (function.empty()) return false;
+  const std::string field = "emulator." + dotted(pointer);
+  const auto now = function_configuration(client, function);
+  if (!now) {
+    throw ScenarioError(s.file, field,
+                        "the name of a function the emulator has (GetFunctionConfiguration: not "
+                        "found)");
+  }
+  const bool memory = key == "memory_mb";
+  const std::int64_t wanted = value.is_number_integer() ? value.get<std::int64_t>() : -1;
+  if (memory ? wanted < 128 || wanted > 10240
+             : wanted < 1000 || wanted > 900000 || wanted % 1000 != 0) {
+    throw ScenarioError(s.file, field,
+                        memory ? "an integer 128..10240 (UpdateFunctionConfiguration's MemorySize)"
+                               : "whole seconds in milliseconds, 1000..900000 (over HTTP it is "
+                                 "set with UpdateFunctionConfiguration, whose Timeout is in "
+                                 "seconds)");
+  }
+  std::int64_t before = memory ? (*now)["MemorySize"].get<std::int64_t>()
+                               : (*now)["Timeout"].get<std::int64_t>() * 1000;
+  const json::json_pointer at(pointer);
+  if (!memory && config.contains(at) && config[at].is_number_integer() &&
+      config[at].get<std::int64_t>() / 1000 * 1000 == before) {
+    before = config[at].get<std::int64_t>();  // the config's milliseconds, when they agree
+  }
+  if (before == wanted) {
+    report_["already_in_force"].push_back(dotted(pointer));
+  } else if (!memory && before % 1000 != 0) {
+    throw ScenarioError(s.file, field,
+                        "a timeout the emulator can put back after the run: its timeout is " +
+                            std::to_string(before) +
+                            " ms, which Lambda's API (whole seconds) cannot restore; start the "
+                            "emulator with the scenario's value in its --config");
+  } else {
+    config_changes_.push_back({function, key, before, wanted});
+  }
+  return true;
 }
 
 void EmulatorOverrides::apply_alarms(HttpClient& client, const Scenario& s) {
@@ -204,6 +288,22 @@ void EmulatorOverrides::apply_concurrency(HttpClient& client, const Scenario& s)
   }
 }
 
+void EmulatorOverrides::apply_function_configs(HttpClient& client, const Scenario& s) {
+  for (const auto& change : config_changes_) {
+    const std::string key = "lambda.functions." + change.function + "." + change.key;
+    if (const auto failed =
+            set_function_config(client, change.function, change.key, change.wanted)) {
+      restore(client);
+      throw ScenarioError(s.file, "emulator." + key,
+                          "a setting UpdateFunctionConfiguration accepts (the emulator answered " +
+                              std::to_string(failed->status) + ": " + failed->body + ")");
+    }
+    report_["changed_for_the_run"][key] = {{"before", change.before},
+                                           {"for_the_run", change.wanted}};
+    config_applied_.push_back(change);
+  }
+}
+
 std::vector<std::string> EmulatorOverrides::restore(HttpClient& client) {
   std::vector<std::string> failed;
   for (const auto& original : originals_) {
@@ -220,8 +320,16 @@ std::vector<std::string> EmulatorOverrides::restore(HttpClient& client) {
     }
     failed.push_back("the reserved concurrency of " + change.function);
   }
+  for (const auto& change : config_applied_) {
+    try {
+      if (!set_function_config(client, change.function, change.key, change.before)) continue;
+    } catch (const TargetError&) {
+    }
+    failed.push_back("the " + change.key + " of " + change.function);
+  }
   originals_.clear();
   concurrency_applied_.clear();
+  config_applied_.clear();
   return failed;
 }
 

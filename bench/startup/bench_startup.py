@@ -26,11 +26,18 @@ def free_port():
 
 
 def rss_mib(pid):
+    """(VmRSS, RssAnon, RssFile) in MiB: the resident set, and its private memory vs the pages
+    of the program and its libraries it has mapped (shared with every other process using them,
+    clean, so reclaimable)."""
+    fields = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS")
+            key = line.split(":")[0]
+            if key in ("VmRSS", "RssAnon", "RssFile"):
+                fields[key] = int(line.split()[1]) / 1024
+    if "VmRSS" not in fields:
+        raise RuntimeError("no VmRSS")
+    return fields["VmRSS"], fields.get("RssAnon", 0.0), fields.get("RssFile", 0.0)
 
 
 def first_answer(port, deadline):
@@ -89,17 +96,21 @@ def main():
     ap.add_argument("--idle-seconds", type=float, default=1.0)
     args = ap.parse_args()
     emulator = os.path.join(args.build, "emulator", "emulator")
-    readies, rsses = [], []
+    readies, rsses, anons, files = [], [], [], []
     for _ in range(args.iterations):
-        ready_ms, rss = one_start(emulator, args.idle_seconds)
+        ready_ms, (rss, anon, file) = one_start(emulator, args.idle_seconds)
         readies.append(ready_ms)
         rsses.append(rss)
+        anons.append(anon)
+        files.append(file)
     print(f"load average: {os.getloadavg()[0]:.1f}")
     print(f"baseline: spawn /bin/true            {summary(spawn_ms(['/bin/true'], args.iterations), 'ms')}")
     print(f"baseline: emulator --version         "
           f"{summary(spawn_ms([emulator, '--version'], args.iterations), 'ms')}")
     print(f"emulator serve: exec -> first answer {summary(readies, 'ms')}")
     print(f"emulator serve: idle RSS             {summary(rsses, 'MiB')}")
+    print(f"  of which private (RssAnon)         {summary(anons, 'MiB')}")
+    print(f"  of which mapped files (RssFile)    {summary(files, 'MiB')}")
 
 
 if __name__ == "__main__":

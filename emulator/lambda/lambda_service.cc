@@ -272,6 +272,18 @@ Status LambdaService::put_reserved_concurrency(std::string_view name, std::int64
   return ok_status();
 }
 
+Status LambdaService::update_configuration(std::string_view name,
+                                           std::optional<std::int64_t> memory_mb,
+                                           std::optional<Micros> timeout, Micros now) {
+  const int index = index_of(name);
+  if (index < 0) return put_reserved_concurrency(name, 0);  // same not-found error
+  FunctionSettings& f = functions_[static_cast<size_t>(index)].settings;
+  if (memory_mb) f.memory_mb = *memory_mb;
+  if (timeout) f.timeout = *timeout;
+  if (memory_mb || timeout) f.last_modified = now;
+  return ok_status();
+}
+
 Status LambdaService::delete_reserved_concurrency(std::string_view name) {
   const int index = index_of(name);
   if (index < 0) return put_reserved_concurrency(name, 0);  // same not-found error

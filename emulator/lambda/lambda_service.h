@@ -85,6 +85,10 @@ class LambdaService {
   // than `minimum_unreserved` unreserved.
   Status put_reserved_concurrency(std::string_view name, std::int64_t reserved);
   Status delete_reserved_concurrency(std::string_view name);
+  // UpdateFunctionConfiguration's MemorySize and Timeout (in range: the wire validates them):
+  // invocations that start from now on use them; running ones keep the timeout they began with.
+  Status update_configuration(std::string_view name, std::optional<std::int64_t> memory_mb,
+                              std::optional<Micros> timeout, Micros now);
   std::int64_t unreserved_limit() const;
   std::int64_t account_limit() const { return settings_.account_concurrency; }
   std::int64_t in_use(std::string_view function) const;

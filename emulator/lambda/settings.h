@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct FunctionSettings {
   std::int64_t reserved_concurrency = -1;  // -1: none (uses the unreserved pool)
   Distribution init_ms = Distribution::constant(0);
   Distribution duration_ms = Distribution::constant(0);
+  // When UpdateFunctionConfiguration last changed it (GetFunctionConfiguration's LastModified);
+  // unset: as deployed.
+  std::optional<Micros> last_modified;
 };
 
 struct LambdaSettings {

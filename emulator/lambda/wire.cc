@@ -1,6 +1,8 @@
 #include "emulator/lambda/wire.h"
 
+#include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/errors.h"
@@ -68,6 +70,26 @@ std::vector<std::string_view> segments_of(std::string_view path) {
   return out;
 }
 
+// Lambda's spelling: "2021-10-01T00:00:00.000+0000"; as deployed unless updated since.
+std::string last_modified(const FunctionSettings& f) {
+  if (!f.last_modified) return "2021-10-01T00:00:00.000+0000";
+  std::string t = format_iso8601(*f.last_modified);
+  return t.substr(0, t.size() - 1) + "+0000";
+}
+
+// An Integer member: a JSON integer within 32 bits.
+bool is_int32(const nlohmann::json& v) {
+  if (!v.is_number_integer()) return false;
+  if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= 2147483647u;
+  const auto n = v.get<std::int64_t>();
+  return n >= -2147483648LL && n <= 2147483647;
+}
+
+std::string constraint_failure(std::int64_t value, const char* member, const char* bound) {
+  return "Value '" + std::to_string(value) + "' at '" + member +
+         "' failed to satisfy constraint: Member must have value " + bound;
+}
+
 bool is_api_version(std::string_view s) {
   return s == "2015-03-31" || s == "2016-08-19" || s == "2017-10-31" || s == "2019-09-30";
 }
@@ -103,7 +125,7 @@ nlohmann::json LambdaWire::configuration(const FunctionSettings& f) const {
           {"Description", ""},
           {"Timeout", f.timeout / kMicrosPerSecond},
           {"MemorySize", f.memory_mb},
-          {"LastModified", "2021-10-01T00:00:00.000+0000"},
+          {"LastModified", last_modified(f)},
           {"CodeSha256", ""},
           {"Version", "$LATEST"},
           {"Environment", {{"Variables", env}}},
@@ -114,9 +136,9 @@ nlohmann::json LambdaWire::configuration(const FunctionSettings& f) const {
           {"Architectures", {"x86_64"}}};
 }
 
-http::HttpResponse LambdaWire::handle(const http::HttpRequest& request, Micros) {
+http::HttpResponse LambdaWire::handle(const http::HttpRequest& request, Micros now) {
   const std::string rid = random_.uuid_v4();
-  return route(request, rid);
+  return route(request, rid, now);
 }
 
 http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const std::string& body,
@@ -129,11 +151,7 @@ http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const st
                        rid);
   }
   const auto it = parsed->find("ReservedConcurrentExecutions");
-  // An Integer member: a JSON integer within 32 bits.
-  if (it == parsed->end() || !it->is_number_integer() ||
-      (it->is_number_unsigned() && it->get<std::uint64_t>() > 2147483647u) ||
-      (!it->is_number_unsigned() && (it->get<std::int64_t>() > 2147483647 ||
-                                     it->get<std::int64_t>() < -2147483648LL))) {
+  if (it == parsed->end() || !is_int32(*it)) {
     return error_reply(
         errors::lambda::kInvalidParameterValue("ReservedConcurrentExecutions must be an integer"),
         rid);
@@ -152,6 +170,74 @@ http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const st
   return json_reply(200, {{"ReservedConcurrentExecutions", n}}, rid);
 }
 
+// Validated as AWS does: the service model's bounds first (memorySize >= 128, timeout 1..900,
+// every failure in one message), then the service's own memory ceiling (10,240 MB).
+http::HttpResponse LambdaWire::update_configuration(const std::string& name,
+                                                    const std::string& body, const std::string& rid,
+                                                    Micros now) {
+  const auto parsed = parse_json(body);
+  if (!parsed || !parsed->is_object()) {
+    return error_reply(errors::lambda::kInvalidRequestContent(
+                           "Could not parse request body into json: the body is not "
+                           "a JSON object"),
+                       rid);
+  }
+  std::string not_emulated;
+  for (const auto& [key, value] : parsed->items()) {
+    if (key != "MemorySize" && key != "Timeout")
+      not_emulated += (not_emulated.empty() ? "" : ", ") + key;
+  }
+  // DEVIATION: the functions' code, handler, runtime, environment, layers, VPC and roles are the
+  // seed's and fixed; a request changing them is refused rather than half applied.
+  if (!not_emulated.empty()) {
+    return error_reply(errors::lambda::kService(
+                           "The emulator's UpdateFunctionConfiguration changes MemorySize and "
+                           "Timeout only; not emulated: " +
+                               not_emulated,
+                           501),
+                       rid);
+  }
+  std::optional<std::int64_t> memory, timeout;
+  for (const auto& [key, target] : {std::pair{"MemorySize", &memory}, {"Timeout", &timeout}}) {
+    const auto it = parsed->find(key);
+    if (it == parsed->end()) continue;
+    if (!is_int32(*it)) {
+      return error_reply(
+          errors::lambda::kInvalidParameterValue(std::string(key) + " must be an integer"), rid);
+    }
+    *target = it->get<std::int64_t>();
+  }
+  std::vector<std::string> failures;
+  if (memory && *memory < 128) {
+    failures.push_back(constraint_failure(*memory, "memorySize", "greater than or equal to 128"));
+  }
+  if (timeout && *timeout < 1) {
+    failures.push_back(constraint_failure(*timeout, "timeout", "greater than or equal to 1"));
+  }
+  if (timeout && *timeout > 900) {
+    failures.push_back(constraint_failure(*timeout, "timeout", "less than or equal to 900"));
+  }
+  if (!failures.empty()) {
+    std::string message = std::to_string(failures.size()) + " validation error" +
+                          (failures.size() > 1 ? "s" : "") + " detected: ";
+    for (size_t i = 0; i < failures.size(); ++i) message += (i ? "; " : "") + failures[i];
+    return error_reply(errors::lambda::kValidation(message), rid);
+  }
+  if (memory && *memory > 10240) {
+    return error_reply(errors::lambda::kValidation(
+                           "'MemorySize' value failed to satisfy constraint: Member must have "
+                           "value less than or equal to 10240"),
+                       rid);
+  }
+  const Status s = service_.update_configuration(
+      name, memory, timeout ? std::optional<Micros>(*timeout * kMicrosPerSecond) : std::nullopt,
+      now);
+  if (!s.ok()) return error_reply(s.error(), rid);
+  // DEVIATION: the change is in force at once, so LastUpdateStatus is already "Successful"
+  // (AWS answers "InProgress" first).
+  return json_reply(200, configuration(*service_.function(name)), rid);
+}
+
 namespace {
 
 // GetAccountSettings' answer: AWS's documented default limits, the account's concurrency.
@@ -168,7 +254,8 @@ nlohmann::json account_settings(const LambdaService& service) {
 
 }  // namespace
 
-http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std::string& rid) {
+http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std::string& rid,
+                                     Micros now) {
   const std::vector<std::string_view> seg = segments_of(request.path);
   const std::string& method = request.method;
   const bool functions = seg.size() >= 2 && seg[1] == "functions";
@@ -185,6 +272,9 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
     nlohmann::json list = nlohmann::json::array();
     for (const auto* f : service_.functions()) list.push_back(configuration(*f));
     return json_reply(200, {{"Functions", list}}, rid);
+  }
+  if (method == "PUT" && function_path && seg.size() == 4) {
+    return update_configuration(function_name(std::string(seg[2])), request.body, rid, now);
   }
   if (method == "GET" && function_path) {
     const std::string name = function_name(std::string(seg[2]));
@@ -221,11 +311,12 @@ http::HttpResponse LambdaWire::route(const http::HttpRequest& request, const std
   if (method == "GET" && seg.size() == 2 && seg[0] == "2016-08-19" && seg[1] == "account-settings") {
     return json_reply(200, account_settings(service_), rid);
   }
-  // DEVIATION: operations beyond concurrency control (Invoke, CreateFunction, ...) are not
-  // emulated; they get a clear error instead of a 404 page.
+  // DEVIATION: operations beyond concurrency and configuration control (Invoke, CreateFunction,
+  // ...) are not emulated; they get a clear error instead of a 404 page.
   return error_reply(
       errors::lambda::kService("The emulator does not implement " + method + " " + path +
                                    " (Lambda supports ListFunctions, GetFunction, "
+                                   "Get/UpdateFunctionConfiguration, "
                                    "Get/Put/DeleteFunctionConcurrency, GetAccountSettings)",
                                501),
       rid);

@@ -4,6 +4,8 @@
 //   GET    /2015-03-31/functions/                       ListFunctions
 //   GET    /2015-03-31/functions/{name}                 GetFunction
 //   GET    /2015-03-31/functions/{name}/configuration   GetFunctionConfiguration
+//   PUT    /2015-03-31/functions/{name}/configuration   UpdateFunctionConfiguration (MemorySize
+//                                                       and Timeout; other fields refused)
 //   PUT    /2017-10-31/functions/{name}/concurrency     PutFunctionConcurrency
 //   GET    /2019-09-30/functions/{name}/concurrency     GetFunctionConcurrency
 //   DELETE /2017-10-31/functions/{name}/concurrency     DeleteFunctionConcurrency
@@ -30,7 +32,10 @@ class LambdaWire final : public http::Service {
  private:
   nlohmann::json configuration(const FunctionSettings& f) const;
   std::string arn(const std::string& function) const;
-  http::HttpResponse route(const http::HttpRequest& request, const std::string& request_id);
+  http::HttpResponse route(const http::HttpRequest& request, const std::string& request_id,
+                           Micros now);
+  http::HttpResponse update_configuration(const std::string& name, const std::string& body,
+                                          const std::string& request_id, Micros now);
   http::HttpResponse put_concurrency(const std::string& name, const std::string& body,
                                      const std::string& request_id);
 

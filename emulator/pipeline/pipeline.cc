@@ -26,12 +26,12 @@ Pipeline::Pipeline(Env& env, PipelineOptions options) : env_(env), options_(std:
   // scope), the answer for AWS requests none of them claims, then the phones' endpoint, which
   // answers everything else as the WAF does.
   unsupported_ = std::make_unique<http::UnsupportedService>(
-      std::vector<std::string>{
-          "dynamodb and dynamodbstreams (JSON 1.0)", "sqs (JSON 1.0 and query)",
-          "s3 (rest-xml)", "monitoring/CloudWatch metrics and alarms (JSON 1.0 and query)",
-          "lambda concurrency and function listing (rest-json)",
-          "logs/CloudWatch Logs of the functions, read-only (JSON 1.1)",
-          "sns topics, http(s) subscriptions and Publish (query)"},
+      std::vector<std::string>{"dynamodb and dynamodbstreams (JSON 1.0)",
+                               "sqs (JSON 1.0 and query)", "s3 (rest-xml)",
+                               "monitoring/CloudWatch metrics and alarms (JSON 1.0 and query)",
+                               "lambda concurrency, function listing and configuration (rest-json)",
+                               "logs/CloudWatch Logs of the functions, read-only (JSON 1.1)",
+                               "sns topics, http(s) subscriptions and Publish (query)"},
       std::vector<std::string>{"dynamodb", "sqs", "s3", "monitoring", "lambda", "logs", "sns"},
       env_.random.derive("unsupported.wire"));
   router_.add(control_);

@@ -13,7 +13,7 @@ struct Fixture {
                         nullptr, nullptr};
   LambdaWire wire{service, Random(2)};
   http::HttpResponse call(const std::string& method, const std::string& path,
-                          const std::string& body = "") {
+                          const std::string& body = "", Micros now = 0) {
     http::HttpRequest r;
     r.method = method;
     r.path = path;
@@ -21,7 +21,7 @@ struct Fixture {
     r.headers.emplace("Authorization",
                       "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/lambda/aws4_request");
     REQUIRE(wire.accepts(r));
-    return wire.handle(r, 0);
+    return wire.handle(r, now);
   }
 };
 }  // namespace
@@ -73,4 +73,68 @@ TEST_CASE("errors carry the rest-json error type") {
   auto invoke = f.call("POST", "/2015-03-31/functions/create_metrics/invocations", "{}");
   CHECK(invoke.status == 501);
   CHECK_FALSE(invoke.header("x-amzn-ErrorType").empty());
+}
+
+TEST_CASE("UpdateFunctionConfiguration changes memory and timeout for later invocations") {
+  Fixture f;
+  const std::string path = "/2015-03-31/functions/create_metrics/configuration";
+  auto put = f.call("PUT", path, R"({"MemorySize": 1024, "Timeout": 1})",
+                    2 * kMicrosPerDay + 3 * kMicrosPerSecond);
+  REQUIRE(put.status == 200);
+  auto answer = nlohmann::json::parse(put.body);
+  CHECK(answer["MemorySize"] == 1024);
+  CHECK(answer["Timeout"] == 1);
+  CHECK(answer["LastModified"] == "1970-01-03T00:00:03.000+0000");
+  auto got = nlohmann::json::parse(f.call("GET", path).body);
+  CHECK(got["MemorySize"] == 1024);
+  CHECK(got["Timeout"] == 1);
+  CHECK(f.service.function("create_metrics")->memory_mb == 1024);
+  // The model enforces the new timeout: a 2-second body now times out at 1 s.
+  auto r = f.service.invoke("create_metrics", 0, [] {
+    HandlerOutcome o;
+    o.extra_duration = 2 * kMicrosPerSecond;
+    return o;
+  });
+  CHECK(r.outcome == InvokeResult::Outcome::kTimeout);
+  CHECK(r.duration == kMicrosPerSecond);
+  // Only what is sent changes.
+  CHECK(nlohmann::json::parse(f.call("PUT", path, R"({"Timeout": 900})").body)["MemorySize"] ==
+        1024);
+}
+
+TEST_CASE("UpdateFunctionConfiguration validates as AWS does") {
+  Fixture f;
+  const std::string path = "/2015-03-31/functions/create_metrics/configuration";
+  auto both = f.call("PUT", path, R"({"MemorySize": 100, "Timeout": 0})");
+  CHECK(both.status == 400);
+  CHECK(both.header("x-amzn-ErrorType") == "ValidationException");
+  CHECK(nlohmann::json::parse(both.body)["message"] ==
+        "2 validation errors detected: Value '100' at 'memorySize' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 128; Value '0' at 'timeout' failed to "
+        "satisfy constraint: Member must have value greater than or equal to 1");
+  auto long_timeout = f.call("PUT", path, R"({"Timeout": 901})");
+  CHECK(long_timeout.status == 400);
+  CHECK(nlohmann::json::parse(long_timeout.body)["message"] ==
+        "1 validation error detected: Value '901' at 'timeout' failed to satisfy constraint: "
+        "Member must have value less than or equal to 900");
+  auto big = f.call("PUT", path, R"({"MemorySize": 10241})");
+  CHECK(big.status == 400);
+  CHECK(big.header("x-amzn-ErrorType") == "ValidationException");
+  CHECK(nlohmann::json::parse(big.body)["message"] ==
+        "'MemorySize' value failed to satisfy constraint: Member must have value less than or "
+        "equal to 10240");
+  CHECK(f.call("PUT", path, R"({"MemorySize": "big"})").header("x-amzn-ErrorType") ==
+        "InvalidParameterValueException");
+  CHECK(f.call("PUT", path, "[").header("x-amzn-ErrorType") == "InvalidRequestContentException");
+  auto handler = f.call("PUT", path, R"({"Handler": "x.handler", "Timeout": 5})");
+  CHECK(handler.status == 501);
+  CHECK(nlohmann::json::parse(handler.body)["message"].get<std::string>().find("Handler") !=
+        std::string::npos);
+  auto missing = f.call("PUT", "/2015-03-31/functions/nope/configuration", R"({"Timeout": 5})");
+  CHECK(missing.status == 404);
+  CHECK(missing.header("x-amzn-ErrorType") == "ResourceNotFoundException");
+  // Nothing refused changed anything.
+  CHECK(f.service.function("create_metrics")->memory_mb == 256);
+  CHECK(f.service.function("create_metrics")->timeout == 3 * kMicrosPerSecond);
+  CHECK_FALSE(f.service.function("create_metrics")->last_modified);
 }

@@ -211,6 +211,49 @@ class HttpRunTest(unittest.TestCase):
                          {"before": -1, "for_the_run": 2})
         self.assertNotIn("ReservedConcurrentExecutions", after)  # put back: none reserved
 
+    def test_memory_and_timeout_apply_over_http_with_update_function_configuration(self):
+        path = os.path.join(self.dir, "memory.json")
+        with open(path, "w") as f:
+            json.dump({"name": "memory", "start": "2021-06-27T00:00:00Z", "duration": 2, "drain": 0,
+                       "population": {"devices": 10},
+                       "emulator": {"lambda": {"functions": {"create_metrics": {
+                           "memory_mb": 512, "timeout_ms": 5000}}}},
+                       "schedule": [{"type": "constant", "rate": 2, "duration": 2}],
+                       "expectations": [{"ledger": "nothing_lost"}]}, f)
+        out = os.path.join(self.dir, "memory")
+        with Emulator() as emu:
+            lam = client("lambda", emu.url)
+            proc = loadgen("run", path, "--target", emu.url, "--out", out)
+            after = lam.get_function_configuration(FunctionName="create_metrics")
+            reports = client("logs", emu.url).filter_log_events(
+                logGroupName="/aws/lambda/create_metrics", filterPattern="REPORT")["events"]
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        changed = self.summary(out)["settings"]["emulator"]["overrides"]["changed_for_the_run"]
+        self.assertEqual(changed["lambda.functions.create_metrics.memory_mb"],
+                         {"before": 256, "for_the_run": 512})
+        self.assertEqual(changed["lambda.functions.create_metrics.timeout_ms"],
+                         {"before": 3000, "for_the_run": 5000})
+        # Every invocation of the run ran with the run's memory; afterwards it is put back.
+        self.assertTrue(reports)
+        for event in reports:
+            self.assertIn("Memory Size: 512 MB", event["message"])
+        self.assertEqual((after["MemorySize"], after["Timeout"]), (256, 3))
+
+    def test_a_timeout_in_fractions_of_a_second_is_refused_over_http(self):
+        path = os.path.join(self.dir, "fraction.json")
+        with open(path, "w") as f:
+            json.dump({"name": "fraction", "start": "2021-06-27T00:00:00Z", "duration": 1, "drain": 0,
+                       "population": {"devices": 10},
+                       "emulator": {"lambda": {"functions": {"create_metrics": {"timeout_ms": 2500}}}},
+                       "schedule": [{"type": "constant", "rate": 1, "duration": 1}]}, f)
+        with Emulator() as emu:
+            proc = loadgen("run", path, "--target", emu.url, "--out", os.path.join(self.dir, "fraction"))
+            after = client("lambda", emu.url).get_function_configuration(FunctionName="create_metrics")
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("emulator.lambda.functions.create_metrics.timeout_ms", proc.stderr)
+        self.assertIn("whole seconds", proc.stderr)
+        self.assertEqual(after["Timeout"], 3)
+
     def test_lambda_settings_without_a_runtime_api_are_refused_naming_them(self):
         path = os.path.join(self.dir, "regime.json")
         with open(path, "w") as f:
