@@ -495,6 +495,9 @@ Scenario Scenario::from_file(const std::string& path) {
     const auto [line, column] = line_and_column(text.str(), e.byte);
     throw ScenarioError(path, "line " + std::to_string(line) + ", column " + std::to_string(column),
                         "valid JSON (" + json_error_reason(e) + ")");
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double ("1e999"): nlohmann names no position.
+    throw ScenarioError(path, "(file)", std::string("valid JSON (") + e.what() + ")");
   }
   return from_json(j, path);
 }

@@ -29,6 +29,9 @@ fi
 # A crash, a leak, an undefined-behaviour report, a 10 s hang or 2 GiB of memory ends a run.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
+# The targets' scratch files (the config and scenario loaders read a file per input) go to
+# memory when the machine has /dev/shm.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 OUT=build-asan/fuzz-out
 printf '%-12s %12s %10s %8s\n' target executions "exec/s" crashes
 total=0

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
 #include "emulator/core/errors.h"
 
 namespace emu::apigateway {
@@ -76,6 +78,22 @@ http::HttpResponse gateway_error(GatewayError error, const RequestIds& ids) {
   const Shape shape = shape_of(error);
   http::HttpResponse r = http::HttpResponse::with_body(shape.status, "application/json", shape.body);
   if (!shape.error_type.empty()) r.set_header("x-amzn-ErrorType", std::string(shape.error_type));
+  add_standard_headers(r, ids);
+  return r;
+}
+
+http::HttpResponse gateway_fault(const AwsError& error, const RequestIds& ids) {
+  const std::string message =
+      nlohmann::json(error.message).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // A code whose status is not an error (Lambda's FunctionError) fails as API Gateway's 500.
+  const int status = error.http_status >= 400 ? error.http_status : 500;
+  http::HttpResponse r =
+      http::HttpResponse::with_body(status, "application/json", "{\"message\": " + message + "}");
+  // ASSUMPTION: API Gateway names its own errors <Something>Exception
+  // (InternalServerErrorException, ServiceUnavailableException); other codes are suffixed so.
+  const bool suffixed =
+      error.code.size() >= 9 && error.code.compare(error.code.size() - 9, 9, "Exception") == 0;
+  r.set_header("x-amzn-ErrorType", suffixed ? error.code : error.code + "Exception");
   add_standard_headers(r, ids);
   return r;
 }

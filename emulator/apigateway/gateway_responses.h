@@ -6,6 +6,7 @@
 #include <string>
 
 #include "emulator/core/random.h"
+#include "emulator/core/result.h"
 #include "emulator/http/message.h"
 
 namespace emu::apigateway {
@@ -35,6 +36,11 @@ struct RequestIds {
 
 int status_of(GatewayError error);
 http::HttpResponse gateway_error(GatewayError error, const RequestIds& ids);
+// API Gateway failing by itself (a fault rule for "apigateway" Invoke): `error`'s status, the
+// body {"message": "<error's message>"} and x-amzn-ErrorType <code>Exception, as API Gateway
+// answers its own 5xx (InternalServerError: 500 {"message": "Internal server error"},
+// InternalServerErrorException).
+http::HttpResponse gateway_fault(const AwsError& error, const RequestIds& ids);
 // Adds x-amzn-RequestId, x-amz-apigw-id and X-Amzn-Trace-Id.
 void add_standard_headers(http::HttpResponse& response, const RequestIds& ids);
 

@@ -1,6 +1,7 @@
 #include "emulator/dynamodb/wire_schema.h"
 
 #include <cmath>
+#include <limits>
 
 #include "emulator/dynamodb/wire_fields.h"
 #include "emulator/http/aws_wire.h"
@@ -185,11 +186,15 @@ bool matches_name_pattern(const std::string& s) {
 }
 
 // Integers are shown (and compared) as DynamoDB's Java layer sees them: floored.
+// ASSUMPTION: beyond the 64-bit range ("Limit": -1e308) saturated, as Java's (long) cast does
+// (in C++ that cast is undefined behaviour: UBSan's report in the sanitized wire_garbage).
 json as_checked(const FieldRule& rule, const json& v) {
   const bool integral = rule.type == FieldType::kInteger || rule.type == FieldType::kLong;
-  if (integral && v.is_number_float())
-    return static_cast<std::int64_t>(std::floor(v.get<double>()));
-  return v;
+  if (!integral || !v.is_number_float()) return v;
+  const double floored = std::floor(v.get<double>());
+  if (!(floored < 0x1p63)) return std::numeric_limits<std::int64_t>::max();
+  if (floored < -0x1p63) return std::numeric_limits<std::int64_t>::min();
+  return static_cast<std::int64_t>(floored);
 }
 
 void check_constraints(const FieldRule& rule, const json* raw, Fields& f,

@@ -22,8 +22,13 @@ const std::vector<HookedService>& hooked_services() {
       // CloudWatchWire::put_metric_data, the seed's putMetricData (ErrorMetrics), and the
       // alarm engine's actions (Pipeline::build_cloudwatch).
       {"cloudwatch", {"PutMetricData", "AlarmAction"}},
-      // SnsModel::publish (the wire and alarm notifications).
-      {"sns", {"Publish"}},
+      // SnsModel::publish (the wire and alarm notifications); SnsModel::send, for each HTTP
+      // delivery to a subscriber (decided when handed to HttpDelivery).
+      {"sns", {"Publish", "HttpDelivery"}},
+      // FrontDoor::decide, for every request the WAF lets through to API Gateway.
+      {"apigateway", {"Invoke"}},
+      // LambdaLogWriter::on_invocation: the Lambda runtime's log lines of one invocation.
+      {"logs", {"PutLogEvents"}},
       // The storage seam (emulator/core/disk_faults.h).
       {"storage", {"Write", "Fsync", "ObjectWrite"}},
   };

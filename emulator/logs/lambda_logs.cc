@@ -32,28 +32,38 @@ void LambdaLogWriter::on_invocation(const lambda::FunctionSettings& function,
   const std::string id = random_.uuid_v4();
   const Micros began = start + result.init_duration;
   const Micros ended = began + result.duration;
-  store_.put(group, stream, began, "START RequestId: " + id + " Version: $LATEST\n", start);
+  FaultDecision fault;
+  if (faults_ != nullptr) fault = faults_->check("logs", "PutLogEvents", group, start);
+  if (fault.error) {
+    // START, the console lines, a timeout line, END and REPORT: all of them lost.
+    const std::size_t lines = 3 + outcome.console.size() +
+                              (result.outcome == lambda::InvokeResult::Outcome::kTimeout ? 1 : 0);
+    store_.count_lost_to_faults(lines);
+    return;
+  }
+  const Micros ingested = start + fault.extra_latency;
+  store_.put(group, stream, began, "START RequestId: " + id + " Version: $LATEST\n", ingested);
   for (const std::string& line : outcome.console) {
     const auto tab = line.find('\t');
     const std::string level = tab == std::string::npos ? "INFO" : line.substr(0, tab);
     const std::string text = tab == std::string::npos ? line : line.substr(tab + 1);
     store_.put(group, stream, began,
-               format_iso8601(began) + "\t" + id + "\t" + level + "\t" + text + "\n", start);
+               format_iso8601(began) + "\t" + id + "\t" + level + "\t" + text + "\n", ingested);
   }
   if (result.outcome == lambda::InvokeResult::Outcome::kTimeout) {
     store_.put(group, stream, ended,
-               fmt::format("{} {} Task timed out after {:.2f} seconds\n\n",
-                           format_iso8601(ended), id, to_seconds(function.timeout)),
-               start);
+               fmt::format("{} {} Task timed out after {:.2f} seconds\n\n", format_iso8601(ended),
+                           id, to_seconds(function.timeout)),
+               ingested);
   }
-  store_.put(group, stream, ended, "END RequestId: " + id + "\n", start);
+  store_.put(group, stream, ended, "END RequestId: " + id + "\n", ingested);
   std::string report = fmt::format(
       "REPORT RequestId: {}\tDuration: {:.2f} ms\tBilled Duration: {} ms\tMemory Size: {} MB\t"
       "Max Memory Used: {} MB\t",
       id, to_millis(result.duration), billed_millis(result.duration), function.memory_mb,
       max_memory_used_mb(result.duration, function.memory_mb));
   if (result.cold_start) report += fmt::format("Init Duration: {:.2f} ms\t", to_millis(result.init_duration));
-  store_.put(group, stream, ended, report + "\n", start);
+  store_.put(group, stream, ended, report + "\n", ingested);
 }
 
 }  // namespace emu::logs

@@ -9,8 +9,14 @@
 //     Max Memory Used: 76 MB\tInit Duration: 452.31 ms\t   (Init Duration on cold starts only)
 // START and the console lines are stamped when the handler starts (after Init), END and REPORT
 // when it returns.
+//
+// Fault rules for "logs" PutLogEvents (resource: the log group) stand for the Lambda runtime's
+// delivery to CloudWatch Logs failing: an error loses every line of that invocation (counted in
+// the store's `events_lost_to_faults`), the function itself is unaffected; a latency makes the
+// lines arrive (ingestionTime) that much later.
 #pragma once
 
+#include "emulator/core/faults.h"
 #include "emulator/core/random.h"
 #include "emulator/lambda/lambda_service.h"
 #include "emulator/logs/log_store.h"
@@ -31,10 +37,13 @@ class LambdaLogWriter final : public lambda::InvocationObserver {
   LambdaLogWriter(LogStore& store, Random random) : store_(store), random_(std::move(random)) {}
   void on_invocation(const lambda::FunctionSettings& function, const lambda::InvokeResult& result,
                      const lambda::HandlerOutcome& outcome, Micros start) override;
+  // May be null (no faults).
+  void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
 
  private:
   LogStore& store_;
   Random random_;
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace emu::logs

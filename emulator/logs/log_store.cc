@@ -166,6 +166,7 @@ nlohmann::json LogStore::state() const {
   return {{"enabled", settings_.enabled},
           {"retention_days", settings_.retention_days},
           {"max_events_per_group", settings_.max_events_per_group},
+          {"events_lost_to_faults", lost_to_faults_},
           {"groups", groups}};
 }
 

@@ -103,6 +103,9 @@ class LogStore {
   void expire(Micros now) {
     for (auto& [name, g] : groups_) g.expire(now);
   }
+  // Events the Lambda runtime could not deliver (a "logs" PutLogEvents fault rule).
+  void count_lost_to_faults(std::uint64_t events) { lost_to_faults_ += events; }
+  std::uint64_t lost_to_faults() const { return lost_to_faults_; }
   // Flushes the day files (the server calls it once per turn).
   void flush();
   nlohmann::json state() const;
@@ -121,6 +124,7 @@ class LogStore {
   std::map<std::string, LogGroup> groups_;
   std::map<std::string, DayFile> files_;
   std::uint64_t next_sequence_ = 1;
+  std::uint64_t lost_to_faults_ = 0;
 };
 
 }  // namespace emu::logs

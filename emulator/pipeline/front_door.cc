@@ -58,6 +58,19 @@ FrontDoor::Answer FrontDoor::decide(const http::HttpRequest& request,
     a.refusal = "waf:" + verdict.rule;
     return a;
   }
+  FaultDecision fault;
+  if (faults_ != nullptr) fault = faults_->check("apigateway", "Invoke", request.path, now);
+  Answer a = fault.error ? Answer{apigateway::gateway_fault(*fault.error, ids), "apigateway:fault"}
+                         : admit(request, ids, now);
+  a.fault_latency = fault.extra_latency;
+  return a;
+}
+
+FrontDoor::Answer FrontDoor::admit(const http::HttpRequest& request,
+                                   const apigateway::RequestIds& ids, Micros now) {
+  auto refuse = [&](GatewayError error, std::string why) {
+    return Answer{apigateway::gateway_error(error, ids), std::move(why)};
+  };
   // API Gateway matches resources case-sensitively, after the WAF's lower-cased comparison.
   if (request.path != settings_.resource_path || request.method != settings_.method) {
     return refuse(GatewayError::kMissingAuthenticationToken, "apigateway:no-such-method");
@@ -121,7 +134,8 @@ FrontDoor::Answer FrontDoor::integrate(const http::HttpRequest& request,
 
 void FrontDoor::finish(const http::HttpRequest& request, const apigateway::RequestIds& ids,
                        Answer& answer, Micros now) {
-  const Micros latency = settings_.gateway_overhead + answer.integration_latency;
+  const Micros latency =
+      settings_.gateway_overhead + answer.integration_latency + answer.fault_latency;
   answer.response.delay = latency;
   if (access_log_ != nullptr) {
     apigateway::AccessLogEntry entry;

@@ -18,6 +18,7 @@
 #include "emulator/apigateway/gateway_responses.h"
 #include "emulator/apigateway/proxy_integration.h"
 #include "emulator/apigateway/request_model.h"
+#include "emulator/core/faults.h"
 #include "emulator/http/router.h"
 #include "emulator/waf/web_acl.h"
 
@@ -81,6 +82,10 @@ class FrontDoor final : public http::Service {
   // public endpoint receives.
   bool accepts(const http::HttpRequest&) const override { return true; }
   http::HttpResponse handle(const http::HttpRequest& request, Micros now) override;
+  // Fault rules for "apigateway" Invoke (resource: the request's path), consulted after the WAF
+  // admits a request: an error is API Gateway's own 5xx (apigateway::gateway_fault), nothing
+  // reaches the function; a latency lengthens the answer. May be null.
+  void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
 
  private:
   struct Answer {
@@ -88,8 +93,11 @@ class FrontDoor final : public http::Service {
     std::string refusal;
     std::string resource_path = "-";
     Micros integration_latency = 0;
+    Micros fault_latency = 0;
   };
   Answer decide(const http::HttpRequest& request, const apigateway::RequestIds& ids, Micros now);
+  // API Gateway's own checks, after the WAF and the fault rules.
+  Answer admit(const http::HttpRequest& request, const apigateway::RequestIds& ids, Micros now);
   Answer integrate(const http::HttpRequest& request, const apigateway::RequestIds& ids,
                    Micros now);
   void finish(const http::HttpRequest& request, const apigateway::RequestIds& ids, Answer& answer,
@@ -103,6 +111,7 @@ class FrontDoor final : public http::Service {
   Random random_;
   apigateway::AccessLog* access_log_;
   FrontDoorObserver* observer_;
+  FaultInjector* faults_ = nullptr;
 };
 
 }  // namespace emu

@@ -140,6 +140,7 @@ void Pipeline::build_logs() {
     logs_->create_group(logs::lambda_log_group(function->name), env_.clock.now());
   }
   lambda_logs_ = std::make_unique<logs::LambdaLogWriter>(*logs_, env_.random.derive("lambda.request_ids"));
+  lambda_logs_->set_fault_injector(faults_.get());
   if (logs_->enabled()) lambda_->set_observer(lambda_logs_.get());
   logs_wire_ = std::make_unique<logs::LogsWire>(*logs_, c.string("/region"), c.string("/account_id"),
                                                 env_.random.derive("logs.wire"));
@@ -170,6 +171,7 @@ void Pipeline::build_front_door() {
                                             *request_model_, *throttle_port_, *invoker_,
                                             env_.random.derive("apigateway"), access_log_.get(),
                                             observer_.get());
+  front_door_->set_fault_injector(faults_.get());
 }
 
 void Pipeline::build_back_half() {

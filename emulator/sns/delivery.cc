@@ -86,8 +86,10 @@ void HttpDelivery::enqueue(Delivery delivery) {
     }
     counts_.try_emplace(delivery.subscription_arn);  // forgotten with the subscription
     const std::uint64_t order = next_order_++;
+    const Micros delay =
+        static_cast<Micros>(static_cast<double>(delivery.fault_delay) * time_scale_);
     waiting_.emplace(order, std::move(delivery));
-    due_.push({wall::monotonic_now(), order});
+    due_.push({wall::monotonic_now() + delay, order});
   }
   wake_.notify_one();
 }
@@ -127,7 +129,12 @@ void HttpDelivery::run() {
 }
 
 bool HttpDelivery::attempt(Delivery& delivery) {
-  ++delivery.attempts;
+  if (delivery.attempts++ < delivery.faulted_attempts) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    count(delivery.subscription_arn, &DeliveryCounts::faulted);
+    ++total_.faulted;
+    return false;  // as if the endpoint had not answered: retried by the policy
+  }
   PostHeaders headers(delivery.headers.begin(), delivery.headers.end());
   const int status = http_post(delivery.endpoint, headers, delivery.body,
                                "text/plain; charset=UTF-8", timeout_seconds_);
@@ -163,9 +170,9 @@ void HttpDelivery::forget(const std::string& subscription_arn) {
 
 nlohmann::json HttpDelivery::state() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return {{"capacity", capacity_}, {"waiting", waiting_.size()},
-          {"delivered", total_.delivered}, {"failed", total_.failed},
-          {"dropped", total_.dropped},     {"attempts", total_.attempts}};
+  return {{"capacity", capacity_},    {"waiting", waiting_.size()}, {"delivered", total_.delivered},
+          {"failed", total_.failed},  {"dropped", total_.dropped},  {"attempts", total_.attempts},
+          {"faulted", total_.faulted}};
 }
 
 }  // namespace emu::sns

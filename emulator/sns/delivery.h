@@ -7,6 +7,14 @@
 // ASSUMPTION: 2xx is delivered; 4xx other than 429 is a permanent failure (not retried).
 // DEVIATION: retry delays run on the wall clock (they concern a real endpoint), scaled by
 // `time_scale` (tests shorten them); one endpoint answering slowly delays the others.
+//
+// Fault rules ("sns" HttpDelivery) are decided by SnsModel on the simulation thread when the
+// message is handed over, because the injector's seeded stream belongs to that thread: the
+// first `faulted_attempts` attempts fail without a POST, as an endpoint that did not answer
+// would (retried by the policy, counted in `faulted`), and the delivery starts `fault_delay`
+// (scaled by `time_scale`) later.
+// DEVIATION: the rules' window and probability are evaluated at that moment for every attempt
+// they fail, not at each retry's own time; the failed attempts are always the first ones.
 #pragma once
 
 #include <condition_variable>
@@ -46,10 +54,13 @@ struct Delivery {
   std::vector<std::pair<std::string, std::string>> headers;
   DeliveryPolicy policy;
   int attempts = 0;
+  int faulted_attempts = 0;  // the first attempts a fault rule fails (no POST made)
+  Micros fault_delay = 0;    // a fault rule's latency before the first attempt
 };
 
 struct DeliveryCounts {
   std::uint64_t delivered = 0, failed = 0, dropped = 0, attempts = 0;
+  std::uint64_t faulted = 0;  // attempts failed by a fault rule
 };
 
 class HttpDelivery {

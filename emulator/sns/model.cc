@@ -153,7 +153,7 @@ Result<std::string> SnsModel::subscribe(const std::string& topic_arn, const std:
   m["SubscribeURL"] = emulator_url + "/?Action=ConfirmSubscription&TopicArn=" +
                       http::url_encode(topic_arn, false) + "&Token=" + stored.token;
   m["Timestamp"] = format_iso8601(now);
-  send(stored, "SubscriptionConfirmation", std::move(m));
+  send(stored, "SubscriptionConfirmation", std::move(m), now);
   return std::string("pending confirmation");
 }
 
@@ -214,7 +214,7 @@ Result<std::string> SnsModel::publish(const std::string& topic_arn, const std::s
     if (!subject.empty()) m["Subject"] = subject;
     m["Message"] = message;
     m["Timestamp"] = format_iso8601(now);
-    send(*s, "Notification", std::move(m));
+    send(*s, "Notification", std::move(m), now);
   }
   return id;
 }
@@ -223,7 +223,8 @@ std::string SnsModel::signature(const nlohmann::ordered_json& message) const {
   return http::base64_encode(http::sha256_hex(message.dump()));
 }
 
-void SnsModel::send(const Subscription& s, const std::string& type, nlohmann::ordered_json m) {
+void SnsModel::send(const Subscription& s, const std::string& type, nlohmann::ordered_json m,
+                    Micros now) {
   m["SignatureVersion"] = "1";
   m["Signature"] = signature(m);
   m["SigningCertURL"] = s.emulator_url + "/_emulator/sns/SimpleNotificationService.pem";
@@ -241,16 +242,37 @@ void SnsModel::send(const Subscription& s, const std::string& type, nlohmann::or
                {"User-Agent", "Amazon Simple Notification Service Agent"}};
   if (type == "Notification") d.headers.emplace_back("x-amz-sns-subscription-arn", s.arn);
   d.body = m.dump(2);
+  decide_delivery_faults(s, d, now);
   delivery_.enqueue(std::move(d));
+}
+
+void SnsModel::decide_delivery_faults(const Subscription& s, Delivery& d, Micros now) {
+  if (faults_ == nullptr) return;
+  // One draw per attempt the delivery could make, up to the first the rules let through: the
+  // attempts that fail come first (see HttpDelivery), and the rules fire exactly once per
+  // attempt they fail.
+  const std::string topic = s.topic_arn.substr(s.topic_arn.rfind(':') + 1);
+  const int max_attempts = 1 + s.policy.num_retries;
+  while (d.faulted_attempts < max_attempts) {
+    const FaultDecision fault = faults_->check("sns", "HttpDelivery", topic, now);
+    d.fault_delay += fault.extra_latency;
+    if (!fault.error) break;
+    ++d.faulted_attempts;
+  }
 }
 
 nlohmann::json SnsModel::state() const {
   nlohmann::json subs = nlohmann::json::array();
   for (const auto* s : subscriptions("")) {
     const DeliveryCounts c = delivery_.counts(s->arn);
-    subs.push_back({{"arn", s->arn}, {"endpoint", s->endpoint}, {"confirmed", s->confirmed},
-                    {"delivered", c.delivered}, {"failed", c.failed}, {"dropped", c.dropped},
-                    {"attempts", c.attempts}});
+    subs.push_back({{"arn", s->arn},
+                    {"endpoint", s->endpoint},
+                    {"confirmed", s->confirmed},
+                    {"delivered", c.delivered},
+                    {"failed", c.failed},
+                    {"dropped", c.dropped},
+                    {"attempts", c.attempts},
+                    {"faulted", c.faulted}});
   }
   return {{"topics", topics_.size()}, {"published", published_},
           {"subscriptions", subs}, {"delivery", delivery_.state()}};

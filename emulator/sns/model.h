@@ -90,7 +90,8 @@ class SnsModel {
                               const std::string& subject, Micros now);
 
   // Fault rules for "sns" Publish (resource: the topic's name), for the wire and the alarms'
-  // notifications alike; may be null. A failed Publish delivers nothing.
+  // notifications alike; may be null. A failed Publish delivers nothing. Rules for "sns"
+  // HttpDelivery fail the HTTP deliveries to subscribers (Delivery::faulted_attempts).
   void set_fault_injector(FaultInjector* faults) { faults_ = faults; }
   // The latency fault rules added since the last call (the wire layer delays its reply by it).
   Micros take_fault_latency() { return std::exchange(fault_latency_, 0); }
@@ -99,7 +100,10 @@ class SnsModel {
   nlohmann::json state() const;
 
  private:
-  void send(const Subscription& s, const std::string& type, nlohmann::ordered_json message);
+  void send(const Subscription& s, const std::string& type, nlohmann::ordered_json message,
+            Micros now);
+  // "sns" HttpDelivery fault rules (resource: the topic's name), decided on this thread.
+  void decide_delivery_faults(const Subscription& s, Delivery& d, Micros now);
   std::string signature(const nlohmann::ordered_json& message) const;
 
   SnsSettings settings_;

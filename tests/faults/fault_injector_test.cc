@@ -79,11 +79,11 @@ TEST_CASE("a rule no model consults is refused, naming the field and the allowed
     }
     return {"no error", ""};
   };
-  // A service without hooks (the API Gateway stage has none) names the services that have.
-  auto [field, expected] = refusal(R"([{"service":"apigateway","error":"InternalServerError"}])");
+  // A service without hooks (the WAF has none) names the services that have.
+  auto [field, expected] = refusal(R"([{"service":"waf","error":"InternalServerError"}])");
   CHECK(field == "/faults/0/service");
-  for (const char* s :
-       {"dynamodb", "dynamodbstreams", "lambda", "sqs", "s3", "cloudwatch", "sns", "storage"}) {
+  for (const char* s : {"dynamodb", "dynamodbstreams", "lambda", "sqs", "s3", "cloudwatch", "sns",
+                        "apigateway", "logs", "storage"}) {
     CHECK(expected.find(s) != std::string::npos);
   }
   // An operation the service's model never asks about names the ones it does.
@@ -104,7 +104,10 @@ TEST_CASE("a rule no model consults is refused, naming the field and the allowed
   // The hooked ones load.
   CHECK(refusal(R"([{"service":"storage","operation":"Fsync","latency_ms":50},
                     {"service":"*","operation":"PutObject","error":"SlowDown"},
-                    {"service":"sns","error":"InternalFailure"}])")
+                    {"service":"sns","error":"InternalFailure"},
+                    {"service":"apigateway","operation":"Invoke","error":"InternalServerError"},
+                    {"service":"logs","operation":"PutLogEvents","latency_ms":5},
+                    {"service":"sns","operation":"HttpDelivery","error":"InternalFailure"}])")
             .first == "no error");
 }
 

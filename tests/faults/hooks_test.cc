@@ -170,6 +170,45 @@ TEST_CASE("sns: Publish over the wire fails on cue with SNS's error") {
   CHECK(failed.body.find("InternalFailure") != std::string::npos);
 }
 
+TEST_CASE("apigateway: Invoke fails on cue with API Gateway's own 500; nothing is stored") {
+  InProcess clean;
+  InProcess p(rule({{"service", "apigateway"},
+                    {"operation", "Invoke"},
+                    {"resource", "/save-metrics"},
+                    {"error", "InternalServerError"},
+                    {"to", "+00:01:00"}}));
+  CHECK(clean.post(metrics_body(0)).status == 200);
+  const auto failed = p.post(metrics_body(0));
+  CHECK(failed.status == 500);
+  CHECK(failed.body == R"({"message": "Internal server error"})");
+  CHECK(failed.header("x-amzn-ErrorType") == "InternalServerErrorException");
+  CHECK_FALSE(failed.header("x-amzn-RequestId").empty());
+  CHECK(rows(p, "raw_metrics") == 0);  // the function never ran
+  const auto report = p.pipeline.ledger_report();
+  CHECK(report["requests"]["by_outcome"]["apigateway:fault"] == 1);
+  // The window ends: API Gateway serves again.
+  p.advance(61);
+  CHECK(p.post(metrics_body(1)).status == 200);
+  CHECK(rows(p, "raw_metrics") == 1);
+  p.advance(60);
+  CHECK(p.pipeline.ledger_report()["nothing_lost"] == true);
+}
+
+TEST_CASE("apigateway: a latency rule lengthens the answer and a 503 keeps its status") {
+  InProcess clean;
+  InProcess slow(rule({{"service", "apigateway"}, {"latency_ms", 250}}));
+  const auto fast_answer = clean.post(metrics_body(0));
+  const auto slow_answer = slow.post(metrics_body(0));
+  REQUIRE(slow_answer.status == 200);
+  CHECK(slow_answer.delay == fast_answer.delay + 250 * emu::kMicrosPerMilli);
+  InProcess unavailable(
+      rule({{"service", "apigateway"}, {"operation", "Invoke"}, {"error", "ServiceUnavailable"}}));
+  const auto refused = unavailable.post(metrics_body(0));
+  CHECK(refused.status == 503);
+  CHECK(refused.body == R"({"message": "Service Unavailable"})");
+  CHECK(refused.header("x-amzn-ErrorType") == "ServiceUnavailableException");
+}
+
 TEST_CASE("dynamodbstreams: GetRecords failing holds the stream back; it catches up after") {
   InProcess p(rule({{"service", "dynamodbstreams"},
                     {"operation", "GetRecords"},
@@ -192,6 +231,7 @@ TEST_CASE("every hooked pair is accepted, and the registry names only hooks test
       CHECK_FALSE(emu::faults::unhooked(std::string(service.service), std::string(op)));
     }
   }
-  CHECK(emu::faults::unhooked("apigateway", "*"));
+  CHECK(emu::faults::unhooked("waf", "*"));
   CHECK(emu::faults::unhooked("sqs", "PurgeQueue"));
+  CHECK(emu::faults::unhooked("logs", "CreateLogGroup"));
 }

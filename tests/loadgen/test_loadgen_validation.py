@@ -135,7 +135,7 @@ class ValidationTest(unittest.TestCase):
 
     def test_fault_rule_without_a_hook(self):
         # A rule no model consults would silently do nothing: refused in a scenario ...
-        cases = [({"service": "apigateway", "error": "InternalServerError"}, "/faults/0/service",
+        cases = [({"service": "waf", "error": "InternalServerError"}, "/faults/0/service",
                   "the services with a fault hook"),
                  ({"service": "sqs", "operation": "PurgeQueue", "error": "InternalFailure"},
                   "/faults/0/operation", "SendMessage")]

@@ -7,6 +7,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/scheduler.h"
+#include "emulator/faults/fault_injector.h"
 #include "emulator/logs/filter_pattern.h"
 #include "emulator/logs/lambda_logs.h"
 #include "emulator/logs/log_store.h"
@@ -121,4 +122,35 @@ TEST_CASE("the Lambda writer: START, console lines, END and REPORT in the enviro
   CHECK(lines[3].find("\tInit Duration: 450.00 ms\t") != std::string::npos);
   CHECK(lines[6].find("Init Duration") == std::string::npos);  // warm
   CHECK(lines[6].find("\tBilled Duration: 2 ms\t") != std::string::npos);
+}
+
+TEST_CASE("a logs PutLogEvents fault loses the invocation's lines, counted; latency delays them") {
+  lambda::FunctionSettings f;
+  f.name = "create_metrics";
+  f.memory_mb = 256;
+  lambda::InvokeResult r;
+  r.duration = 2 * kMicrosPerMilli;
+  r.environment_id = std::string(32, 'b');
+  r.environment_created = kDay0;
+  lambda::HandlerOutcome outcome;
+  outcome.console = {"INFO\tone", "ERROR\ttwo"};
+  const auto faults = nlohmann::json::parse(
+      R"([{"service":"logs","operation":"PutLogEvents","resource":"/aws/lambda/create_metrics",
+           "error":"ServiceUnavailable","to":"+00:01:00"},
+          {"service":"logs","latency_ms":1500,"from":"+00:01:00"}])");
+  faults::ConfigFaultInjector injector(faults, kDay0, Random(3));
+  LogStore store(memory_only(100));
+  LambdaLogWriter writer(store, Random(1));
+  writer.set_fault_injector(&injector);
+  writer.on_invocation(f, r, outcome, kDay0 + kMicrosPerSecond);
+  CHECK(store.group("/aws/lambda/create_metrics") == nullptr);  // nothing written
+  CHECK(store.lost_to_faults() == 5);  // START, two console lines, END, REPORT
+  CHECK(store.state()["events_lost_to_faults"] == 5);
+  // After the window: written, each line ingested 1.5 s after the invocation.
+  const Micros later = kDay0 + 2 * kMicrosPerMinute;
+  writer.on_invocation(f, r, outcome, later);
+  const LogGroup& g = *store.group("/aws/lambda/create_metrics");
+  REQUIRE(g.events().size() == 5);
+  for (const auto& [key, e] : g.events()) CHECK(e.ingestion == later + 1500 * kMicrosPerMilli);
+  CHECK(store.lost_to_faults() == 5);
 }

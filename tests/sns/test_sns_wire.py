@@ -144,6 +144,37 @@ class SnsWireTest(unittest.TestCase):
         finally:
             endpoint.close()
 
+    def test_a_fault_rule_fails_http_deliveries_without_posting(self):
+        # Every attempt to alert-critical's subscribers fails (no POST reaches the endpoint):
+        # retried by the policy, then counted failed; alert-warning's go through.
+        endpoint = Endpoint()
+        config = {"sns": {"auto_confirm": True, "retry_time_scale": 0.01,
+                          "delivery_policy": {"numRetries": 2, "minDelayTarget": 1,
+                                              "maxDelayTarget": 1}},
+                  "faults": [{"service": "sns", "operation": "HttpDelivery",
+                              "resource": "alert-critical", "error": "InternalFailure"}]}
+        warning = CRITICAL.replace("critical", "warning")
+        try:
+            with Emulator(config=config) as emu:
+                sns = client("sns", emu.url)
+                for topic in (CRITICAL, warning):
+                    sns.subscribe(TopicArn=topic, Protocol="http", Endpoint=endpoint.url,
+                                  ReturnSubscriptionArn=True)
+                sns.publish(TopicArn=CRITICAL, Message="lost")
+                self.assertTrue(wait_until(
+                    lambda: state(emu)["sns"]["subscriptions"][0]["failed"] == 1))
+                critical = state(emu)["sns"]["subscriptions"][0]
+                self.assertEqual((critical["attempts"], critical["faulted"]), (3, 3))
+                self.assertEqual(critical["delivered"], 0)
+                sns.publish(TopicArn=warning, Message="kept")
+                _, note = endpoint.next()
+                self.assertEqual(note["Message"], "kept")
+                self.assertEqual(endpoint.attempts, 1)  # the faulted ones never POSTed
+                rules = state(emu)["faults"]
+                self.assertEqual(rules[0]["fired"], 3)
+        finally:
+            endpoint.close()
+
     def test_the_5xx_alarm_notifies_a_confirmed_subscriber_on_the_virtual_clock(self):
         endpoint = Endpoint()
         try:
