@@ -28,9 +28,9 @@ struct FaultDecision {
 class FaultInjector {
  public:
   virtual ~FaultInjector() = default;
-  // `service` is "dynamodb", "sqs", "s3", "lambda", "cloudwatch", "sns" or "storage";
-  // `operation` the AWS action ("UpdateItem", "SendMessage", "Invoke"); `resource` the table,
-  // queue, bucket or function name. Draws from the injector's own seeded stream.
+  // `service` and `operation` one of the hooks emulator/faults/hooks.cc lists ("dynamodb",
+  // "UpdateItem"; "apigateway", "Invoke"; "logs", "PutLogEvents"; ...); `resource` the table,
+  // queue, bucket, function, topic or log group. Draws from the injector's own seeded stream.
   virtual FaultDecision check(std::string_view service, std::string_view operation,
                               std::string_view resource, Micros now) = 0;
 };
