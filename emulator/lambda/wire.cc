@@ -44,6 +44,13 @@ http::HttpResponse error_reply(const AwsError& e, const std::string& rid) {
   return r;
 }
 
+// What Lambda answers to a request body that is not a JSON object.
+http::HttpResponse not_a_json_object(const std::string& rid) {
+  return error_reply(errors::lambda::kInvalidRequestContent(
+                         "Could not parse request body into json: the body is not a JSON object"),
+                     rid);
+}
+
 // "create_metrics", or an ARN "arn:aws:lambda:<region>:<acct>:function:create_metrics[:q]".
 std::string function_name(const std::string& segment) {
   const std::string decoded = http::url_decode(segment, false);
@@ -144,12 +151,7 @@ http::HttpResponse LambdaWire::handle(const http::HttpRequest& request, Micros n
 http::HttpResponse LambdaWire::put_concurrency(const std::string& name, const std::string& body,
                                                const std::string& rid) {
   const auto parsed = parse_json(body);
-  if (!parsed || !parsed->is_object()) {
-    return error_reply(errors::lambda::kInvalidRequestContent(
-                           "Could not parse request body into json: the body is not "
-                           "a JSON object"),
-                       rid);
-  }
+  if (!parsed || !parsed->is_object()) return not_a_json_object(rid);
   const auto it = parsed->find("ReservedConcurrentExecutions");
   if (it == parsed->end() || !is_int32(*it)) {
     return error_reply(
@@ -176,12 +178,7 @@ http::HttpResponse LambdaWire::update_configuration(const std::string& name,
                                                     const std::string& body, const std::string& rid,
                                                     Micros now) {
   const auto parsed = parse_json(body);
-  if (!parsed || !parsed->is_object()) {
-    return error_reply(errors::lambda::kInvalidRequestContent(
-                           "Could not parse request body into json: the body is not "
-                           "a JSON object"),
-                       rid);
-  }
+  if (!parsed || !parsed->is_object()) return not_a_json_object(rid);
   std::string not_emulated;
   for (const auto& [key, value] : parsed->items()) {
     if (key != "MemorySize" && key != "Timeout")
