@@ -61,6 +61,10 @@ class CloudWatchWire final : public http::Service {
 Result<nlohmann::json> query_params_to_json(const http::QueryParams& params);
 // The input shape of `operation` (nullptr for operations the emulator does not serve).
 const http::Shape* input_shape(std::string_view operation);
+// The first failure of a request of `operation` against the action's documented rules
+// (wire_rules.cc), worded as CloudWatch words it; nullopt when it passes (or the action is not
+// served).
+std::optional<AwsError> check_request(std::string_view operation, const nlohmann::json& input);
 // JSON result -> the query protocol's XML document for `operation`.
 std::string result_to_xml(const std::string& operation, const nlohmann::json& result,
                           const std::string& request_id);
