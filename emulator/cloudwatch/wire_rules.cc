@@ -66,7 +66,7 @@ constexpr Wording kCollection[] = {
 
 // Namespaces starting "AWS/" are AWS's own.
 bool custom_namespace(const nlohmann::json& v) {
-  return !v.get_ref<const std::string&>().starts_with("AWS/");
+  return !v.is_string() || !v.get_ref<const std::string&>().starts_with("AWS/");
 }
 constexpr Wording kReservedNamespace[] = {
     {Violation::kRejected, &codes::kInvalidParameterValue,

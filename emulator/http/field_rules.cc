@@ -86,6 +86,9 @@ std::string_view coral_constraint(Violation v) {
   return "";
 }
 
+// Coral lists at most ten constraint failures in one message (as DynamoDB's layer does).
+constexpr std::size_t kMaxCoralErrors = 10;
+
 class Checker {
  public:
   explicit Checker(const Dialect& dialect) : dialect_(dialect) {}
@@ -234,6 +237,7 @@ class Checker {
     if (v == Violation::kNotAllowed && value.is_array()) {
       constraint = "Member must satisfy constraint: [" + constraint + "]";
     }
+    if (coral_.size() == kMaxCoralErrors) return;
     const std::string shown =
         v == Violation::kMissing ? "Value null" : "Value '" + value_text(value) + "'";
     coral_.push_back(shown + " at '" + at.member + "' failed to satisfy constraint: " + constraint);

@@ -12,9 +12,9 @@
 //
 // Wording: each violation has a service default (Dialect) and may be reworded per rule
 // (FieldRule::wording). A wording with a null code is Coral's validation layer: every such
-// violation of the request is listed in one "N validation errors detected: Value '<v>' at
-// '<member>' failed to satisfy constraint: <constraint>; ..." message under the dialect's
-// validation code. Messages may name:
+// violation of the request (at most ten) is listed in one "N validation errors detected: Value
+// '<v>' at '<member>' failed to satisfy constraint: <constraint>; ..." message under the
+// dialect's validation code. Messages may name:
 //   {name}  the member's name ("DelaySeconds")
 //   {path}  its query-protocol path ("MetricData.member.1.Dimensions")
 //   {key}   the map key it sits under ("MessageAttributes" value of key "a": "a")
@@ -66,6 +66,8 @@ struct FieldRule {
   std::optional<double> min_value = {};
   std::optional<double> max_value = {};
   std::span<const std::string_view> allowed = {};
+  // Any other documented rule (a pattern, a reserved prefix): false is a kRejected violation.
+  // It sees the value as the protocol layer left it (a string member: a JSON string).
   bool (*accepts)(const nlohmann::json& value) = nullptr;
   bool distinct = false;
   // A structure's members, or those of each structure of a list or each value of a map.

@@ -65,6 +65,7 @@ constexpr auto kMaxResultsRange = range(
 // CreateQueue: 1-80 letters, digits, hyphens, underscores; a FIFO queue's name ends in ".fifo"
 // (counted in the 80). The model then refuses FIFO queues (a DEVIATION of its own).
 bool queue_name_ok(const nlohmann::json& v) {
+  if (!v.is_string()) return false;
   std::string name = v.get<std::string>();
   if (name.size() > 5 && name.ends_with(".fifo") && name.size() <= 80) name.resize(name.size() - 5);
   return valid_queue_name(name);
@@ -76,7 +77,9 @@ constexpr Wording kQueueName[] = {
     {Violation::kTooLong, &codes::kInvalidParameterValue, kQueueNameMessage},
     {Violation::kRejected, &codes::kInvalidParameterValue, kQueueNameMessage}};
 
-bool message_text_ok(const nlohmann::json& v) { return valid_message_text(v.get<std::string>()); }
+bool message_text_ok(const nlohmann::json& v) {
+  return v.is_string() && valid_message_text(v.get_ref<const std::string&>());
+}
 constexpr Wording kMessageBody[] = {
     {Violation::kRejected, &codes::kInvalidMessageContents,
      "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | "
@@ -93,9 +96,9 @@ constexpr Wording kAttributeCount[] = {
      "Number of message attributes [{count}] exceeds the allowed maximum [10]."}};
 
 bool batch_id_ok(const nlohmann::json& v) {
-  return v.get_ref<const std::string&>().find_first_not_of(
-             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
-         std::string::npos;
+  return v.is_string() && v.get_ref<const std::string&>().find_first_not_of(
+                              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+                              std::string::npos;
 }
 constexpr std::string_view kBatchIdMessage =
     "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can "
