@@ -2,7 +2,8 @@
 // with the x-amzn-query-error header) and the query protocol (Action=<Op>, XML answers) that
 // older SDKs, including Debian's boto3 1.26 and awscli 1.x, use. Bodies may be gzip-compressed
 // (botocore compresses PutMetricData). Query parameters are converted to the JSON request
-// shape so every operation is written once.
+// shape so every operation is written once; each action's documented request rules are one
+// table in wire_rules.cc, checked before the operation runs (docs/wire-validation.md).
 //
 // Operations: PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics, PutMetricAlarm,
 // DescribeAlarms, DescribeAlarmHistory, SetAlarmState, DeleteAlarms.

@@ -4,8 +4,10 @@
 //   query:    POST / (or the queue URL) with a form body Action=<Op>&... (Debian's boto3 1.26
 //             and awscli 1.x, older SDKs); XML results and <ErrorResponse> errors.
 // Query parameters are first converted to the JSON request shape, so each operation is written
-// once. Long polling (WaitTimeSeconds) holds the reply on the real-time edge until a message
-// arrives or the wait ends; under the virtual clock it answers at once.
+// once; each action's documented request rules are one table in wire_rules.cc, checked before
+// the operation runs (docs/wire-validation.md). Long polling (WaitTimeSeconds) holds the reply on
+// the real-time edge until a message arrives or the wait ends; under the virtual clock it answers
+// at once.
 #pragma once
 
 #include <nlohmann/json.hpp>
