@@ -100,6 +100,15 @@ class SqsWireTest(unittest.TestCase):
                 call()
             self.assertEqual(e.exception.response["Error"]["Code"], "InvalidParameterValue")
             self.assertEqual(e.exception.response["Error"]["Message"], message)
+        # The body's size limit is the queue's MaximumMessageSize (1 KiB-1 MiB, default 1 MiB).
+        small = self.sqs.create_queue(QueueName="small-q",
+                                      Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message(QueueUrl=small, MessageBody="x" * 1025)
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "One or more parameters are invalid. Reason: Message must be shorter "
+                         "than 1024 bytes.")
+        self.sqs.send_message(QueueUrl=small, MessageBody="x" * 1024)
         with self.assertRaises(ClientError) as e:
             self.sqs.send_message_batch(QueueUrl=url, Entries=[
                 {"Id": "e%d" % i, "MessageBody": "x"} for i in range(11)])
