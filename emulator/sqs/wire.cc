@@ -1,6 +1,5 @@
 #include "emulator/sqs/wire.h"
 
-#include <limits>
 #include <set>
 
 #include "emulator/core/errors.h"
