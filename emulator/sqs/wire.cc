@@ -197,6 +197,7 @@ http::HttpResponse SqsWire::handle_call(const http::HttpRequest& request, Micros
     }
   }
   // The action's documented request rules, in one table (wire_rules.cc), before any lookup.
+  // ASSUMPTION: as AWS's front end, parameters are refused before the queue is resolved.
   if (auto invalid = check_request(call.operation, call.input)) {
     return render(call, *invalid, request_id);
   }
