@@ -310,11 +310,10 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
     const bool is_key = kind == "KeyConditionExpression";
     const auto parsed = is_key ? p.key_condition : p.condition;
     if (!*parsed) return parsed->error();
-    if (auto s = expr::check_placeholders(parsed->value().placeholders, p.bindings, kind, usage);
+    const auto& condition = parsed->value();
+    if (auto s =
+            expr::check_condition(condition.root, condition.placeholders, p.bindings, kind, usage);
         !s) {
-      return s.error();
-    }
-    if (auto s = expr::check_condition_types(parsed->value().root, p.bindings, kind); !s) {
       return s.error();
     }
   }
