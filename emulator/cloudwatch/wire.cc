@@ -178,12 +178,15 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
                                             " is not valid for this web service.");
 }
 
-
 Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
   const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
   const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  if (!start_at) return in.contains("StartTime") ? invalid("The parameter StartTime must be a timestamp.") : missing("StartTime");
-  if (!end_at) return in.contains("EndTime") ? invalid("The parameter EndTime must be a timestamp.") : missing("EndTime");
+  if (!start_at)
+    return in.contains("StartTime") ? invalid("The parameter StartTime must be a timestamp.")
+                                    : missing("StartTime");
+  if (!end_at)
+    return in.contains("EndTime") ? invalid("The parameter EndTime must be a timestamp.")
+                                  : missing("EndTime");
   if (!in.contains("Period")) return missing("Period");
   const std::int64_t period = in["Period"].get<std::int64_t>();
   if (period < 1) {
@@ -235,13 +238,16 @@ Result<json> CloudWatchWire::get_metric_data(const json& in) {
   if (!start_at || !end_at) return missing(start_at ? "EndTime" : "StartTime");
   const Micros start = *start_at, end = *end_at;  // plain values: see get_metric_statistics
   if (!in.contains("MetricDataQueries")) return missing("MetricDataQueries");
-  if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
+  if (start >= end)
+    return invalid("The parameter StartTime must be less than the parameter EndTime.");
   const json& queries = in["MetricDataQueries"];
   if (queries.size() > 500) {
-    return validation("[...]", "metricDataQueries", "Member must have length less than or equal to 500");
+    return validation("[...]", "metricDataQueries",
+                      "Member must have length less than or equal to 500");
   }
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    if (auto bad = period_error(queries[i], "metricDataQueries." + std::to_string(i + 1) + ".member")) {
+    if (auto bad =
+            period_error(queries[i], "metricDataQueries." + std::to_string(i + 1) + ".member")) {
       return *bad;
     }
   }
@@ -385,9 +391,12 @@ Result<json> CloudWatchWire::set_alarm_state(const json& in, Micros now) {
   // Validation comes before the lookup, as on AWS.
   const std::string value = in.value("StateValue", "");
   AlarmState state;
-  if (value == "OK") state = AlarmState::kOk;
-  else if (value == "ALARM") state = AlarmState::kAlarm;
-  else if (value == "INSUFFICIENT_DATA") state = AlarmState::kInsufficientData;
+  if (value == "OK")
+    state = AlarmState::kOk;
+  else if (value == "ALARM")
+    state = AlarmState::kAlarm;
+  else if (value == "INSUFFICIENT_DATA")
+    state = AlarmState::kInsufficientData;
   else {
     return validation(value, "stateValue",
                       "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");

@@ -111,9 +111,11 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
     const std::string where = "MetricData.member." + std::to_string(i + 1);
     if (d.value("MetricName", "").empty()) return missing(where + ".MetricName");
     Pending p;
-    p.key = {ns, d["MetricName"].get<std::string>(), dimensions_of(d.value("Dimensions", json::array())),
-             d.value("Unit", "None")};
-    if (p.key.dimensions.size() > 30) return invalid("The collection " + where + ".Dimensions must not have a size greater than 30.");
+    p.key = {ns, d["MetricName"].get<std::string>(),
+             dimensions_of(d.value("Dimensions", json::array())), d.value("Unit", "None")};
+    if (p.key.dimensions.size() > 30)
+      return invalid("The collection " + where +
+                     ".Dimensions must not have a size greater than 30.");
     p.at = now;
     if (d.contains("Timestamp")) {
       const auto t = timestamp_of(d["Timestamp"]);

@@ -29,8 +29,7 @@ Result<std::string> required_string(const json& in, const std::string& name) {
 }
 
 // Integers arrive as JSON numbers, or as strings from the query protocol.
-Result<std::int64_t> optional_int(const json& in, const std::string& name,
-                                  std::int64_t fallback) {
+Result<std::int64_t> optional_int(const json& in, const std::string& name, std::int64_t fallback) {
   if (!in.contains(name) || in[name].is_null()) return fallback;
   const json& v = in[name];
   // JSON numbers were range-checked by the shape (an Integer); query text is checked here.
