@@ -212,7 +212,14 @@ void Database::upkeep() {
   std::size_t tails = 0;
   for (Stream* s : streams()) tails += s->memory_bytes();
   const bool tails_over = row_cache_.budget() != RowCache::kUnbounded && tails > row_cache_.budget() / 4;
-  if (tails_over) flush();
+  if (tails_over) {
+    flush();
+    // Down to an eighth: a tail its consumer does not shrink (a lagging or batching reader)
+    // would pass the quarter again at the next write and write every table at every operation,
+    // which defeats write-behind (measured: aggregation at half the speed of a cache that
+    // holds everything).
+    for (Stream* s : streams()) s->release(row_cache_.budget() / 8);
+  }
   if (row_cache_.dirty_limit_reached()) {
     // Write behind: the tables holding the most unwritten rows first, until a quarter of the
     // budget is left dirty. Rows that keep changing (the aggregates) are then written once in a
