@@ -10,8 +10,8 @@ namespace emu::dynamodb {
 
 namespace {
 
-const std::string kInvalid = "One or more parameter values were invalid: ";
-constexpr std::int64_t kMaxCapacityUnits = 1000000000000;
+const std::string kInvalidParameterValues = "One or more parameter values were invalid: ";
+constexpr std::int64_t kMaxProvisionedUnits = 1000000000000;
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -25,7 +25,7 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
   for (const auto& k : keys) names.push_back(k.attribute_name);
   for (const auto& n : names) {
     if (std::find(defined.begin(), defined.end(), n) == defined.end()) {
-      return kInvalid +
+      return kInvalidParameterValues +
              "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
              join(names) + "], AttributeDefinitions: [" + join(defined) + "]";
     }
@@ -45,7 +45,7 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
 std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pay_per_request) {
   if (pay_per_request) {
     if (r.provisioned_throughput) {
-      return kInvalid +
+      return kInvalidParameterValues +
              "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
              "BillingMode is PAY_PER_REQUEST";
     }
@@ -53,15 +53,15 @@ std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pa
   }
   const auto& pt = r.provisioned_throughput;
   if (!pt || pt->read_capacity_units <= 0 || pt->write_capacity_units <= 0) {
-    return kInvalid +
+    return kInvalidParameterValues +
            "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
            "BillingMode is PROVISIONED";
   }
-  if (pt->read_capacity_units > kMaxCapacityUnits) {
+  if (pt->read_capacity_units > kMaxProvisionedUnits) {
     return "Given value " + std::to_string(pt->read_capacity_units) +
            " for ReadCapacityUnits is out of bounds";
   }
-  if (pt->write_capacity_units > kMaxCapacityUnits) {
+  if (pt->write_capacity_units > kMaxProvisionedUnits) {
     return "Given value " + std::to_string(pt->write_capacity_units) +
            " for WriteCapacityUnits is out of bounds";
   }
@@ -79,33 +79,34 @@ std::optional<std::string> create_error(const CreateTableRequest& r) {
   }
   if (auto e = key_schema_error(r.key_schema, defined)) return e;
   if (!r.has_global_secondary_indexes && r.key_schema.size() != defined.size()) {
-    return kInvalid +
+    return kInvalidParameterValues +
            "Number of attributes in KeySchema does not exactly match number of "
            "attributes defined in AttributeDefinitions";
   }
   if (r.has_global_secondary_indexes && r.global_secondary_indexes.empty()) {
-    return kInvalid + "List of GlobalSecondaryIndexes is empty";
+    return kInvalidParameterValues + "List of GlobalSecondaryIndexes is empty";
   }
   std::set<std::string> index_names;
   for (const auto& g : r.global_secondary_indexes) {
     if (g.key_schema.empty() || g.key_schema.size() > 2) return "Invalid KeySchema";
     if (auto e = key_schema_error(g.key_schema, defined)) return e;
-    if (g.projection_type_missing) return kInvalid + "Unknown ProjectionType: null";
+    if (g.projection_type_missing) return kInvalidParameterValues + "Unknown ProjectionType: null";
     if (!g.non_key_attributes.empty() && g.projection_type != ProjectionType::kInclude) {
-      return kInvalid + "ProjectionType is " +
+      return kInvalidParameterValues + "ProjectionType is " +
              (g.projection_type == ProjectionType::kAll ? "ALL" : "KEYS_ONLY") +
              ", but NonKeyAttributes is specified";
     }
     if (ppr && g.provisioned_throughput) {
-      return kInvalid + "ProvisionedThroughput should not be specified for index: " + g.index_name +
+      return kInvalidParameterValues +
+             "ProvisionedThroughput should not be specified for index: " + g.index_name +
              " when BillingMode is PAY_PER_REQUEST";
     }
     if (!index_names.insert(g.index_name).second) {
-      return kInvalid + "Duplicate index name: " + g.index_name;
+      return kInvalidParameterValues + "Duplicate index name: " + g.index_name;
     }
   }
   if (r.global_secondary_indexes.size() > 20) {
-    return kInvalid + "GlobalSecondaryIndex count exceeds the per-table limit of 20";
+    return kInvalidParameterValues + "GlobalSecondaryIndex count exceeds the per-table limit of 20";
   }
   if (r.stream_specification && r.stream_specification->stream_enabled &&
       !r.stream_specification->stream_view_type) {
@@ -246,13 +247,13 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   }
   const BillingMode mode = request.billing_mode.value_or(s.billing_mode);
   if (mode == BillingMode::kPayPerRequest && request.provisioned_throughput) {
-    return validation_error(kInvalid +
+    return validation_error(kInvalidParameterValues +
                             "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                             "specified when BillingMode is PAY_PER_REQUEST");
   }
   for (const auto& pt : request.index_update_throughputs) {
-    if (pt && (pt->read_capacity_units > kMaxCapacityUnits ||
-               pt->write_capacity_units > kMaxCapacityUnits)) {
+    if (pt && (pt->read_capacity_units > kMaxProvisionedUnits ||
+               pt->write_capacity_units > kMaxProvisionedUnits)) {
       return validation_error(
           "This operation cannot be performed with given input values. Please contact DynamoDB "
           "service team for more info: Action Blocked: IndexUpdate");
@@ -265,7 +266,7 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   }
   if (mode == BillingMode::kProvisioned && s.billing_mode == BillingMode::kPayPerRequest &&
       !request.provisioned_throughput) {
-    return validation_error(kInvalid +
+    return validation_error(kInvalidParameterValues +
                             "ProvisionedThroughput must be specified when BillingMode "
                             "is PROVISIONED");
   }
