@@ -3,8 +3,9 @@
 # Figures from these 2-core machines are noisy: compare the ratios each benchmark prints
 # against its own in-run baseline rather than absolute numbers across machines.
 #
-#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day
-# (crashloop, two-doors, demo-build and national-day run only when named: they take minutes.)
+#   bench/run.sh [build-dir] [name...]      names: startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day no-slower
+# (crashloop, two-doors, demo-build, national-day and no-slower run only when named: they take
+# minutes. no-slower compares with the build dir in OLD_BUILD, ROUNDS rounds, default 3.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -118,6 +119,11 @@ for name in "${WANT[@]}"; do
     calibration)
       header "the model fitted to 2021-06-20 moved to 2021-06-17 (date, start, devices only), 1/20 scale: compare's table"
       bench/calibration/another_day.sh "$BUILD_DIR" 2021-06-20 2021-06-17 || true ;;
-    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day)" >&2; exit 2 ;;
+    no-slower)
+      # Issue 24: this build against an older one (OLD_BUILD), workloads alternating old/new.
+      header "no regressions: OLD_BUILD against this build side by side (day, midnight, aggregation, ingest)"
+      [ -n "${OLD_BUILD:-}" ] || { echo "no-slower: set OLD_BUILD to the build dir to compare with" >&2; exit 2; }
+      bench/compare_builds.sh "$OLD_BUILD" "$BUILD_DIR" "${ROUNDS:-3}" || true ;;
+    *) echo "unknown benchmark: $name (startup ingest aggregation capacity dynamodb etl loadgen scenario day fixture crashloop two-doors demo-build calibration national-day no-slower)" >&2; exit 2 ;;
   esac
 done

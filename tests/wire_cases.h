@@ -3,6 +3,10 @@
 //
 //   <Action> <request JSON> => <HTTP status> [<error code> [<message>]]
 //
+// A request that is a JSON string is a query-protocol form body instead ("Action=<Action>&..."
+// is added in front), for the services that speak both (SQS, CloudWatch): its error code is the
+// query protocol's, read with the message from the <ErrorResponse> document.
+//
 // The message is exact, or "~<regex>"; an "N validation errors detected: a; b" message matches
 // in any order of its parts (AWS lists them in no fixed order) and a part written "/regex/"
 // matches a pattern. Lines starting with # and blank lines are ignored.
@@ -43,6 +47,39 @@ inline http::HttpRequest json_protocol_request(const std::string& target,
                                          "/aws4_request, SignedHeaders=host, Signature=abc");
   r.body = body.dump();
   return r;
+}
+
+// A query-protocol request: POST / with `form` (its Action first), signed for `signing_service`.
+inline http::HttpRequest query_protocol_request(const std::string& action,
+                                                const std::string& signing_service,
+                                                const std::string& form) {
+  http::HttpRequest r;
+  r.method = "POST";
+  r.path = "/";
+  r.headers.emplace("Host", "127.0.0.1:4566");
+  r.headers.emplace("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
+  r.headers.emplace("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/" +
+                                         signing_service +
+                                         "/aws4_request, SignedHeaders=host, Signature=abc");
+  r.body = "Action=" + action + (form.empty() ? "" : "&" + form);
+  return r;
+}
+
+// The text of the first <tag> element of an XML document, entities decoded; "" if none.
+inline std::string xml_element(const std::string& xml, const std::string& tag) {
+  const auto open = xml.find("<" + tag + ">");
+  if (open == std::string::npos) return "";
+  const auto start = open + tag.size() + 2;
+  const auto close = xml.find("</" + tag + ">", start);
+  std::string text = xml.substr(start, close == std::string::npos ? close : close - start);
+  for (const auto& [entity, c] :
+       {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"}, std::pair{"&quot;", "\""},
+        std::pair{"&apos;", "'"}, std::pair{"&#39;", "'"}, std::pair{"&amp;", "&"}}) {
+    for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1)) {
+      text.replace(at, std::string_view(entity).size(), c);
+    }
+  }
+  return text;
 }
 
 // "" when the response names the query protocol's code as `expected` says (empty: no header),
@@ -171,6 +208,18 @@ inline bool message_matches(const std::string& expected, const std::string& got)
     if (!found) return false;
   }
   return true;
+}
+
+// The verdict of a query-protocol case: the status, then the <Code> and <Message> of the error
+// document ("" passes).
+inline std::string query_case_mismatch(const Case& c, const http::HttpResponse& r) {
+  if (r.status != c.status) return "status " + std::to_string(r.status) + ": " + r.body;
+  if (c.code.empty()) return "";
+  if (xml_element(r.body, "Code") != c.code ||
+      !message_matches(c.message, xml_element(r.body, "Message"))) {
+    return "body " + r.body;
+  }
+  return "";
 }
 
 // Runs every case of the file at `path` through `run` (which answers "" for a pass, else what

@@ -112,31 +112,14 @@ namespace {
 
 constexpr std::int64_t kMaxMetricDataPoints = 100800;
 
-// A MetricDataQuery's periods must be at least 1 second (the alarm code divides by them).
-std::optional<AwsError> period_error(const json& query, const std::string& member) {
-  const auto check = [&](const json& holder, const std::string& name) -> std::optional<AwsError> {
-    if (!holder.contains("Period")) return std::nullopt;
-    const auto period = holder["Period"].get<std::int64_t>();
-    if (period >= 1) return std::nullopt;
-    return validation(std::to_string(period), name,
-                      "Member must have value greater than or equal to 1");
-  };
-  // `member` is the path of the structure holding Period; empty for the request itself.
-  const std::string prefix = member.empty() ? "" : member + ".";
-  if (auto e = check(query, prefix + "period")) return e;
-  if (query.contains("MetricStat")) return check(query["MetricStat"], prefix + "metricStat.period");
-  return std::nullopt;
-}
-
-// PutMetricAlarm's periods: at least 1 second, and at most a day (a week for hourly periods)
-// of evaluation, for metric math alarms too (the alarm engine walks every period of it).
+// PutMetricAlarm's periods (at least 1 second: the rules) cover at most a day (a week for
+// hourly periods) of evaluation, for metric math alarms too (the alarm engine walks every
+// period of it).
 std::optional<AwsError> alarm_range_error(const json& in) {
-  if (auto e = period_error(in, "")) return e;
   std::vector<std::int64_t> periods;
   if (in.contains("Period")) periods.push_back(in["Period"].get<std::int64_t>());
   const json metrics = in.value("Metrics", json::array());
   for (std::size_t i = 0; i < metrics.size(); ++i) {
-    if (auto e = period_error(metrics[i], "metrics." + std::to_string(i + 1) + ".member")) return e;
     if (metrics[i].contains("MetricStat") && metrics[i]["MetricStat"].contains("Period")) {
       periods.push_back(metrics[i]["MetricStat"]["Period"].get<std::int64_t>());
     }
@@ -156,6 +139,8 @@ std::optional<AwsError> alarm_range_error(const json& in) {
 }  // namespace
 
 Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Micros now) {
+  // The action's documented request rules, in one table (wire_rules.cc), before its work.
+  if (auto invalid = check_request(op, in)) return *invalid;
   if (op == "PutMetricData") return put_metric_data(in, now);
   if (op == "GetMetricStatistics") return get_metric_statistics(in);
   if (op == "GetMetricData") return get_metric_data(in);
@@ -182,14 +167,10 @@ Result<json> CloudWatchWire::dispatch(const std::string& op, const json& in, Mic
 Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
   const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
   const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  if (!start_at) return in.contains("StartTime") ? invalid("The parameter StartTime must be a timestamp.") : missing("StartTime");
-  if (!end_at) return in.contains("EndTime") ? invalid("The parameter EndTime must be a timestamp.") : missing("EndTime");
-  if (!in.contains("Period")) return missing("Period");
+  // Present (the rules): so not a timestamp.
+  if (!start_at) return invalid("The parameter StartTime must be a timestamp.");
+  if (!end_at) return invalid("The parameter EndTime must be a timestamp.");
   const std::int64_t period = in["Period"].get<std::int64_t>();
-  if (period < 1) {
-    return validation(std::to_string(period), "period",
-                      "Member must have value greater than or equal to 1");
-  }
   // Plain values from here (GCC 12 misreads later reads of the optionals as uninitialised).
   const Micros start = *start_at, end = *end_at;
   if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
@@ -232,19 +213,11 @@ Result<json> CloudWatchWire::get_metric_statistics(const json& in) {
 Result<json> CloudWatchWire::get_metric_data(const json& in) {
   const auto start_at = in.contains("StartTime") ? timestamp_of(in["StartTime"]) : std::nullopt;
   const auto end_at = in.contains("EndTime") ? timestamp_of(in["EndTime"]) : std::nullopt;
-  if (!start_at || !end_at) return missing(start_at ? "EndTime" : "StartTime");
+  if (!start_at) return invalid("The parameter StartTime must be a timestamp.");
+  if (!end_at) return invalid("The parameter EndTime must be a timestamp.");
   const Micros start = *start_at, end = *end_at;  // plain values: see get_metric_statistics
-  if (!in.contains("MetricDataQueries")) return missing("MetricDataQueries");
-  if (start >= end) return invalid("The parameter StartTime must be less than the parameter EndTime.");
-  const json& queries = in["MetricDataQueries"];
-  if (queries.size() > 500) {
-    return validation("[...]", "metricDataQueries", "Member must have length less than or equal to 500");
-  }
-  for (std::size_t i = 0; i < queries.size(); ++i) {
-    if (auto bad = period_error(queries[i], "metricDataQueries." + std::to_string(i + 1) + ".member")) {
-      return *bad;
-    }
-  }
+  if (start >= end)
+    return invalid("The parameter StartTime must be less than the parameter EndTime.");
   // An alarm-shaped definition reuses the alarm engine's query code.
   json shaped = {{"AlarmName", "GetMetricData"}, {"EvaluationPeriods", 1}, {"Threshold", 0},
                  {"ComparisonOperator", "GreaterThanThreshold"}, {"Metrics", in["MetricDataQueries"]}};
@@ -368,12 +341,7 @@ Result<json> CloudWatchWire::describe_alarm_history(const json& in) {
     return in.value("ScanBy", "TimestampDescending") == "TimestampAscending" ? a.first < b.first
                                                                              : a.first > b.first;
   });
-  const std::int64_t max = in.value("MaxRecords", std::int64_t{100});
-  if (max < 1 || max > 100) {
-    return validation(std::to_string(max), "maxRecords",
-                      max < 1 ? "Member must have value greater than or equal to 1"
-                              : "Member must have value less than or equal to 100");
-  }
+  const std::int64_t max = in.value("MaxRecords", std::int64_t{100});  // 1-100: the rules
   json out = json::array();
   for (std::size_t i = 0; i < items.size() && i < static_cast<std::size_t>(max); ++i) {
     out.push_back(items[i].second);
@@ -382,17 +350,11 @@ Result<json> CloudWatchWire::describe_alarm_history(const json& in) {
 }
 
 Result<json> CloudWatchWire::set_alarm_state(const json& in, Micros now) {
-  // Validation comes before the lookup, as on AWS.
+  // StateValue is one of the three (the rules, checked before the lookup, as on AWS).
   const std::string value = in.value("StateValue", "");
-  AlarmState state;
-  if (value == "OK") state = AlarmState::kOk;
-  else if (value == "ALARM") state = AlarmState::kAlarm;
-  else if (value == "INSUFFICIENT_DATA") state = AlarmState::kInsufficientData;
-  else {
-    return validation(value, "stateValue",
-                      "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]");
-  }
-  if (!in.contains("StateReason")) return missing("StateReason");
+  const AlarmState state = value == "OK"      ? AlarmState::kOk
+                           : value == "ALARM" ? AlarmState::kAlarm
+                                              : AlarmState::kInsufficientData;
   AlarmRecord* alarm = alarms_.find(in.value("AlarmName", ""));
   if (alarm == nullptr) {
     return errors::cloudwatch::kResourceNotFound("Alarm " + in.value("AlarmName", "") +

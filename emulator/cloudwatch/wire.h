@@ -2,7 +2,8 @@
 // with the x-amzn-query-error header) and the query protocol (Action=<Op>, XML answers) that
 // older SDKs, including Debian's boto3 1.26 and awscli 1.x, use. Bodies may be gzip-compressed
 // (botocore compresses PutMetricData). Query parameters are converted to the JSON request
-// shape so every operation is written once.
+// shape so every operation is written once; each action's documented request rules are one
+// table in wire_rules.cc, checked before the operation runs (docs/wire-validation.md).
 //
 // Operations: PutMetricData, GetMetricStatistics, GetMetricData, ListMetrics, PutMetricAlarm,
 // DescribeAlarms, DescribeAlarmHistory, SetAlarmState, DeleteAlarms.
@@ -61,6 +62,10 @@ class CloudWatchWire final : public http::Service {
 Result<nlohmann::json> query_params_to_json(const http::QueryParams& params);
 // The input shape of `operation` (nullptr for operations the emulator does not serve).
 const http::Shape* input_shape(std::string_view operation);
+// The first failure of a request of `operation` against the action's documented rules
+// (wire_rules.cc), worded as CloudWatch words it; nullopt when it passes (or the action is not
+// served).
+std::optional<AwsError> check_request(std::string_view operation, const nlohmann::json& input);
 // JSON result -> the query protocol's XML document for `operation`.
 std::string result_to_xml(const std::string& operation, const nlohmann::json& result,
                           const std::string& request_id);

@@ -58,9 +58,6 @@ Result<Stats> datum_stats(const json& d, const std::string& where) {
   if (values) {
     const json& list = d["Values"];
     const json counts = d.value("Counts", json::array());
-    if (list.size() > 150) {
-      return invalid("The collection " + where + ".Values must not have a size greater than 150.");
-    }
     if (d.contains("Counts") && counts.size() != list.size()) {
       return invalid("The parameters " + where + ".Values and " + where +
                      ".Counts must be of the same size.");
@@ -85,15 +82,8 @@ Result<Stats> datum_stats(const json& d, const std::string& where) {
 }  // namespace
 
 Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
+  // Namespace, the counts and each datum's name and dimensions passed the rules (wire_rules.cc).
   const std::string ns = in.value("Namespace", "");
-  if (ns.empty()) return missing("Namespace");
-  if (ns.rfind("AWS/", 0) == 0) {
-    return invalid("The value " + ns + " for parameter Namespace is invalid.");
-  }
-  if (!in.contains("MetricData") || in["MetricData"].empty()) return missing("MetricData");
-  if (in["MetricData"].size() > 1000) {
-    return invalid("The collection MetricData must not have a size greater than 1000.");
-  }
   if (faults_ != nullptr) {
     const FaultDecision fault = faults_->check("cloudwatch", "PutMetricData", ns, now);
     fault_latency_ += fault.extra_latency;
@@ -109,11 +99,9 @@ Result<json> CloudWatchWire::put_metric_data(const json& in, Micros now) {
   for (std::size_t i = 0; i < in["MetricData"].size(); ++i) {
     const json& d = in["MetricData"][i];
     const std::string where = "MetricData.member." + std::to_string(i + 1);
-    if (d.value("MetricName", "").empty()) return missing(where + ".MetricName");
     Pending p;
-    p.key = {ns, d["MetricName"].get<std::string>(), dimensions_of(d.value("Dimensions", json::array())),
-             d.value("Unit", "None")};
-    if (p.key.dimensions.size() > 30) return invalid("The collection " + where + ".Dimensions must not have a size greater than 30.");
+    p.key = {ns, d["MetricName"].get<std::string>(),
+             dimensions_of(d.value("Dimensions", json::array())), d.value("Unit", "None")};
     p.at = now;
     if (d.contains("Timestamp")) {
       const auto t = timestamp_of(d["Timestamp"]);

@@ -113,6 +113,7 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   if (synchronous != "OFF" && synchronous != "NORMAL" && synchronous != "FULL") {
     throw std::invalid_argument("storage synchronous mode must be OFF, NORMAL or FULL");
   }
+  const bool fresh = path != ":memory:" && !std::filesystem::exists(path);
   db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   // Turning a new file into a WAL database goes through a rollback journal: four fsyncs, most of
   // a fresh start's time on a real disk. Below FULL, commits are durable against a crash of the
@@ -120,11 +121,22 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   // without them. FULL keeps them: SQLite drops a WAL whose database file is empty.
   if (synchronous != "FULL") db_->exec("PRAGMA synchronous=OFF");
   if (path != ":memory:") db_->exec("PRAGMA journal_mode=WAL");
-  db_->exec("PRAGMA synchronous=" + synchronous);
+  // For the same reason a new database's set-up under NORMAL (its schema and the start's first
+  // commit) skips the fsyncs of the WAL's header and directory, two more of a fresh start's:
+  // nothing in it was acknowledged yet, and the first checkpoint syncs both (end_startup).
+  startup_unsynced_ = fresh && synchronous == "NORMAL";
+  if (!startup_unsynced_) db_->exec("PRAGMA synchronous=" + synchronous);
+  synchronous_ = synchronous;
   db_->exec("PRAGMA foreign_keys=OFF");
   // Large caches keep hot tables in memory; the WAL is checkpointed by SQLite automatically.
   db_->exec("PRAGMA cache_size=-65536");
   db_->exec("PRAGMA temp_store=MEMORY");
+}
+
+void Storage::end_startup() {
+  if (!startup_unsynced_) return;
+  db_->exec("PRAGMA synchronous=" + synchronous_);
+  startup_unsynced_ = false;
 }
 
 void Storage::start_background_checkpoints(std::int64_t max_wal_bytes, Micros interval) {

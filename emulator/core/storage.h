@@ -56,6 +56,10 @@ class Storage {
   // pending writes, durable_state.h). add returns an id for remove.
   int add_before_commit(std::function<void()> hook);
   void remove_before_commit(int id);
+  // A new database under synchronous NORMAL is set up without fsyncs (storage.cc); from this
+  // call on, commits follow the configured mode. Idempotent; call it before the first
+  // acknowledged write.
+  void end_startup();
   // See above. Idempotent; a no-op for ":memory:".
   void start_background_checkpoints(std::int64_t max_wal_bytes = 64 << 20,
                                     Micros interval = kMicrosPerSecond);
@@ -68,6 +72,8 @@ class Storage {
  private:
   std::string path_;
   std::unique_ptr<SQLite::Database> db_;
+  std::string synchronous_;
+  bool startup_unsynced_ = false;
   bool in_transaction_ = false;
   std::uint64_t commits_ = 0;
   std::vector<std::pair<int, std::function<void()>>> before_commit_;

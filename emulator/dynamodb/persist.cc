@@ -41,7 +41,8 @@ json schema_json(const TableSchema& s) {
                        {"keys", persisted_key_schema(g.key_schema)},
                        {"projection", static_cast<int>(g.projection_type)},
                        {"non_key", g.non_key_attributes},
-                       {"throughput", pt}});
+                       {"throughput", pt},
+                       {"local", i.local}});
   }
   json stream = nullptr;
   if (s.stream_specification) {
@@ -94,7 +95,9 @@ TableSchema schema_from(const std::string& name, const json& j) {
     if (!i.at("throughput").is_null()) {
       g.provisioned_throughput = ProvisionedThroughput{i["throughput"][0], i["throughput"][1]};
     }
-    IndexSchema is{g, attribute_of(s, g.key_schema.at(0).attribute_name), {}};
+    // Schemas saved before local indexes existed have no "local" member.
+    IndexSchema is{
+        g, attribute_of(s, g.key_schema.at(0).attribute_name), {}, i.value("local", false)};
     if (g.key_schema.size() > 1) is.range = attribute_of(s, g.key_schema[1].attribute_name);
     s.indexes.push_back(std::move(is));
   }

@@ -41,10 +41,14 @@ struct KeyAttribute {
   Type type = Type::kS;
 };
 
+// A global or local secondary index. Both keep their entries the same way (item_store.h's
+// ddb_index_entries, by their place in TableSchema::indexes); a local one has the table's hash
+// key, shares the table's capacity and may fetch attributes it does not project from the table.
 struct IndexSchema {
   GlobalSecondaryIndex definition;
   KeyAttribute hash;
   std::optional<KeyAttribute> range;
+  bool local = false;
 };
 
 struct TableSchema {

@@ -50,6 +50,10 @@ struct GlobalSecondaryIndex {
   std::optional<ProvisionedThroughput> provisioned_throughput;
 };
 
+// A local secondary index has the same members, except that it never has a throughput of its
+// own (it uses the table's).
+using LocalSecondaryIndex = GlobalSecondaryIndex;
+
 struct StreamSpecification {
   bool stream_enabled = false;
   std::optional<StreamViewType> stream_view_type;
@@ -61,6 +65,8 @@ struct CreateTableRequest {
   std::vector<KeySchemaElement> key_schema;
   std::vector<GlobalSecondaryIndex> global_secondary_indexes;
   bool has_global_secondary_indexes = false;  // the list was sent (an empty one is an error)
+  std::vector<LocalSecondaryIndex> local_secondary_indexes;
+  bool has_local_secondary_indexes = false;  // likewise
   std::optional<BillingMode> billing_mode;
   std::optional<ProvisionedThroughput> provisioned_throughput;
   std::optional<StreamSpecification> stream_specification;
@@ -96,6 +102,7 @@ struct TableDescription {
   std::vector<AttributeDefinition> attribute_definitions;
   std::vector<KeySchemaElement> key_schema;
   std::vector<IndexDescription> global_secondary_indexes;
+  std::vector<IndexDescription> local_secondary_indexes;
   BillingMode billing_mode = BillingMode::kPayPerRequest;
   ProvisionedThroughput provisioned_throughput;
   std::int64_t item_count = 0;
@@ -134,6 +141,7 @@ struct ConsumedCapacity {
   bool indexes = false;  // INDEXES: include the per-table and per-index breakdown
   double table_capacity_units = 0;
   std::map<std::string, double> global_secondary_indexes;
+  std::map<std::string, double> local_secondary_indexes;
 };
 
 // The expression attribute maps every expression-carrying request may send.

@@ -37,6 +37,32 @@ const char* projection_text(ProjectionType p) {
   }
 }
 
+// One index of a TableDescription. A local index has no status or throughput of its own.
+json index_json(const IndexDescription& i, bool global) {
+  json p = {{"ProjectionType", projection_text(i.definition.projection_type)}};
+  if (!i.definition.non_key_attributes.empty()) {
+    p["NonKeyAttributes"] = i.definition.non_key_attributes;
+  }
+  json out = {{"IndexName", i.definition.index_name},
+              {"KeySchema", key_schema_json(i.definition.key_schema)},
+              {"Projection", p},
+              {"IndexSizeBytes", i.index_size_bytes},
+              {"ItemCount", i.item_count},
+              {"IndexArn", i.index_arn}};
+  if (global) {
+    out["IndexStatus"] = "ACTIVE";
+    out["ProvisionedThroughput"] =
+        throughput_json(i.definition.provisioned_throughput.value_or(ProvisionedThroughput{}));
+  }
+  return out;
+}
+
+json units_by_index(const std::map<std::string, double>& units) {
+  json out = json::object();
+  for (const auto& [name, u] : units) out[name] = {{"CapacityUnits", u}};
+  return out;
+}
+
 json items_json(const std::vector<Item>& items) {
   json out = json::array();
   for (const auto& i : items) out.push_back(item_to_json(i));
@@ -76,24 +102,14 @@ json render_table_description(const TableDescription& d) {
     t["WarmThroughput"] = {
         {"ReadUnitsPerSecond", 12000}, {"WriteUnitsPerSecond", 4000}, {"Status", "ACTIVE"}};
   }
+  if (!d.local_secondary_indexes.empty()) {
+    json lsis = json::array();
+    for (const auto& i : d.local_secondary_indexes) lsis.push_back(index_json(i, false));
+    t["LocalSecondaryIndexes"] = std::move(lsis);
+  }
   if (!d.global_secondary_indexes.empty()) {
     json gsis = json::array();
-    for (const auto& i : d.global_secondary_indexes) {
-      json p = {{"ProjectionType", projection_text(i.definition.projection_type)}};
-      if (!i.definition.non_key_attributes.empty()) {
-        p["NonKeyAttributes"] = i.definition.non_key_attributes;
-      }
-      gsis.push_back(
-          {{"IndexName", i.definition.index_name},
-           {"KeySchema", key_schema_json(i.definition.key_schema)},
-           {"Projection", p},
-           {"IndexStatus", "ACTIVE"},
-           {"ProvisionedThroughput",
-            throughput_json(i.definition.provisioned_throughput.value_or(ProvisionedThroughput{}))},
-           {"IndexSizeBytes", i.index_size_bytes},
-           {"ItemCount", i.item_count},
-           {"IndexArn", i.index_arn}});
-    }
+    for (const auto& i : d.global_secondary_indexes) gsis.push_back(index_json(i, true));
     t["GlobalSecondaryIndexes"] = std::move(gsis);
   }
   if (d.stream_specification) {
@@ -116,12 +132,11 @@ json render_consumed(const ConsumedCapacity& c) {
   if (c.write_capacity_units > 0) out["WriteCapacityUnits"] = c.write_capacity_units;
   if (c.indexes) {
     out["Table"] = {{"CapacityUnits", c.table_capacity_units}};
+    if (!c.local_secondary_indexes.empty()) {
+      out["LocalSecondaryIndexes"] = units_by_index(c.local_secondary_indexes);
+    }
     if (!c.global_secondary_indexes.empty()) {
-      json g = json::object();
-      for (const auto& [name, units] : c.global_secondary_indexes) {
-        g[name] = {{"CapacityUnits", units}};
-      }
-      out["GlobalSecondaryIndexes"] = std::move(g);
+      out["GlobalSecondaryIndexes"] = units_by_index(c.global_secondary_indexes);
     }
   }
   return out;

@@ -130,6 +130,8 @@ std::optional<int> start_runtime(const Config& config, const ServeSettings& sett
     // Every start on a data dir draws ids from a stream of its own: ids handed out before a
     // restart (raw_metrics uuids, SQS message ids) must never be handed out again after it.
     const std::uint64_t start = DurableState::count_start(*runtime.storage);
+    // The services' schemas in one transaction (one commit, below) rather than one each.
+    runtime.storage->ensure_transaction();
     runtime.env = std::make_unique<Env>(Env{
         config, clock, scheduler, *runtime.storage,
         random_for_start(static_cast<std::uint64_t>(config.integer("/seed")), start), data_dir});
@@ -140,6 +142,7 @@ std::optional<int> start_runtime(const Config& config, const ServeSettings& sett
     runtime.pipeline = std::make_unique<Pipeline>(*runtime.env, pipeline_options);
     dashboard::add_endpoints(*runtime.pipeline);
     runtime.storage->commit();
+    runtime.storage->end_startup();
     runtime.storage->start_background_checkpoints(settings.max_wal_bytes);
   } catch (const ConfigError& e) {
     std::fprintf(stderr, "emulator: config error: %s\n", e.what());

@@ -23,6 +23,25 @@ std::optional<std::int64_t> parse_int(const std::string& text) {
   return v;
 }
 
+struct IntAttribute {
+  const char* name;
+  std::int64_t QueueAttributes::*field;
+  std::int64_t min, max;
+};
+constexpr IntAttribute kIntAttributes[] = {
+    {"VisibilityTimeout", &QueueAttributes::visibility_timeout, 0, 43200},
+    {"MessageRetentionPeriod", &QueueAttributes::message_retention_period, 60, 1209600},
+    {"DelaySeconds", &QueueAttributes::delay_seconds, 0, 900},
+    {"ReceiveMessageWaitTimeSeconds", &QueueAttributes::receive_message_wait_time_seconds, 0, 20},
+    {"MaximumMessageSize", &QueueAttributes::maximum_message_size, 1024, 1048576},
+};
+
+AwsError invalid_attribute(const std::string& name) {
+  return errors::sqs::kInvalidAttributeValue("Invalid value for the parameter " + name + ".");
+}
+
+}  // namespace
+
 bool valid_queue_name(const std::string& name) {
   if (name.empty() || name.size() > 80) return false;
   for (char c : name) {
@@ -56,25 +75,6 @@ bool valid_message_text(const std::string& text) {
   }
   return true;
 }
-
-struct IntAttribute {
-  const char* name;
-  std::int64_t QueueAttributes::*field;
-  std::int64_t min, max;
-};
-constexpr IntAttribute kIntAttributes[] = {
-    {"VisibilityTimeout", &QueueAttributes::visibility_timeout, 0, 43200},
-    {"MessageRetentionPeriod", &QueueAttributes::message_retention_period, 60, 1209600},
-    {"DelaySeconds", &QueueAttributes::delay_seconds, 0, 900},
-    {"ReceiveMessageWaitTimeSeconds", &QueueAttributes::receive_message_wait_time_seconds, 0, 20},
-    {"MaximumMessageSize", &QueueAttributes::maximum_message_size, 1024, 1048576},
-};
-
-AwsError invalid_attribute(const std::string& name) {
-  return errors::sqs::kInvalidAttributeValue("Invalid value for the parameter " + name + ".");
-}
-
-}  // namespace
 
 SqsModel::SqsModel(Storage* storage, std::string account_id, std::string region,
                    std::string endpoint, SqsLimits limits, Random random)

@@ -110,4 +110,10 @@ class SqsModel {
 // length-prefixed name, type, a transport byte and the value).
 std::string md5_of_attributes(const MessageAttributes& attributes);
 
+// A queue name of 1-80 letters, digits, hyphens and underscores (CreateQueue's rule).
+bool valid_queue_name(const std::string& name);
+// Message text of the characters SQS accepts: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD |
+// #x10000-#x10FFFF, in UTF-8.
+bool valid_message_text(const std::string& text);
+
 }  // namespace emu::sqs

@@ -1,11 +1,11 @@
 #include "emulator/sqs/wire.h"
 
-#include <limits>
 #include <set>
 
 #include "emulator/core/errors.h"
 #include "emulator/core/json_util.h"
 #include "emulator/http/aws_wire.h"
+#include "emulator/http/field_rules.h"
 
 namespace emu::sqs {
 
@@ -18,35 +18,16 @@ constexpr std::string_view kXmlns = "http://queue.amazonaws.com/doc/2012-11-05/"
 // An error of AWS's JSON front end: a body that does not parse, or a member of the wrong type.
 AwsError serialization(const std::string& message) { return errors::sqs::kSerialization(message); }
 
-AwsError missing(const std::string& name) {
-  return errors::sqs::kMissingRequiredParameter("The request must contain the parameter " + name +
-                                                ".");
+// A member the action's rules (wire_rules.cc) have checked: present and valid, or absent.
+std::string string_of(const json& in, const std::string& name) {
+  const auto it = in.find(name);
+  return it != in.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-Result<std::string> required_string(const json& in, const std::string& name) {
-  if (!in.contains(name) || !in[name].is_string()) return missing(name);
-  return in[name].get<std::string>();
-}
-
-// Integers arrive as JSON numbers, or as strings from the query protocol.
-Result<std::int64_t> optional_int(const json& in, const std::string& name,
-                                  std::int64_t fallback) {
-  if (!in.contains(name) || in[name].is_null()) return fallback;
-  const json& v = in[name];
-  // JSON numbers were range-checked by the shape (an Integer); query text is checked here.
-  if (v.is_number_integer()) return v.get<std::int64_t>();
-  if (v.is_string()) {
-    const auto n = http::parse_int64(v.get_ref<const std::string&>());
-    if (n && *n >= std::numeric_limits<std::int32_t>::min() &&
-        *n <= std::numeric_limits<std::int32_t>::max()) {
-      return *n;
-    }
-  }
-  const std::string text = v.is_string() ? v.get<std::string>() : dump_compact(v);
-  return errors::sqs::kInvalidParameterValue(
-      "Value " + text + " for parameter " + name +
-      " is invalid. Reason: must be an integer from -2147483648 to "
-      "2147483647.");
+// Integers arrive as JSON numbers, or as text from the query protocol (checked by the rules).
+std::int64_t int_of(const json& in, const std::string& name, std::int64_t fallback) {
+  const auto it = in.find(name);
+  return it == in.end() ? fallback : http::integer_value(*it).value_or(fallback);
 }
 
 std::map<std::string, std::string> string_map(const json& in, const std::string& name) {
@@ -92,16 +73,7 @@ Result<MessageAttributes> message_attributes(const json& in) {
                                                  "' contains text that is not "
                                                  "valid UTF-8.");
     }
-    if (value.data_type.empty()) {
-      return errors::sqs::kInvalidParameterValue(
-          "The message attribute '" + name + "' must contain non-empty message attribute type.");
-    }
     out[name] = std::move(value);
-  }
-  if (out.size() > 10) {
-    return errors::sqs::kInvalidParameterValue("Number of message attributes [" +
-                                               std::to_string(out.size()) +
-                                               "] exceeds the allowed maximum [10].");
   }
   return out;
 }
@@ -153,35 +125,14 @@ json render_message(const ReceivedMessage& r, const std::vector<std::string>& sy
   return out;
 }
 
-// Batch entries: validates ids, then runs `one` per entry; failures go to "Failed".
+// Batch entries (their count and ids checked by the action's rules): runs `one` on each entry
+// that passes the entry rules; failures go to "Failed".
 template <class F>
-Result<json> batch(const json& in, const std::string& entries_name, F&& one) {
-  if (!in.contains("Entries") || !in["Entries"].is_array() || in["Entries"].empty()) {
-    return errors::sqs::kEmptyBatchRequest("There should be at least one " + entries_name +
-                                           " in the request.");
-  }
-  if (in["Entries"].size() > 10) {
-    return errors::sqs::kTooManyEntriesInBatchRequest(
-        "Maximum number of entries per request are 10. You have sent " +
-        std::to_string(in["Entries"].size()) + ".");
-  }
-  std::set<std::string> ids;
-  for (const auto& e : in["Entries"]) {
-    const std::string id = e.value("Id", "");
-    if (id.empty() || id.size() > 80 ||
-        id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
-            std::string::npos) {
-      return errors::sqs::kInvalidBatchEntryId(
-          "A batch entry id can only contain alphanumeric characters, "
-          "hyphens and underscores. It can be at most 80 letters long.");
-    }
-    if (!ids.insert(id).second) {
-      return errors::sqs::kBatchEntryIdsNotDistinct("Id " + id + " repeated.");
-    }
-  }
+Result<json> batch(const std::string& operation, const json& in, F&& one) {
   json ok = json::array(), failed = json::array();
   for (const auto& e : in["Entries"]) {
-    Result<json> r = one(e);
+    const auto invalid = check_entry(operation, e);
+    Result<json> r = invalid ? Result<json>(*invalid) : one(e);
     if (r) {
       json entry = *r;
       entry["Id"] = e["Id"];
@@ -245,21 +196,17 @@ http::HttpResponse SqsWire::handle_call(const http::HttpRequest& request, Micros
       call.input["QueueUrl"] = request.path;
     }
   }
+  // The action's documented request rules, in one table (wire_rules.cc), before any lookup.
+  // ASSUMPTION: as AWS's front end, parameters are refused before the queue is resolved.
+  if (auto invalid = check_request(call.operation, call.input)) {
+    return render(call, *invalid, request_id);
+  }
   if (call.operation == "ReceiveMessage") {
     auto queue = model_.queue(call.input.value("QueueUrl", ""));
     if (!queue) return render(call, queue.error(), request_id);
-    auto wait = optional_int(call.input, "WaitTimeSeconds",
-                             (*queue)->attributes().receive_message_wait_time_seconds);
-    if (!wait) return render(call, wait.error(), request_id);
-    if (*wait < 0 || *wait > 20) {
-      return render(
-          call,
-          errors::sqs::kInvalidParameterValue("Value " + std::to_string(*wait) +
-                                              " for parameter WaitTimeSeconds is invalid. "
-                                              "Reason: Must be >= 0 and <= 20, if provided."),
-          request_id);
-    }
-    return long_poll(call, **queue, *wait, request_id, now);
+    const std::int64_t wait = int_of(call.input, "WaitTimeSeconds",
+                                     (*queue)->attributes().receive_message_wait_time_seconds);
+    return long_poll(call, **queue, wait, request_id, now);
   }
   return render(call, dispatch(call, now), request_id);
 }
@@ -286,11 +233,8 @@ http::HttpResponse SqsWire::long_poll(const Call& call, Queue& queue, std::int64
 
 Result<json> SqsWire::receive(const Call& call, Queue& queue, Micros now) {
   const json& in = call.input;
-  auto max = optional_int(in, "MaxNumberOfMessages", 1);
-  if (!max) return max.error();
-  auto visibility = optional_int(in, "VisibilityTimeout", -1);
-  if (!visibility) return visibility.error();
-  auto received = model_.receive(queue, *max, *visibility, now);
+  auto received = model_.receive(queue, int_of(in, "MaxNumberOfMessages", 1),
+                                 int_of(in, "VisibilityTimeout", -1), now);
   if (!received) return received.error();
   std::vector<std::string> system = string_list(in, "MessageSystemAttributeNames");
   for (auto& n : string_list(in, "AttributeNames")) system.push_back(n);
@@ -308,9 +252,7 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
   const json& in = call.input;
   const std::string& op = call.operation;
   if (op == "CreateQueue") {
-    auto name = required_string(in, "QueueName");
-    if (!name) return name.error();
-    auto q = model_.create_queue(*name, string_map(in, "Attributes"), now);
+    auto q = model_.create_queue(string_of(in, "QueueName"), string_map(in, "Attributes"), now);
     if (!q) return q.error();
     return json{{"QueueUrl", url_for(call, **q)}};
   }
@@ -324,9 +266,7 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
     return out;
   }
   if (op == "GetQueueUrl") {
-    auto name = required_string(in, "QueueName");
-    if (!name) return name.error();
-    auto q = model_.queue(*name);
+    auto q = model_.queue(string_of(in, "QueueName"));
     if (!q) return q.error();
     return json{{"QueueUrl", url_for(call, **q)}};
   }
@@ -342,11 +282,10 @@ Result<json> SqsWire::dispatch(const Call& call, Micros now) {
     }
     return errors::sqs::kUnknownOperation("Unknown operation " + op + ".");
   }
-  auto url = required_string(in, "QueueUrl");
-  if (!url) return url.error();
-  auto queue = model_.queue(*url);
+  const std::string url = string_of(in, "QueueUrl");
+  auto queue = model_.queue(url);
   if (!queue) return queue.error();
-  return queue_operation(call, *url, **queue, now);
+  return queue_operation(call, url, **queue, now);
 }
 
 Result<json> SqsWire::queue_operation(const Call& call, const std::string& url, Queue& q,
@@ -381,30 +320,19 @@ Result<json> SqsWire::message_operation(const Call& call, Queue& q, Micros now) 
   const json& in = call.input;
   const std::string& op = call.operation;
   const auto send_one = [&](const json& e) -> Result<json> {
-    auto body = required_string(e, "MessageBody");
-    if (!body) return body.error();
-    auto delay = optional_int(e, "DelaySeconds", -1);
-    if (!delay) return delay.error();
-    if (e.contains("DelaySeconds") && *delay < 0) {
-      return errors::sqs::kInvalidParameterValue(
-          "Value " + std::to_string(*delay) +
-          " for parameter DelaySeconds is invalid. Reason: DelaySeconds "
-          "must be >= 0 and <= 900.");
-    }
     auto attributes = message_attributes(e);
     if (!attributes) return attributes.error();
-    auto sent = model_.send(q, *body, *delay, *attributes, now);
+    auto sent = model_.send(q, string_of(e, "MessageBody"), int_of(e, "DelaySeconds", -1),
+                            *attributes, now);
     if (!sent) return sent.error();
     json out = {{"MD5OfMessageBody", sent->md5_of_body}, {"MessageId", sent->message_id}};
     if (!sent->md5_of_attributes.empty()) out["MD5OfMessageAttributes"] = sent->md5_of_attributes;
     return out;
   };
   if (op == "SendMessage") return send_one(in);
-  if (op == "SendMessageBatch") return batch(in, "SendMessageBatchRequestEntry", send_one);
+  if (op == "SendMessageBatch") return batch(op, in, send_one);
   const auto delete_one = [&](const json& e) -> Result<json> {
-    auto handle = required_string(e, "ReceiptHandle");
-    if (!handle) return handle.error();
-    auto s = model_.delete_message(q, *handle);
+    auto s = model_.delete_message(q, string_of(e, "ReceiptHandle"));
     if (!s) return s.error();
     return json::object();
   };
@@ -413,14 +341,10 @@ Result<json> SqsWire::message_operation(const Call& call, Queue& q, Micros now) 
     if (!r) return r.error();
     return json::object();
   }
-  if (op == "DeleteMessageBatch") return batch(in, "DeleteMessageBatchRequestEntry", delete_one);
+  if (op == "DeleteMessageBatch") return batch(op, in, delete_one);
   const auto visibility_one = [&](const json& e) -> Result<json> {
-    auto handle = required_string(e, "ReceiptHandle");
-    if (!handle) return handle.error();
-    if (!e.contains("VisibilityTimeout")) return missing("VisibilityTimeout");
-    auto timeout = optional_int(e, "VisibilityTimeout", 0);
-    if (!timeout) return timeout.error();
-    auto s = model_.change_visibility(q, *handle, *timeout, now);
+    auto s = model_.change_visibility(q, string_of(e, "ReceiptHandle"),
+                                      int_of(e, "VisibilityTimeout", 0), now);
     if (!s) return s.error();
     return json::object();
   };
@@ -429,7 +353,7 @@ Result<json> SqsWire::message_operation(const Call& call, Queue& q, Micros now) 
     if (!r) return r.error();
     return json::object();
   }
-  return batch(in, "ChangeMessageVisibilityBatchRequestEntry", visibility_one);
+  return batch(op, in, visibility_one);
 }
 
 http::HttpResponse SqsWire::render(const Call& call, Result<json> result,

@@ -4,8 +4,10 @@
 //   query:    POST / (or the queue URL) with a form body Action=<Op>&... (Debian's boto3 1.26
 //             and awscli 1.x, older SDKs); XML results and <ErrorResponse> errors.
 // Query parameters are first converted to the JSON request shape, so each operation is written
-// once. Long polling (WaitTimeSeconds) holds the reply on the real-time edge until a message
-// arrives or the wait ends; under the virtual clock it answers at once.
+// once; each action's documented request rules are one table in wire_rules.cc, checked before
+// the operation runs (docs/wire-validation.md). Long polling (WaitTimeSeconds) holds the reply on
+// the real-time edge until a message arrives or the wait ends; under the virtual clock it answers
+// at once.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -53,6 +55,12 @@ class SqsWire final : public http::Service {
 Result<nlohmann::json> query_to_json(const std::string& operation, const http::QueryParams& params);
 // The JSON protocol's input shape of `operation` (nullptr for operations not served).
 const http::Shape* input_shape(std::string_view operation);
+// The first failure of a request of `operation` against the action's documented rules
+// (wire_rules.cc), worded as SQS words it; nullopt when it passes (or the action is not served).
+// For a batch action, the rules of the request itself (its entries' count and ids).
+std::optional<AwsError> check_request(std::string_view operation, const nlohmann::json& input);
+// Those of one entry of a batch `operation` (a failing entry is reported in "Failed").
+std::optional<AwsError> check_entry(std::string_view operation, const nlohmann::json& entry);
 // A JSON result -> the query protocol's <OpResponse><OpResult>...</OpResult>...</OpResponse>.
 std::string json_to_query_xml(const std::string& operation, const nlohmann::json& result,
                               const std::string& request_id);

@@ -2,11 +2,13 @@
 //
 //   SetAlarmState {"AlarmName":"a"} => 400 ValidationException 1 validation error detected: ...
 //
-// each sent over the JSON protocol (X-Amz-Target GraniteServiceVersion20100801.<Action>), in
-// file order, to one fresh CloudWatch (so a file can create the alarms it needs first). The
-// code is the JSON protocol's; an error must carry __type <namespace><code> (the namespace AWS
-// gives that code: com.amazon.coral.validate# for ValidationException, none for most), that
-// message, and the x-amzn-query-error header naming the query protocol's code for it
+// each sent over the JSON protocol (a request written as a JSON string is a query-protocol form
+// instead, checked by its <ErrorResponse>: tests/wire_cases.h) (X-Amz-Target
+// GraniteServiceVersion20100801.<Action>), in file order, to one fresh CloudWatch (so a file can
+// create the alarms it needs first). The code is the JSON protocol's; an error must carry __type
+// <namespace><code> (the namespace AWS gives that code: com.amazon.coral.validate# for
+// ValidationException, none for most), that message, and the x-amzn-query-error header naming the
+// query protocol's code for it
 // ("ValidationError;Sender"), as errors.h maps them.
 //
 //   cloudwatch_cases FILE...      exit 0 when every case of every file passes, 1 otherwise
@@ -34,6 +36,7 @@ const errors::ErrorCode* code_for(const std::string& json_code) {
 }
 
 std::string check(const Case& c, const http::HttpResponse& r) {
+  if (c.request.is_string()) return test::query_case_mismatch(c, r);
   json body;
   if (auto verdict = test::status_and_body(c, r, body)) return *verdict;
   const errors::ErrorCode* code = code_for(c.code);
@@ -46,6 +49,9 @@ std::string check(const Case& c, const http::HttpResponse& r) {
 }
 
 http::HttpRequest request_for(const Case& c) {
+  if (c.request.is_string()) {
+    return test::query_protocol_request(c.action, "monitoring", c.request.get<std::string>());
+  }
   return test::json_protocol_request("GraniteServiceVersion20100801." + c.action, "monitoring",
                                      c.request);
 }

@@ -115,6 +115,27 @@ class CloudWatchWireTest(unittest.TestCase):
                                      ComparisonOperator="GreaterThanThreshold")
         self.assertEqual(e.exception.response["Error"]["Code"], "ValidationError")
 
+    def test_documented_limits_through_boto3(self):
+        # The request rules (emulator/cloudwatch/wire_rules.cc) as botocore reports them;
+        # botocore checks neither enums nor upper bounds, so these reach the emulator.
+        for call, code, message in (
+                (lambda: self.cw.describe_alarms(MaxRecords=101), "ValidationError",
+                 "1 validation error detected: Value '101' at 'maxRecords' failed to satisfy "
+                 "constraint: Member must have value less than or equal to 100"),
+                (lambda: self.cw.put_metric_data(Namespace="T", MetricData=[
+                    {"MetricName": "m", "Value": 1.0, "Unit": "Furlongs"}]), "ValidationError", None),
+                (lambda: self.cw.put_metric_data(Namespace="T", MetricData=[
+                    {"MetricName": "m", "Value": 1.0,
+                     "Dimensions": [{"Name": "d%d" % i, "Value": "v"} for i in range(31)]}]),
+                 "InvalidParameterValue",
+                 "The collection MetricData.member.1.Dimensions must not have a size greater than "
+                 "30.")):
+            with self.assertRaises(ClientError) as e:
+                call()
+            self.assertEqual(e.exception.response["Error"]["Code"], code)
+            if message:
+                self.assertEqual(e.exception.response["Error"]["Message"], message)
+
     def test_json_protocol_and_gzip(self):
         headers = {"X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData",
                    "Content-Type": "application/x-amz-json-1.0", "Content-Encoding": "gzip",

@@ -147,3 +147,35 @@ TEST_CASE("under continuous writes the WAL is checkpointed and truncated: it sta
   CHECK(v.largest_wal <= 4 * kWalLimit + 3 * db_size);
   for (const auto& p : {path.string(), wal, path.string() + "-shm"}) std::filesystem::remove(p);
 }
+
+TEST_CASE("a new database under NORMAL is set up without syncs; an existing one and FULL are not") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("emu_storage_startup." + std::to_string(::getpid()) + ".db");
+  const auto remove_all = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  };
+  const auto mode = [](Storage& s) { return s.db().execAndGet("PRAGMA synchronous").getInt(); };
+  remove_all();
+  {
+    Storage fresh(path.string(), "NORMAL");
+    CHECK(mode(fresh) == 0);  // OFF while the schema is made
+    fresh.ensure_transaction();
+    fresh.db().exec("CREATE TABLE t (v INTEGER)");
+    fresh.commit();
+    fresh.end_startup();
+    CHECK(mode(fresh) == 1);  // NORMAL from here on
+    fresh.end_startup();      // idempotent
+    CHECK(mode(fresh) == 1);
+  }
+  {
+    Storage existing(path.string(), "NORMAL");
+    CHECK(mode(existing) == 1);  // a data dir with data never runs without its mode
+    CHECK(existing.db().execAndGet("SELECT COUNT(*) FROM t").getInt() == 0);
+  }
+  remove_all();
+  {
+    Storage full(path.string(), "FULL");
+    CHECK(mode(full) == 2);  // FULL keeps every fsync, the new file's too
+  }
+  remove_all();
+}

@@ -1,74 +1,24 @@
 // The row cache changes nothing but memory: two databases take the same random sequence of
 // requests over the wire (puts, conditional updates, deletes, gets, batches, paginated queries
-// on the table and its index, paginated and segmented scans, TTL expiry on the virtual clock,
-// stream reads from TRIM_HORIZON, a close and reopen half-way), one with a cache of a few
-// tens of KiB written behind, the other unbounded and written through, and every answer,
-// every consumed capacity and every stream record must be the same.
+// on the table and its global and local indexes, paginated and segmented scans, TTL expiry on
+// the virtual clock, stream reads from TRIM_HORIZON, a close and reopen half-way), one with a
+// cache of a few tens of KiB written behind, the other unbounded and written through, and
+// every answer, every consumed capacity and every stream record must be the same.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <string>
 
-#include "emulator/dynamodb/wire.h"
-#include "tests/dynamodb/fixture.h"
+#include "tests/dynamodb/wire_side.h"
 
 using namespace emu;
 using namespace emu::dynamodb;
 using nlohmann::json;
+using test::Side;
 
 namespace {
 
 const char* kDifferentialTable = "differential";
-const char* kDifferentialAuth =
-    "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/dynamodb/aws4_request, "
-    "SignedHeaders=host, Signature=abc";
-
-struct Side {
-  Side(std::filesystem::path file, DatabaseOptions o)
-      : path(std::move(file)), options(o), clock(test::kStart), scheduler(clock) {
-    open();
-  }
-  ~Side() { close(); }
-
-  void open() {
-    storage = std::make_unique<Storage>(path.string(), "OFF");
-    db = std::make_unique<Database>(*storage, scheduler, options);
-    service = std::make_unique<DynamoDbService>(*db, Random(7));
-    streams = std::make_unique<DynamoDbStreamsService>(*db, Random(8), "ca-central-1");
-  }
-  void close() {
-    streams.reset();
-    service.reset();
-    db.reset();  // flushes what is pending into the open transaction
-    if (storage) storage->commit();
-    storage.reset();
-  }
-
-  // (status, body) of one call; commits afterwards as the server's loop does.
-  std::pair<int, json> call(const std::string& target, const json& body) {
-    http::HttpRequest r;
-    r.method = "POST";
-    r.path = "/";
-    r.headers.emplace("X-Amz-Target", target);
-    r.headers.emplace("Content-Type", "application/x-amz-json-1.0");
-    r.headers.emplace("Authorization", kDifferentialAuth);
-    r.body = body.dump();
-    const bool stream = target.rfind("DynamoDBStreams", 0) == 0;
-    const auto response = stream ? streams->handle(r, clock.now()) : service->handle(r, clock.now());
-    storage->commit();
-    return {response.status, json::parse(response.body)};
-  }
-
-  std::filesystem::path path;
-  DatabaseOptions options;
-  VirtualClock clock;
-  Scheduler scheduler;
-  std::unique_ptr<Storage> storage;
-  std::unique_ptr<Database> db;
-  std::unique_ptr<DynamoDbService> service;
-  std::unique_ptr<DynamoDbStreamsService> streams;
-};
-
 struct Pair {
   Side& small;
   Side& large;
@@ -175,7 +125,23 @@ void query_table(Pair& p, Random& r) {
                         {"ReturnConsumedCapacity", kCapacity}});
 }
 
+// The local index, with table fetches (Select ALL_ATTRIBUTES) now and then.
+void query_local_index(Pair& p, Random& r) {
+  json body = {{"TableName", kDifferentialTable},
+               {"IndexName", "byN"},
+               {"KeyConditionExpression", "id = :id AND n < :n"},
+               {"ExpressionAttributeValues",
+                {{":id", key(r)["id"]}, {":n", {{"N", std::to_string(r.below(1000))}}}}},
+               {"ConsistentRead", r.bernoulli(0.5)},
+               {"ScanIndexForward", r.bernoulli(0.5)},
+               {"Limit", 1 + r.below(5)},
+               {"ReturnConsumedCapacity", kCapacity}};
+  if (r.bernoulli(0.3)) body["Select"] = "ALL_ATTRIBUTES";
+  p.all_pages("Query", body);
+}
+
 void query_index(Pair& p, Random& r) {
+  if (r.bernoulli(0.5)) return query_local_index(p, r);
   p.all_pages("Query", {{"TableName", kDifferentialTable},
                         {"IndexName", "byG"},
                         {"KeyConditionExpression", "g = :g AND n > :n"},
@@ -193,7 +159,7 @@ void scan(Pair& p, Random& r) {
                {"FilterExpression", "n > :n"},
                {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(r.below(900))}}}}},
                {"ReturnConsumedCapacity", kCapacity}};
-  if (r.bernoulli(0.3)) body["IndexName"] = "byG";
+  if (r.bernoulli(0.3)) body["IndexName"] = r.bernoulli(0.5) ? "byG" : "byN";
   if (r.bernoulli(0.3)) {
     body["Segment"] = r.below(3);
     body["TotalSegments"] = 3;
@@ -256,24 +222,31 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
   {
     Side small(dir / "small.db", tiny), large(dir / "large.db", unbounded);
     Pair p{small, large};
-    p.same("CreateTable", {{"TableName", kDifferentialTable},
-                           {"AttributeDefinitions",
-                            {{{"AttributeName", "id"}, {"AttributeType", "S"}},
-                             {{"AttributeName", "sk"}, {"AttributeType", "S"}},
-                             {{"AttributeName", "g"}, {"AttributeType", "S"}},
-                             {{"AttributeName", "n"}, {"AttributeType", "N"}}}},
-                           {"KeySchema",
-                            {{{"AttributeName", "id"}, {"KeyType", "HASH"}},
-                             {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
-                           {"GlobalSecondaryIndexes",
-                            {{{"IndexName", "byG"},
-                              {"KeySchema",
-                               {{{"AttributeName", "g"}, {"KeyType", "HASH"}},
-                                {{"AttributeName", "n"}, {"KeyType", "RANGE"}}}},
-                              {"Projection", {{"ProjectionType", "ALL"}}}}}},
-                           {"BillingMode", "PAY_PER_REQUEST"},
-                           {"StreamSpecification",
-                            {{"StreamEnabled", true}, {"StreamViewType", "NEW_AND_OLD_IMAGES"}}}});
+    p.same("CreateTable",
+           {{"TableName", kDifferentialTable},
+            {"AttributeDefinitions",
+             {{{"AttributeName", "id"}, {"AttributeType", "S"}},
+              {{"AttributeName", "sk"}, {"AttributeType", "S"}},
+              {{"AttributeName", "g"}, {"AttributeType", "S"}},
+              {{"AttributeName", "n"}, {"AttributeType", "N"}}}},
+            {"KeySchema",
+             {{{"AttributeName", "id"}, {"KeyType", "HASH"}},
+              {{"AttributeName", "sk"}, {"KeyType", "RANGE"}}}},
+            {"LocalSecondaryIndexes",
+             {{{"IndexName", "byN"},
+               {"KeySchema",
+                {{{"AttributeName", "id"}, {"KeyType", "HASH"}},
+                 {{"AttributeName", "n"}, {"KeyType", "RANGE"}}}},
+               {"Projection", {{"ProjectionType", "INCLUDE"}, {"NonKeyAttributes", {"g"}}}}}}},
+            {"GlobalSecondaryIndexes",
+             {{{"IndexName", "byG"},
+               {"KeySchema",
+                {{{"AttributeName", "g"}, {"KeyType", "HASH"}},
+                 {{"AttributeName", "n"}, {"KeyType", "RANGE"}}}},
+               {"Projection", {{"ProjectionType", "ALL"}}}}}},
+            {"BillingMode", "PAY_PER_REQUEST"},
+            {"StreamSpecification",
+             {{"StreamEnabled", true}, {"StreamViewType", "NEW_AND_OLD_IMAGES"}}}});
     REQUIRE(small.db->has_table(kDifferentialTable));
     p.same("UpdateTimeToLive",
            {{"TableName", kDifferentialTable},

@@ -22,10 +22,8 @@ std::string condition_error(const char* text, const Env& env = {}) {
   if (!parsed) return parsed.error().message;
   Usage usage;
   auto b = env.bindings();
-  if (auto s = check_placeholders(parsed->placeholders, b, "ConditionExpression", usage); !s) {
-    return s.error().message;
-  }
-  if (auto s = check_condition_types(parsed->root, b, "ConditionExpression"); !s) {
+  if (auto s = check_condition(parsed->root, parsed->placeholders, b, "ConditionExpression", usage);
+      !s) {
     return s.error().message;
   }
   if (auto s = check_unused(b, usage); !s) return s.error().message;
@@ -116,6 +114,43 @@ TEST_CASE("condition semantic errors use DynamoDB's messages") {
   CHECK(condition_error("a = begins_with(b, :v)", values(R"({":v":{"S":"x"}})")) ==
         "Invalid ConditionExpression: The function is not allowed to be used this way in an "
         "expression; function: begins_with");
+}
+
+TEST_CASE("condition errors: the first condition in reading order with one, its kinds ranked") {
+  const char* kUndefinedValue =
+      "Invalid ConditionExpression: An expression attribute value used in expression is not "
+      "defined; attribute value: :x";
+  // The first condition's undefined :value before a later condition's undefined #name (names
+  // are not all checked before values).
+  CHECK(condition_error("a = :x AND #n = b") == kUndefinedValue);
+  // An earlier condition's identical operands before a later condition's undefined :value.
+  CHECK(condition_error("a = a AND b = :x") ==
+        "Invalid ConditionExpression: The first operand must be distinct from the remaining "
+        "operands for this operator or function; operator: =, first operand: [a]");
+  // Within one condition: the undefined placeholder, then the operand count.
+  CHECK(condition_error("contains(:x, b, c)") == kUndefinedValue);
+  CHECK(condition_error("a = :v AND contains(b, c, d)", values(R"({":v":{"N":"1"}})")) ==
+        "Invalid ConditionExpression: Incorrect number of operands for operator or function; "
+        "operator or function: contains, number of operands: 3");
+  // size's operand type before the document path its enclosing function wants; size is N.
+  CHECK(condition_error("attribute_exists(size(:v))", values(R"({":v":{"BOOL":true}})")) ==
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+        "operator or function: size, operand type: BOOL");
+  CHECK(condition_error("attribute_exists(size(a))") ==
+        "Invalid ConditionExpression: Operator or function requires a document path; operator "
+        "or function: attribute_exists");
+  CHECK(condition_error("attribute_type(a, size(b))") ==
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; "
+        "operator or function: attribute_type, operand type: N");
+}
+
+TEST_CASE("a path in parentheses goes on after them") {
+  const Item item = item_of(R"({"a":{"M":{"b":{"M":{"c":{"N":"1"}}}}}})");
+  const Env env = values(R"({":1":{"N":"1"}})");
+  CHECK(holds("(a.b).c = :1", item, env));
+  CHECK(holds("(a)between((a.b).c)and(a.b.c)", item_of(R"({"a":{"N":"1"}})"), env) == false);
+  CHECK(condition_error("((a.b)).c = :1", env) ==
+        "Invalid ConditionExpression: The expression has redundant parentheses;");
 }
 
 TEST_CASE("every condition feature evaluates as DynamoDB does") {

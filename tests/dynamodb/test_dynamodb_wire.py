@@ -107,6 +107,36 @@ class DynamoDbWireTest(unittest.TestCase):
         self.assertEqual(len(got["Responses"]["aggregate_metrics"]), 1)
         self.assertEqual(got["UnprocessedKeys"], {})
 
+    def test_local_secondary_index_with_boto3_paginator(self):
+        self.ddb.create_table(
+            TableName="wire_lsi", BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                  for n in ("pk", "sk", "at")],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+            LocalSecondaryIndexes=[{
+                "IndexName": "byAt",
+                "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                              {"AttributeName": "at", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"}}])
+        for i in range(7):
+            self.ddb.put_item(TableName="wire_lsi", Item={
+                "pk": {"S": "p"}, "sk": {"S": "s%d" % i}, "at": {"S": "t%d" % (6 - i)},
+                "v": {"N": str(i)}})
+        pages = list(self.ddb.get_paginator("query").paginate(
+            TableName="wire_lsi", IndexName="byAt", ConsistentRead=True,
+            KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": "p"}},
+            ReturnConsumedCapacity="INDEXES", PaginationConfig={"PageSize": 3}))
+        self.assertEqual(len(pages), 3)
+        self.assertEqual(set(pages[0]["LastEvaluatedKey"]), {"pk", "sk", "at"})
+        ats = [i["at"]["S"] for p in pages for i in p["Items"]]
+        self.assertEqual(ats, ["t%d" % i for i in range(7)])
+        self.assertNotIn("v", pages[0]["Items"][0])  # KEYS_ONLY
+        self.assertIn("byAt", pages[0]["ConsumedCapacity"]["LocalSecondaryIndexes"])
+        table = self.ddb.describe_table(TableName="wire_lsi")["Table"]
+        self.assertEqual(table["LocalSecondaryIndexes"][0]["ItemCount"], 7)
+        self.ddb.delete_table(TableName="wire_lsi")
+
     def test_ttl_update_and_describe(self):
         self.ddb.create_table(
             TableName="wire_ttl", BillingMode="PAY_PER_REQUEST",

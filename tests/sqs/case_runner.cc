@@ -3,8 +3,10 @@
 //   SendMessage {"QueueUrl":"http://127.0.0.1:4566/000000000000/q"} => 400
 //   MissingRequiredParameterException The request ...
 //
-// each sent over the JSON protocol (X-Amz-Target AmazonSQS.<Action>), in file order, to one
-// fresh SQS (so a file can create the queues it needs first). An error must carry
+// each sent over the JSON protocol (a request written as a JSON string is a query-protocol form
+// instead, checked by its <ErrorResponse>: tests/wire_cases.h) (X-Amz-Target AmazonSQS.<Action>),
+// in file order, to one fresh SQS (so a file can create the queues it needs first). An error must
+// carry
 // __type com.amazonaws.sqs#<code> (com.amazon.coral.service# for SerializationException), that
 // message, and the x-amzn-query-error header naming the query protocol's code for it
 // ("AWS.SimpleQueueService.NonExistentQueue;Sender"), which errors.h maps.
@@ -23,6 +25,7 @@ using nlohmann::json;
 namespace {
 
 std::string check(const Case& c, const http::HttpResponse& r) {
+  if (c.request.is_string()) return test::query_case_mismatch(c, r);
   json body;
   if (auto verdict = emu::test::status_and_body(c, r, body)) return *verdict;
   const bool framework = c.code == errors::sqs::kSerialization;
@@ -36,6 +39,9 @@ std::string check(const Case& c, const http::HttpResponse& r) {
 }
 
 http::HttpRequest request_for(const Case& c) {
+  if (c.request.is_string()) {
+    return test::query_protocol_request(c.action, "sqs", c.request.get<std::string>());
+  }
   return test::json_protocol_request("AmazonSQS." + c.action, "sqs", c.request);
 }
 

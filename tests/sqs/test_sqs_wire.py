@@ -82,6 +82,39 @@ class SqsWireTest(unittest.TestCase):
         self.assertEqual(e.exception.response["Error"]["Code"],
                          "AWS.SimpleQueueService.BatchEntryIdsNotDistinct")
 
+    def test_documented_limits_through_boto3(self):
+        # The request rules (emulator/sqs/wire_rules.cc) as botocore reports them; botocore
+        # checks no upper bound itself, so each of these reaches the emulator.
+        url = self.sqs.create_queue(QueueName="limits-q")["QueueUrl"]
+        for call, message in (
+                (lambda: self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=11),
+                 "Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 "
+                 "and 10, if provided."),
+                (lambda: self.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=21),
+                 "Value 21 for parameter WaitTimeSeconds is invalid. Reason: Must be >= 0 and <= "
+                 "20, if provided."),
+                (lambda: self.sqs.send_message(QueueUrl=url, MessageBody="x", DelaySeconds=901),
+                 "Value 901 for parameter DelaySeconds is invalid. Reason: DelaySeconds must be >= "
+                 "0 and <= 900.")):
+            with self.assertRaises(ClientError) as e:
+                call()
+            self.assertEqual(e.exception.response["Error"]["Code"], "InvalidParameterValue")
+            self.assertEqual(e.exception.response["Error"]["Message"], message)
+        # The body's size limit is the queue's MaximumMessageSize (1 KiB-1 MiB, default 1 MiB).
+        small = self.sqs.create_queue(QueueName="small-q",
+                                      Attributes={"MaximumMessageSize": "1024"})["QueueUrl"]
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message(QueueUrl=small, MessageBody="x" * 1025)
+        self.assertEqual(e.exception.response["Error"]["Message"],
+                         "One or more parameters are invalid. Reason: Message must be shorter "
+                         "than 1024 bytes.")
+        self.sqs.send_message(QueueUrl=small, MessageBody="x" * 1024)
+        with self.assertRaises(ClientError) as e:
+            self.sqs.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": "e%d" % i, "MessageBody": "x"} for i in range(11)])
+        self.assertEqual(e.exception.response["Error"]["Code"],
+                         "AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
+
     def test_errors_as_botocore_parses_them(self):
         with self.assertRaises(ClientError) as e:
             self.sqs.get_queue_url(QueueName="does-not-exist")

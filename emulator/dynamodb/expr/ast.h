@@ -51,6 +51,11 @@ struct Condition {
   Comparator comparator = Comparator::kEq;
   std::vector<Operand> operands;    // comparisons, BETWEEN, IN and functions
   std::vector<Condition> children;  // AND, OR, NOT
+  // Errors of this condition that the text alone shows but AWS reports in the condition's
+  // turn, after its undefined placeholders (validate.cc, check_condition): a wrong operand
+  // count, and a function that wants a document path (the latter after operand types).
+  std::string arity_error;
+  std::string path_error;
 };
 
 struct UpdateAction {

@@ -2,9 +2,10 @@
 // expressions over items.
 //
 // Order of checks a caller follows (as DynamoDB reports them): parse (parser.h) -> every
-// placeholder defined (check_placeholders) -> value-dependent checks (check_condition_types,
-// check_update, check_projection) -> no unused names/values across all of the request's
-// expressions (check_unused). Evaluation assumes those checks passed.
+// placeholder defined (check_placeholders) and value-dependent checks (check_update,
+// check_projection; for a condition both at once, condition by condition: check_condition)
+// -> no unused names/values across all of the request's expressions (check_unused).
+// Evaluation assumes those checks passed.
 #pragma once
 
 #include <map>
@@ -40,8 +41,11 @@ Status check_placeholders(const Placeholders& used, const Bindings& bindings, st
 // "Value provided in ExpressionAttributeNames unused in expressions: keys: {#a}".
 Status check_unused(const Bindings& bindings, const Usage& usage);
 
-Status check_condition_types(const Condition& condition, const Bindings& bindings,
-                             std::string_view kind);
+// A condition's errors as AWS reports them: the first condition, in reading order, that has
+// one (an undefined placeholder, an operand count, an operand type, identical operands, a
+// document path wanted, in that order within it); records what was used in `usage`.
+Status check_condition(const Condition& condition, const Placeholders& used,
+                       const Bindings& bindings, std::string_view kind, Usage& usage);
 // Operand types (ADD/DELETE/+/-/list_append) and overlapping or conflicting paths.
 Status check_update(const UpdateExpression& update, const Bindings& bindings);
 Status check_projection(const ProjectionExpression& projection, const Bindings& bindings);

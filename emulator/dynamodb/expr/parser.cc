@@ -36,8 +36,8 @@ class Parser {
   // The first error, in DynamoDB's order of precedence, or "" if none.
   std::string error() const {
     if (!syntax_.empty()) return syntax_;
-    for (const auto* e : {&parens_, &unknown_function_, &misused_function_, &reserved_, &section_,
-                          &operand_, &distinct_}) {
+    for (const auto* e :
+         {&parens_, &unknown_function_, &misused_function_, &reserved_, &section_, &operand_}) {
       if (!e->empty()) return *e;
     }
     return "";
@@ -160,8 +160,10 @@ class Parser {
     return true;
   }
 
-  bool parse_path(Path& path) {
-    if (!parse_path_element_name(path)) return false;
+  bool parse_path(Path& path) { return parse_path_element_name(path) && parse_path_tail(path); }
+
+  // What follows a path's first element: ".name" and "[n]", any number of them.
+  bool parse_path_tail(Path& path) {
     for (;;) {
       if (accept(".")) {
         if (!parse_path_element_name(path)) return false;
@@ -182,28 +184,23 @@ class Parser {
   // (ParsedUpdate::function_error). A condition's rank with its other operand errors.
   std::string& function_slot() { return update_ ? function_ : operand_; }
 
+  // A condition's operand count goes with the condition being read (AWS reports it in the
+  // condition's turn, validate.cc); an update's with its function errors.
   void check_arity(std::string_view name, std::size_t expected, std::size_t actual) {
-    if (expected != actual && function_slot().empty()) {
-      function_slot() =
-          "Incorrect number of operands for operator or function; operator or function: " +
-          std::string(name) + ", number of operands: " + std::to_string(actual);
+    std::string& slot = leaf_ ? leaf_->arity_error : function_slot();
+    if (expected != actual && slot.empty()) {
+      slot = "Incorrect number of operands for operator or function; operator or function: " +
+             std::string(name) + ", number of operands: " + std::to_string(actual);
     }
   }
 
-  void check_distinct(std::string_view op, const std::vector<Operand>& args) {
-    if (!distinct_.empty() || args.size() != 2) return;
-    if (args[0].kind != Operand::Kind::kPath || args[1].kind != Operand::Kind::kPath) return;
-    const auto& a = args[0].path.elements;
-    const auto& b = args[1].path.elements;
-    if (a.size() != b.size()) return;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (a[i].name != b[i].name || a[i].index != b[i].index) return;
-    }
-    distinct_ =
-        "The first operand must be distinct from the remaining operands for this operator or "
-        "function; operator: " +
-        std::string(op) + ", first operand: " + path_text(args[0].path);
-  }
+  // Makes `leaf` the condition being read until the guard goes.
+  struct LeafGuard {
+    LeafGuard(Parser& p, Condition& leaf) : parser(p), saved(p.leaf_) { p.leaf_ = &leaf; }
+    ~LeafGuard() { parser.leaf_ = saved; }
+    Parser& parser;
+    Condition* saved;
+  };
 
   bool parse_args(std::vector<Operand>& args, bool update, int depth) {
     if (!expect("(")) return false;
@@ -222,10 +219,17 @@ class Parser {
     if (depth > kMaxExpressionDepth) return fail_syntax();
     const Token& t = peek();
     if (accept("(")) {
-      if (is_punct(peek(), "(") && parens_.empty()) {
+      // "((x))" is redundant; "((a.b).c)" is not (the inner pair does not end with the outer).
+      if (is_punct(peek(), "(") && parens_.empty() &&
+          matching_paren(pos_) + 1 == matching_paren(pos_ - 1)) {
         parens_ = "The expression has redundant parentheses;";
       }
-      return parse_operand(out, depth + 1) && expect(")");
+      if (!parse_operand(out, depth + 1) || !expect(")")) return false;
+      // A path in parentheses may go on, as AWS reads it: "(a.b).c", "((b.c)).d".
+      if (out.kind == Operand::Kind::kPath && (is_punct(peek(), ".") || is_punct(peek(), "["))) {
+        return parse_path_tail(out.path);
+      }
+      return true;
     }
     if (t.kind == Token::Kind::kValue) {
       note_value(t.text);
@@ -331,15 +335,15 @@ class Parser {
     if (name == "attribute_type") out.kind = Condition::Kind::kAttributeType;
     if (name == "begins_with") out.kind = Condition::Kind::kBeginsWith;
     if (name == "contains") out.kind = Condition::Kind::kContains;
+    LeafGuard leaf(*this, out);
     if (!parse_args(out.operands, false, depth)) return false;
     check_arity(name, static_cast<std::size_t>(condition_function_arity(name)),
                 out.operands.size());
-    check_distinct(name, out.operands);
     const bool needs_path = out.kind == Condition::Kind::kAttributeExists ||
                             out.kind == Condition::Kind::kAttributeNotExists;
-    if (needs_path && !out.operands.empty() && out.operands[0].kind != Operand::Kind::kPath &&
-        operand_.empty()) {
-      operand_ = "Operator or function requires a document path; operator or function: " + name;
+    if (needs_path && !out.operands.empty() && out.operands[0].kind != Operand::Kind::kPath) {
+      out.path_error =
+          "Operator or function requires a document path; operator or function: " + name;
     }
     // "attribute_exists(a) > b": AWS parses the comparison and refuses the function in it.
     Comparator ignored;
@@ -368,6 +372,7 @@ class Parser {
   }
 
   bool parse_comparison(Condition& out, int depth) {
+    LeafGuard leaf(*this, out);
     Operand lhs;
     if (!parse_operand(lhs, depth + 1)) return false;
     out.operands.push_back(std::move(lhs));
@@ -376,7 +381,6 @@ class Parser {
       Operand rhs;
       if (!parse_operand(rhs, depth + 1)) return false;
       out.operands.push_back(std::move(rhs));
-      check_distinct(comparator_text(out.comparator), out.operands);
       return true;
     }
     if (is_keyword(peek(), "BETWEEN")) {
@@ -488,7 +492,8 @@ class Parser {
   Placeholders placeholders_;
   bool update_ = false;  // parsing an UpdateExpression
   std::string syntax_, parens_, unknown_function_, misused_function_, reserved_, section_, operand_,
-      distinct_, function_;
+      function_;
+  Condition* leaf_ = nullptr;  // the condition being read (not an update)
 };
 
 AwsError syntax_error(std::string_view kind, const std::string& message) {

@@ -101,11 +101,11 @@ std::optional<std::string> check_function(const Condition& c, const Bindings& b)
   }
   if (c.kind == Condition::Kind::kAttributeType && c.operands.size() == 2) {
     const AttributeValue* v = immediate(c.operands[1], b);
+    const auto type = known_type(c.operands[1], b);  // size() is N
     if (v == nullptr || v->type() != Type::kS) {
       return "Incorrect operand type for operator or function; operator or function: "
              "attribute_type, operand type: " +
-             (v ? std::string(type_name(v->type()))
-                : std::string("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
+             (type ? std::string(type_name(*type)) : std::string("{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"));
     }
     if (!type_from_name(v->scalar())) {
       return "Invalid attribute type name found; type: " + v->scalar() +
@@ -115,16 +115,54 @@ std::optional<std::string> check_function(const Condition& c, const Bindings& b)
   return std::nullopt;
 }
 
+// The first placeholder of `op` (in reading order) that the request does not define.
+std::optional<std::string> undefined_placeholder(const Operand& op, const Bindings& b) {
+  if (op.kind == Operand::Kind::kPath) {
+    for (const auto& e : op.path.elements) {
+      if (e.placeholder && (b.names == nullptr || !b.names->count(e.name))) {
+        return "An expression attribute name used in the document path is not defined; "
+               "attribute name: " +
+               e.name;
+      }
+    }
+  }
+  if (op.kind == Operand::Kind::kValue && (b.values == nullptr || !b.values->count(op.value))) {
+    return "An expression attribute value used in expression is not defined; attribute value: " +
+           op.value;
+  }
+  for (const auto& arg : op.args) {
+    if (auto e = undefined_placeholder(arg, b)) return e;
+  }
+  return std::nullopt;
+}
+
+// One condition's first error, in AWS's order within a condition: an undefined placeholder,
+// the operand count, operand types (size's first), identical operands, the function's operand
+// types, a document path wanted.
+std::optional<std::string> leaf_error(const Condition& c, const Bindings& b) {
+  for (const auto& op : c.operands) {
+    if (auto e = undefined_placeholder(op, b)) return e;
+  }
+  if (!c.arity_error.empty()) return c.arity_error;
+  for (const auto& op : c.operands) {
+    if (auto e = check_operand(op, b)) return e;
+  }
+  if (c.kind == Condition::Kind::kBetween && c.operands.size() == 3) {
+    if (auto e = check_between(c, b)) return e;
+  }
+  if (auto e = check_distinct(c, b)) return e;
+  if (auto e = check_function(c, b)) return e;
+  if (!c.path_error.empty()) return c.path_error;
+  return std::nullopt;
+}
+
+// AWS reads an expression's conditions in order and reports the first that has an error.
 std::optional<std::string> condition_error(const Condition& c, const Bindings& b) {
   for (const auto& child : c.children) {
     if (auto e = condition_error(child, b)) return e;
   }
-  for (const auto& op : c.operands) {
-    if (auto e = check_operand(op, b)) return e;
-  }
-  if (c.kind == Condition::Kind::kBetween && c.operands.size() == 3) return check_between(c, b);
-  if (auto e = check_distinct(c, b)) return e;
-  return check_function(c, b);
+  if (!c.children.empty()) return std::nullopt;
+  return leaf_error(c, b);
 }
 
 std::optional<std::string> set_value_error(const Operand& op, const Bindings& b) {
@@ -277,10 +315,10 @@ Status check_unused(const Bindings& bindings, const Usage& usage) {
   return ok_status();
 }
 
-Status check_condition_types(const Condition& condition, const Bindings& bindings,
-                             std::string_view kind) {
+Status check_condition(const Condition& condition, const Placeholders& used,
+                       const Bindings& bindings, std::string_view kind, Usage& usage) {
   if (auto e = condition_error(condition, bindings)) return semantic_error(kind, *e);
-  return ok_status();
+  return check_placeholders(used, bindings, kind, usage);  // records what was used
 }
 
 Status check_update(const UpdateExpression& update, const Bindings& bindings) {

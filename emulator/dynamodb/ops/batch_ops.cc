@@ -20,6 +20,7 @@ void add_capacity(std::vector<ConsumedCapacity>& all, const ConsumedCapacity& c)
     existing.write_capacity_units += c.write_capacity_units;
     existing.table_capacity_units += c.table_capacity_units;
     for (const auto& [k, v] : c.global_secondary_indexes) existing.global_secondary_indexes[k] += v;
+    for (const auto& [k, v] : c.local_secondary_indexes) existing.local_secondary_indexes[k] += v;
     return;
   }
   all.push_back(c);
@@ -162,7 +163,7 @@ Result<BatchGetItemResult> Database::batch_get_item(const BatchGetItemRequest& r
       const Row* row = t.find(t.key_of(key));
       ConsumedCapacity consumed;
       const double units = read_units(row ? row->size : 0, ka.consistent_read);
-      if (auto err = Ops::charge_read(*this, t, "", units, consumed, now)) {
+      if (auto err = Ops::charge_read(*this, t, nullptr, units, consumed, now)) {
         ++refused;
         last_error = err;
         auto& bucket = result.unprocessed_keys;

@@ -310,11 +310,10 @@ Result<PreparedExpressions> Ops::validate_expressions(const ExpressionTexts& tex
     const bool is_key = kind == "KeyConditionExpression";
     const auto parsed = is_key ? p.key_condition : p.condition;
     if (!*parsed) return parsed->error();
-    if (auto s = expr::check_placeholders(parsed->value().placeholders, p.bindings, kind, usage);
+    const auto& condition = parsed->value();
+    if (auto s =
+            expr::check_condition(condition.root, condition.placeholders, p.bindings, kind, usage);
         !s) {
-      return s.error();
-    }
-    if (auto s = expr::check_condition_types(parsed->value().root, p.bindings, kind); !s) {
       return s.error();
     }
   }
@@ -361,14 +360,20 @@ std::optional<AwsError> Ops::charge_write(
   consumed.table_name = name;
   consumed.table_capacity_units = write_units(std::max(old_size, new_size));
   double total = consumed.table_capacity_units;
+  // Local indexes write from the table's capacity (AWS: they have none of their own).
+  double table_share = consumed.table_capacity_units;
   for (const auto& index : table.schema().indexes) {
     const double u = index_write_units(effect(index), old_size, new_size);
-    if (u > 0) consumed.global_secondary_indexes[index.definition.index_name] = u;
+    if (u <= 0) continue;
+    auto& by_index =
+        index.local ? consumed.local_secondary_indexes : consumed.global_secondary_indexes;
+    by_index[index.definition.index_name] = u;
     total += u;
+    if (index.local) table_share += u;
   }
   consumed.capacity_units = consumed.write_capacity_units = total;
   if (db.governor_) {
-    auto err = db.governor_->consume(name, "", Access::kWrite, consumed.table_capacity_units, now);
+    auto err = db.governor_->consume(name, "", Access::kWrite, table_share, now);
     for (auto it = consumed.global_secondary_indexes.begin();
          !err && it != consumed.global_secondary_indexes.end(); ++it) {
       err = db.governor_->consume(name, it->first, Access::kWrite, it->second, now);
@@ -382,23 +387,31 @@ std::optional<AwsError> Ops::charge_write(
   return std::nullopt;
 }
 
-std::optional<AwsError> Ops::charge_read(Database& db, const Table& table, std::string_view index,
-                                         double units, ConsumedCapacity& consumed, Micros now) {
+std::optional<AwsError> Ops::charge_read(Database& db, const Table& table, const IndexSchema* index,
+                                         double units, ConsumedCapacity& consumed, Micros now,
+                                         double fetch_units) {
   const auto& name = table.schema().name;
   consumed.table_name = name;
-  consumed.capacity_units = consumed.read_capacity_units = units;
-  if (index.empty()) {
+  const double total = units + fetch_units;
+  consumed.capacity_units = consumed.read_capacity_units = total;
+  if (!index) {
     consumed.table_capacity_units = units;
   } else {
-    consumed.global_secondary_indexes[std::string(index)] = units;
+    consumed.table_capacity_units = fetch_units;
+    auto& by_index =
+        index->local ? consumed.local_secondary_indexes : consumed.global_secondary_indexes;
+    by_index[index->definition.index_name] = units;
   }
   if (db.governor_) {
-    if (auto err = db.governor_->consume(name, index, Access::kRead, units, now)) {
+    // A local index, and the table fetches made through it, read the table's capacity.
+    const std::string_view governed =
+        index && !index->local ? std::string_view(index->definition.index_name) : "";
+    if (auto err = db.governor_->consume(name, governed, Access::kRead, total, now)) {
       ++counters(db, name).throttled;
       return err;
     }
   }
-  counters(db, name).read_units += units;
+  counters(db, name).read_units += total;
   return std::nullopt;
 }
 

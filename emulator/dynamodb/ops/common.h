@@ -76,9 +76,12 @@ class Ops {
       Database& db, const Table& table, std::size_t old_size, std::size_t new_size,
       const std::function<IndexWrite(const IndexSchema&)>& effect, ConsumedCapacity& consumed,
       Micros now);
+  // Asks the governor for a read of `units` from the table (index nullptr) or from `index`,
+  // plus `fetch_units` read from the table for attributes a local index does not project.
   static std::optional<AwsError> charge_read(Database& db, const Table& table,
-                                             std::string_view index, double units,
-                                             ConsumedCapacity& consumed, Micros now);
+                                             const IndexSchema* index, double units,
+                                             ConsumedCapacity& consumed, Micros now,
+                                             double fetch_units = 0);
   // Stores the new state of one item (null = deleted), persists it and emits the stream record.
   // `row` is the item's current row (nullptr if none), as found by the caller.
   static void commit(Database& db, Table& table, const KeyEnc& key, const Row* row,

@@ -178,7 +178,7 @@ Result<GetItemResult> Database::get_item(const GetItemRequest& request, Micros n
   const Row* row = t.find(t.key_of(request.key));
   ConsumedCapacity consumed;
   const double units = read_units(row ? row->size : 0, request.consistent_read);
-  if (auto err = Ops::charge_read(*this, t, "", units, consumed, now)) return *err;
+  if (auto err = Ops::charge_read(*this, t, nullptr, units, consumed, now)) return *err;
   GetItemResult result;
   if (row) {
     result.item =

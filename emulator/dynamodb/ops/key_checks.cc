@@ -278,7 +278,8 @@ Status check_scan_start_table_key(const Table& table, const std::optional<Item>&
 }
 
 Status check_select_all_on_index(const ReadTarget& target, const std::optional<Select>& select) {
-  if (!target.index || select != Select::kAllAttributes ||
+  // A local index fetches what it does not project from the table.
+  if (!target.index || target.index->local || select != Select::kAllAttributes ||
       target.index->definition.projection_type == ProjectionType::kAll) {
     return ok_status();
   }

@@ -118,6 +118,13 @@ Item last_key(const Table& table, const IndexSchema* index, const Item& item) {
   return key;
 }
 
+// What a page read: the bytes of the entries read (index entries hold only what the index
+// projects: for a local index, its projected item), and of the items fetched from the table.
+struct ReadBytes {
+  std::size_t read = 0;
+  std::size_t fetched = 0;
+};
+
 // Shared page loop: `next()` yields the next Row or nullptr.
 struct PageInput {
   const Table* table;
@@ -125,33 +132,89 @@ struct PageInput {
   const PreparedExpressions* prepared;
   std::optional<std::int64_t> limit;
   std::optional<Select> select;
+  // A local index's read that wants attributes the index does not project: each item is
+  // fetched from the table (AWS: "fetches each of these attributes from the parent table").
+  bool fetch = false;
 };
 
+// The size of a row's entry in what is read. ASSUMPTION: a global index's entries are charged
+// at the full item size (as its writes); a local index's at its projected size, as AWS's
+// recorded capacities show.
+std::size_t entry_size(const PageInput& in, const Row& row) {
+  if (!in.index || !in.index->local ||
+      in.index->definition.projection_type == ProjectionType::kAll) {
+    return row.size;
+  }
+  return item_size(index_item(*in.table, *in.index, *row.item));
+}
+
+// The item a row contributes to a page.
+Item page_item(const PageInput& in, const Row& row) {
+  if (!in.index || in.fetch) return *row.item;
+  return index_item(*in.table, *in.index, *row.item);
+}
+
 template <class Next>
-void run_page(const PageInput& in, Next next, QueryResult& out, std::size_t& scanned_bytes) {
+void run_page(const PageInput& in, Next next, QueryResult& out, ReadBytes& bytes) {
   const bool count_only = in.select == Select::kCount;
   out.count_only = count_only;
   const Item* last = nullptr;
   bool more = true;
   while (true) {
     if (in.limit && out.scanned_count >= *in.limit) break;
-    if (scanned_bytes >= kPageBytes) break;
+    if (bytes.read >= kPageBytes) break;
     const Row* row = next();
     if (row == nullptr) {
       more = false;
       break;
     }
     ++out.scanned_count;
-    scanned_bytes += row->size;
+    bytes.read += entry_size(in, *row);
+    if (in.fetch) bytes.fetched += row->size;
     last = row->item.get();
     const auto& p = *in.prepared;
     if (p.condition && !expr::evaluate(p.condition->value().root, last, p.bindings)) continue;
     ++out.count;
     if (count_only) continue;
-    Item item = in.index ? index_item(*in.table, *in.index, *last) : *last;
+    Item item = page_item(in, *row);
     out.items.push_back(p.projection ? expr::project(item, p.projection_paths) : std::move(item));
   }
   if (more && last != nullptr) out.last_evaluated_key = last_key(*in.table, in.index, *last);
+}
+
+// Whether a read of a local index must fetch items from the table: Select ALL_ATTRIBUTES, or
+// a projection naming an attribute the index does not project.
+bool fetches_from_table(const Table& t, const IndexSchema* index,
+                        const std::optional<Select>& select, const PreparedExpressions& p) {
+  if (!index || !index->local || index->definition.projection_type == ProjectionType::kAll) {
+    return false;
+  }
+  if (select == Select::kAllAttributes) return true;
+  if (select == Select::kCount) return false;
+  const auto& s = t.schema();
+  const auto& extra = index->definition.non_key_attributes;
+  for (const auto& path : p.projection_paths) {
+    const auto& head = path.elements[0].name;
+    const bool projected = head == s.hash.name || (s.range && head == s.range->name) ||
+                           (index->range && head == index->range->name) ||
+                           std::find(extra.begin(), extra.end(), head) != extra.end();
+    if (!projected) return true;
+  }
+  return false;
+}
+
+// Charges a page's reads and reports them.
+std::optional<AwsError> charge_page(Database& db, const Table& t, const IndexSchema* index,
+                                    const ReadBytes& bytes, bool consistent,
+                                    ReturnConsumedCapacity mode, QueryResult& result, Micros now) {
+  ConsumedCapacity consumed;
+  const double fetch_units = bytes.fetched > 0 ? read_units(bytes.fetched, consistent) : 0;
+  if (auto err = Ops::charge_read(db, t, index, read_units(bytes.read, consistent), consumed, now,
+                                  fetch_units)) {
+    return err;
+  }
+  result.consumed_capacity = Ops::report(consumed, mode);
+  return std::nullopt;
 }
 
 Status check_select(const std::optional<Select>& select, bool has_projection, bool has_index) {
@@ -181,7 +244,7 @@ Result<const IndexSchema*> find_index(const Table& t, const std::optional<std::s
   if (index == nullptr) {
     return validation_error("The table does not have the specified index: " + *name);
   }
-  if (consistent) {
+  if (consistent && !index->schema.local) {
     return validation_error("Consistent reads are not supported on global secondary indexes");
   }
   return &index->schema;
@@ -282,21 +345,23 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   if (auto s = check_filter_paths(t, *prepared); !s) return s.error();
   const auto esk = start_place(t, *index, request.exclusive_start_key);
   QueryResult result;
-  std::size_t bytes = 0;
-  const PageInput in{&t, *index, &*prepared, request.limit, request.select};
+  ReadBytes bytes;
+  const PageInput in{&t,
+                     *index,
+                     &*prepared,
+                     request.limit,
+                     request.select,
+                     fetches_from_table(t, *index, request.select, *prepared)};
   RangeRead keys = key_range(*kc);
   keys.forward = request.scan_index_forward;
   if (esk) continue_after(keys, place_of(*esk, *index != nullptr));
   flush();  // the read goes to the store
   auto reader = reader_for(t, *index, std::move(keys));
   run_page(in, [&] { return reader.next(); }, result, bytes);
-  ConsumedCapacity consumed;
-  const std::string index_name = *index ? (*index)->definition.index_name : "";
-  if (auto err = Ops::charge_read(*this, t, index_name, read_units(bytes, request.consistent_read),
-                                  consumed, now)) {
+  if (auto err = charge_page(*this, t, *index, bytes, request.consistent_read,
+                             request.return_consumed_capacity, result, now)) {
     return *err;
   }
-  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
   return result;
 }
 
@@ -322,8 +387,13 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   }
   const auto esk = start_place(t, *index, request.exclusive_start_key);
   ScanResult result;
-  std::size_t bytes = 0;
-  const PageInput in{&t, *index, &*prepared, request.limit, request.select};
+  ReadBytes bytes;
+  const PageInput in{&t,
+                     *index,
+                     &*prepared,
+                     request.limit,
+                     request.select,
+                     fetches_from_table(t, *index, request.select, *prepared)};
   // ASSUMPTION: segment membership by a hash of the partition key, as AWS splits by key hash.
   auto in_segment = [&](const std::string& hash) {
     return !request.segment ||
@@ -346,13 +416,10 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
         return nullptr;
       },
       result, bytes);
-  ConsumedCapacity consumed;
-  const std::string index_name = *index ? (*index)->definition.index_name : "";
-  if (auto err = Ops::charge_read(*this, t, index_name, read_units(bytes, request.consistent_read),
-                                  consumed, now)) {
+  if (auto err = charge_page(*this, t, *index, bytes, request.consistent_read,
+                             request.return_consumed_capacity, result, now)) {
     return *err;
   }
-  result.consumed_capacity = Ops::report(consumed, request.return_consumed_capacity);
   return result;
 }
 
