@@ -8,7 +8,7 @@
 
 namespace {
 
-const char* const kTargets[] = {
+const char* const kOperations[] = {
     "DynamoDB_20120810.PutItem",
     "DynamoDB_20120810.GetItem",
     "DynamoDB_20120810.UpdateItem",
@@ -33,7 +33,7 @@ const char* const kTargets[] = {
 
 EMU_FUZZ_TARGET(dynamodb) {
   if (input.empty()) return;
-  const auto* target = kTargets[static_cast<unsigned char>(input[0]) % std::size(kTargets)];
+  const auto* target = kOperations[static_cast<unsigned char>(input[0]) % std::size(kOperations)];
   auto request = emu::fuzz::aws_request("POST", "/", "dynamodb");
   request.headers.emplace("X-Amz-Target", target);
   request.headers.emplace("Content-Type", "application/x-amz-json-1.0");

@@ -9,7 +9,7 @@ namespace emu::cloudwatch {
 
 namespace {
 
-AwsError invalid(const std::string& message) {
+AwsError invalid_alarm(const std::string& message) {
   return errors::cloudwatch::kValidationError(message);
 }
 
@@ -50,25 +50,28 @@ Status read_metric_queries(const nlohmann::json& metrics, AlarmDefinition& a) {
       q.period = static_cast<Micros>(number_of(ms, "Period").value_or(60)) * kMicrosPerSecond;
       a.period = q.period;
     } else if (q.expression.empty()) {
-      return invalid("Each MetricDataQuery needs an Expression or a MetricStat (" + q.id + ")");
+      return invalid_alarm("Each MetricDataQuery needs an Expression or a MetricStat (" + q.id +
+                           ")");
     }
     returned += q.return_data ? 1 : 0;
     a.metrics.push_back(std::move(q));
   }
-  if (returned != 1) return invalid("Exactly one element of the metrics list should return data.");
+  if (returned != 1)
+    return invalid_alarm("Exactly one element of the metrics list should return data.");
   return ok_status();
 }
 
 // A single-metric alarm's Period, metric and statistic into `a`.
 Status read_single_metric(const nlohmann::json& j, const std::optional<double>& period,
                           AlarmDefinition& a) {
-  if (!period || *period < 10) return invalid("Period must be 10, 20, 30 or a multiple of 60");
+  if (!period || *period < 10)
+    return invalid_alarm("Period must be 10, 20, 30 or a multiple of 60");
   const auto p = static_cast<std::int64_t>(*period);
   if (p != 10 && p != 20 && p != 30 && p % 60 != 0) {
-    return invalid("Period must be 10, 20, 30 or a multiple of 60");
+    return invalid_alarm("Period must be 10, 20, 30 or a multiple of 60");
   }
   if (p * a.evaluation_periods > (p < 3600 ? 86400 : 604800)) {
-    return invalid(
+    return invalid_alarm(
         "Metrics cannot be checked across more than a day (EvaluationPeriods * "
         "Period must be <= 86400)");
   }
@@ -76,11 +79,11 @@ Status read_single_metric(const nlohmann::json& j, const std::optional<double>& 
   a.metric = {j.value("Namespace", ""), j.value("MetricName", ""),
               dimensions_of(j.value("Dimensions", nlohmann::json::array())), j.value("Unit", "")};
   if (a.metric.name_space.empty() || a.metric.name.empty()) {
-    return invalid("Namespace and MetricName are required (or Metrics for a math alarm)");
+    return invalid_alarm("Namespace and MetricName are required (or Metrics for a math alarm)");
   }
   const std::string stat = j.value("Statistic", ""), extended = j.value("ExtendedStatistic", "");
   if (stat.empty() == extended.empty()) {
-    return invalid("Exactly one of Statistic and ExtendedStatistic must be specified");
+    return invalid_alarm("Exactly one of Statistic and ExtendedStatistic must be specified");
   }
   a.statistic = stat.empty() ? extended : stat;
   return ok_status();
@@ -108,36 +111,38 @@ Result<AlarmDefinition> AlarmDefinition::from_json(const nlohmann::json& j) {
   a.source = j;
   a.name = j.value("AlarmName", "");
   if (a.name.empty() || a.name.size() > 255) {
-    return invalid("1 validation error detected: Value at 'alarmName' failed to satisfy "
-                   "constraint: Member must have length between 1 and 255");
+    return invalid_alarm(
+        "1 validation error detected: Value at 'alarmName' failed to satisfy "
+        "constraint: Member must have length between 1 and 255");
   }
   a.description = j.value("AlarmDescription", "");
   const auto period = number_of(j, "Period");
   const auto evaluation = number_of(j, "EvaluationPeriods");
   const auto threshold = number_of(j, "Threshold");
   a.comparison = j.value("ComparisonOperator", "");
-  if (!evaluation || *evaluation < 1) return invalid("EvaluationPeriods must be at least 1");
+  if (!evaluation || *evaluation < 1) return invalid_alarm("EvaluationPeriods must be at least 1");
   a.evaluation_periods = static_cast<int>(*evaluation);
   a.datapoints_to_alarm = static_cast<int>(number_of(j, "DatapointsToAlarm").value_or(*evaluation));
   if (a.datapoints_to_alarm < 1 || a.datapoints_to_alarm > a.evaluation_periods) {
-    return invalid("DatapointsToAlarm must be between 1 and EvaluationPeriods");
+    return invalid_alarm("DatapointsToAlarm must be between 1 and EvaluationPeriods");
   }
-  if (!threshold) return invalid("Threshold is required for this alarm");
+  if (!threshold) return invalid_alarm("Threshold is required for this alarm");
   a.threshold = *threshold;
   static const char* const kComparisons[] = {"GreaterThanThreshold", "GreaterThanOrEqualToThreshold",
                                              "LessThanThreshold", "LessThanOrEqualToThreshold"};
   bool comparison_ok = false;
   for (const char* c : kComparisons) comparison_ok = comparison_ok || a.comparison == c;
   if (!comparison_ok) {
-    return invalid("1 validation error detected: Value '" + a.comparison +
-                   "' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy "
-                   "enum value set: [GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
-                   "LessThanThreshold, LessThanOrEqualToThreshold]");
+    return invalid_alarm(
+        "1 validation error detected: Value '" + a.comparison +
+        "' at 'comparisonOperator' failed to satisfy constraint: Member must satisfy "
+        "enum value set: [GreaterThanOrEqualToThreshold, GreaterThanThreshold, "
+        "LessThanThreshold, LessThanOrEqualToThreshold]");
   }
   a.treat_missing = j.value("TreatMissingData", "missing");
   if (a.treat_missing != "missing" && a.treat_missing != "ignore" &&
       a.treat_missing != "breaching" && a.treat_missing != "notBreaching") {
-    return invalid("Invalid value for TreatMissingData: " + a.treat_missing);
+    return invalid_alarm("Invalid value for TreatMissingData: " + a.treat_missing);
   }
   a.actions_enabled = !j.contains("ActionsEnabled") || j["ActionsEnabled"] == true ||
                       j["ActionsEnabled"] == "true";

@@ -5,7 +5,6 @@
 namespace emu::cloudwatch {
 
 namespace {
-constexpr Micros kMinute = 60 * kMicrosPerSecond;
 constexpr Micros kHistoryRetention = 14 * kMicrosPerDay;
 }  // namespace
 
@@ -16,7 +15,7 @@ AlarmEngine::AlarmEngine(MetricStore& store, Scheduler& scheduler, Notifier* not
       notifier_(notifier),
       region_(std::move(region)),
       account_id_(std::move(account_id)) {
-  schedule(floor_to(scheduler_.now(), kMinute) + kMinute);
+  schedule(floor_to(scheduler_.now(), kMicrosPerMinute) + kMicrosPerMinute);
 }
 
 void AlarmEngine::schedule(Micros at) {
@@ -25,7 +24,7 @@ void AlarmEngine::schedule(Micros at) {
     store_.flush();
     if (at % kMicrosPerHour == 0) store_.prune(at - 15 * kMicrosPerDay);
     store_.keep_in_memory(at, memory_windows());
-    schedule(at + kMinute);
+    schedule(at + kMicrosPerMinute);
   });
 }
 
@@ -163,7 +162,8 @@ const std::vector<Micros>& AlarmEngine::memory_windows() {
       const auto id = store_.find(m.name_space, m.name, m.dimensions, m.unit);
       if (!id || period <= 0) return;
       const Micros read = (range + period - 1) / period * period;
-      windows[*id] = std::max(windows[*id], read + kMinute);  // + the next evaluation's minute
+      windows[*id] =
+          std::max(windows[*id], read + kMicrosPerMinute);  // + the next evaluation's minute
     };
     if (!a.math()) need(a.metric, a.period);
     for (const auto& q : a.metrics) {

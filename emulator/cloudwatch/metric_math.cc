@@ -9,7 +9,7 @@ namespace emu::cloudwatch {
 
 namespace {
 
-AwsError invalid(const std::string& why) {
+AwsError invalid_math(const std::string& why) {
   return errors::cloudwatch::kValidationError("Invalid metrics math expression: " + why);
 }
 
@@ -57,7 +57,7 @@ class Parser {
     auto e = expression();
     if (!e) return e;
     skip();
-    if (at_ < text_.size()) return invalid("unexpected '" + text_.substr(at_) + "'");
+    if (at_ < text_.size()) return invalid_math("unexpected '" + text_.substr(at_) + "'");
     return e;
   }
 
@@ -114,7 +114,7 @@ class Parser {
     if (eat('(')) {
       auto e = expression();
       if (!e) return e;
-      if (!eat(')')) return invalid("missing ')'");
+      if (!eat(')')) return invalid_math("missing ')'");
       return e;
     }
     if (at_ < text_.size() && (std::isdigit(static_cast<unsigned char>(text_[at_])) || text_[at_] == '.')) {
@@ -127,15 +127,15 @@ class Parser {
     while (at_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[at_])) || text_[at_] == '_')) {
       name += text_[at_++];
     }
-    if (name.empty()) return invalid("expected a number, an id or a function");
+    if (name.empty()) return invalid_math("expected a number, an id or a function");
     if (eat('(')) {
       auto arg = expression();
       if (!arg) return arg;
-      if (!eat(')')) return invalid("missing ')' after " + name);
+      if (!eat(')')) return invalid_math("missing ')' after " + name);
       return function(name, *arg);
     }
     auto series = lookup_(name);
-    if (!series) return invalid("unknown id '" + name + "'");
+    if (!series) return invalid_math("unknown id '" + name + "'");
     return *series;
   }
 
@@ -143,7 +143,7 @@ class Parser {
     if (name == "PERIOD") return constant(static_cast<double>(s.period) / kMicrosPerSecond);
     if (s.scalar) {
       if (name == "ABS") return constant(std::fabs(*s.scalar));
-      return invalid(name + " needs a time series");
+      return invalid_math(name + " needs a time series");
     }
     Series out;
     out.period = s.period;
@@ -164,7 +164,7 @@ class Parser {
       }
       return out;
     }
-    return invalid("unsupported function " + name);
+    return invalid_math("unsupported function " + name);
   }
 
   const std::string& text_;
@@ -178,7 +178,7 @@ Result<Series> evaluate_expression(const std::string& expression, const SeriesLo
   try {
     return Parser(expression, lookup).parse();
   } catch (const std::exception&) {
-    return invalid("cannot read a number in '" + expression + "'");
+    return invalid_math("cannot read a number in '" + expression + "'");
   }
 }
 

@@ -9,7 +9,6 @@
 namespace emu::cloudwatch {
 
 namespace {
-constexpr Micros kMinute = 60 * kMicrosPerSecond;
 constexpr Micros kAllInMemory = std::numeric_limits<Micros>::min();
 constexpr Micros kNoneInMemory = std::numeric_limits<Micros>::max();
 }  // namespace
@@ -95,7 +94,7 @@ Stats& MetricStore::minute_stats(MetricId id, Micros minute) {
 }
 
 void MetricStore::put(MetricId id, double value, Micros timestamp) {
-  const Micros minute = floor_to(timestamp, kMinute);
+  const Micros minute = floor_to(timestamp, kMicrosPerMinute);
   if (current_.size() < minutes_.size()) current_.resize(minutes_.size());
   Current& c = current_[id];
   if (c.minute != minute) {
@@ -107,7 +106,7 @@ void MetricStore::put(MetricId id, double value, Micros timestamp) {
 }
 
 void MetricStore::put_statistics(MetricId id, const Stats& stats, Micros timestamp) {
-  const Micros minute = floor_to(timestamp, kMinute);
+  const Micros minute = floor_to(timestamp, kMicrosPerMinute);
   minute_stats(id, minute).merge(stats);
   if (storage_ != nullptr) dirty_.emplace(id, minute);
 }
@@ -194,7 +193,7 @@ void MetricStore::keep_in_memory(Micros now, const std::vector<Micros>& windows)
   flush();                          // what leaves memory must be on disk first
   for (MetricId id = 0; id < minutes_.size(); ++id) {
     const Micros window = std::max(kRecentWindow, id < windows.size() ? windows[id] : 0);
-    const Micros from = floor_to(now - window, kMinute);
+    const Micros from = floor_to(now - window, kMicrosPerMinute);
     auto& minutes = minutes_[id];
     if (from < memory_from_[id]) {
       // The window grew (a new alarm, or the first call after a restart): load what it covers.

@@ -10,10 +10,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxDepth = 32;
+constexpr int kMaxDocumentDepth = 32;
 
 Result<AttributeValue> convert(const json& v, int depth) {
-  if (depth > kMaxDepth) return validation_error("Nesting Levels have exceeded supported limits");
+  if (depth > kMaxDocumentDepth)
+    return validation_error("Nesting Levels have exceeded supported limits");
   switch (v.type()) {
     case json::value_t::string:
       return AttributeValue::string(v.get<std::string>());

@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-json key_schema_json(const std::vector<KeySchemaElement>& keys) {
+json persisted_key_schema(const std::vector<KeySchemaElement>& keys) {
   json out = json::array();
   for (const auto& k : keys) out.push_back({k.attribute_name, k.key_type});
   return out;
@@ -38,7 +38,7 @@ json schema_json(const TableSchema& s) {
             g.provisioned_throughput->write_capacity_units};
     }
     indexes.push_back({{"name", g.index_name},
-                       {"keys", key_schema_json(g.key_schema)},
+                       {"keys", persisted_key_schema(g.key_schema)},
                        {"projection", static_cast<int>(g.projection_type)},
                        {"non_key", g.non_key_attributes},
                        {"throughput", pt},
@@ -54,7 +54,7 @@ json schema_json(const TableSchema& s) {
           {"number", s.number},
           {"created", s.created},
           {"attributes", attrs},
-          {"keys", key_schema_json(s.key_schema)},
+          {"keys", persisted_key_schema(s.key_schema)},
           {"indexes", indexes},
           {"billing", static_cast<int>(s.billing_mode)},
           {"rcu", s.provisioned_throughput.read_capacity_units},

@@ -12,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMaxDepth = 32;
+constexpr int kMaxValueDepth = 32;
 
 // What DynamoDB's Java deserializer says when a JSON value has the wrong type for a String.
 std::string not_a_string(const json& j, std::string_view target) {
@@ -192,7 +192,7 @@ Result<AttributeValue> parse_typed(Type type, const json& v, int depth) {
 }
 
 Result<AttributeValue> parse_value(const json& j, int depth) {
-  if (depth > kMaxDepth) {
+  if (depth > kMaxValueDepth) {
     return validation_error("Nesting Levels have exceeded supported limits");
   }
   if (j.is_array()) {

@@ -16,7 +16,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 
 struct Endpoint {
   bool tls = false;
@@ -47,13 +47,13 @@ bool parse_url(const std::string& url, Endpoint& out) {
   return !out.host.empty() && !out.port.empty();
 }
 
-http::request<http::string_body> make_request(const Endpoint& e, const PostHeaders& headers,
-                                              const std::string& body,
-                                              const std::string& content_type) {
-  http::request<http::string_body> req{http::verb::post, e.target, 11};
+bhttp::request<bhttp::string_body> make_request(const Endpoint& e, const PostHeaders& headers,
+                                                const std::string& body,
+                                                const std::string& content_type) {
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, e.target, 11};
   const bool default_port = e.port == (e.tls ? "443" : "80");
-  req.set(http::field::host, default_port ? e.host : e.host + ":" + e.port);
-  req.set(http::field::content_type, content_type);
+  req.set(bhttp::field::host, default_port ? e.host : e.host + ":" + e.port);
+  req.set(bhttp::field::content_type, content_type);
   for (const auto& [name, value] : headers) req.set(name, value);
   req.body() = body;
   req.prepare_payload();
@@ -62,11 +62,11 @@ http::request<http::string_body> make_request(const Endpoint& e, const PostHeade
 
 // Sends `req` on a connected stream and reads the answer's status; throws on any failure.
 template <class Stream>
-int exchange(Stream& stream, http::request<http::string_body>& req) {
-  http::write(stream, req);
+int exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
+  bhttp::write(stream, req);
   beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buffer, res);
   return static_cast<int>(res.result_int());
 }
 

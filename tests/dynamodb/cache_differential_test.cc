@@ -18,7 +18,7 @@ using test::Side;
 
 namespace {
 
-const char* kTable = "differential";
+const char* kDifferentialTable = "differential";
 struct Pair {
   Side& small;
   Side& large;
@@ -93,7 +93,7 @@ json item(Random& r, Micros now) {
 const json kCapacity = "INDEXES";
 
 void put_item(Pair& p, Random& r, Micros now) {
-  json body = {{"TableName", kTable},
+  json body = {{"TableName", kDifferentialTable},
                {"Item", item(r, now)},
                {"ReturnValues", "ALL_OLD"},
                {"ReturnConsumedCapacity", kCapacity}};
@@ -102,7 +102,7 @@ void put_item(Pair& p, Random& r, Micros now) {
 }
 
 void update_item(Pair& p, Random& r) {
-  p.same("UpdateItem", {{"TableName", kTable},
+  p.same("UpdateItem", {{"TableName", kDifferentialTable},
                         {"Key", key(r)},
                         {"UpdateExpression", "SET n = if_not_exists(n, :zero) + :d, g = :g"},
                         {"ConditionExpression", "attribute_not_exists(n) OR n < :max"},
@@ -116,7 +116,7 @@ void update_item(Pair& p, Random& r) {
 }
 
 void query_table(Pair& p, Random& r) {
-  p.all_pages("Query", {{"TableName", kTable},
+  p.all_pages("Query", {{"TableName", kDifferentialTable},
                         {"KeyConditionExpression", "id = :id AND sk BETWEEN :a AND :b"},
                         {"ExpressionAttributeValues",
                          {{":id", key(r)["id"]}, {":a", {{"S", "s1"}}}, {":b", {{"S", "s7"}}}}},
@@ -127,7 +127,7 @@ void query_table(Pair& p, Random& r) {
 
 // The local index, with table fetches (Select ALL_ATTRIBUTES) now and then.
 void query_local_index(Pair& p, Random& r) {
-  json body = {{"TableName", kTable},
+  json body = {{"TableName", kDifferentialTable},
                {"IndexName", "byN"},
                {"KeyConditionExpression", "id = :id AND n < :n"},
                {"ExpressionAttributeValues",
@@ -142,7 +142,7 @@ void query_local_index(Pair& p, Random& r) {
 
 void query_index(Pair& p, Random& r) {
   if (r.bernoulli(0.5)) return query_local_index(p, r);
-  p.all_pages("Query", {{"TableName", kTable},
+  p.all_pages("Query", {{"TableName", kDifferentialTable},
                         {"IndexName", "byG"},
                         {"KeyConditionExpression", "g = :g AND n > :n"},
                         {"ExpressionAttributeValues",
@@ -154,7 +154,7 @@ void query_index(Pair& p, Random& r) {
 }
 
 void scan(Pair& p, Random& r) {
-  json body = {{"TableName", kTable},
+  json body = {{"TableName", kDifferentialTable},
                {"Limit", 1 + r.below(30)},
                {"FilterExpression", "n > :n"},
                {"ExpressionAttributeValues", {{":n", {{"N", std::to_string(r.below(900))}}}}},
@@ -176,9 +176,9 @@ void batch_write_and_get(Pair& p, Random& r, Micros now) {
   }
   // A batch naming one key twice is refused alike on both sides too.
   p.same("BatchWriteItem",
-         {{"RequestItems", {{kTable, writes}}}, {"ReturnConsumedCapacity", "TOTAL"}});
-  p.same("BatchGetItem",
-         {{"RequestItems", {{kTable, {{"Keys", keys}}}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+         {{"RequestItems", {{kDifferentialTable, writes}}}, {"ReturnConsumedCapacity", "TOTAL"}});
+  p.same("BatchGetItem", {{"RequestItems", {{kDifferentialTable, {{"Keys", keys}}}}},
+                          {"ReturnConsumedCapacity", "TOTAL"}});
 }
 
 void one_operation(Pair& p, Random& r) {
@@ -189,13 +189,13 @@ void one_operation(Pair& p, Random& r) {
     case 2:
     case 3: update_item(p, r); break;
     case 4:
-      p.same("DeleteItem", {{"TableName", kTable},
+      p.same("DeleteItem", {{"TableName", kDifferentialTable},
                             {"Key", key(r)},
                             {"ReturnValues", "ALL_OLD"},
                             {"ReturnConsumedCapacity", kCapacity}});
       break;
     case 5:
-      p.same("GetItem", {{"TableName", kTable},
+      p.same("GetItem", {{"TableName", kDifferentialTable},
                          {"Key", key(r)},
                          {"ConsistentRead", true},
                          {"ReturnConsumedCapacity", kCapacity}});
@@ -223,7 +223,7 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
     Side small(dir / "small.db", tiny), large(dir / "large.db", unbounded);
     Pair p{small, large};
     p.same("CreateTable",
-           {{"TableName", kTable},
+           {{"TableName", kDifferentialTable},
             {"AttributeDefinitions",
              {{{"AttributeName", "id"}, {"AttributeType", "S"}},
               {{"AttributeName", "sk"}, {"AttributeType", "S"}},
@@ -247,9 +247,10 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
             {"BillingMode", "PAY_PER_REQUEST"},
             {"StreamSpecification",
              {{"StreamEnabled", true}, {"StreamViewType", "NEW_AND_OLD_IMAGES"}}}});
-    REQUIRE(small.db->has_table(kTable));
-    p.same("UpdateTimeToLive", {{"TableName", kTable},
-                                {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "exp"}}}});
+    REQUIRE(small.db->has_table(kDifferentialTable));
+    p.same("UpdateTimeToLive",
+           {{"TableName", kDifferentialTable},
+            {"TimeToLiveSpecification", {{"Enabled", true}, {"AttributeName", "exp"}}}});
     Random r(20210627);
     for (int i = 0; i < 2400; ++i) {
       one_operation(p, r);
@@ -264,13 +265,14 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
     }
     p.advance(seconds(900));  // TTL expires what is left to expire
     p.stream_records();
-    p.same("DescribeTable", {{"TableName", kTable}});
+    p.same("DescribeTable", {{"TableName", kDifferentialTable}});
     // The tiny cache really was tiny: rows went to the store and came back.
     CHECK(small.db->row_cache().evictions() > 1000);
     CHECK(small.db->row_cache().loads() > 1000);
     CHECK(large.db->row_cache().evictions() == 0);
-    CHECK(small.db->table(kTable)->item_count() == large.db->table(kTable)->item_count());
-    CHECK(small.db->table(kTable)->item_count() > 100);
+    CHECK(small.db->table(kDifferentialTable)->item_count() ==
+          large.db->table(kDifferentialTable)->item_count());
+    CHECK(small.db->table(kDifferentialTable)->item_count() > 100);
   }
   std::filesystem::remove_all(dir);
 }
@@ -286,18 +288,22 @@ TEST_CASE("the key filter answers absent only for keys the table does not hold")
   o.write_through = false;
   Side side(dir / "filter.db", o);
   auto put = [&](const std::string& id) {
-    return side.call("DynamoDB_20120810.PutItem",
-                     {{"TableName", kTable}, {"Item", {{"id", {{"S", id}}}, {"v", {{"N", "1"}}}}}});
+    return side.call(
+        "DynamoDB_20120810.PutItem",
+        {{"TableName", kDifferentialTable}, {"Item", {{"id", {{"S", id}}}, {"v", {{"N", "1"}}}}}});
   };
   auto found = [&](const std::string& id) {
-    return side.call("DynamoDB_20120810.GetItem",
-                     {{"TableName", kTable}, {"Key", {{"id", {{"S", id}}}}}}).second.contains("Item");
+    return side
+        .call("DynamoDB_20120810.GetItem",
+              {{"TableName", kDifferentialTable}, {"Key", {{"id", {{"S", id}}}}}})
+        .second.contains("Item");
   };
   REQUIRE(side.call("DynamoDB_20120810.CreateTable",
-                    {{"TableName", kTable},
+                    {{"TableName", kDifferentialTable},
                      {"AttributeDefinitions", {{{"AttributeName", "id"}, {"AttributeType", "S"}}}},
                      {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
-                     {"BillingMode", "PAY_PER_REQUEST"}}).first == 200);
+                     {"BillingMode", "PAY_PER_REQUEST"}})
+              .first == 200);
   for (int round = 0; round < 2; ++round) {  // the second round after a restart
     for (int i = 0; i < 30000; ++i) REQUIRE(put("k" + std::to_string(round) + "-" + std::to_string(i)).first == 200);
     int missing = 0, extra = 0;
@@ -308,7 +314,7 @@ TEST_CASE("the key filter answers absent only for keys the table does not hold")
     for (int i = 0; i < 5000; ++i) extra += found("absent-" + std::to_string(i)) ? 1 : 0;
     CHECK(missing == 0);
     CHECK(extra == 0);
-    CHECK(side.db->table(kTable)->filter_ready());
+    CHECK(side.db->table(kDifferentialTable)->filter_ready());
     // Nearly every absent key was settled by the filter, without the store.
     CHECK(side.db->row_cache().filtered() - filtered_before > 4800);
     CHECK(side.db->row_cache().evictions() > 0);

@@ -14,10 +14,10 @@ using js::Value;
 
 namespace {
 
-const Micros kNow = 1615231884409LL * kMicrosPerMilli;
+const Micros kAggregateNow = 1615231884409LL * kMicrosPerMilli;
 const char* kDlq = "http://127.0.0.1:4566/000000000000/aggregation-lambda-dead-letter-queue";
 
-struct Fixture {
+struct AggregateFixture {
   FakeDocuments table;
   FakeQueue queue;
   FakeMetrics metrics;
@@ -32,7 +32,7 @@ struct Fixture {
       raws.push_back(raw.is_string() ? raw.get<std::string>() : js::stringify(raw));
       views.push_back({event, raw.is_null() ? nullptr : &raws.back(), "uuid"});
     }
-    return fn.handle(views, kNow);
+    return fn.handle(views, kAggregateNow);
   }
 };
 
@@ -83,7 +83,7 @@ TEST_CASE("bucket edges from the seed's tests (parseInt / parseFloat semantics)"
 }
 
 TEST_CASE("the seed's sort key, empty region -> None, one update per aggregate") {
-  Fixture f;
+  AggregateFixture f;
   const auto r = f.run({{"INSERT", seed_raw()}});
   REQUIRE(f.table.updates.size() == 1);
   const Value& u = f.table.updates[0];
@@ -99,7 +99,7 @@ TEST_CASE("the seed's sort key, empty region -> None, one update per aggregate")
 }
 
 TEST_CASE("two identical entries in one batch -> metricCount 2") {
-  Fixture f;
+  AggregateFixture f;
   f.run({{"INSERT", seed_raw()}, {"INSERT", seed_raw()}});
   REQUIRE(f.table.updates.size() == 1);
   CHECK(f.table.updates[0]["ExpressionAttributeValues"][":metricCount"] == 2);
@@ -114,7 +114,7 @@ TEST_CASE("matches the seed's JavaScript byte for byte (golden output from Node.
       Value::parse(R"({"timestamp":1615231884409,"identifier":"ExposureNotificationCheck"})"));
   raw["payload"].push_back(Value::parse(
       R"({"timestamp":1615231884409,"region":"QC","identifier":"background-check","count":"12","utcDay":"1615161600000"})"));
-  Fixture f;
+  AggregateFixture f;
   f.table.fail = true;
   const auto report = f.run({{"INSERT", raw}, {"INSERT", raw}, {"REMOVE", Value()}});
   std::istringstream golden(emu::test::read_data("golden/aggregate_values_updates.jsonl"));
@@ -146,7 +146,7 @@ TEST_CASE("matches the seed's JavaScript byte for byte (golden output from Node.
 }
 
 TEST_CASE("a bad record is skipped without stopping the batch; earlier entries stay") {
-  Fixture f;
+  AggregateFixture f;
   Value raw = seed_raw();
   raw["payload"].push_back(Value::parse(R"({"timestamp":1,"region":"ON","identifier":5})"));
   raw["payload"].push_back(Value::parse(R"({"timestamp":1,"region":"ON","identifier":"x"})"));
@@ -163,7 +163,7 @@ TEST_CASE("a bad record is skipped without stopping the batch; earlier entries s
 }
 
 TEST_CASE("first entry's attributes win within a batch (status is not in the key)") {
-  Fixture f;
+  AggregateFixture f;
   Value a = seed_raw(), b = seed_raw();
   a["payload"][0]["status"] = "success";
   b["payload"][0]["status"] = "fail";
@@ -173,7 +173,7 @@ TEST_CASE("first entry's attributes win within a batch (status is not in the key
 }
 
 TEST_CASE("missing appversion renders 'undefined' in the key and is absent from the values") {
-  Fixture f;
+  AggregateFixture f;
   Value raw = seed_raw();
   raw.erase("appversion");
   raw.erase("osversion");

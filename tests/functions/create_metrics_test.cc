@@ -11,16 +11,16 @@ using namespace emu::functions::test;
 
 namespace {
 
-const Micros kNow = 1621957249091LL * kMicrosPerMilli + 500;
+const Micros kCreateNow = 1621957249091LL * kMicrosPerMilli + 500;
 
-struct Fixture {
+struct CreateMetricsFixture {
   FakeTable table;
   FakeBucket bucket;
   CreateMetricsSettings settings;
   CreateMetricsReport run(const std::optional<std::string>& body, std::int64_t threshold) {
     settings.split_threshold_bytes = threshold;
     CreateMetrics f(settings, table, bucket, Random(3));
-    return f.handle(body, kNow);
+    return f.handle(body, kCreateNow);
   }
 };
 
@@ -43,7 +43,7 @@ nlohmann::ordered_json stored_entries(const FakeTable& table, std::int64_t thres
 }  // namespace
 
 TEST_CASE("a body at or below the threshold is stored unmodified with a UUID and a 24 h TTL") {
-  Fixture f;
+  CreateMetricsFixture f;
   const std::string body = payload("small");
   const auto r = f.run(body, 307200);
   CHECK(r.status_code == 200);
@@ -59,25 +59,25 @@ TEST_CASE("a body at or below the threshold is stored unmodified with a UUID and
 }
 
 TEST_CASE("JS test cases: empty body, PutItem and PutObject failures") {
-  Fixture ok;
+  CreateMetricsFixture ok;
   CHECK(ok.run(std::string(), 102400).status_code == 200);  // "" is stored as an empty string
-  Fixture null_body;
+  CreateMetricsFixture null_body;
   CHECK(null_body.run(std::nullopt, 102400).status_code == 500);
-  Fixture failing;
+  CreateMetricsFixture failing;
   failing.table.fail_from_call = 0;
   const auto failed = failing.run(std::string(), 102400);
   CHECK(failed.status_code == 500);
   CHECK(failed.body == R"({"status":"UPLOAD FAILED"})");
-  Fixture s3_fails;
+  CreateMetricsFixture s3_fails;
   s3_fails.bucket.fail = true;
   CHECK(s3_fails.run(payload("small"), 1).status_code == 500);
-  Fixture split_fails;
+  CreateMetricsFixture split_fails;
   split_fails.table.fail_from_call = 0;
   CHECK(split_fails.run(payload("large"), 50).status_code == 500);
 }
 
 TEST_CASE("unsplittable bodies go to the error-samples bucket: RECORD DROPPED") {
-  Fixture single;  // payload of exactly one element
+  CreateMetricsFixture single;  // payload of exactly one element
   const auto r = single.run(payload("small"), 10);
   CHECK(r.status_code == 200);
   CHECK(r.body == R"({"status":"RECORD DROPPED"})");
@@ -85,22 +85,22 @@ TEST_CASE("unsplittable bodies go to the error-samples bucket: RECORD DROPPED") 
   REQUIRE(single.bucket.objects.size() == 1);
   CHECK(single.bucket.objects[0].second == payload("small"));
   CHECK(single.bucket.objects[0].first == r.dropped_key);
-  Fixture wrapper;  // large_single: no top-level payload array at all
+  CreateMetricsFixture wrapper;  // large_single: no top-level payload array at all
   CHECK(wrapper.run(payload("large_single"), 50).result == CreateMetricsReport::Result::kDropped);
-  Fixture not_json;
+  CreateMetricsFixture not_json;
   CHECK(not_json.run(std::string(200, 'x'), 100).status_code == 500);  // JSON.parse throws
-  Fixture null_json;
+  CreateMetricsFixture null_json;
   CHECK(null_json.run("null" + std::string(200, ' '), 100).status_code == 500);
 }
 
 TEST_CASE("the JS tests' chunk counts: large at 1000 -> 2, gigantic at 10000 -> 32, 307200 -> 1") {
-  Fixture large;
+  CreateMetricsFixture large;
   large.run(payload("large"), 1000);
   CHECK(large.table.puts.size() == 2);
-  Fixture gigantic;
+  CreateMetricsFixture gigantic;
   gigantic.run(payload("gigantic"), 10000);
   CHECK(gigantic.table.puts.size() == 32);
-  Fixture whole;
+  CreateMetricsFixture whole;
   whole.run(payload("large"), 307200);
   CHECK(whole.table.puts.size() == 1);
 }
@@ -108,7 +108,7 @@ TEST_CASE("the JS tests' chunk counts: large at 1000 -> 2, gigantic at 10000 -> 
 TEST_CASE("every payload entry lands in exactly one chunk, each chunk below the threshold") {
   for (std::int64_t threshold : {1000, 10000, 102400, 204800}) {
     for (const char* name : {"large", "gigantic"}) {
-      Fixture f;
+      CreateMetricsFixture f;
       const std::string body = payload(name);
       const auto r = f.run(body, threshold);
       if (static_cast<std::int64_t>(body.size()) <= threshold) continue;
@@ -125,10 +125,10 @@ TEST_CASE("every payload entry lands in exactly one chunk, each chunk below the 
     }
   }
   // Golden values from running the seed's splitPayload under Node.js.
-  Fixture production;
+  CreateMetricsFixture production;
   production.run(payload("gigantic"), 102400);
   CHECK(production.table.puts.size() == 4);
-  Fixture fractional;  // chunk size 9.37...: chunks of 9 and 10 entries
+  CreateMetricsFixture fractional;  // chunk size 9.37...: chunks of 9 and 10 entries
   fractional.run(payload("gigantic"), 1000);
   REQUIRE(fractional.table.puts.size() == 512);
   std::vector<size_t> sizes;
@@ -137,7 +137,7 @@ TEST_CASE("every payload entry lands in exactly one chunk, each chunk below the 
 }
 
 TEST_CASE("a failing chunk answers 500 and keeps the chunks written before it") {
-  Fixture f;
+  CreateMetricsFixture f;
   f.table.fail_from_call = 2;
   const auto r = f.run(payload("gigantic"), 10000);
   CHECK(r.status_code == 500);

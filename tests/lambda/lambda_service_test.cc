@@ -25,12 +25,13 @@ LambdaSettings settings(ScalingRegime regime = ScalingRegime::k2023, Micros dura
   return s;
 }
 
-struct Fixture {
+struct ServiceFixture {
   VirtualClock clock{0};
   Scheduler scheduler{clock};
   RecordingMetricSink sink;
   LambdaService lambda;
-  explicit Fixture(LambdaSettings s) : lambda(std::move(s), scheduler, Random(1), &sink, nullptr) {}
+  explicit ServiceFixture(LambdaSettings s)
+      : lambda(std::move(s), scheduler, Random(1), &sink, nullptr) {}
   InvokeResult invoke(const char* fn = "create_metrics", HandlerOutcome out = {}) {
     return lambda.invoke(fn, clock.now(), [&] { return out; });
   }
@@ -44,7 +45,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("1000 concurrent invocations fill the pool; the 1001st is throttled") {
-  Fixture f(settings());
+  ServiceFixture f(settings());
   CHECK(f.admitted(1000) == 1000);
   const auto r = f.invoke();
   CHECK(r.outcome == Outcome::kThrottled);
@@ -63,12 +64,12 @@ TEST_CASE("1000 concurrent invocations fill the pool; the 1001st is throttled") 
 TEST_CASE("other functions in the account reduce the pool") {
   LambdaSettings s = settings();
   s.other_functions_concurrency = 889;
-  Fixture f(s);
+  ServiceFixture f(s);
   CHECK(f.admitted(200) == 111);
 }
 
 TEST_CASE("reserved concurrency guarantees and caps; 0 throttles everything") {
-  Fixture f(settings());
+  ServiceFixture f(settings());
   CHECK(f.lambda.put_reserved_concurrency("aggregate_metrics", 300).ok());
   CHECK(f.admitted(1000) == 700);  // the unreserved pool is 1000 - 300
   CHECK(f.admitted(400, "aggregate_metrics") == 300);
@@ -91,7 +92,7 @@ TEST_CASE("2023 regime: each function gains at most 1000 environments per 10 s")
   s.account_concurrency = 5000;
   s.functions[0].timeout = 900 * kMicrosPerSecond;
   s.functions[1].timeout = 900 * kMicrosPerSecond;
-  Fixture f(s);
+  ServiceFixture f(s);
   CHECK(f.admitted(1500) == 1000);                    // the allowance is full at first
   f.scheduler.run_until(5 * kMicrosPerSecond);        // refilled continuously: +500 in 5 s
   CHECK(f.admitted(1000) == 500);
@@ -105,7 +106,7 @@ TEST_CASE("2021 regime: an account-wide burst of 500, then +500 per minute") {
   LambdaSettings s = settings(ScalingRegime::k2021, 600000);
   s.functions[0].timeout = 900 * kMicrosPerSecond;
   s.functions[1].timeout = 900 * kMicrosPerSecond;
-  Fixture f(s);
+  ServiceFixture f(s);
   CHECK(f.admitted(800) == 500);
   CHECK(f.admitted(100, "aggregate_metrics") == 0);  // the burst is shared by the account
   f.scheduler.run_until(30 * kMicrosPerSecond);
@@ -120,7 +121,7 @@ TEST_CASE("2021 regime: an account-wide burst of 500, then +500 per minute") {
 TEST_CASE("2021 regime: the environment ceiling reads what the next cold start would allow") {
   LambdaSettings s = settings(ScalingRegime::k2021, 600000);
   s.functions[0].timeout = 900 * kMicrosPerSecond;
-  Fixture f(s);
+  ServiceFixture f(s);
   CHECK(f.lambda.environment_ceiling(0) == doctest::Approx(500));  // the initial burst
   CHECK(f.admitted(600) == 500);
   CHECK(f.lambda.throttles("create_metrics") == 100);
@@ -129,14 +130,14 @@ TEST_CASE("2021 regime: the environment ceiling reads what the next cold start w
   CHECK(f.lambda.environment_ceiling(f.clock.now()) == doctest::Approx(750));  // +500 a minute
   CHECK(f.admitted(800) == 250);  // reading it changed nothing
   CHECK(f.lambda.environment_ceiling(f.clock.now()) == doctest::Approx(750));
-  CHECK(!Fixture(settings(ScalingRegime::k2023)).lambda.environment_ceiling(0));
+  CHECK(!ServiceFixture(settings(ScalingRegime::k2023)).lambda.environment_ceiling(0));
 }
 
 TEST_CASE("cold starts add Init; idle environments are reclaimed") {
   LambdaSettings s = settings(ScalingRegime::k2023, 40);
   s.functions[0].init_ms = Distribution::constant(450);
   s.idle_reclaim = 60 * kMicrosPerSecond;
-  Fixture f(s);
+  ServiceFixture f(s);
   const auto cold = f.invoke();
   CHECK(cold.cold_start);
   CHECK(cold.latency == 490 * kMicrosPerMilli);
@@ -151,7 +152,7 @@ TEST_CASE("cold starts add Init; idle environments are reclaimed") {
 }
 
 TEST_CASE("a handler running past its timeout times out at the timeout") {
-  Fixture f(settings(ScalingRegime::k2023, 2000));
+  ServiceFixture f(settings(ScalingRegime::k2023, 2000));
   const auto r = f.invoke("create_metrics", HandlerOutcome{false, 5 * kMicrosPerSecond});
   CHECK(r.outcome == Outcome::kTimeout);
   CHECK(r.latency == 3 * kMicrosPerSecond);
@@ -199,7 +200,7 @@ TEST_CASE("the seed's configuration loads; unknown functions are refused") {
 }
 
 TEST_CASE("each execution environment has an id: reused warm, new when cold") {
-  Fixture f(settings());
+  ServiceFixture f(settings());
   const auto first = f.invoke();
   REQUIRE(first.cold_start);
   CHECK(first.environment_id.size() == 32);
@@ -226,7 +227,7 @@ TEST_CASE("the invocation observer hears of every invocation that ran, with its 
   } recorder;
   LambdaSettings s = settings();
   s.functions[0].reserved_concurrency = 1;
-  Fixture f(s);
+  ServiceFixture f(s);
   f.lambda.set_observer(&recorder);
   HandlerOutcome out;
   out.console = {"INFO\thello"};

@@ -6,7 +6,7 @@ using namespace emu;
 using namespace emu::lambda;
 
 namespace {
-struct Fixture {
+struct WireFixture {
   VirtualClock clock{0};
   Scheduler scheduler{clock};
   LambdaService service{LambdaSettings::from_config(Config::defaults()), scheduler, Random(1),
@@ -27,7 +27,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("list and get the seed's functions") {
-  Fixture f;
+  WireFixture f;
   auto list = nlohmann::json::parse(f.call("GET", "/2015-03-31/functions/").body);
   CHECK(list["Functions"].size() == 3);
   auto get = f.call("GET", "/2015-03-31/functions/aggregate_metrics");
@@ -42,7 +42,7 @@ TEST_CASE("list and get the seed's functions") {
 }
 
 TEST_CASE("concurrency round trip changes the model the pipeline uses") {
-  Fixture f;
+  WireFixture f;
   auto put = f.call("PUT", "/2017-10-31/functions/create_metrics/concurrency",
                     R"({"ReservedConcurrentExecutions": 0})");
   CHECK(put.status == 200);
@@ -59,7 +59,7 @@ TEST_CASE("concurrency round trip changes the model the pipeline uses") {
 }
 
 TEST_CASE("errors carry the rest-json error type") {
-  Fixture f;
+  WireFixture f;
   auto missing = f.call("GET", "/2015-03-31/functions/nope");
   CHECK(missing.status == 404);
   CHECK(missing.header("x-amzn-ErrorType") == "ResourceNotFoundException");
@@ -76,7 +76,7 @@ TEST_CASE("errors carry the rest-json error type") {
 }
 
 TEST_CASE("UpdateFunctionConfiguration changes memory and timeout for later invocations") {
-  Fixture f;
+  WireFixture f;
   const std::string path = "/2015-03-31/functions/create_metrics/configuration";
   auto put = f.call("PUT", path, R"({"MemorySize": 1024, "Timeout": 1})",
                     2 * kMicrosPerDay + 3 * kMicrosPerSecond);
@@ -103,7 +103,7 @@ TEST_CASE("UpdateFunctionConfiguration changes memory and timeout for later invo
 }
 
 TEST_CASE("UpdateFunctionConfiguration validates as AWS does") {
-  Fixture f;
+  WireFixture f;
   const std::string path = "/2015-03-31/functions/create_metrics/configuration";
   auto both = f.call("PUT", path, R"({"MemorySize": 100, "Timeout": 0})");
   CHECK(both.status == 400);

@@ -7,7 +7,7 @@ using emu::kMicrosPerSecond;
 
 namespace {
 
-Scenario scenario(nlohmann::json extra = nlohmann::json::object()) {
+Scenario report_scenario(nlohmann::json extra = nlohmann::json::object()) {
   nlohmann::json j = {{"name", "t"},
                       {"start", "2021-06-27T03:55:00Z"},
                       {"duration", 900},
@@ -30,7 +30,7 @@ TEST_CASE("zone labels") {
 }
 
 TEST_CASE("the main zone is the largest share's; local midnights in the run are marked") {
-  const Scenario s = scenario();
+  const Scenario s = report_scenario();
   Recorder r(s.start);
   Outcome o;
   o.mode = "virtual";
@@ -44,7 +44,7 @@ TEST_CASE("the main zone is the largest share's; local midnights in the run are 
 }
 
 TEST_CASE("fault windows, ALARM periods, fired alarms first, per-second series") {
-  const Scenario s = scenario();
+  const Scenario s = report_scenario();
   Recorder r(s.start);
   r.planned(s.start + 2 * kMicrosPerSecond);
   r.answered(s.start + 2 * kMicrosPerSecond, 500, 1000, 1000, false);

@@ -25,7 +25,7 @@ const RequestSchema kKeysAndAttributes = {
     {.name = "ExpressionAttributeNames", .type = FieldType::kStringMap},
 };
 
-const RequestSchema kSchema = {
+const RequestSchema kBatchGetItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     {.name = "RequestItems",
      .type = FieldType::kMap,
@@ -64,7 +64,7 @@ Result<KeysAndAttributes> parse_table_keys(const json& spec) {
 }  // namespace
 
 Result<BatchGetItemRequest> parse_batch_get_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kBatchGetItemSchema, body)) return *e;
   Fields f(body);
   BatchGetItemRequest r;
   for (const auto& [table, spec] : body["RequestItems"].items()) {

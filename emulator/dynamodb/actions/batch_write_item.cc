@@ -12,7 +12,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kBatchWriteItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     {.name = "ReturnItemCollectionMetrics", .allowed = kReturnItemCollectionMetricsValues},
     {.name = "RequestItems",
@@ -48,7 +48,7 @@ Result<WriteRequest> parse_write(const json& w, const std::string& table) {
 }  // namespace
 
 Result<BatchWriteItemRequest> parse_batch_write_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kBatchWriteItemSchema, body)) return *e;
   Fields f(body);
   BatchWriteItemRequest r;
   for (const auto& [table, writes] : body["RequestItems"].items()) {

@@ -12,7 +12,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kDeleteItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     kTableNameRule,
     {.name = "ReturnValues", .allowed = kReturnValuesValues},
@@ -30,7 +30,7 @@ const RequestSchema kSchema = {
 }  // namespace
 
 Result<DeleteItemRequest> parse_delete_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kDeleteItemSchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(f, {"Expected", "ConditionalOperator"}, {"ConditionExpression"})) {
     return *e;

@@ -11,7 +11,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kGetItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     {.name = "AttributesToGet", .type = FieldType::kList, .min_length = 1, .max_length = 255},
     kTableNameRule,
@@ -31,7 +31,7 @@ json render(const GetItemResult& r) {
 }  // namespace
 
 Result<GetItemRequest> parse_get_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kGetItemSchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(f, {"AttributesToGet"}, {"ProjectionExpression"})) return *e;
   GetItemRequest r;

@@ -12,7 +12,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kPutItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     kTableNameRule,
     {.name = "Item", .type = FieldType::kAttributeMap, .not_null = true},
@@ -30,7 +30,7 @@ const RequestSchema kSchema = {
 }  // namespace
 
 Result<PutItemRequest> parse_put_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kPutItemSchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(f, {"Expected", "ConditionalOperator"}, {"ConditionExpression"})) {
     return *e;

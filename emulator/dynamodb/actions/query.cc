@@ -13,7 +13,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kQuerySchema = {
     {.name = "Select", .allowed = kSelectValues},
     {.name = "IndexName", .pattern = kNamePattern, .min_length = 3, .max_length = 255},
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
@@ -36,7 +36,7 @@ const RequestSchema kSchema = {
 }  // namespace
 
 Result<QueryRequest> parse_query(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kQuerySchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(
           f, {"AttributesToGet", "QueryFilter", "ConditionalOperator", "KeyConditions"},

@@ -13,7 +13,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kScanSchema = {
     {.name = "Select", .allowed = kSelectValues},
     {.name = "IndexName", .pattern = kNamePattern, .min_length = 3, .max_length = 255},
     {.name = "TotalSegments", .type = FieldType::kInteger, .min_value = 1, .max_value = 1000000},
@@ -35,7 +35,7 @@ const RequestSchema kSchema = {
 }  // namespace
 
 Result<ScanRequest> parse_scan(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kScanSchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(f, {"AttributesToGet", "ScanFilter", "ConditionalOperator"},
                              {"ProjectionExpression", "FilterExpression"})) {

@@ -12,7 +12,7 @@ using namespace wire_detail;  // NOLINT: internal helpers of this layer
 
 namespace {
 
-const RequestSchema kSchema = {
+const RequestSchema kUpdateItemSchema = {
     {.name = "ReturnConsumedCapacity", .allowed = kReturnConsumedValues},
     kTableNameRule,
     {.name = "ReturnItemCollectionMetrics", .allowed = kReturnItemCollectionMetricsValues},
@@ -32,7 +32,7 @@ const RequestSchema kSchema = {
 }  // namespace
 
 Result<UpdateItemRequest> parse_update_item(const json& body) {
-  if (auto e = check_request(kSchema, body)) return *e;
+  if (auto e = check_request(kUpdateItemSchema, body)) return *e;
   Fields f(body);
   if (auto e = legacy_params(f, {"AttributeUpdates", "Expected", "ConditionalOperator"},
                              {"UpdateExpression", "ConditionExpression"})) {

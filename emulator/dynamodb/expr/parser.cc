@@ -10,7 +10,7 @@ namespace emu::dynamodb::expr {
 
 namespace {
 
-constexpr int kMaxDepth = 64;
+constexpr int kMaxExpressionDepth = 64;
 
 int condition_function_arity(std::string_view name) {
   if (name == "attribute_exists" || name == "attribute_not_exists") return 1;
@@ -216,7 +216,7 @@ class Parser {
 
   // A condition operand: path, :value, size(path), or one of those in parentheses.
   bool parse_operand(Operand& out, int depth) {
-    if (depth > kMaxDepth) return fail_syntax();
+    if (depth > kMaxExpressionDepth) return fail_syntax();
     const Token& t = peek();
     if (accept("(")) {
       // "((x))" is redundant; "((a.b).c)" is not (the inner pair does not end with the outer).
@@ -277,7 +277,7 @@ class Parser {
   }
 
   bool parse_not(Condition& out, int depth) {
-    if (depth > kMaxDepth) return fail_syntax();
+    if (depth > kMaxExpressionDepth) return fail_syntax();
     if (is_keyword(peek(), "NOT")) {
       ++pos_;
       Condition inner;
@@ -415,7 +415,7 @@ class Parser {
 
   // An update operand: path, :value, if_not_exists(path, x), list_append(x, y), in parentheses.
   bool parse_update_operand(Operand& out, int depth) {
-    if (depth > kMaxDepth) return fail_syntax();
+    if (depth > kMaxExpressionDepth) return fail_syntax();
     const Token& t = peek();
     if (accept("(")) return parse_update_operand(out, depth + 1) && expect(")");
     if (t.kind == Token::Kind::kValue) {
@@ -496,7 +496,7 @@ class Parser {
   Condition* leaf_ = nullptr;  // the condition being read (not an update)
 };
 
-AwsError invalid(std::string_view kind, const std::string& message) {
+AwsError syntax_error(std::string_view kind, const std::string& message) {
   return validation_error("Invalid " + std::string(kind) + ": " + message);
 }
 
@@ -535,32 +535,32 @@ std::string path_text(const Path& path) {
 }
 
 Result<ParsedCondition> parse_condition(std::string_view text, std::string_view kind) {
-  if (blank(text)) return invalid(kind, "The expression can not be empty;");
+  if (blank(text)) return syntax_error(kind, "The expression can not be empty;");
   Parser parser(text);
   ParsedCondition parsed;
   if (parser.parse_or(parsed.root, 0)) parser.expect_end();
-  if (auto e = parser.error(); !e.empty()) return invalid(kind, e);
+  if (auto e = parser.error(); !e.empty()) return syntax_error(kind, e);
   parsed.placeholders = std::move(parser.placeholders());
   return parsed;
 }
 
 Result<ParsedUpdate> parse_update(std::string_view text) {
-  if (blank(text)) return invalid("UpdateExpression", "The expression can not be empty;");
+  if (blank(text)) return syntax_error("UpdateExpression", "The expression can not be empty;");
   Parser parser(text);
   ParsedUpdate parsed;
   parser.parse_update(parsed.expression);
-  if (auto e = parser.error(); !e.empty()) return invalid("UpdateExpression", e);
+  if (auto e = parser.error(); !e.empty()) return syntax_error("UpdateExpression", e);
   parsed.placeholders = std::move(parser.placeholders());
   parsed.function_error = parser.function_error();
   return parsed;
 }
 
 Result<ParsedProjection> parse_projection(std::string_view text) {
-  if (blank(text)) return invalid("ProjectionExpression", "The expression can not be empty;");
+  if (blank(text)) return syntax_error("ProjectionExpression", "The expression can not be empty;");
   Parser parser(text);
   ParsedProjection parsed;
   if (parser.parse_projection(parsed.expression)) parser.expect_end();
-  if (auto e = parser.error(); !e.empty()) return invalid("ProjectionExpression", e);
+  if (auto e = parser.error(); !e.empty()) return syntax_error("ProjectionExpression", e);
   parsed.placeholders = std::move(parser.placeholders());
   return parsed;
 }

@@ -15,7 +15,7 @@ const AttributeValue* immediate(const Operand& op, const Bindings& b) {
   return it == b.values->end() ? nullptr : &it->second;
 }
 
-AwsError invalid(std::string_view kind, const std::string& message) {
+AwsError semantic_error(std::string_view kind, const std::string& message) {
   return validation_error("Invalid " + std::string(kind) + ": " + message);
 }
 
@@ -268,19 +268,20 @@ Status check_placeholders(const Placeholders& used, const Bindings& bindings, st
                           Usage& usage) {
   for (const auto& name : used.names) {
     if (bindings.names == nullptr || bindings.names->find(name) == bindings.names->end()) {
-      return invalid(kind,
-                     "An expression attribute name used in the document path is not defined; "
-                     "attribute name: " +
-                         name);
+      return semantic_error(
+          kind,
+          "An expression attribute name used in the document path is not defined; "
+          "attribute name: " +
+              name);
     }
     usage.names.insert(name);
   }
   for (const auto& value : used.values) {
     if (bindings.values == nullptr || bindings.values->find(value) == bindings.values->end()) {
-      return invalid(kind,
-                     "An expression attribute value used in expression is not defined; "
-                     "attribute value: " +
-                         value);
+      return semantic_error(kind,
+                            "An expression attribute value used in expression is not defined; "
+                            "attribute value: " +
+                                value);
     }
     usage.values.insert(value);
   }
@@ -316,7 +317,7 @@ Status check_unused(const Bindings& bindings, const Usage& usage) {
 
 Status check_condition(const Condition& condition, const Placeholders& used,
                        const Bindings& bindings, std::string_view kind, Usage& usage) {
-  if (auto e = condition_error(condition, bindings)) return invalid(kind, *e);
+  if (auto e = condition_error(condition, bindings)) return semantic_error(kind, *e);
   return check_placeholders(used, bindings, kind, usage);  // records what was used
 }
 
@@ -324,23 +325,24 @@ Status check_update(const UpdateExpression& update, const Bindings& bindings) {
   std::vector<Path> paths;
   paths.reserve(update.actions.size());
   for (const auto& action : update.actions) paths.push_back(resolve(action.path, bindings));
-  if (auto e = paths_error(paths)) return invalid("UpdateExpression", *e);
+  if (auto e = paths_error(paths)) return semantic_error("UpdateExpression", *e);
   // ADD and DELETE operands first, then SET's functions, as AWS ranks them.
   for (const auto& action : update.actions) {
     if (action.kind == UpdateAction::Kind::kAdd || action.kind == UpdateAction::Kind::kDelete) {
       const AttributeValue* v = immediate(action.value, bindings);
       const bool add = action.kind == UpdateAction::Kind::kAdd;
       if (v && !is_set_type(v->type()) && !(add && v->type() == Type::kN)) {
-        return invalid("UpdateExpression",
-                       "Incorrect operand type for operator or function; operator: " +
-                           std::string(add ? "ADD" : "DELETE") +
-                           ", operand type: " + std::string(long_type_name(v->type())));
+        return semantic_error("UpdateExpression",
+                              "Incorrect operand type for operator or function; operator: " +
+                                  std::string(add ? "ADD" : "DELETE") +
+                                  ", operand type: " + std::string(long_type_name(v->type())));
       }
     }
   }
   for (const auto& action : update.actions) {
     if (action.kind != UpdateAction::Kind::kSet) continue;
-    if (auto e = set_value_error(action.value, bindings)) return invalid("UpdateExpression", *e);
+    if (auto e = set_value_error(action.value, bindings))
+      return semantic_error("UpdateExpression", *e);
   }
   return ok_status();
 }
@@ -348,7 +350,7 @@ Status check_update(const UpdateExpression& update, const Bindings& bindings) {
 Status check_projection(const ProjectionExpression& projection, const Bindings& bindings) {
   std::vector<Path> paths;
   for (const auto& p : projection.paths) paths.push_back(resolve(p, bindings));
-  if (auto e = paths_error(paths)) return invalid("ProjectionExpression", *e);
+  if (auto e = paths_error(paths)) return semantic_error("ProjectionExpression", *e);
   return ok_status();
 }
 

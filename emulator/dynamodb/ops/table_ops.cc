@@ -10,8 +10,8 @@ namespace emu::dynamodb {
 
 namespace {
 
-const std::string kInvalid = "One or more parameter values were invalid: ";
-constexpr std::int64_t kMaxCapacityUnits = 1000000000000;
+const std::string kInvalidParameterValues = "One or more parameter values were invalid: ";
+constexpr std::int64_t kMaxProvisionedUnits = 1000000000000;
 
 std::string join(const std::vector<std::string>& v) {
   std::string out;
@@ -25,7 +25,7 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
   for (const auto& k : keys) names.push_back(k.attribute_name);
   for (const auto& n : names) {
     if (std::find(defined.begin(), defined.end(), n) == defined.end()) {
-      return kInvalid +
+      return kInvalidParameterValues +
              "Some index key attributes are not defined in AttributeDefinitions. Keys: [" +
              join(names) + "], AttributeDefinitions: [" + join(defined) + "]";
     }
@@ -45,7 +45,7 @@ std::optional<std::string> key_schema_error(const std::vector<KeySchemaElement>&
 std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pay_per_request) {
   if (pay_per_request) {
     if (r.provisioned_throughput) {
-      return kInvalid +
+      return kInvalidParameterValues +
              "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
              "BillingMode is PAY_PER_REQUEST";
     }
@@ -53,15 +53,15 @@ std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pa
   }
   const auto& pt = r.provisioned_throughput;
   if (!pt || pt->read_capacity_units <= 0 || pt->write_capacity_units <= 0) {
-    return kInvalid +
+    return kInvalidParameterValues +
            "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
            "BillingMode is PROVISIONED";
   }
-  if (pt->read_capacity_units > kMaxCapacityUnits) {
+  if (pt->read_capacity_units > kMaxProvisionedUnits) {
     return "Given value " + std::to_string(pt->read_capacity_units) +
            " for ReadCapacityUnits is out of bounds";
   }
-  if (pt->write_capacity_units > kMaxCapacityUnits) {
+  if (pt->write_capacity_units > kMaxProvisionedUnits) {
     return "Given value " + std::to_string(pt->write_capacity_units) +
            " for WriteCapacityUnits is out of bounds";
   }
@@ -70,9 +70,9 @@ std::optional<std::string> throughput_error(const CreateTableRequest& r, bool pa
 
 // The checks GlobalSecondaryIndexes and LocalSecondaryIndexes share, after the key schema's.
 std::optional<std::string> projection_error(const GlobalSecondaryIndex& g) {
-  if (g.projection_type_missing) return kInvalid + "Unknown ProjectionType: null";
+  if (g.projection_type_missing) return kInvalidParameterValues + "Unknown ProjectionType: null";
   if (!g.non_key_attributes.empty() && g.projection_type != ProjectionType::kInclude) {
-    return kInvalid + "ProjectionType is " +
+    return kInvalidParameterValues + "ProjectionType is " +
            (g.projection_type == ProjectionType::kAll ? "ALL" : "KEYS_ONLY") +
            ", but NonKeyAttributes is specified";
   }
@@ -82,7 +82,7 @@ std::optional<std::string> projection_error(const GlobalSecondaryIndex& g) {
 std::optional<std::string> duplicate_error(const GlobalSecondaryIndex& g,
                                            std::set<std::string>& index_names) {
   if (!index_names.insert(g.index_name).second) {
-    return kInvalid + "Duplicate index name: " + g.index_name;
+    return kInvalidParameterValues + "Duplicate index name: " + g.index_name;
   }
   return std::nullopt;
 }
@@ -94,10 +94,10 @@ std::optional<std::string> lsi_error(const CreateTableRequest& r,
                                      std::set<std::string>& index_names) {
   if (!r.has_local_secondary_indexes) return std::nullopt;
   if (r.local_secondary_indexes.empty()) {
-    return kInvalid + "List of LocalSecondaryIndexes is empty";
+    return kInvalidParameterValues + "List of LocalSecondaryIndexes is empty";
   }
   if (r.key_schema.size() != 2) {
-    return kInvalid +
+    return kInvalidParameterValues +
            "Table KeySchema does not have a range key, which is required when specifying a "
            "LocalSecondaryIndex";
   }
@@ -106,11 +106,12 @@ std::optional<std::string> lsi_error(const CreateTableRequest& r,
     if (l.key_schema.empty() || l.key_schema.size() > 2) return "Invalid KeySchema";
     if (auto e = key_schema_error(l.key_schema, defined)) return e;
     if (l.key_schema.size() != 2) {
-      return kInvalid + "Index KeySchema does not have a range key for index: " + l.index_name;
+      return kInvalidParameterValues +
+             "Index KeySchema does not have a range key for index: " + l.index_name;
     }
     const std::string& hash = l.key_schema[0].attribute_name;
     if (hash != table_hash) {
-      return kInvalid +
+      return kInvalidParameterValues +
              "Index KeySchema does not have the same leading hash key as table KeySchema for "
              "index: " +
              l.index_name + ". index hash key: " + hash + ", table hash key: " + table_hash;
@@ -119,7 +120,7 @@ std::optional<std::string> lsi_error(const CreateTableRequest& r,
     if (auto e = duplicate_error(l, index_names)) return e;
   }
   if (r.local_secondary_indexes.size() > 5) {
-    return kInvalid + "Number of LocalSecondaryIndexes exceeds per-table limit of 5";
+    return kInvalidParameterValues + "Number of LocalSecondaryIndexes exceeds per-table limit of 5";
   }
   return std::nullopt;
 }
@@ -128,7 +129,7 @@ std::optional<std::string> gsi_error(const CreateTableRequest& r,
                                      const std::vector<std::string>& defined,
                                      std::set<std::string>& index_names) {
   if (r.has_global_secondary_indexes && r.global_secondary_indexes.empty()) {
-    return kInvalid + "List of GlobalSecondaryIndexes is empty";
+    return kInvalidParameterValues + "List of GlobalSecondaryIndexes is empty";
   }
   const bool ppr = r.billing_mode == BillingMode::kPayPerRequest;
   for (const auto& g : r.global_secondary_indexes) {
@@ -136,13 +137,14 @@ std::optional<std::string> gsi_error(const CreateTableRequest& r,
     if (auto e = key_schema_error(g.key_schema, defined)) return e;
     if (auto e = projection_error(g)) return e;
     if (ppr && g.provisioned_throughput) {
-      return kInvalid + "ProvisionedThroughput should not be specified for index: " + g.index_name +
+      return kInvalidParameterValues +
+             "ProvisionedThroughput should not be specified for index: " + g.index_name +
              " when BillingMode is PAY_PER_REQUEST";
     }
     if (auto e = duplicate_error(g, index_names)) return e;
   }
   if (r.global_secondary_indexes.size() > 20) {
-    return kInvalid + "GlobalSecondaryIndex count exceeds the per-table limit of 20";
+    return kInvalidParameterValues + "GlobalSecondaryIndex count exceeds the per-table limit of 20";
   }
   return std::nullopt;
 }
@@ -160,7 +162,8 @@ std::optional<std::string> unused_definition_error(const CreateTableRequest& r,
   }
   const std::set<std::string> all(defined.begin(), defined.end());
   if (all.size() == used.size()) return std::nullopt;
-  return kInvalid + "Some AttributeDefinitions are not used. AttributeDefinitions: [" +
+  return kInvalidParameterValues +
+         "Some AttributeDefinitions are not used. AttributeDefinitions: [" +
          join({all.begin(), all.end()}) + "], keys used: [" + join({used.begin(), used.end()}) +
          "]";
 }
@@ -176,7 +179,7 @@ std::optional<std::string> create_error(const CreateTableRequest& r) {
   if (auto e = key_schema_error(r.key_schema, defined)) return e;
   const bool has_indexes = r.has_global_secondary_indexes || r.has_local_secondary_indexes;
   if (!has_indexes && r.key_schema.size() != defined.size()) {
-    return kInvalid +
+    return kInvalidParameterValues +
            "Number of attributes in KeySchema does not exactly match number of "
            "attributes defined in AttributeDefinitions";
   }
@@ -335,13 +338,13 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   }
   const BillingMode mode = request.billing_mode.value_or(s.billing_mode);
   if (mode == BillingMode::kPayPerRequest && request.provisioned_throughput) {
-    return validation_error(kInvalid +
+    return validation_error(kInvalidParameterValues +
                             "Neither ReadCapacityUnits nor WriteCapacityUnits can be "
                             "specified when BillingMode is PAY_PER_REQUEST");
   }
   for (const auto& pt : request.index_update_throughputs) {
-    if (pt && (pt->read_capacity_units > kMaxCapacityUnits ||
-               pt->write_capacity_units > kMaxCapacityUnits)) {
+    if (pt && (pt->read_capacity_units > kMaxProvisionedUnits ||
+               pt->write_capacity_units > kMaxProvisionedUnits)) {
       return validation_error(
           "This operation cannot be performed with given input values. Please contact DynamoDB "
           "service team for more info: Action Blocked: IndexUpdate");
@@ -354,7 +357,7 @@ Result<TableDescription> Database::update_table(const UpdateTableRequest& reques
   }
   if (mode == BillingMode::kProvisioned && s.billing_mode == BillingMode::kPayPerRequest &&
       !request.provisioned_throughput) {
-    return validation_error(kInvalid +
+    return validation_error(kInvalidParameterValues +
                             "ProvisionedThroughput must be specified when BillingMode "
                             "is PROVISIONED");
   }
