@@ -103,10 +103,14 @@ void Pipeline::build_capacity() {
   const Config& c = env_.config;
   dynamodb_capacity_ = std::make_unique<capacity::DynamoCapacityModel>(
       capacity::DynamoCapacityModel::from_config(c, metrics_.get()));
+  // The seed's tables exist before anything runs (terraform made them): a DynamoDB fault rule
+  // is about what clients see, never the emulator's own set-up, so the injector is attached
+  // once they exist (a rule whose window covers the start stopped it: found by fuzz_config).
   dynamodb_ = std::make_unique<dynamodb::Database>(env_.storage, env_.scheduler, c,
-                                                   dynamodb_capacity_.get(), faults_.get(),
+                                                   dynamodb_capacity_.get(), nullptr,
                                                    env_.random.derive("dynamodb"));
   dynamodb::create_seed_tables(*dynamodb_, c, env_.clock.now());
+  dynamodb_->set_fault_injector(faults_.get());
   // The capacity model keys tables by name; the config keys them by role.
   for (const auto& [role, name_key] : {std::pair{"raw_metrics", "/create_metrics/table_name"},
                                        std::pair{"aggregate_metrics", "/aggregate_metrics/table_name"}}) {
