@@ -11,5 +11,9 @@ if(NOT clash EQUAL -1)
   message(FATAL_ERROR "${INPUT} contains )${DELIMITER}\", the raw string's delimiter")
 endif()
 file(WRITE ${OUTPUT} "// Generated from ${INPUT}; do not edit.\n#include <string_view>\n")
+# A literal past the 65,536 characters the standard asks compilers to support: GCC and clang take
+# it, and clang's -Woverlength-strings warning about it is silenced here only.
+file(APPEND ${OUTPUT} "#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored \"-Woverlength-strings\"\n")
 file(APPEND ${OUTPUT} "namespace ${NAMESPACE} { extern const std::string_view ${SYMBOL};\n")
 file(APPEND ${OUTPUT} "const std::string_view ${SYMBOL} = R\"${DELIMITER}(${CONTENT})${DELIMITER}\"; }\n")
+file(APPEND ${OUTPUT} "#pragma GCC diagnostic pop\n")

@@ -18,7 +18,6 @@ namespace {
 using nlohmann::json;
 using Counts = std::map<std::string, double>;
 
-constexpr double kMaskedTotal = 10;  // a masked total (see calibrate.h)
 constexpr double kThreshold = 20;
 
 }  // namespace

@@ -22,6 +22,7 @@
 // not fitted (compare.h reports them out of scope).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -30,6 +31,9 @@
 #include "loadgen/daily_csv.h"
 
 namespace loadgen {
+
+// A masked total (`<20` in a file with no other figure to derive it from) is taken as 10.
+inline constexpr std::int64_t kMaskedTotal = 10;
 
 struct CalibrateOptions {
   std::string published_dir;

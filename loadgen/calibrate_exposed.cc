@@ -88,7 +88,7 @@ json exposed_metric(const CalibrateOptions& o, const std::map<std::string, doubl
   const DayTable by_status = load_published(o, "exposed_es");
   const DayTable total_table = load_published(o, "exposed");
   std::int64_t total = 0;
-  for (const auto& [key, cell] : total_table.rows) total += cell.masked ? 10 : cell.value;
+  for (const auto& [key, cell] : total_table.rows) total += cell.masked ? kMaskedTotal : cell.value;
 
   // Provinces: the published numbers, the rest of the day's total by their devices.
   std::vector<std::string> regions;
@@ -102,7 +102,7 @@ json exposed_metric(const CalibrateOptions& o, const std::map<std::string, doubl
   }
   const std::vector<std::int64_t> per_region = fill(cells, total, weights);
   // Exposure status nationally, for provinces whose split is masked.
-  const std::int64_t exposed_total = number(by_status, "exposed-expose").value_or(10);
+  const std::int64_t exposed_total = number(by_status, "exposed-expose").value_or(kMaskedTotal);
   const auto exposed = static_cast<double>(exposed_total);
   const auto monitoring =
       static_cast<double>(number(by_status, "monitoring-surveillance")

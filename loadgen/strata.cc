@@ -75,10 +75,10 @@ Quotas::Quotas(const std::vector<std::string>& names, const std::vector<double>&
 }
 
 const std::string& Quotas::group(std::int64_t position, Rank& rank) const {
-  // The last group whose start is <= position; empty groups (size 0) are never chosen.
+  // The last group whose start is <= position. An empty group (size 0) shares its start with
+  // the group after it, so upper_bound passes over it: it is never chosen.
   auto it = std::upper_bound(starts_.begin(), starts_.end(), position);
-  std::size_t i = static_cast<std::size_t>(it - starts_.begin()) - 1;
-  while (sizes_[i] == 0 && i > 0) --i;
+  const auto i = static_cast<std::size_t>(it - starts_.begin()) - 1;
   rank = {position - starts_[i], sizes_[i]};
   return names_[i];
 }

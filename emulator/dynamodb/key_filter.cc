@@ -27,8 +27,9 @@ struct Place {
 Place place_of(std::size_t words, std::uint64_t digest) {
   const std::uint64_t h = mix(digest);
   const std::size_t blocks = words / kBlockWords;
-  const auto block =
-      static_cast<std::size_t>((static_cast<unsigned __int128>(h >> 32) * blocks) >> 32);
+  // 32 high bits times a count below 2^32 (a filter of 2^32 blocks would be terabytes) fits in
+  // 64 bits, so no 128-bit product (not ISO C++: -Wpedantic) is needed.
+  const auto block = static_cast<std::size_t>(((h >> 32) * std::uint64_t{blocks}) >> 32);
   return {block * kBlockWords, mix(h + 0x9e3779b97f4a7c15ULL)};
 }
 

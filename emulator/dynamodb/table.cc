@@ -343,12 +343,12 @@ void Table::restore_stats(const nlohmann::json& stats) {
 
 Table::Reader Table::read_rows(RangeRead range) {
   auto cursor = store_.rows(schema_.number, range);
-  return Reader(*this, std::move(cursor), std::move(range), false);
+  return Reader(*this, std::move(cursor), std::move(range));
 }
 
 Table::Reader Table::read_index(std::size_t index, RangeRead range) {
   auto cursor = store_.index_entries(schema_.number, static_cast<std::int64_t>(index), range);
-  return Reader(*this, std::move(cursor), std::move(range), true);
+  return Reader(*this, std::move(cursor), std::move(range));
 }
 
 const Row* Table::Reader::next() {

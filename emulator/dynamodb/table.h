@@ -209,12 +209,11 @@ class Table {
 
    private:
     friend class Table;
-    Reader(Table& table, ItemStore::Cursor cursor, RangeRead range, bool index)
-        : table_(table), range_(std::move(range)), cursor_(std::move(cursor)), index_(index) {}
+    Reader(Table& table, ItemStore::Cursor cursor, RangeRead range)
+        : table_(table), range_(std::move(range)), cursor_(std::move(cursor)) {}
     Table& table_;
     RangeRead range_;  // the cursor's bound values point into it
     ItemStore::Cursor cursor_;
-    bool index_;
     Row current_;
   };
   Reader read_rows(RangeRead range);

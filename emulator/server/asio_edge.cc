@@ -21,7 +21,10 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
+// A named namespace rather than an anonymous one: AsioEdge::Impl holds an EdgeContext, and a
+// class with external linkage holding one with internal linkage draws -Wsubobject-linkage when
+// the unity build includes this file into another.
+namespace edge_detail {
 
 constexpr auto kIdleTimeout = std::chrono::seconds(2);  // as the httplib edge: keep-alive idle
 constexpr auto kReadTimeout = std::chrono::seconds(60);
@@ -280,7 +283,10 @@ void Outbox::flush() {
   writing_.clear();
 }
 
-}  // namespace
+}  // namespace edge_detail
+
+using edge_detail::EdgeContext;
+using edge_detail::Session;
 
 struct AsioEdge::Impl {
   Impl(SimLoop& loop, http::Router& router, const EdgeSettings& settings, LocalAnswer local)

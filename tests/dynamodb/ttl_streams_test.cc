@@ -57,12 +57,12 @@ TEST_CASE("TTL: expired items are deleted at the first sweep after expiry, with 
   CHECK(records[0]->event == EventName::kRemove);
   CHECK(records[0]->ttl_delete);
   CHECK(records[0]->created == kStart + seconds(120));
-  const auto json = render_stream_record(*records[0], *stream, "ca-central-1");
-  CHECK(json["eventName"] == "REMOVE");
-  CHECK(json["userIdentity"] ==
+  const auto rendered = render_stream_record(*records[0], *stream, "ca-central-1");
+  CHECK(rendered["eventName"] == "REMOVE");
+  CHECK(rendered["userIdentity"] ==
         nlohmann::json({{"type", "Service"}, {"principalId", "dynamodb.amazonaws.com"}}));
-  CHECK(json["dynamodb"]["Keys"]["uuid"]["S"] == "soon");
-  CHECK_FALSE(json["dynamodb"].contains("OldImage"));  // NEW_IMAGE view: no old image
+  CHECK(rendered["dynamodb"]["Keys"]["uuid"]["S"] == "soon");
+  CHECK_FALSE(rendered["dynamodb"].contains("OldImage"));  // NEW_IMAGE view: no old image
   CHECK(f.db->state()["tables"]["raw_metrics"]["ttl_deleted"] == 1);
 }
 

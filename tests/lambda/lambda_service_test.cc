@@ -153,10 +153,10 @@ TEST_CASE("cold starts add Init; idle environments are reclaimed") {
 
 TEST_CASE("a handler running past its timeout times out at the timeout") {
   ServiceFixture f(settings(ScalingRegime::k2023, 2000));
-  const auto r = f.invoke("create_metrics", HandlerOutcome{false, 5 * kMicrosPerSecond});
+  const auto r = f.invoke("create_metrics", HandlerOutcome{false, 5 * kMicrosPerSecond, {}});
   CHECK(r.outcome == Outcome::kTimeout);
   CHECK(r.latency == 3 * kMicrosPerSecond);
-  const auto err = f.invoke("create_metrics", HandlerOutcome{true, 0});
+  const auto err = f.invoke("create_metrics", HandlerOutcome{true, 0, {}});
   CHECK(err.outcome == Outcome::kFunctionError);
   CHECK(f.sink.sum("Errors", {{"FunctionName", "create_metrics"}}) == 2);
   CHECK(f.sink.count("Duration", {{"FunctionName", "create_metrics"}}) == 2);

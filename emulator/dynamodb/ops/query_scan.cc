@@ -204,6 +204,18 @@ bool fetches_from_table(const Table& t, const IndexSchema* index,
 }
 
 // Charges a page's reads and reports them.
+// What a Query's or a Scan's page loop reads, from its request.
+template <class Request>
+PageInput page_input(const Table& t, const IndexSchema* index, const PreparedExpressions& prepared,
+                     const Request& request) {
+  return PageInput{&t,
+                   index,
+                   &prepared,
+                   request.limit,
+                   request.select,
+                   fetches_from_table(t, index, request.select, prepared)};
+}
+
 std::optional<AwsError> charge_page(Database& db, const Table& t, const IndexSchema* index,
                                     const ReadBytes& bytes, bool consistent,
                                     ReturnConsumedCapacity mode, QueryResult& result, Micros now) {
@@ -346,12 +358,7 @@ Result<QueryResult> Database::query(const QueryRequest& request, Micros now) {
   const auto esk = start_place(t, *index, request.exclusive_start_key);
   QueryResult result;
   ReadBytes bytes;
-  const PageInput in{&t,
-                     *index,
-                     &*prepared,
-                     request.limit,
-                     request.select,
-                     fetches_from_table(t, *index, request.select, *prepared)};
+  const PageInput in = page_input(t, *index, *prepared, request);
   RangeRead keys = key_range(*kc);
   keys.forward = request.scan_index_forward;
   if (esk) continue_after(keys, place_of(*esk, *index != nullptr));
@@ -388,12 +395,7 @@ Result<ScanResult> Database::scan(const ScanRequest& request, Micros now) {
   const auto esk = start_place(t, *index, request.exclusive_start_key);
   ScanResult result;
   ReadBytes bytes;
-  const PageInput in{&t,
-                     *index,
-                     &*prepared,
-                     request.limit,
-                     request.select,
-                     fetches_from_table(t, *index, request.select, *prepared)};
+  const PageInput in = page_input(t, *index, *prepared, request);
   // ASSUMPTION: segment membership by a hash of the partition key, as AWS splits by key hash.
   auto in_segment = [&](const std::string& hash) {
     return !request.segment ||
