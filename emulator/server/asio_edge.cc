@@ -286,6 +286,7 @@ void Outbox::flush() {
 }  // namespace edge_detail
 
 using edge_detail::EdgeContext;
+using edge_detail::kAcceptRetry;
 using edge_detail::Session;
 
 struct AsioEdge::Impl {
