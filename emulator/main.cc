@@ -13,6 +13,16 @@
 #include "emulator/server/etl_command.h"
 #include "emulator/server/serve.h"
 
+// jemalloc's options, read at its first allocation (when it is the allocator: emu_use_jemalloc).
+// One arena rather than 4 per core: each thread that allocates would otherwise get an arena of
+// its own, whose set-up and partly used pages cost ~260 KiB of an idle `emulator serve`'s RSS
+// (issue 15's target is 10 MiB; bench/startup). The threads that allocate much are two (the
+// simulation and the HTTP I/O thread), and the thread caches take most allocations without
+// the arena's lock.
+extern "C" {
+const char* malloc_conf = "narenas:1";
+}
+
 namespace {
 
 int print_config(const std::string& config_file) {

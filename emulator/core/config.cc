@@ -71,10 +71,16 @@ void merge_into(nlohmann::json& target, const nlohmann::json& overrides,
 
 }  // namespace
 
+Config::Config() {
+  static const auto empty = std::make_shared<const nlohmann::json>();
+  json_ = empty;
+}
+
 Config Config::defaults() {
-  // Parsed once per process: copying the tree costs a fraction of parsing it, and every loaded
-  // config, scenario and in-process pipeline starts from it.
-  static const nlohmann::json parsed = nlohmann::json::parse(kDefaultConfigJson);
+  // Parsed once per process and shared (json_): every loaded config, scenario and in-process
+  // pipeline starts from it.
+  static const auto parsed =
+      std::make_shared<const nlohmann::json>(nlohmann::json::parse(kDefaultConfigJson));
   Config c;
   c.json_ = parsed;
   return c;
@@ -100,19 +106,20 @@ Config Config::from_file(const std::filesystem::path& path) {
 
 void Config::merge(const nlohmann::json& overrides, const std::string& source,
                    const std::string& base_pointer) {
-  nlohmann::json& target = base_pointer.empty()
-                               ? json_
-                               : json_.at(nlohmann::json::json_pointer(base_pointer));
+  // All-or-nothing: the merge goes into a copy, so a failed one leaves the config intact (and
+  // copies of this config never see it).
+  auto tree = std::make_shared<nlohmann::json>(*json_);
+  nlohmann::json& target =
+      base_pointer.empty() ? *tree : tree->at(nlohmann::json::json_pointer(base_pointer));
   if (!overrides.is_object()) throw ConfigError(base_pointer, "an object", source);
-  nlohmann::json merged = target;  // all-or-nothing: a failed merge leaves the config intact
-  merge_into(merged, overrides, base_pointer, source);
-  target = std::move(merged);
+  merge_into(target, overrides, base_pointer, source);
+  json_ = std::move(tree);
 }
 
 const nlohmann::json& Config::at(std::string_view pointer) const {
   const nlohmann::json::json_pointer p{std::string(pointer)};
-  if (!json_.contains(p)) throw ConfigError(std::string(pointer), "a configured value");
-  return json_.at(p);
+  if (!json_->contains(p)) throw ConfigError(std::string(pointer), "a configured value");
+  return json_->at(p);
 }
 
 double Config::number(std::string_view pointer) const {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -38,6 +39,7 @@ class ConfigError : public std::runtime_error {
 
 class Config {
  public:
+  Config();  // an empty config (null JSON), to assign to
   // The embedded production defaults.
   static Config defaults();
   // Defaults merged with the JSON file at `path`. Throws ConfigError (unreadable file, invalid
@@ -49,7 +51,7 @@ class Config {
   void merge(const nlohmann::json& overrides, const std::string& source,
              const std::string& base_pointer = "");
 
-  const nlohmann::json& json() const { return json_; }
+  const nlohmann::json& json() const { return *json_; }
   // The value at a JSON pointer such as "/lambda/account_concurrency". Throws ConfigError if the
   // path does not exist (a programming error: every key has a default).
   const nlohmann::json& at(std::string_view pointer) const;
@@ -59,7 +61,10 @@ class Config {
   std::string string(std::string_view pointer) const;
 
  private:
-  nlohmann::json json_;
+  // Never changed in place (merge() builds a new tree), so copies of a Config share one tree:
+  // every config, scenario and in-process pipeline starts from the defaults, and `emulator
+  // serve` holds one tree of them rather than two (bench/startup).
+  std::shared_ptr<const nlohmann::json> json_;
 };
 
 }  // namespace emu

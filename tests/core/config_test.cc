@@ -77,3 +77,14 @@ TEST_CASE("a distribution is replaced whole, and a failed merge changes nothing"
   CHECK_THROWS_AS(c.merge({{"seed", 1}, {"nope", 2}}, "test"), ConfigError);
   CHECK(c.json() == before);
 }
+
+TEST_CASE("copies share the defaults' tree, and a merge changes only the config merged into") {
+  const Config defaults = Config::defaults();
+  Config copy = defaults;
+  CHECK(&copy.json() == &defaults.json());  // shared, not copied (config.h, json_)
+  copy.merge({{"seed", 7}}, "test");
+  CHECK(copy.integer("/seed") == 7);
+  CHECK(defaults.integer("/seed") != 7);
+  CHECK(Config::defaults().integer("/seed") == defaults.integer("/seed"));
+  CHECK(Config::defaults().json() == defaults.json());
+}
