@@ -5,6 +5,7 @@
 # verdict against the issue's bound. Exit 0: every bound met; 1: one is not; 2: bad arguments.
 #
 #   bench/compare_builds.sh OLD_BUILD_DIR NEW_BUILD_DIR [rounds (3)]
+#   WORKLOADS="aggregation ingest" bench/compare_builds.sh ...     only some of them
 #
 # Each build dir needs loadgen/loadgen, emulator/emulator and bench/aggregation/bench_aggregation.
 # Both builds run this tree's scenarios, ingest config and wrk script (their files were the same
@@ -28,6 +29,10 @@ for b in "$OLD" "$NEW"; do
   for exe in loadgen/loadgen emulator/emulator bench/aggregation/bench_aggregation; do
     [ -x "$b/$exe" ] || { echo "$b/$exe: not built" >&2; exit 2; }
   done
+done
+for w in ${WORKLOADS:-}; do
+  case "$w" in day|midnight|aggregation|ingest) ;;
+    *) echo "WORKLOADS: unknown workload $w (day midnight aggregation ingest)" >&2; exit 2 ;; esac
 done
 command -v wrk > /dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 
@@ -87,7 +92,7 @@ echo "old: $OLD"
 echo "new: $NEW"
 echo "$ROUNDS rounds; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
-  for w in day midnight aggregation ingest; do
+  for w in ${WORKLOADS:-day midnight aggregation ingest}; do
     if [ $((round % 2)) -eq 1 ]; then one "$w" old "$OLD"; one "$w" new "$NEW"
     else one "$w" new "$NEW"; one "$w" old "$OLD"; fi
   done
@@ -117,7 +122,9 @@ awk '
     printf "%-15s %-9s %22s %22s %7s  %s\n", "workload", "unit", "old median (range)", "new median (range)", "new/old", "verdict"
     fail = 0
     for (k = 1; k <= n_order; k++) {
-      w = order[k]; o = median(v[w " old"]); n = median(v[w " new"]); r = n / o
+      w = order[k]
+      if (!((w " old") in v)) continue  # not among WORKLOADS
+      o = median(v[w " old"]); n = median(v[w " new"]); r = n / o
       cost = w ~ /-cpu$/ && w != "aggregation-cpu"
       ok = cost ? r <= limit[w] : r >= limit[w]
       bound = cost ? "no slower (<= 1.00)" : "within 10 % (>= 0.90)"
@@ -129,6 +136,7 @@ awk '
              n, range(v[w " new"]), r, bound, verdict
       if (verdict == "NOT met") fail = 1
     }
+    if (!("day-rss old" in v)) exit fail
     o = median(v["day-rss old"]); n = median(v["day-rss new"]); ok = n <= 300
     printf "%-15s %-9s %9g (%s) %9g (%s) %7.3f  new <= 300 MiB: %s\n", "day-peak-rss", "MiB", o,
            range(v["day-rss old"]), n, range(v["day-rss new"]), n / o, ok ? "met" : "NOT met"

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "emulator/core/clock.h"
+#include "emulator/core/sqlite_page_cache.h"
 
 namespace emu {
 
@@ -118,6 +119,8 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   if (synchronous != "OFF" && synchronous != "NORMAL" && synchronous != "FULL") {
     throw std::invalid_argument("storage synchronous mode must be OFF, NORMAL or FULL");
   }
+  // Before the first connection of the process, or never (sqlite_page_cache.h).
+  sqlite_page_cache::install();
   const bool fresh = path != ":memory:" && !std::filesystem::exists(path);
   db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   // Turning a new file into a WAL database goes through a rollback journal: four fsyncs, most of

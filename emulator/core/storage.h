@@ -17,6 +17,9 @@
 // writer's connection, which copies the few frames the passive rounds left and empties the
 // file: the WAL stays within about max_wal_bytes plus what is written in one round (at most
 // 4 x max_wal_bytes when the writer outpaces the passive copy; commits then wait for the disk).
+//
+// Page cache: the first Storage of the process puts a thin layer over SQLite's page cache that
+// spares each commit a walk over the whole cache (sqlite_page_cache.h).
 #pragma once
 
 #include <cstdint>
