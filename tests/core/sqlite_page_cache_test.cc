@@ -34,6 +34,18 @@ void insert_random_rows(SQLite::Database& db, Random& random, int rows) {
   }
 }
 
+// A WAL database at `path` with `rows` random rows committed in one transaction.
+SQLite::Database database_with_rows(const std::string& path, std::uint64_t seed, int rows) {
+  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  db.exec("PRAGMA journal_mode=WAL");
+  db.exec("CREATE TABLE items (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
+  Random random(seed);
+  db.exec("BEGIN");
+  insert_random_rows(db, random, rows);
+  db.exec("COMMIT");
+  return db;
+}
+
 std::string integrity(SQLite::Database& db) {
   return db.execAndGet("PRAGMA integrity_check").getString();
 }
@@ -66,13 +78,8 @@ TEST_CASE("installed before the first connection; commits that split pages skip 
 TEST_CASE("a rollback that shrinks the file still drops its pages from the cache") {
   REQUIRE(sqlite_page_cache::install());
   const std::string path = fresh_path("rollback");
-  SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db.exec("PRAGMA journal_mode=WAL");
-  db.exec("CREATE TABLE items (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
-  Random random(11);
-  db.exec("BEGIN");
-  insert_random_rows(db, random, 500);
-  db.exec("COMMIT");
+  SQLite::Database db = database_with_rows(path, 11, 500);
+  Random random(12);
   const int pages = db.execAndGet("PRAGMA page_count").getInt();
 
   // A transaction that appends some dozens of pages (fewer than the layer keeps numbers for),
@@ -104,13 +111,8 @@ TEST_CASE("a rollback that shrinks the file still drops its pages from the cache
 TEST_CASE("another connection's commit still empties this connection's cache") {
   REQUIRE(sqlite_page_cache::install());
   const std::string path = fresh_path("two_connections");
-  SQLite::Database writer(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  writer.exec("PRAGMA journal_mode=WAL");
-  writer.exec("CREATE TABLE items (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID");
-  Random random(13);
-  writer.exec("BEGIN");
-  insert_random_rows(writer, random, 2000);
-  writer.exec("COMMIT");  // the writer's cache now has a mark and holds every page
+  // After its commit the writer's cache has a mark and holds every page.
+  SQLite::Database writer = database_with_rows(path, 13, 2000);
   CHECK(writer.execAndGet("SELECT COUNT(*) FROM items WHERE v LIKE 'b%'").getInt() > 0);
 
   // SQLite sees the other connection's commit at the next read and clears the whole cache
