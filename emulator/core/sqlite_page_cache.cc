@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <new>
 #include <vector>
 
 namespace emu::sqlite_page_cache {
@@ -52,13 +53,16 @@ void shutdown(void*) { pcache1_methods.xShutdown(pcache1_methods.pArg); }
 sqlite3_pcache* create(int page_size, int extra_size, int purgeable) {
   sqlite3_pcache* inner = pcache1_methods.xCreate(page_size, extra_size, purgeable);
   if (inner == nullptr) return nullptr;
-  auto* cache = new (std::nothrow) Cache;
-  if (cache == nullptr) {
+  // Plain new, not new (std::nothrow): it pairs with `delete` in destroy() even where a program
+  // replaces only the plain forms (tests/dynamodb/row_cache_memory_test.cc counts bytes so).
+  try {
+    auto* cache = new Cache;
+    cache->inner = inner;
+    return reinterpret_cast<sqlite3_pcache*>(cache);
+  } catch (const std::bad_alloc&) {
     pcache1_methods.xDestroy(inner);
-    return nullptr;
+    return nullptr;  // SQLite answers SQLITE_NOMEM
   }
-  cache->inner = inner;
-  return reinterpret_cast<sqlite3_pcache*>(cache);
 }
 
 void cache_size(sqlite3_pcache* p, int pages) {
