@@ -26,11 +26,13 @@ mount -t tmpfs tmpfs "$ROOT/dev/shm"
 # git to clone with, as any machine that clones has: not part of what is timed.
 chroot "$ROOT" /bin/sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
   apt-get install -y -qq --no-install-recommends git ca-certificates > /dev/null'
-git clone -q "$PWD" "$ROOT/root/clone"
+# The chroot's root home, read from its own passwd: the clone and the timed script go there.
+HOME_IN="$(chroot "$ROOT" getent passwd root | cut -d: -f6)"
+git clone -q "$PWD" "$ROOT$HOME_IN/clone"
 
-cat > "$ROOT/root/timed-demo.sh" <<'INNER'
+cat > "$ROOT$HOME_IN/timed-demo.sh" <<'INNER'
 #!/bin/bash
-cd /root/clone
+cd "$HOME/clone"
 start=$(date +%s%N)
 ./dev demo 2>&1 | while IFS= read -r line; do
   now=$(date +%s%N)
@@ -38,8 +40,8 @@ start=$(date +%s%N)
 done
 echo "exit ${PIPESTATUS[0]}"
 INNER
-chmod +x "$ROOT/root/timed-demo.sh"
+chmod +x "$ROOT$HOME_IN/timed-demo.sh"
 echo "fresh Debian 12 in $ROOT; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb \
-  PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c 'time /root/timed-demo.sh'
+# A login shell: PATH is the chroot's own (/etc/profile), as on a machine just logged into.
+chroot "$ROOT" /usr/bin/env -i HOME="$HOME_IN" TERM=dumb /bin/bash -lc 'time "$HOME/timed-demo.sh"'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
