@@ -93,8 +93,10 @@ std::uint64_t DurableState::count_start(Storage& storage) {
 
 void DurableState::write(const std::string& name, const std::string& value) {
   if (!write_) {
-    write_ = std::make_unique<SQLite::Statement>(storage_.db(),
-                                                 "INSERT OR REPLACE INTO emu_state VALUES (?, ?)");
+    write_ = std::make_unique<SQLite::Statement>(
+        storage_.db(),
+        "INSERT INTO emu_state VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+        "value = excluded.value");
   }
   write_->bind(1, name);
   write_->bind(2, value);

@@ -11,6 +11,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/sqlite_page_cache.h"
+#include "emulator/core/sqlite_wal_batch.h"
 
 namespace emu {
 
@@ -121,6 +122,7 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   }
   // Before the first connection of the process, or never (sqlite_page_cache.h).
   sqlite_page_cache::install();
+  sqlite_wal_batch::install();
   const bool fresh = path != ":memory:" && !std::filesystem::exists(path);
   db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   // Turning a new file into a WAL database goes through a rollback journal: four fsyncs, most of

@@ -159,7 +159,9 @@ Persistence::Persistence(Storage& storage) : storage_(storage) {
 Persistence::~Persistence() = default;
 
 void Persistence::save_schema(const TableSchema& schema, const nlohmann::json& stats) {
-  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_tables VALUES (?, ?, ?)");
+  SQLite::Statement st(storage_.db(),
+                       "INSERT INTO ddb_tables VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                       "schema = excluded.schema, stats = excluded.stats");
   st.bind(1, schema.name);
   st.bind(2, schema_json(schema).dump());
   st.bind(3, stats.dump());
@@ -188,7 +190,9 @@ std::vector<std::pair<TableSchema, nlohmann::json>> Persistence::load_schemas() 
 }
 
 void Persistence::save_stream(const StreamMeta& m) {
-  SQLite::Statement st(storage_.db(), "INSERT OR REPLACE INTO ddb_streams VALUES (?, ?)");
+  SQLite::Statement st(storage_.db(),
+                       "INSERT INTO ddb_streams VALUES (?, ?) ON CONFLICT (arn) DO UPDATE SET "
+                       "meta = excluded.meta");
   st.bind(1, m.arn);
   st.bind(2, json{{"table", m.table_name},
                   {"label", m.label},
