@@ -13,15 +13,20 @@
 // it off and runs passive checkpoints (which never block the writer) from a thread of its own
 // with a separate connection, about once a second. Passive checkpoints alone never let the WAL
 // start over while writes keep coming (it reached 9 GB against a 644 MB database), so once the
-// WAL file is over `max_wal_bytes` the next commit() ends with a TRUNCATE checkpoint on the
-// writer's connection, which copies the few frames the passive rounds left and empties the
-// file: the WAL stays within about max_wal_bytes plus what is written in one round (at most
-// 4 x max_wal_bytes when the writer outpaces the passive copy; commits then wait for the disk).
+// WAL file is over `max_wal_bytes` the passive copies run back to back until what is left is
+// small, and the next commit() ends with a RESTART checkpoint on the writer's connection, which
+// copies those few frames and lets the next commit write the WAL from its start (SQLite then
+// cuts the file back to the limit). A writer that outpaces the passive copies learns it from
+// SQLite's WAL hook after its own commit: past 4 x max_wal_bytes it waits for the copy in
+// progress and restarts the WAL itself, so the file stays within 4 x the limit plus one commit.
 //
-// Page cache: the first Storage of the process puts a thin layer over SQLite's page cache that
-// spares each commit a walk over the whole cache (sqlite_page_cache.h).
+// Page cache and WAL writes: the first Storage of the process puts a thin layer over SQLite's
+// page cache that spares each commit a walk over the whole cache (sqlite_page_cache.h), and
+// makes the default VFS one that writes a commit's WAL frames with one system call rather than
+// two per page (sqlite_wal_batch.h).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,8 +72,12 @@ class Storage {
   void start_background_checkpoints(std::int64_t max_wal_bytes = 64 << 20,
                                     Micros interval = kMicrosPerSecond);
   std::uint64_t commits() const { return commits_; }
-  // TRUNCATE checkpoints done by commit() (see above).
-  std::uint64_t wal_truncations() const { return wal_truncations_; }
+  // RESTART checkpoints done by commit() (see above).
+  std::uint64_t wal_restarts() const { return wal_restarts_; }
+  // Passive checkpoints the background thread ran on the WAL (see above).
+  std::uint64_t passive_checkpoints() const {
+    return passive_checkpoints_.load(std::memory_order_relaxed);
+  }
   // The storage seam (disk_faults.h): writers ask it before they change anything.
   DiskFaults& disk_faults() { return disk_faults_; }
 
@@ -81,7 +90,12 @@ class Storage {
   std::uint64_t commits_ = 0;
   std::vector<std::pair<int, std::function<void()>>> before_commit_;
   int next_hook_id_ = 1;
-  std::uint64_t wal_truncations_ = 0;
+  std::uint64_t wal_restarts_ = 0;
+  static constexpr std::int64_t kWalFrameHeaderBytes = 24;
+  std::int64_t max_wal_bytes_ = 0;
+  std::int64_t wal_frame_bytes_ = 0;
+  std::int64_t wal_frames_ = 0;  // after the last commit (SQLite's WAL hook)
+  std::atomic<std::uint64_t> passive_checkpoints_{0};
   DiskFaults disk_faults_;
   class Checkpointer;
   std::unique_ptr<Checkpointer> checkpointer_;
