@@ -10,28 +10,15 @@
 #include "emulator/core/random.h"
 #include "emulator/core/sqlite_page_cache.h"
 #include "emulator/core/storage.h"
+#include "tests/core/sqlite_test_rows.h"
 
 using namespace emu;
+using emu::testing::insert_random_rows;
 
 namespace {
 
 std::string fresh_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("emu_page_cache_test." + name + "." + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
-
-// Inserts `rows` rows under random keys: random keys split pages all over the b-tree, and each
-// split that reorders its new pages parks one under the lock-byte page's number.
-void insert_random_rows(SQLite::Database& db, Random& random, int rows) {
-  SQLite::Statement insert(db, "INSERT OR REPLACE INTO items (k, v) VALUES (?, ?)");
-  for (int i = 0; i < rows; ++i) {
-    insert.bind(1, std::to_string(random.next_u64()));
-    insert.bind(2, std::string(300, static_cast<char>('a' + i % 26)));
-    insert.exec();
-    insert.reset();
-  }
+  return testing::fresh_sqlite_path("emu_page_cache_test", name);
 }
 
 // A WAL database at `path` with `rows` random rows committed in one transaction.

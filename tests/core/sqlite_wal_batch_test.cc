@@ -14,27 +14,15 @@
 #include "emulator/core/random.h"
 #include "emulator/core/sqlite_wal_batch.h"
 #include "emulator/core/storage.h"
+#include "tests/core/sqlite_test_rows.h"
 
 using namespace emu;
+using emu::testing::insert_random_rows;
 
 namespace {
 
 std::string fresh_path(const std::string& name) {
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("emu_wal_batch_test." + name + "." + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
-
-// Random keys: each row lands in another leaf, as raw_metrics ids do in the key index.
-void insert_random_rows(SQLite::Database& db, Random& random, int rows) {
-  SQLite::Statement insert(db, "INSERT INTO items (k, v) VALUES (?, ?)");
-  for (int i = 0; i < rows; ++i) {
-    insert.bind(1, std::to_string(random.next_u64()));
-    insert.bind(2, std::string(300, static_cast<char>('a' + i % 26)));
-    insert.exec();
-    insert.reset();
-  }
+  return testing::fresh_sqlite_path("emu_wal_batch_test", name);
 }
 
 SQLite::Database open_wal_database(const std::string& path) {
