@@ -248,10 +248,8 @@ Outcome run_virtual(const Scenario& s, Recorder& recorder, const VirtualRunOptio
   emu::VirtualClock clock(s.start);
   emu::Scheduler scheduler(clock);
   emu::Storage storage((data_dir / "emulator.db").string(), "OFF");
-  // Nothing in a virtual-time run waits for durability, and the run's file is rebuilt by the
-  // next run: pages are written in place, without the WAL's second copy. A run killed half-way
-  // may leave an unreadable file (its results are lost with it anyway).
-  storage.db().exec("PRAGMA journal_mode=OFF");
+  // A run killed half-way may leave an unreadable file (its results are lost with it anyway).
+  storage.write_in_place();
   emu::Env env{config, clock, scheduler, storage, emu::Random(s.seed), data_dir};
   emu::PipelineOptions pipeline_options;
   pipeline_options.access_log = false;

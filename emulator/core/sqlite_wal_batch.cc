@@ -13,6 +13,7 @@
 namespace emu::sqlite_wal_batch {
 namespace {
 
+constexpr std::size_t kFirstReserve = 256 << 10;
 constexpr std::size_t kMaxBuffered = 4 * 1024 * 1024;
 // The unix VFS passes at most 128 KiB - 1 bytes to one pwrite (it masks the length with 0x1ffff:
 // seekAndWriteFd), and a write of exactly 128 KiB would write nothing: chunks stay below.
@@ -93,7 +94,12 @@ int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
       offset != s.buffer_offset + static_cast<sqlite3_int64>(s.buffer.size())) {
     if (int rc = s.flush_locked(); rc != SQLITE_OK) return rc;
   }
-  if (s.buffer.empty()) s.buffer_offset = offset;
+  if (s.buffer.empty()) {
+    s.buffer_offset = offset;
+    // Room for a usual commit at once (the start's schema commit is ~90 KiB): growing by doubling
+    // copies what is held and faults in each new block (issue 15's start-up).
+    if (s.buffer.capacity() < kFirstReserve) s.buffer.reserve(kFirstReserve);
+  }
   s.buffer.append(static_cast<const char*>(data), static_cast<std::size_t>(amount));
   // The page after a commit frame's header ends the commit: it is written before the commit
   // returns, and a failure is the commit's.

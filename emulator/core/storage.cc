@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "emulator/core/assert.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/sqlite_page_cache.h"
 #include "emulator/core/sqlite_wal_batch.h"
@@ -166,6 +167,14 @@ Storage::Storage(const std::string& path, const std::string& synchronous) : path
   // Large caches keep hot tables in memory; the WAL is checkpointed by SQLite automatically.
   db_->exec("PRAGMA cache_size=-65536");
   db_->exec("PRAGMA temp_store=MEMORY");
+}
+
+void Storage::write_in_place() {
+  EMU_ASSERT(!in_transaction_);  // SQLite changes the journal mode only between transactions
+  db_->exec("PRAGMA journal_mode=OFF");
+  // The run's only connection: its lock is taken once and kept, not taken and released (two
+  // fcntl calls and a look for a hot journal) by every read outside a write transaction.
+  db_->exec("PRAGMA locking_mode=EXCLUSIVE");
 }
 
 void Storage::end_startup() {

@@ -68,6 +68,12 @@ class Storage {
   // call on, commits follow the configured mode. Idempotent; call it before the first
   // acknowledged write.
   void end_startup();
+  // For virtual-time runs, before the first transaction: nothing waits for durability and the
+  // next run rebuilds the file, so pages are written in place (journal_mode=OFF: no WAL's second
+  // copy; for ":memory:", no in-memory rollback journal copying each page a transaction
+  // touches), and the file is locked for this connection alone until it closes. A failed
+  // transaction may leave the store unreadable: only for throwaway runs.
+  void write_in_place();
   // See above. Idempotent; a no-op for ":memory:".
   void start_background_checkpoints(std::int64_t max_wal_bytes = 64 << 20,
                                     Micros interval = kMicrosPerSecond);

@@ -154,14 +154,22 @@ Persistence::Persistence(Storage& storage) : storage_(storage) {
   created_since_ = std::make_unique<SQLite::Statement>(
       db, "SELECT id FROM ddb_stream_records WHERE id BETWEEN ? AND ? AND created >= ? "
           "ORDER BY id LIMIT 1");
+  // Prepared once: a table's stats and its stream's next sequence change with every commit.
+  save_schema_ = std::make_unique<SQLite::Statement>(
+      db,
+      "INSERT INTO ddb_tables VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+      "schema = excluded.schema, stats = excluded.stats");
+  save_stream_ = std::make_unique<SQLite::Statement>(
+      db,
+      "INSERT INTO ddb_streams VALUES (?, ?) ON CONFLICT (arn) DO UPDATE SET "
+      "meta = excluded.meta");
 }
 
 Persistence::~Persistence() = default;
 
 void Persistence::save_schema(const TableSchema& schema, const nlohmann::json& stats) {
-  SQLite::Statement st(storage_.db(),
-                       "INSERT INTO ddb_tables VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-                       "schema = excluded.schema, stats = excluded.stats");
+  auto& st = *save_schema_;
+  st.reset();
   st.bind(1, schema.name);
   st.bind(2, schema_json(schema).dump());
   st.bind(3, stats.dump());
@@ -190,9 +198,8 @@ std::vector<std::pair<TableSchema, nlohmann::json>> Persistence::load_schemas() 
 }
 
 void Persistence::save_stream(const StreamMeta& m) {
-  SQLite::Statement st(storage_.db(),
-                       "INSERT INTO ddb_streams VALUES (?, ?) ON CONFLICT (arn) DO UPDATE SET "
-                       "meta = excluded.meta");
+  auto& st = *save_stream_;
+  st.reset();
   st.bind(1, m.arn);
   st.bind(2, json{{"table", m.table_name},
                   {"label", m.label},

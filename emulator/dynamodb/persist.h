@@ -71,7 +71,8 @@ class Persistence final : public RecordSource {
 
  private:
   Storage& storage_;
-  std::unique_ptr<SQLite::Statement> append_record_, materialize_, load_records_, created_since_;
+  std::unique_ptr<SQLite::Statement> append_record_, materialize_, load_records_, created_since_,
+      save_schema_, save_stream_;
   std::string keys_buffer_, image_buffer_, old_buffer_;
 };
 

@@ -186,3 +186,38 @@ TEST_CASE("a new database under NORMAL is set up without syncs; an existing one 
   }
   remove_all();
 }
+
+TEST_CASE("a store written in place (virtual-time runs) keeps no journal and no one else's lock") {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("emu_storage_in_place." + std::to_string(::getpid()) + ".db");
+  const auto remove_all = [&] {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+      std::filesystem::remove(path.string() + suffix);
+    }
+  };
+  remove_all();
+  {
+    Storage storage(path.string(), "OFF");
+    storage.write_in_place();
+    CHECK(storage.db().execAndGet("PRAGMA journal_mode").getString() == "off");
+    CHECK(storage.db().execAndGet("PRAGMA locking_mode").getString() == "exclusive");
+    storage.ensure_transaction();
+    storage.db().exec("CREATE TABLE t (v BLOB)");
+    for (int i = 0; i < 200; ++i) storage.db().exec("INSERT INTO t VALUES (zeroblob(1000))");
+    CHECK(storage.commit());
+    // Pages went to the database file itself: no WAL, no rollback journal copied them first.
+    CHECK(std::filesystem::file_size(path) > 200 * 1000);
+    CHECK_FALSE(std::filesystem::exists(path.string() + "-wal"));
+    CHECK_FALSE(std::filesystem::exists(path.string() + "-journal"));
+    // The lock is kept between transactions: another connection cannot read meanwhile.
+    SQLite::Database other(path.string(), SQLite::OPEN_READONLY);
+    CHECK_THROWS(other.execAndGet("SELECT COUNT(*) FROM t"));
+  }
+  SQLite::Database after(path.string(), SQLite::OPEN_READONLY);
+  CHECK(after.execAndGet("SELECT COUNT(*) FROM t").getInt() == 200);
+  remove_all();
+
+  Storage memory(":memory:", "OFF");  // the in-process harness's store (tests/pipeline)
+  memory.write_in_place();
+  CHECK(memory.db().execAndGet("PRAGMA journal_mode").getString() == "off");
+}

@@ -21,6 +21,13 @@ inline std::filesystem::path fresh_dir(const std::string& tag) {
   return dir;
 }
 
+// The store opened as loadgen's virtual-time runs open theirs (run_virtual.cc): pages written in
+// place, no journal (":memory:" would otherwise copy each page a transaction touches).
+inline Storage& written_in_place(Storage& storage) {
+  storage.write_in_place();
+  return storage;
+}
+
 struct InProcess {
   // `overrides` is merged over the embedded defaults, as a --config file would be.
   explicit InProcess(const nlohmann::json& overrides = nlohmann::json::object(),
@@ -31,7 +38,7 @@ struct InProcess {
         scheduler(clock),
         dir(fresh_dir(tag)),
         storage(":memory:", "OFF"),
-        env{config, clock, scheduler, storage, Random(42), dir},
+        env{config, clock, scheduler, written_in_place(storage), Random(42), dir},
         pipeline(env, options()) {}
   ~InProcess() { std::filesystem::remove_all(dir); }
 
