@@ -233,11 +233,11 @@ void Database::upkeep() {
       flush_table(*table);
     }
   }
-  // Key filters: for tables of 20,000 rows or more, within a quarter of the budget, built
-  // 5,000 stored keys at a time.
+  // Key filters: for every table, within a quarter of the budget, built 5,000 stored keys at a
+  // time.
   const std::size_t filter_bytes =
       row_cache_.budget() == RowCache::kUnbounded ? RowCache::kUnbounded : row_cache_.budget() / 4;
-  for (auto& [_, table] : tables_) table->upkeep_filter(20000, filter_bytes, 5000);
+  for (auto& [_, table] : tables_) table->upkeep_filter(filter_bytes, 5000);
   if (row_cache_.over_budget()) row_cache_.trim();
 }
 

@@ -239,18 +239,21 @@ void Table::drop_filter() {
   filter_scan_after_.reset();
 }
 
-void Table::upkeep_filter(std::size_t min_items, std::size_t max_bytes, std::size_t step) {
+void Table::upkeep_filter(std::size_t max_bytes, std::size_t step) {
   if (filter_ && (filter_->bytes() > max_bytes ||
                   removed_since_filter_ > static_cast<std::int64_t>(filter_->keys() / 2) + 1024)) {
     drop_filter();  // too big for the budget, or mostly deleted keys: start again below
   }
   if (!filter_) {
-    // 12 bits per key, with room for the table to double before a new link is needed.
-    if (item_count_ < static_cast<std::int64_t>(min_items) ||
-        static_cast<std::size_t>(item_count_) * 3 > max_bytes) {
-      return;
-    }
-    filter_ = std::make_unique<KeyFilter>(std::max<std::size_t>(65536, 2 * item_count_));
+    // From the table's first row (a run's new table is empty: every first write of a key would
+    // otherwise ask the store, 40,000 times in the midnight incident before a 20,000-row
+    // threshold), with room for the table to double before a new link is needed. The first
+    // link (12 bits per key of capacity) must fit, or a tiny cache would build and drop one at
+    // every operation.
+    const std::size_t capacity =
+        std::max<std::size_t>(65536, 2 * static_cast<std::size_t>(item_count_));
+    if (capacity * 12 / 8 > max_bytes) return;
+    filter_ = std::make_unique<KeyFilter>(capacity);
     removed_since_filter_ = 0;
     // Rows written but not stored yet are only here.
     for (const auto& [key, entry] : entries_) filter_->add(key.digest());

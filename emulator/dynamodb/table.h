@@ -250,10 +250,10 @@ class Table {
   // The cache's view (row_cache.h).
   void evict(CacheEntry& entry);
 
-  // Keeps the key filter (key_filter.h) going: starts one for a table of `min_items` or more
-  // that would take at most `max_bytes`, reads `step` more stored keys into one being built,
-  // drops one grown past `max_bytes` or worn by deletions (to start again). Between operations.
-  void upkeep_filter(std::size_t min_items, std::size_t max_bytes, std::size_t step);
+  // Keeps the key filter (key_filter.h) going: starts one whose first link takes at most
+  // `max_bytes`, reads `step` more stored keys into one being built, drops one grown past
+  // `max_bytes` or worn by deletions (to start again). Between operations.
+  void upkeep_filter(std::size_t max_bytes, std::size_t step);
   bool filter_ready() const { return filter_ && filter_scan_done_; }
 
  private:

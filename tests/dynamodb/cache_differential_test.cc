@@ -277,41 +277,63 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("the key filter answers absent only for keys the table does not hold") {
-  int anchor = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("emu-key-filter-" + std::to_string(reinterpret_cast<std::uintptr_t>(&anchor)));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  DatabaseOptions o;
-  o.cache_bytes = 2 * 1024 * 1024;  // rows are evicted; the filter may use 512 KiB
-  o.write_through = false;
-  Side side(dir / "filter.db", o);
-  auto put = [&](const std::string& id) {
-    return side.call(
-        "DynamoDB_20120810.PutItem",
-        {{"TableName", kDifferentialTable}, {"Item", {{"id", {{"S", id}}}, {"v", {{"N", "1"}}}}}});
-  };
-  auto found = [&](const std::string& id) {
+// One table keyed by `id`, with PutItem and "does GetItem find it" over the wire.
+struct FilterSide {
+  FilterSide(const std::filesystem::path& file, std::size_t cache_bytes)
+      : side(file, options(cache_bytes)) {
+    REQUIRE(
+        side.call("DynamoDB_20120810.CreateTable",
+                  {{"TableName", kDifferentialTable},
+                   {"AttributeDefinitions", {{{"AttributeName", "id"}, {"AttributeType", "S"}}}},
+                   {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
+                   {"BillingMode", "PAY_PER_REQUEST"}})
+            .first == 200);
+  }
+  static DatabaseOptions options(std::size_t cache_bytes) {
+    DatabaseOptions o;
+    o.cache_bytes = cache_bytes;
+    o.write_through = false;
+    return o;
+  }
+  int put(const std::string& id) {
+    return side
+        .call("DynamoDB_20120810.PutItem", {{"TableName", kDifferentialTable},
+                                            {"Item", {{"id", {{"S", id}}}, {"v", {{"N", "1"}}}}}})
+        .first;
+  }
+  bool found(const std::string& id) {
     return side
         .call("DynamoDB_20120810.GetItem",
               {{"TableName", kDifferentialTable}, {"Key", {{"id", {{"S", id}}}}}})
         .second.contains("Item");
-  };
-  REQUIRE(side.call("DynamoDB_20120810.CreateTable",
-                    {{"TableName", kDifferentialTable},
-                     {"AttributeDefinitions", {{{"AttributeName", "id"}, {"AttributeType", "S"}}}},
-                     {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
-                     {"BillingMode", "PAY_PER_REQUEST"}})
-              .first == 200);
+  }
+  Side side;
+};
+
+std::filesystem::path fresh_filter_dir(const void* anchor) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("emu-key-filter-" + std::to_string(reinterpret_cast<std::uintptr_t>(anchor)));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+TEST_CASE("the key filter answers absent only for keys the table does not hold") {
+  int anchor = 0;
+  const auto dir = fresh_filter_dir(&anchor);
+  // Rows are evicted; the filter may use 512 KiB.
+  FilterSide t(dir / "filter.db", 2 * 1024 * 1024);
+  auto& side = t.side;
   for (int round = 0; round < 2; ++round) {  // the second round after a restart
-    for (int i = 0; i < 30000; ++i) REQUIRE(put("k" + std::to_string(round) + "-" + std::to_string(i)).first == 200);
+    for (int i = 0; i < 30000; ++i)
+      REQUIRE(t.put("k" + std::to_string(round) + "-" + std::to_string(i)) == 200);
     int missing = 0, extra = 0;
     for (int r = 0; r <= round; ++r) {
-      for (int i = 0; i < 30000; i += 7) missing += found("k" + std::to_string(r) + "-" + std::to_string(i)) ? 0 : 1;
+      for (int i = 0; i < 30000; i += 7)
+        missing += t.found("k" + std::to_string(r) + "-" + std::to_string(i)) ? 0 : 1;
     }
     const auto filtered_before = side.db->row_cache().filtered();
-    for (int i = 0; i < 5000; ++i) extra += found("absent-" + std::to_string(i)) ? 1 : 0;
+    for (int i = 0; i < 5000; ++i) extra += t.found("absent-" + std::to_string(i)) ? 1 : 0;
     CHECK(missing == 0);
     CHECK(extra == 0);
     CHECK(side.db->table(kDifferentialTable)->filter_ready());
@@ -322,5 +344,36 @@ TEST_CASE("the key filter answers absent only for keys the table does not hold")
     side.open();
   }
   side.close();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a new table has a key filter from its first rows, unless its first link does not fit") {
+  int anchor = 0;
+  const auto dir = fresh_filter_dir(&anchor);
+  {
+    // A run's new table: every first write of a key asks "is it there?" (raw_metrics' PutItem,
+    // an aggregate's first UpdateItem). The filter answers from the first row on.
+    FilterSide t(dir / "small.db", 2 * 1024 * 1024);
+    for (int i = 0; i < 500; ++i) REQUIRE(t.put("k" + std::to_string(i)) == 200);
+    const auto filtered_before = t.side.db->row_cache().filtered();
+    int extra = 0, missing = 0;
+    for (int i = 0; i < 2000; ++i) extra += t.found("absent-" + std::to_string(i)) ? 1 : 0;
+    for (int i = 0; i < 500; ++i) missing += t.found("k" + std::to_string(i)) ? 0 : 1;
+    CHECK(extra == 0);
+    CHECK(missing == 0);
+    CHECK(t.side.db->table(kDifferentialTable)->filter_ready());
+    CHECK(t.side.db->row_cache().filtered() - filtered_before > 1950);
+  }
+  {
+    // A cache of 64 KiB allows 16 KiB of filters, less than a first link (96 KiB): none is
+    // kept, and every lookup asks the store, with the same answers.
+    FilterSide t(dir / "tiny.db", 64 * 1024);
+    for (int i = 0; i < 500; ++i) REQUIRE(t.put("k" + std::to_string(i)) == 200);
+    int extra = 0;
+    for (int i = 0; i < 200; ++i) extra += t.found("absent-" + std::to_string(i)) ? 1 : 0;
+    CHECK(extra == 0);
+    CHECK_FALSE(t.side.db->table(kDifferentialTable)->filter_ready());
+    CHECK(t.side.db->row_cache().filtered() == 0);
+  }
   std::filesystem::remove_all(dir);
 }
