@@ -58,8 +58,7 @@ void KeyFilter::add(std::uint64_t digest) {
   if (links_.empty() || links_.back().keys >= links_.back().capacity) {
     Link link;
     link.capacity = links_.empty() ? first_capacity_ : 2 * links_.back().capacity;
-    const std::size_t blocks = (link.capacity * kBitsPerKey + 511) / 512;
-    link.words.assign(blocks * kBlockWords, 0);
+    link.words.assign(link_bytes(link.capacity) / sizeof(std::uint64_t), 0);
     links_.push_back(std::move(link));
   }
   set(links_.back(), digest);
@@ -72,6 +71,11 @@ bool KeyFilter::may_contain(std::uint64_t digest) const {
     if (test(link, digest)) return true;
   }
   return false;
+}
+
+std::size_t KeyFilter::link_bytes(std::size_t capacity) {
+  const std::size_t blocks = (capacity * kBitsPerKey + 511) / 512;
+  return blocks * kBlockWords * sizeof(std::uint64_t);
 }
 
 std::size_t KeyFilter::bytes() const {

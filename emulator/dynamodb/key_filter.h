@@ -26,6 +26,8 @@ class KeyFilter {
   void add(std::uint64_t digest);
   bool may_contain(std::uint64_t digest) const;
   std::size_t bytes() const;
+  // Memory of a link made for `capacity` keys (the first link of a filter of that capacity).
+  static std::size_t link_bytes(std::size_t capacity);
   std::size_t keys() const { return keys_; }
 
  private:

@@ -248,11 +248,10 @@ void Table::upkeep_filter(std::size_t max_bytes, std::size_t step) {
     // From the table's first row (a run's new table is empty: every first write of a key would
     // otherwise ask the store, 40,000 times in the midnight incident before a 20,000-row
     // threshold), with room for the table to double before a new link is needed. The first
-    // link (12 bits per key of capacity) must fit, or a tiny cache would build and drop one at
-    // every operation.
+    // link must fit, or a tiny cache would build and drop one at every operation.
     const std::size_t capacity =
         std::max<std::size_t>(65536, 2 * static_cast<std::size_t>(item_count_));
-    if (capacity * 12 / 8 > max_bytes) return;
+    if (KeyFilter::link_bytes(capacity) > max_bytes) return;
     filter_ = std::make_unique<KeyFilter>(capacity);
     removed_since_filter_ = 0;
     // Rows written but not stored yet are only here.

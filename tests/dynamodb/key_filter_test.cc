@@ -23,3 +23,17 @@ TEST_CASE("a key filter never forgets a key and rarely claims one it never saw")
   // Doubling links: at most twice the bits the keys need, 12 bits each.
   CHECK(filter.bytes() <= 2 * 200000 * 12 / 8 + 64 * 64);
 }
+
+TEST_CASE(
+    "a filter's first link takes what link_bytes says, which owners check before making one") {
+  // 12 bits per key, rounded up to whole 64-byte blocks.
+  CHECK(KeyFilter::link_bytes(65536) == 98304);
+  CHECK(KeyFilter::link_bytes(1000) == 1536);
+  CHECK(KeyFilter::link_bytes(1) == 64);
+  for (const std::size_t capacity : {std::size_t{1}, std::size_t{1000}, std::size_t{65536}}) {
+    KeyFilter filter(capacity);
+    CHECK(filter.bytes() == 0);  // nothing until the first key
+    filter.add(42);
+    CHECK(filter.bytes() == KeyFilter::link_bytes(capacity));
+  }
+}
