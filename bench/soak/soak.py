@@ -46,6 +46,10 @@ def main():
     ap.add_argument("--warmup-minutes", type=int, default=5)
     ap.add_argument("--cap-mib", type=float, default=256)
     ap.add_argument("--interval", type=float, default=60, help="seconds between samples")
+    ap.add_argument("--settle-timeout", type=float, default=120,
+                    help="seconds loadgen waits after the load for the pipeline to drain (the "
+                         "aggregator lags at this rate; without a bound the wait is the "
+                         "scenario's drain, 10 minutes)")
     args = ap.parse_args()
     emulator = os.path.join(args.build, "emulator", "emulator")
     loadgen = os.path.join(args.build, "loadgen", "loadgen")
@@ -66,7 +70,8 @@ def main():
     with open(scenario_file, "w") as f:
         json.dump(scenario, f)
     load = subprocess.Popen([loadgen, "run", scenario_file, "--target", url, "--out",
-                             os.path.join(work, "out")], stdout=subprocess.PIPE,
+                             os.path.join(work, "out"), "--settle-timeout",
+                             str(args.settle_timeout)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     samples = []
     print(f"soak: {args.rate:.0f} req/s for {args.minutes} min against {url} "

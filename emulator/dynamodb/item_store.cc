@@ -170,6 +170,12 @@ void ItemStore::put(std::int64_t tbl, std::int64_t id, const KeyEnc& key, const 
   thread_local std::string buffer;
   buffer.clear();
   encode_item(item, buffer);
+  put_encoded(tbl, id, key, buffer, size, ttl, rec_seq, exists);
+}
+
+void ItemStore::put_encoded(std::int64_t tbl, std::int64_t id, const KeyEnc& key,
+                            std::string_view encoded, std::uint32_t size,
+                            std::optional<std::int64_t> ttl, std::uint64_t rec_seq, bool exists) {
   auto& st = exists ? *update_ : *insert_;
   st.bind(1, id);
   if (!exists) {
@@ -182,7 +188,7 @@ void ItemStore::put(std::int64_t tbl, std::int64_t id, const KeyEnc& key, const 
   } else {
     st.bind(5);
   }
-  bind_blob(st, 6, buffer);
+  bind_blob(st, 6, encoded);
   st.bind(7, static_cast<std::int64_t>(size));
   st.bind(8, static_cast<std::int64_t>(rec_seq));
   st.exec();

@@ -84,6 +84,10 @@ class ItemStore {
   void put(std::int64_t tbl, std::int64_t id, const KeyEnc& key, const Item& item,
            std::uint32_t size, std::optional<std::int64_t> ttl, std::uint64_t rec_seq,
            bool exists);
+  // The same with the item already encoded (encode_item()).
+  void put_encoded(std::int64_t tbl, std::int64_t id, const KeyEnc& key, std::string_view encoded,
+                   std::uint32_t size, std::optional<std::int64_t> ttl, std::uint64_t rec_seq,
+                   bool exists);
   void remove(std::int64_t id);
   void put_index_entry(std::int64_t tbl, std::int64_t idx, const IndexKeyEnc& key,
                        std::int64_t item_id);

@@ -220,6 +220,11 @@ void Database::upkeep() {
     for (Stream* s : streams()) s->release(row_cache_.budget() / 8);
   }
   if (row_cache_.dirty_limit_reached()) {
+    // Rows that will change again (the aggregates) are kept encoded first, in a fifth of the
+    // memory; only if that is not enough are rows written.
+    for (auto& [_, table] : tables_) table->pack_dirty_rows();
+  }
+  if (row_cache_.dirty_limit_reached()) {
     // Write behind: the tables holding the most unwritten rows first, until a quarter of the
     // budget is left dirty. Rows that keep changing (the aggregates) are then written once in a
     // while, not at every flush the day's new raw items call for.
@@ -327,6 +332,8 @@ nlohmann::json Database::state() const {
             {"loads", row_cache_.loads()},
             {"absent", row_cache_.absent()},
             {"absent_by_filter", row_cache_.filtered()},
+            {"packs", row_cache_.packs()},
+            {"rows_written", row_cache_.writes()},
             {"filter_bytes", row_cache_.fixed_bytes()}}},
           {"expression_cache",
            {{"entries", cache_.size()}, {"hits", cache_.hits()}, {"misses", cache_.misses()}}}};

@@ -41,6 +41,7 @@ std::uint32_t RowCache::charge_of(const CacheEntry& entry) {
   std::size_t bytes = sizeof(CacheEntry) + sizeof(KeyEnc) + 64 + heap_of(entry.key->hash) +
                       heap_of(entry.key->range);
   if (entry.row.item) bytes += 32 + item_memory(*entry.row.item);
+  if (entry.packed) bytes += sizeof(PackedItem) + heap_of(entry.packed->blob);
   return static_cast<std::uint32_t>(bytes);
 }
 

@@ -58,6 +58,11 @@ class RowCache {
   void uncharge_fixed(std::size_t bytes) { used_ -= bytes; fixed_ -= bytes; }
   std::size_t fixed_bytes() const { return fixed_; }
   void count_load(bool found) { ++(found ? loads_ : absent_); }
+  // Rows packed (Table::pack_dirty_rows), and rows written to the store, each time.
+  void count_pack() { ++packs_; }
+  void count_write() { ++writes_; }
+  std::uint64_t packs() const { return packs_; }
+  std::uint64_t writes() const { return writes_; }
   std::uint64_t hits() const { return hits_; }
   std::uint64_t loads() const { return loads_; }
   std::uint64_t absent() const { return absent_; }
@@ -67,7 +72,8 @@ class RowCache {
  private:
   std::size_t budget_;
   std::size_t used_ = 0, dirty_ = 0, rows_ = 0;
-  std::uint64_t evictions_ = 0, hits_ = 0, loads_ = 0, absent_ = 0, filtered_ = 0;
+  std::uint64_t evictions_ = 0, hits_ = 0, loads_ = 0, absent_ = 0, filtered_ = 0, packs_ = 0,
+                writes_ = 0;
   std::size_t fixed_ = 0;
   CacheEntry* hand_ = nullptr;  // the CLOCK hand: the next entry to consider
 };

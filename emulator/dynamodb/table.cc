@@ -119,10 +119,38 @@ CacheEntry* Table::load(const KeyEnc& key) {
 CacheEntry* Table::cached(const KeyEnc& key) {
   // The operation that found a row goes on to write it (and, in place, to ask whether it may
   // and to record the change): one hash lookup for all of them.
-  if (last_ != nullptr && *last_->key == key) return last_;
-  const auto it = entries_.find(key);
-  last_ = it == entries_.end() ? nullptr : &it->second;
+  if (last_ == nullptr || !(*last_->key == key)) {
+    const auto it = entries_.find(key);
+    last_ = it == entries_.end() ? nullptr : &it->second;
+  }
+  if (last_ != nullptr && last_->packed) unpack(*last_);
   return last_;
+}
+
+void Table::pack(CacheEntry& entry) {
+  thread_local std::string buffer;
+  buffer.clear();
+  encode_item(*entry.row.item, buffer);
+  auto packed = std::make_unique<PackedItem>();
+  packed->blob.assign(buffer);  // exactly its length: the buffer keeps the largest capacity
+  packed->ttl = ttl_of(*entry.row.item);
+  entry.row.item.reset();
+  entry.packed = std::move(packed);
+  cache_.recharge(entry);
+  cache_.count_pack();
+}
+
+void Table::unpack(CacheEntry& entry) {
+  entry.row.item = decode_stored_item(entry.packed->blob, entry.row.rowid);
+  entry.packed.reset();
+  cache_.recharge(entry);
+}
+
+void Table::pack_dirty_rows() {
+  for (CacheEntry* entry : dirty_) {
+    // A shared item (a stream record's image) would stay in memory anyway.
+    if (entry->row.item && entry->row.item.use_count() == 1) pack(*entry);
+  }
 }
 
 const Row* Table::find(const KeyEnc& key) {
@@ -292,15 +320,25 @@ void Table::clear_insert_seqs() {
 
 void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materialize) {
   std::vector<const KeyEnc*> deleted;
+  // In row id order: ids are given as rows are created, so the writes walk the store's table
+  // b-tree from one end to the other instead of jumping about it.
+  std::sort(dirty_.begin(), dirty_.end(),
+            [](const CacheEntry* a, const CacheEntry* b) { return a->row.rowid < b->row.rowid; });
   for (CacheEntry* entry : dirty_) {
     Row& row = entry->row;
     // A flushed INSERT record points at the stored content: it keeps it before it changes.
     if (entry->stored && entry->stored_insert_seq != 0) {
       materialize(entry->stored_insert_seq, row.rowid);
     }
-    if (row.item) {
+    if (entry->packed) {
+      store_.put_encoded(schema_.number, row.rowid, *entry->key, entry->packed->blob, row.size,
+                         entry->packed->ttl, row.insert_seq, entry->stored);
+    } else if (row.item) {
       store_.put(schema_.number, row.rowid, *entry->key, *row.item, row.size, ttl_of(*row.item),
                  row.insert_seq, entry->stored);
+    }
+    if (entry->packed || row.item) {
+      cache_.count_write();
       entry->stored = true;
       entry->stored_insert_seq = row.insert_seq;
     } else {
@@ -308,7 +346,7 @@ void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materi
       deleted.push_back(entry->key);
     }
     cache_.mark_clean(*entry);
-    if (!entry->referenced && row.item) cache_.demote(*entry);
+    if (!entry->referenced && (row.item || entry->packed)) cache_.demote(*entry);
   }
   dirty_.clear();
   for (const auto& change : index_changes_) {

@@ -132,12 +132,21 @@ struct Index {
 class RowCache;
 class Table;
 
+// A row's item held encoded, as the store keeps it (Table::pack): a fifth of the memory of the
+// decoded item for the aggregates' rows.
+struct PackedItem {
+  std::string blob;                 // encode_item()
+  std::optional<std::int64_t> ttl;  // ttl_of() the item, for the flush
+};
+
 // A row held in memory (row_cache.h): clean (the same as the store's) or dirty (changed since
-// the last flush; a null item is a deletion not yet written).
+// the last flush; a null item and no packed one is a deletion not yet written).
 struct CacheEntry {
   Table* table = nullptr;
   const KeyEnc* key = nullptr;  // the table's map key
   Row row;
+  // While packed, the item is here and row.item is null; any lookup unpacks it first.
+  std::unique_ptr<PackedItem> packed;
   std::uint32_t charge = 0;     // estimated bytes of memory (row_cache.h)
   bool dirty = false;
   bool stored = false;          // the store has a row with this id (update, not insert)
@@ -243,6 +252,10 @@ class Table {
   bool dirty() const { return !dirty_.empty() || !index_changes_.empty(); }
   // Estimated memory of the rows not yet written (row_cache.h's charges).
   std::size_t dirty_charge() const { return dirty_charge_; }
+  // Holds every dirty row that nothing else shares encoded instead of decoded, until it is
+  // next used (write-behind: rows that will change again wait in a fifth of the memory, so
+  // fewer are written to the store twice). Between operations.
+  void pack_dirty_rows();
   // Counts as saved with the schema (load restores them).
   nlohmann::json stats_json() const;
   void restore_stats(const nlohmann::json& stats);
@@ -269,6 +282,8 @@ class Table {
   void note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
                           std::uint32_t old_size, std::uint32_t new_size, std::int64_t rowid);
   void mark_dirty(CacheEntry& entry);
+  void pack(CacheEntry& entry);
+  void unpack(CacheEntry& entry);
 
   void drop_filter();
 

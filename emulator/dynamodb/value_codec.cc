@@ -198,7 +198,13 @@ bool decode_members(Reader& r, Item& out, int depth) {
     std::string name;
     AttributeValue v;
     if (!r.bytes(name) || !decode_value(r, v, depth)) return false;
-    out.insert_or_assign(std::move(name), std::move(v));
+    // Items are encoded in name order: each member goes at the end, with no search (a
+    // damaged blob out of order still decodes, the slower way).
+    if (out.empty() || name_less(std::prev(out.end())->first, name)) {
+      out.append_in_order(std::move(name), std::move(v));
+    } else {
+      out.insert_or_assign(std::move(name), std::move(v));
+    }
   }
   return true;
 }
