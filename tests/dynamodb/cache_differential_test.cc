@@ -19,6 +19,19 @@ using test::Side;
 namespace {
 
 const char* kDifferentialTable = "differential";
+
+// A cache of `cache_bytes`, written behind (as in-process runs); and one that holds everything.
+DatabaseOptions written_behind(std::size_t cache_bytes) {
+  DatabaseOptions o;
+  o.cache_bytes = cache_bytes;
+  o.write_through = false;
+  return o;
+}
+DatabaseOptions unbounded_cache() {
+  DatabaseOptions o;
+  o.cache_bytes = RowCache::kUnbounded;
+  return o;
+}
 struct Pair {
   Side& small;
   Side& large;
@@ -215,12 +228,9 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
                    ("emu-cache-diff-" + std::to_string(reinterpret_cast<std::uintptr_t>(&anchor)));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  DatabaseOptions tiny, unbounded;
-  tiny.cache_bytes = 24 * 1024;
-  tiny.write_through = false;
-  unbounded.cache_bytes = RowCache::kUnbounded;
   {
-    Side small(dir / "small.db", tiny), large(dir / "large.db", unbounded);
+    Side small(dir / "small.db", written_behind(24 * 1024)),
+        large(dir / "large.db", unbounded_cache());
     Pair p{small, large};
     p.same("CreateTable",
            {{"TableName", kDifferentialTable},
@@ -280,7 +290,7 @@ TEST_CASE("a tiny row cache, written behind, answers exactly as an unbounded one
 // One table keyed by `id`, with PutItem and "does GetItem find it" over the wire.
 struct FilterSide {
   FilterSide(const std::filesystem::path& file, std::size_t cache_bytes)
-      : side(file, options(cache_bytes)) {
+      : side(file, written_behind(cache_bytes)) {
     REQUIRE(
         side.call("DynamoDB_20120810.CreateTable",
                   {{"TableName", kDifferentialTable},
@@ -288,12 +298,6 @@ struct FilterSide {
                    {"KeySchema", {{{"AttributeName", "id"}, {"KeyType", "HASH"}}}},
                    {"BillingMode", "PAY_PER_REQUEST"}})
             .first == 200);
-  }
-  static DatabaseOptions options(std::size_t cache_bytes) {
-    DatabaseOptions o;
-    o.cache_bytes = cache_bytes;
-    o.write_through = false;
-    return o;
   }
   int put(const std::string& id) {
     return side
@@ -429,11 +433,8 @@ TEST_CASE("rows that change again wait packed, not written: each is written once
   // 300 aggregate-like rows of 24 attributes: about 2 KB each decoded (600 KB), a quarter of
   // that encoded. The cache allows 400 KB of dirty rows: too few for them decoded, enough packed.
   // (The tiny cache above packs nothing: its stream records share every image.)
-  DatabaseOptions packing, unbounded;
-  packing.cache_bytes = 800 * 1024;
-  packing.write_through = false;
-  unbounded.cache_bytes = RowCache::kUnbounded;
-  Side small(dir / "small.db", packing), large(dir / "large.db", unbounded);
+  Side small(dir / "small.db", written_behind(800 * 1024)),
+      large(dir / "large.db", unbounded_cache());
   Pair p{small, large};
   create_packing_table(p);
   constexpr int kRows = 300, kRounds = 10;
