@@ -31,6 +31,12 @@ def get_json(url):
         return json.load(r)
 
 
+
+# For the tests about emulator blocks, not about pacing: their 4 requests in 2 s of real time
+# replace the default ">= 99 % of the planned rate" gate (one send held back on a loaded CI
+# machine gave 98.95 %: tests/loadgen, fresh-clone check of 7e9d23d).
+LENIENT_RATE = {"figure": "achieved_ratio", "min": 0.5}
+
 class PlainHandler(http.server.BaseHTTPRequestHandler):
     """A target that is not an emulator: 200 to every POST, 404 to every GET."""
     protocol_version = "HTTP/1.1"
@@ -159,7 +165,8 @@ class HttpRunTest(unittest.TestCase):
                        "population": {"devices": 10},
                        "emulator": {"cloudwatch": {"alarms": {alarm: {"Threshold": 7, "Period": 60}}}},
                        "schedule": [{"type": "constant", "rate": 2, "duration": 2}],
-                       "expectations": [{"alarm": alarm, "state": "ALARM", "mode": "never"}]}, f)
+                       "expectations": [{"alarm": alarm, "state": "ALARM", "mode": "never"},
+                                        LENIENT_RATE]}, f)
         out = os.path.join(self.dir, "override")
         with Emulator() as emu:
             cw = client("cloudwatch", emu.url)
@@ -219,7 +226,7 @@ class HttpRunTest(unittest.TestCase):
                        "emulator": {"lambda": {"functions": {"create_metrics": {
                            "memory_mb": 512, "timeout_ms": 5000}}}},
                        "schedule": [{"type": "constant", "rate": 2, "duration": 2}],
-                       "expectations": [{"ledger": "nothing_lost"}]}, f)
+                       "expectations": [{"ledger": "nothing_lost"}, LENIENT_RATE]}, f)
         out = os.path.join(self.dir, "memory")
         with Emulator() as emu:
             lam = client("lambda", emu.url)
