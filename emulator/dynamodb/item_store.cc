@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "emulator/core/assert.h"
 #include "emulator/core/durable_state.h"
 #include "emulator/dynamodb/table.h"
 
@@ -93,8 +94,23 @@ ItemStore::ItemStore(Storage& storage) : storage_(storage) {
   remove_entry_ = std::make_unique<SQLite::Statement>(
       db, "DELETE FROM ddb_index_entries WHERE tbl = ? AND idx = ? AND ih = ? AND ir = ? AND "
           "th = ? AND hk = ? AND rk = ?");
-  SQLite::Statement max_id(db, "SELECT COALESCE(MAX(id), 0) FROM ddb_items");
-  if (max_id.executeStep()) next_id_ = max_id.getColumn(0).getInt64() + 1;
+}
+
+std::int64_t ItemStore::next_id(std::int64_t tbl) {
+  // Table numbers are small (the lowest free one is given to a new table), far below the 2^23
+  // that would overflow the ranges.
+  EMU_ASSERT(tbl > 0 && tbl < std::numeric_limits<std::int64_t>::max() / kIdsPerTable);
+  auto [it, first] = next_ids_.try_emplace(tbl, 0);
+  if (first) {
+    // The rowid b-tree answers the largest id in a range with one descent.
+    SQLite::Statement max_id(
+        storage_.db(), "SELECT COALESCE(MAX(id), ?1) FROM ddb_items WHERE id >= ?1 AND id < ?2");
+    max_id.bind(1, tbl * kIdsPerTable);
+    max_id.bind(2, (tbl + 1) * kIdsPerTable);
+    max_id.executeStep();
+    it->second = max_id.getColumn(0).getInt64() + 1;
+  }
+  return it->second++;
 }
 
 ItemStore::~ItemStore() = default;

@@ -3,7 +3,8 @@
 // bounded cache of rows in front of it (row_cache.h); everything below is on disk.
 //
 // Layout (one set of SQLite tables for all DynamoDB tables, told apart by the table's number):
-//   ddb_items          id (rowid), tbl, hk, rk (the encoded key: sort_key() of each part),
+//   ddb_items          id (rowid, from the table's own range: next_id()), tbl, hk, rk (the encoded
+//   key: sort_key() of each part),
 //                      ttl (expiry second when the table's TTL attribute holds one), the
 //                      encoded item, its DynamoDB size, and rec_seq: the sequence of the stream
 //                      INSERT record whose new image is this very content (0 if none; see
@@ -25,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <SQLiteCpp/Statement.h>
@@ -72,8 +74,13 @@ class ItemStore {
   // persisted), in time independent of the rows kept.
   void delete_tables_not_in(const std::vector<std::int64_t>& kept);
 
-  // A fresh id for a new row (ids are never reused while the data dir lives).
-  std::int64_t next_id() { return next_id_++; }
+  // A fresh id for a new row of table `tbl`. Each table's ids are a range of their own
+  // (kIdsPerTable from tbl * kIdsPerTable), so a table's rows sit together in the store's table
+  // b-tree: the national day's 61 k aggregates fill 27 MB of pages that stay in SQLite's page
+  // cache, instead of one row in each of 4.5 M raw items' pages (2.7 GB). Rows stored by builds
+  // before the ranges (ids below kIdsPerTable) keep their ids.
+  std::int64_t next_id(std::int64_t tbl);
+  static constexpr std::int64_t kIdsPerTable = std::int64_t{1} << 40;
 
   // Point lookup by key; nullopt when absent. Throws DataDirError for an undecodable item.
   std::optional<StoredRow> get(std::int64_t tbl, std::string_view hk, std::string_view rk);
@@ -141,7 +148,7 @@ class ItemStore {
   Storage& storage_;
   std::unique_ptr<SQLite::Statement> get_, get_by_id_, insert_, update_, remove_, put_entry_,
       remove_entry_;
-  std::int64_t next_id_ = 1;
+  std::unordered_map<std::int64_t, std::int64_t> next_ids_;  // by table number, once asked
 };
 
 // Decodes an item blob; throws DataDirError naming the row when it is damaged.

@@ -173,6 +173,11 @@ const Row* Table::find(const KeyEnc& key) {
   return entry->row.item ? &entry->row : nullptr;
 }
 
+const Row* Table::peek(const KeyEnc& key) const {
+  const auto it = entries_.find(key);
+  return it != entries_.end() && it->second.row.item ? &it->second.row : nullptr;
+}
+
 void Table::mark_dirty(CacheEntry& entry) {
   if (!entry.dirty) dirty_.push_back(&entry);
   cache_.mark_dirty(entry);
@@ -206,7 +211,7 @@ void Table::write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint
     entry = last_ = &created->second;
     entry->table = this;
     entry->key = &created->first;
-    entry->row.rowid = store_.next_id();
+    entry->row.rowid = store_.next_id(schema_.number);
     cache_.add(*entry);
     if (filter_) filter_->add(key.digest());
   }
@@ -326,6 +331,7 @@ void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materi
             [](const CacheEntry* a, const CacheEntry* b) { return a->row.rowid < b->row.rowid; });
   for (CacheEntry* entry : dirty_) {
     Row& row = entry->row;
+    const bool created = !entry->stored;
     // A flushed INSERT record points at the stored content: it keeps it before it changes.
     if (entry->stored && entry->stored_insert_seq != 0) {
       materialize(entry->stored_insert_seq, row.rowid);
@@ -346,7 +352,10 @@ void Table::flush(const std::function<void(std::uint64_t, std::int64_t)>& materi
       deleted.push_back(entry->key);
     }
     cache_.mark_clean(*entry);
-    if (!entry->referenced && (row.item || entry->packed)) cache_.demote(*entry);
+    // A row created since the last flush and not used again (a raw_metrics POST) is the first to
+    // give way. A stored row changed once (an aggregate read back and updated) is not: it will
+    // likely change again.
+    if (created && !entry->referenced && (row.item || entry->packed)) cache_.demote(*entry);
   }
   dirty_.clear();
   for (const auto& change : index_changes_) {

@@ -184,6 +184,9 @@ class Table {
 
   // The row stored under `key` (from the cache, or loaded from the store into it), or nullptr.
   const Row* find(const KeyEnc& key);
+  // The row under `key` if the cache holds it decoded, else nullptr: no read from the store, no
+  // change to the cache.
+  const Row* peek(const KeyEnc& key) const;
   // Stores `item` (or deletes when null) under `key`: the cached row changes now, the store at
   // the next flush(). `size` is item_size(*item); `insert_seq` as in Row.
   void write(const KeyEnc& key, ItemPtr item, std::uint32_t size, std::uint64_t insert_seq = 0);

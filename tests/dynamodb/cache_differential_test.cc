@@ -15,18 +15,13 @@ using namespace emu;
 using namespace emu::dynamodb;
 using nlohmann::json;
 using test::Side;
+using test::written_behind;
 
 namespace {
 
 const char* kDifferentialTable = "differential";
 
-// A cache of `cache_bytes`, written behind (as in-process runs); and one that holds everything.
-DatabaseOptions written_behind(std::size_t cache_bytes) {
-  DatabaseOptions o;
-  o.cache_bytes = cache_bytes;
-  o.write_through = false;
-  return o;
-}
+// A cache that holds everything, written through (test::written_behind is the other side).
 DatabaseOptions unbounded_cache() {
   DatabaseOptions o;
   o.cache_bytes = RowCache::kUnbounded;

@@ -18,6 +18,14 @@ inline const char* kAuth =
     "AWS4-HMAC-SHA256 Credential=AKID/20210627/ca-central-1/dynamodb/aws4_request, "
     "SignedHeaders=host, Signature=abc";
 
+// A cache of `cache_bytes`, written behind (as in-process runs).
+inline DatabaseOptions written_behind(std::size_t cache_bytes) {
+  DatabaseOptions o;
+  o.cache_bytes = cache_bytes;
+  o.write_through = false;
+  return o;
+}
+
 struct Side {
   Side(std::filesystem::path file, DatabaseOptions o)
       : path(std::move(file)), options(o), clock(kStart), scheduler(clock) {
