@@ -284,16 +284,19 @@ void ItemStore::recompute_ttls(
 std::vector<ItemStore::Expired> ItemStore::expired(std::int64_t tbl, std::int64_t from,
                                                    std::int64_t up_to, std::size_t limit) {
   SQLite::Statement st(storage_.db(),
-                       "SELECT ttl, hk, rk FROM ddb_items WHERE tbl = ? AND ttl >= ? AND "
-                       "ttl <= ? ORDER BY ttl, id LIMIT ?");
+                       "SELECT ttl, hk, rk, id, item, size, rec_seq FROM ddb_items WHERE tbl = ? "
+                       "AND ttl >= ? AND ttl <= ? ORDER BY ttl, id LIMIT ?");
   st.bind(1, tbl);
   st.bind(2, from);
   st.bind(3, up_to);
   st.bind(4, static_cast<std::int64_t>(limit));
   std::vector<Expired> out;
   while (st.executeStep()) {
-    out.push_back({st.getColumn(0).getInt64(), std::string(blob_of(st.getColumn(1))),
-                   std::string(blob_of(st.getColumn(2)))});
+    out.push_back({st.getColumn(0).getInt64(), st.getColumn(3).getInt64(),
+                   std::string(blob_of(st.getColumn(1))), std::string(blob_of(st.getColumn(2))),
+                   std::string(blob_of(st.getColumn(4))),
+                   static_cast<std::uint32_t>(st.getColumn(5).getInt64()),
+                   static_cast<std::uint64_t>(st.getColumn(6).getInt64())});
   }
   return out;
 }

@@ -107,10 +107,14 @@ class ItemStore {
   void recompute_ttls(std::int64_t tbl,
                       const std::function<std::optional<std::int64_t>(const Item&)>& ttl_of);
 
-  // Rows with `from` <= ttl <= `up_to` in (expiry, id) order, at most `limit`: (ttl, hk, rk).
+  // Rows with `from` <= ttl <= `up_to` in (expiry, id) order, at most `limit`: each as stored
+  // (its item still encoded: the caller decodes only the rows its cache does not hold).
   struct Expired {
     std::int64_t ttl;
-    std::string hk, rk;
+    std::int64_t id;
+    std::string hk, rk, encoded;
+    std::uint32_t size;
+    std::uint64_t rec_seq;
   };
   std::vector<Expired> expired(std::int64_t tbl, std::int64_t from, std::int64_t up_to,
                                std::size_t limit);

@@ -105,13 +105,17 @@ CacheEntry* Table::load(const KeyEnc& key) {
   auto stored = store_.get(schema_.number, key.hash, key.range);
   cache_.count_load(stored.has_value());
   if (!stored) return nullptr;
+  return adopt(key, std::move(*stored));
+}
+
+CacheEntry* Table::adopt(const KeyEnc& key, StoredRow stored) {
   auto [it, _] = entries_.try_emplace(key);
   CacheEntry& entry = it->second;
   entry.table = this;
   entry.key = &it->first;
-  entry.row = Row{std::move(stored->item), stored->size, stored->id, stored->rec_seq};
+  entry.row = Row{std::move(stored.item), stored.size, stored.id, stored.rec_seq};
   entry.stored = true;
-  entry.stored_insert_seq = stored->rec_seq;
+  entry.stored_insert_seq = stored.rec_seq;
   cache_.add(entry);
   return &entry;
 }
@@ -427,12 +431,26 @@ void Table::for_each_row(const std::function<void(const Row&)>& visit) {
   while (const Row* row = reader.next()) visit(*row);
 }
 
-std::vector<KeyEnc> Table::expired(std::int64_t from, std::int64_t up_to, std::size_t limit) {
-  std::vector<KeyEnc> out;
-  for (auto& e : store_.expired(schema_.number, from, up_to, limit)) {
-    out.push_back(KeyEnc{std::move(e.hk), std::move(e.rk)});
+std::vector<ItemStore::Expired> Table::expired(std::int64_t from, std::int64_t up_to,
+                                               std::size_t limit) {
+  return store_.expired(schema_.number, from, up_to, limit);
+}
+
+const Row* Table::find_expired(const KeyEnc& key, const ItemStore::Expired& stored) {
+  CacheEntry* entry = cached(key);
+  if (entry != nullptr) {
+    entry->referenced = true;
+    cache_.count_hit();
+    return entry->row.item ? &entry->row : nullptr;
   }
-  return out;
+  cache_.count_load(true);
+  entry = last_ = adopt(key, StoredRow{stored.id,
+                                       {},
+                                       {},
+                                       decode_stored_item(stored.encoded, stored.id),
+                                       stored.size,
+                                       stored.rec_seq});
+  return &entry->row;
 }
 
 void Table::rebuild_ttl_index() {

@@ -237,8 +237,12 @@ class Table {
   std::optional<std::int64_t> ttl_of(const Item& item) const;
   // After the TTL setting changed: recomputes every row's expiry in the store.
   void rebuild_ttl_index();
-  // Keys of stored rows whose expiry is in [from, up_to], oldest first, at most `limit`.
-  std::vector<KeyEnc> expired(std::int64_t from, std::int64_t up_to, std::size_t limit);
+  // Stored rows whose expiry is in [from, up_to], oldest first, at most `limit`, as stored.
+  std::vector<ItemStore::Expired> expired(std::int64_t from, std::int64_t up_to, std::size_t limit);
+  // As find(key) for a row of expired(): taken into the cache from `stored` when the cache does
+  // not hold it, without a second lookup by key (the store must hold what the cache does: the
+  // table was flushed since).
+  const Row* find_expired(const KeyEnc& key, const ItemStore::Expired& stored);
 
   Stream* stream() { return stream_.get(); }
   const Stream* stream() const { return stream_.get(); }
@@ -280,6 +284,8 @@ class Table {
     std::int64_t rowid;
   };
   CacheEntry* load(const KeyEnc& key);
+  // Caches `stored` (read from the store) under `key`.
+  CacheEntry* adopt(const KeyEnc& key, StoredRow stored);
   // The cached entry for `key`, or nullptr (no store lookup).
   CacheEntry* cached(const KeyEnc& key);
   void note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
