@@ -159,22 +159,26 @@ void Table::pack_dirty_rows() {
 
 const Row* Table::find(const KeyEnc& key) {
   CacheEntry* entry = cached(key);
-  if (entry != nullptr) {
-    // Used again: a second chance against eviction (a row read or written once gets none).
-    entry->referenced = true;
-    cache_.count_hit();
+  if (entry != nullptr) return hit(*entry);
+  if (filter_ready() && !filter_->may_contain(key.digest())) {
+    cache_.count_filtered();
   } else {
-    if (filter_ready() && !filter_->may_contain(key.digest())) {
-      cache_.count_filtered();
-    } else {
-      entry = last_ = load(key);
-    }
-    // The write that usually follows (PutItem or UpdateItem of a new item) need not ask the
-    // store again.
-    if (entry == nullptr) absent_ = key;
+    entry = last_ = load(key);
   }
-  if (entry == nullptr) return nullptr;
+  // The write that usually follows (PutItem or UpdateItem of a new item) need not ask the store
+  // again.
+  if (entry == nullptr) {
+    absent_ = key;
+    return nullptr;
+  }
   return entry->row.item ? &entry->row : nullptr;
+}
+
+const Row* Table::hit(CacheEntry& entry) {
+  // Used again: a second chance against eviction (a row read or written once gets none).
+  entry.referenced = true;
+  cache_.count_hit();
+  return entry.row.item ? &entry.row : nullptr;
 }
 
 const Row* Table::peek(const KeyEnc& key) const {
@@ -437,19 +441,14 @@ std::vector<ItemStore::Expired> Table::expired(std::int64_t from, std::int64_t u
 }
 
 const Row* Table::find_expired(const KeyEnc& key, const ItemStore::Expired& stored) {
-  CacheEntry* entry = cached(key);
-  if (entry != nullptr) {
-    entry->referenced = true;
-    cache_.count_hit();
-    return entry->row.item ? &entry->row : nullptr;
-  }
+  if (CacheEntry* entry = cached(key)) return hit(*entry);
   cache_.count_load(true);
-  entry = last_ = adopt(key, StoredRow{stored.id,
-                                       {},
-                                       {},
-                                       decode_stored_item(stored.encoded, stored.id),
-                                       stored.size,
-                                       stored.rec_seq});
+  CacheEntry* entry = last_ = adopt(key, StoredRow{stored.id,
+                                                   {},
+                                                   {},
+                                                   decode_stored_item(stored.encoded, stored.id),
+                                                   stored.size,
+                                                   stored.rec_seq});
   return &entry->row;
 }
 

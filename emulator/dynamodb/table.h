@@ -286,6 +286,9 @@ class Table {
   CacheEntry* load(const KeyEnc& key);
   // Caches `stored` (read from the store) under `key`.
   CacheEntry* adopt(const KeyEnc& key, StoredRow stored);
+  // A lookup the cache answered: marks the entry used and counts the hit; its row, or nullptr for
+  // a deleted one.
+  const Row* hit(CacheEntry& entry);
   // The cached entry for `key`, or nullptr (no store lookup).
   CacheEntry* cached(const KeyEnc& key);
   void note_index_changes(const KeyEnc& key, const Item* old_item, const Item* new_item,
