@@ -1,5 +1,6 @@
 #include "emulator/core/random.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "emulator/core/assert.h"
@@ -105,23 +106,41 @@ double Random::lognormal(double median, double sigma) {
   return median * std::exp(normal(0.0, sigma));
 }
 
-std::string Random::uuid_v4() {
+namespace {
+
+// The canonical 8-4-4-4-12 text of a UUID's 128 bits.
+std::string uuid_text(std::uint64_t hi, std::uint64_t lo) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::uint64_t hi = next_u64();
-  std::uint64_t lo = next_u64();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
   std::string out(36, '-');
   int pos = 0;
-  auto put = [&](std::uint64_t v, int nibbles) {
-    for (int i = nibbles - 1; i >= 0; --i) {
+  auto put = [&](std::uint64_t v) {
+    for (int i = 15; i >= 0; --i) {
       if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
       out[pos++] = kHex[(v >> (i * 4)) & 0xf];
     }
   };
-  put(hi, 16);
-  put(lo, 16);
+  put(hi);
+  put(lo);
   return out;
+}
+
+constexpr std::uint64_t kVariantMask = 0x3fffffffffffffffULL, kVariant = 0x8000000000000000ULL;
+
+}  // namespace
+
+std::string Random::uuid_v4() {
+  std::uint64_t hi = next_u64();
+  std::uint64_t lo = next_u64();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  return uuid_text(hi, (lo & kVariantMask) | kVariant);
+}
+
+std::string Random::uuid_v7(std::int64_t unix_ms) {
+  // Two draws, as uuid_v4, so a stream's later values do not depend on which kind it made.
+  const std::uint64_t hi = next_u64();
+  const std::uint64_t lo = next_u64();
+  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(unix_ms, 0)) & 0xffffffffffffULL;
+  return uuid_text((ms << 16) | 0x7000ULL | (hi & 0x0fffULL), (lo & kVariantMask) | kVariant);
 }
 
 }  // namespace emu

@@ -35,6 +35,9 @@ class Random {
   double lognormal(double median, double sigma);
   // Random (version 4) UUID in canonical lower-case text form.
   std::string uuid_v4();
+  // Time-ordered (version 7, RFC 9562) UUID: the 48-bit Unix time in milliseconds, then 74
+  // random bits. UUIDs made later sort after earlier ones (those of one millisecond at random).
+  std::string uuid_v7(std::int64_t unix_ms);
 
  private:
   std::uint64_t seed_;

@@ -125,7 +125,14 @@ CreateMetrics::CreateMetrics(CreateMetricsSettings settings, RawTablePort& table
 
 Status CreateMetrics::write(const std::string& raw, const std::string& ttl, Micros now,
                             CreateMetricsReport& report) {
-  Status s = table_.put_item(settings_.table_name, random_.uuid_v4(), ttl, raw, now);
+  // DEVIATION: the seed's items take a random (version 4) UUID; ours take a time-ordered one
+  // (version 7: the millisecond, then random bits). AWS hashes a partition key before placing
+  // it, so there its bits change nothing; here the key orders the item store's key index, and
+  // random keys made every insert and every TTL deletion touch a random leaf of it (the
+  // national day: 470.6 -> 354.7 s, system time 81 -> 11 s, the same digest). Nothing in the
+  // seed reads the UUID's bits. The same two random draws as before are taken.
+  const std::int64_t now_ms = floor_to(now, kMicrosPerMilli) / kMicrosPerMilli;
+  Status s = table_.put_item(settings_.table_name, random_.uuid_v7(now_ms), ttl, raw, now);
   if (s.ok()) report.items.push_back(raw);
   return s;
 }

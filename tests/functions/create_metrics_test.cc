@@ -54,7 +54,10 @@ TEST_CASE("a body at or below the threshold is stored unmodified with a UUID and
   CHECK(f.table.puts[0].raw == body);
   CHECK(f.table.puts[0].table == "raw_metrics");
   CHECK(f.table.puts[0].expdate == std::to_string(1621957249 + 86400));
+  // DEVIATION (create_metrics.cc): a time-ordered UUID (version 7) of the request's
+  // millisecond, 1621957249091 = 0x0179a42f8843.
   CHECK(f.table.puts[0].uuid.size() == 36);
+  CHECK(f.table.puts[0].uuid.substr(0, 15) == "0179a42f-8843-7");
   CHECK(f.run(std::string(102400, 'x'), 102400).result == CreateMetricsReport::Result::kCreated);
 }
 
