@@ -4,9 +4,12 @@
 
 namespace emu::apigateway {
 
-JsonSchema::JsonSchema(nlohmann::json schema) : schema_(std::move(schema)) {}
+std::shared_ptr<const JsonSchema::Compiled> compile_schema(const nlohmann::json& schema);
 
-std::size_t utf8_length(const std::string& text) {
+JsonSchema::JsonSchema(nlohmann::json schema)
+    : schema_(std::move(schema)), compiled_(compile_schema(schema_)) {}
+
+std::size_t utf8_length(std::string_view text) {
   std::size_t n = 0;
   for (unsigned char c : text) n += (c & 0xC0) != 0x80 ? 1 : 0;
   return n;

@@ -33,6 +33,8 @@ bool is_json_media_type(std::string_view content_type) {
 RequestModel::Outcome RequestModel::validate(std::string_view content_type,
                                              std::string_view body) const {
   if (!content_type.empty() && !is_json_media_type(content_type)) return Outcome::kNotValidated;
+  if (const auto valid = schema_.valid_text(body))
+    return *valid ? Outcome::kValid : Outcome::kInvalid;
   const auto parsed = parse_json(body);
   if (!parsed) return Outcome::kInvalid;
   return schema_.valid(*parsed) ? Outcome::kValid : Outcome::kInvalid;

@@ -139,7 +139,8 @@ std::string Random::uuid_v7(std::int64_t unix_ms) {
   // Two draws, as uuid_v4, so a stream's later values do not depend on which kind it made.
   const std::uint64_t hi = next_u64();
   const std::uint64_t lo = next_u64();
-  const auto ms = static_cast<std::uint64_t>(std::max<std::int64_t>(unix_ms, 0)) & 0xffffffffffffULL;
+  const auto ms =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(unix_ms, 0)) & 0xffffffffffffULL;
   return uuid_text((ms << 16) | 0x7000ULL | (hi & 0x0fffULL), (lo & kVariantMask) | kVariant);
 }
 
