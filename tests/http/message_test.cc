@@ -13,6 +13,20 @@ TEST_CASE("headers are case-insensitive") {
   CHECK(r.header("missing").empty());
 }
 
+TEST_CASE("header names order as their lower-case forms do") {
+  const CaseInsensitiveLess less;
+  CHECK_FALSE(less("Content-Type", "content-type"));
+  CHECK_FALSE(less("content-type", "CONTENT-TYPE"));
+  CHECK(less("Content", "content-type"));  // a prefix first
+  CHECK_FALSE(less("content-type", "Content"));
+  CHECK(less("X-Amz-Date", "x-api-key"));  // 'm' < 'p'
+  CHECK(less("a-b", "A_B"));               // '-' (45) < '_' (95)
+  CHECK(less("[", "Z"));                   // '[' (91) < 'z' (122): 'Z' (90) is compared as 'z'
+  CHECK_FALSE(less("Z", "["));
+  CHECK(
+      less(std::string("\xc3\x89"), std::string("\xc3\xa9")));  // bytes past ASCII stay as they are
+}
+
 TEST_CASE("url decoding, encoding and query parsing") {
   CHECK(url_decode("a%2Fb+c%", false) == "a/b+c%");
   CHECK(url_decode("a%2Fb+c", true) == "a/b c");
