@@ -175,10 +175,11 @@ class VirtualDriver {
     // (Closing only every 4,096 sends kept up to 4,096 histograms of 26 KB open through quiet
     // hours: 114 MB of the 1/20 day's peak.)
     recorder_.close_seconds(send.at);
-    // A commit writes every page changed since the last one; the raw items' random keys change
-    // a leaf of the key index each, so fewer commits write each leaf fewer times (the national
-    // day, every 4,096 sends -> every 32,768: 22.3 -> 18.2 s of system time, the same digest and
-    // peak RSS; SQLite's page cache bounds what waits, spilling past 64 MiB).
+    // A commit writes every page changed since the last one, so fewer commits write each page
+    // fewer times. Measured when the raw items' keys were random (each changed another leaf of
+    // the key index): the calibrated national day, every 4,096 sends -> every 32,768: 22.3 ->
+    // 18.2 s of system time, the same digest and peak RSS. SQLite's page cache bounds what
+    // waits, spilling past 64 MiB.
     if (sent_ % kSendsPerCommit == 0) {
       storage_.commit();
       pipeline_.flush();

@@ -4,10 +4,8 @@
 
 namespace emu::apigateway {
 
-std::shared_ptr<const JsonSchema::Compiled> compile_schema(const nlohmann::json& schema);
-
 JsonSchema::JsonSchema(nlohmann::json schema)
-    : schema_(std::move(schema)), compiled_(compile_schema(schema_)) {}
+    : schema_(std::move(schema)), compiled_(compile(schema_)) {}
 
 std::size_t utf8_length(std::string_view text) {
   std::size_t n = 0;

@@ -38,6 +38,8 @@ class JsonSchema {
  private:
   std::optional<std::string> check(const nlohmann::json& schema, const nlohmann::json& value,
                                    const std::string& where) const;
+  // The schema as valid_text walks it (json_schema_text.cc).
+  static std::shared_ptr<const Compiled> compile(const nlohmann::json& schema);
   nlohmann::json schema_;
   std::shared_ptr<const Compiled> compiled_;
 };

@@ -52,7 +52,6 @@ struct JsonSchema::Compiled {
   double min_items = 0, max_items = INFINITY;
   std::unique_ptr<Compiled> items;
   std::vector<std::string> required;
-  bool has_properties = false;
   std::map<std::string, std::unique_ptr<Compiled>, std::less<>> properties;
   enum class Extra { kAllowed, kForbidden, kSchema } extra = Extra::kAllowed;
   std::unique_ptr<Compiled> extra_schema;
@@ -99,7 +98,6 @@ void compile_into(const nlohmann::json& schema, Compiled& c) {
     }
   }
   if (const auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
-    c.has_properties = true;
     for (const auto& [key, value] : props->items()) {
       auto& p = c.properties[key];
       p = std::make_unique<Compiled>();
@@ -162,7 +160,7 @@ Verdict check_object(const Compiled& c, simdjson::dom::object o) {
     for (const auto field : o) found = found || field.key == name;
     if (!found) return Verdict::kInvalid;
   }
-  if (!c.has_properties && c.extra == Compiled::Extra::kAllowed) return Verdict::kValid;
+  if (c.properties.empty() && c.extra == Compiled::Extra::kAllowed) return Verdict::kValid;
   std::vector<simdjson::dom::key_value_pair> fields(o.begin(), o.end());
   if (fields.size() > kMostFieldsCompared) return Verdict::kUndecided;
   for (std::size_t i = 0; i < fields.size(); ++i) {
@@ -218,7 +216,7 @@ simdjson::dom::parser& shallow_parser() {
 
 }  // namespace
 
-std::shared_ptr<const JsonSchema::Compiled> compile_schema(const nlohmann::json& schema) {
+std::shared_ptr<const JsonSchema::Compiled> JsonSchema::compile(const nlohmann::json& schema) {
   auto c = std::make_shared<JsonSchema::Compiled>();
   compile_into(schema, *c);
   return c;
